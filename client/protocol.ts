@@ -1,0 +1,154 @@
+/**
+ * The wire protocol, defined once. Imported by `plugin/` (Node) and `client/` (browser),
+ * so it must stay free of imports and of anything platform-specific.
+ */
+
+/** Event names on Vite's HMR channel (`import.meta.hot.on(...)`). */
+export const WIZARD_EVENTS = {
+  reloaded: 'wizard-hot-reload:reloaded',
+  failed: 'wizard-hot-reload:failed',
+  removed: 'wizard-hot-reload:removed',
+  /** Sent by a page when it is ready; the server answers with the failures still present. */
+  ready: 'wizard-hot-reload:ready',
+} as const
+
+export type WizardFailureKind = 'syntax' | 'import' | 'evaluate' | 'no-class' | 'register' | 'timeout'
+
+export const WIZARD_FAILURE_KINDS: readonly WizardFailureKind[] = [
+  'syntax',
+  'import',
+  'evaluate',
+  'no-class',
+  'register',
+  'timeout',
+]
+
+export interface WizardErrorLocation {
+  /** Absolute path of the file the error points at. */
+  file: string
+  /** 1-based line. */
+  line: number
+  /** 1-based column. */
+  column: number
+}
+
+export interface WizardReloadError {
+  kind: WizardFailureKind
+  /** Plain text, no terminal colour codes. */
+  message: string
+  /** Code frame around `loc` (plain text, `>` marks the error line). */
+  frame?: string
+  loc?: WizardErrorLocation
+  stack?: string
+}
+
+export interface WizardReloadedPayload {
+  wizardId: string
+  /** Absolute path of the wizard file. */
+  file: string
+  /** Successful hot reloads of this wizard since the server started. */
+  reloadCount: number
+  /** Save (or change detected) → new class registered, in milliseconds. */
+  durationMs: number
+  /** Epoch milliseconds. */
+  timestamp: number
+}
+
+export interface WizardFailedPayload {
+  wizardId: string
+  file: string
+  timestamp: number
+  error: WizardReloadError
+}
+
+export interface WizardRemovedPayload {
+  wizardId: string
+  file: string
+  timestamp: number
+}
+
+export interface WizardReadyPayload {
+  /** Free text, only for debugging. */
+  client?: string
+}
+
+/** Maps each HMR event name to its payload; the source of Vite's `CustomEventMap` augmentation. */
+export interface WizardEventMap {
+  'wizard-hot-reload:reloaded': WizardReloadedPayload
+  'wizard-hot-reload:failed': WizardFailedPayload
+  'wizard-hot-reload:removed': WizardRemovedPayload
+  'wizard-hot-reload:ready': WizardReadyPayload
+}
+
+/** The reference protocol on the plain WebSocket endpoint (JSON text frames). */
+export const REFERENCE_EVENTS = {
+  connected: 'connected',
+  reloaded: 'wizard_reloaded',
+  failed: 'wizard_reload_failed',
+  removed: 'wizard_removed',
+  pong: 'pong',
+} as const
+
+export const REFERENCE_CONNECTED_MESSAGE = 'Hot-reload notifications enabled'
+
+export interface ReferenceConnectedMessage {
+  event: 'connected'
+  message: string
+  active_connections: number
+}
+export interface ReferenceReloadedMessage {
+  event: 'wizard_reloaded'
+  wizard_id: string
+  success: true
+  /** Successful hot reloads of all wizards since the server started (as in the reference). */
+  reload_count: number
+  /** Extra: successful hot reloads of this wizard. */
+  wizard_reload_count: number
+  /** Extra: milliseconds from the change to the new class being registered. */
+  duration_ms: number
+}
+export interface ReferenceFailedMessage {
+  event: 'wizard_reload_failed'
+  wizard_id: string
+  success: false
+  error: string
+  /** Extra: the failure kind. */
+  kind: WizardFailureKind
+}
+export interface ReferenceRemovedMessage {
+  event: 'wizard_removed'
+  wizard_id: string
+}
+export interface ReferencePongMessage {
+  event: 'pong'
+}
+export type ReferenceMessage =
+  | ReferenceConnectedMessage
+  | ReferenceReloadedMessage
+  | ReferenceFailedMessage
+  | ReferenceRemovedMessage
+  | ReferencePongMessage
+
+/** Status endpoint body. */
+export interface WizardStatusEntry {
+  file: string
+  reload_count: number
+  /** ISO time of the last successful load (initial or hot), or null. */
+  last_reload: string | null
+  /** Plain-text message of the current failure; null once the wizard loads again. */
+  last_error: string | null
+  /** Extra: kind and location of the current failure. */
+  last_error_kind: WizardFailureKind | null
+  last_error_loc: WizardErrorLocation | null
+}
+export type HotReloadStatus =
+  | { enabled: false }
+  | {
+      enabled: true
+      running: boolean
+      watch_dirs: string[]
+      reload_count: number
+      websocket_connections: number
+      websocket_path: string | null
+      wizards: Record<string, WizardStatusEntry>
+    }

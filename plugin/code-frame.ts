@@ -1,0 +1,29 @@
+/**
+ * A plain-text code frame: two lines of context around `line`, the line marked with `>`,
+ * a caret under `column` (both 1-based).
+ */
+export function createCodeFrame(source: string, line: number, column: number, context = 2): string {
+  const lines = source.split(/\r?\n/)
+  if (line < 1 || line > lines.length) return ''
+  const first = Math.max(1, line - context)
+  const last = Math.min(lines.length, line + context)
+  const width = String(last).length
+  const out: string[] = []
+  for (let n = first; n <= last; n++) {
+    const text = lines[n - 1].replace(/\t/g, '  ')
+    out.push(`${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${text}`)
+    if (n === line) {
+      const before = lines[n - 1].slice(0, Math.max(0, column - 1)).replace(/\t/g, '  ')
+      out.push(`  ${' '.repeat(width)} | ${' '.repeat(before.length)}^`)
+    }
+  }
+  return out.join('\n')
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI_RE = /[\u001B\u009B][[\]()#;?]*(?:(?:(?:;[-a-zA-Z\d/#&.:=?%@~_]+)*|[a-zA-Z\d]+(?:;[-a-zA-Z\d/#&.:=?%@~_]*)*)?\u0007|(?:\d{1,4}(?:;\d{0,4})*)?[\dA-PR-TZcf-ntqry=><~])/g
+
+/** Removes terminal colour codes. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_RE, '')
+}

@@ -1,0 +1,21 @@
+import { wizardHotReload } from './plugin.ts'
+
+export default wizardHotReload
+export { wizardHotReload, PLUGIN_NAME, type WizardHotReloadApi } from './plugin.ts'
+export { WizardReloader, type WizardReloaderOptions, type ReloadOptions } from './reloader.ts'
+export { WizardFileWatcher, type WizardFileWatcherOptions, type WizardFileChange, type WizardFileChangeType } from './watcher.ts'
+export {
+  defaultOptions,
+  resolveOptions,
+  DEFAULT_WIZARD_DIRS,
+  type WizardHotReloadOptions,
+  type ResolvedWizardHotReloadOptions,
+  type OverlayOptions,
+  type OverlayPosition,
+  type RegisterWizard,
+  type UnregisterWizard,
+} from './options.ts'
+export { defaultWizardId, defaultIsWizardClass } from './wizard-files.ts'
+export type { WizardEventSink } from './event-sink.ts'
+export type { ReloadResult, WizardClass } from './types.ts'
+export * from '../client/protocol.ts'

@@ -1,0 +1,254 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { defaultIsWizardClass, defaultWizardId } from './wizard-files.ts'
+import type { WizardClass } from './types.ts'
+
+export type OverlayPosition = 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left'
+
+export interface OverlayOptions {
+  /** @default 'bottom-right' */
+  position?: OverlayPosition
+  /** Milliseconds a success toast stays before it dismisses itself. @default 3000 */
+  successTimeout?: number
+}
+
+export type RegisterWizard = (wizardId: string, wizardClass: WizardClass) => boolean | void | Promise<boolean | void>
+export type UnregisterWizard = (wizardId: string) => boolean | void | Promise<boolean | void>
+
+export interface WizardHotReloadOptions {
+  /**
+   * Folders to watch (recursively), relative to the Vite root or absolute.
+   * Env `HOT_RELOAD_WATCH_DIRS` (comma-separated) wins when set.
+   * @default whichever of `wizards`, `coach_wizards`, `empathy_software_plugin/wizards`, `empathy_llm_toolkit/wizards` exist
+   */
+  dirs?: string[]
+  /**
+   * The backend's register callback. Returning `false`, throwing or rejecting fails the reload
+   * and keeps the previous class.
+   */
+  register?: RegisterWizard
+  /**
+   * A module (relative to the root) loaded through the dev server's module graph whose exports
+   * `registerWizard` / `unregisterWizard` are used, so a backend that `ssrLoadModule`s the same
+   * module shares its registry instance. Used when `register` is not given.
+   */
+  registry?: string
+  /** Called when a wizard's file is deleted. */
+  unregister?: UnregisterWizard
+  /**
+   * Per-file debounce in milliseconds. Env `HOT_RELOAD_DELAY` (seconds) wins when set.
+   * @default 50
+   */
+  delay?: number
+  /**
+   * Path of the plain WebSocket endpoint speaking the reference protocol; `false` disables it.
+   * Env `HOT_RELOAD_WS_PATH` wins when set.
+   * @default '/ws/hot-reload'
+   */
+  wsPath?: string | false
+  /** Path of the JSON status endpoint; `false` disables it. @default '/api/hot-reload/status' */
+  statusPath?: string | false
+  /** Env `HOT_RELOAD_ENABLED` (`true`/`false`) wins when set. @default true */
+  enabled?: boolean
+  /** Load and register every wizard in `dirs` when the server starts. @default true */
+  initialLoad?: boolean
+  /** Milliseconds a `register` call may take before the reload counts as failed. @default 5000 */
+  registerTimeout?: number
+  /** The injected browser overlay; `false` injects nothing. @default true */
+  overlay?: boolean | OverlayOptions
+  /** Maps a file to a wizard id; `null` means "not a wizard file". @default the documented id rule */
+  wizardId?: (file: string) => string | null
+  /** Decides which export is the wizard class. @default name ends with `Wizard`, not `Base…`/`Abstract…` */
+  isWizardClass?: (name: string, value: unknown) => boolean
+}
+
+export interface ResolvedOverlayOptions {
+  position: OverlayPosition
+  successTimeout: number
+}
+
+export interface ResolvedWizardHotReloadOptions {
+  enabled: boolean
+  /** Absolute, existing folders. */
+  dirs: string[]
+  register: RegisterWizard | undefined
+  registry: string | undefined
+  unregister: UnregisterWizard | undefined
+  delay: number
+  wsPath: string | false
+  statusPath: string | false
+  initialLoad: boolean
+  registerTimeout: number
+  overlay: ResolvedOverlayOptions | false
+  wizardId: (file: string) => string | null
+  isWizardClass: (name: string, value: unknown) => boolean
+}
+
+export const DEFAULT_WIZARD_DIRS = [
+  'wizards',
+  'coach_wizards',
+  'empathy_software_plugin/wizards',
+  'empathy_llm_toolkit/wizards',
+] as const
+
+export const defaultOptions = {
+  delay: 50,
+  wsPath: '/ws/hot-reload',
+  statusPath: '/api/hot-reload/status',
+  enabled: true,
+  initialLoad: true,
+  registerTimeout: 5000,
+  overlay: { position: 'bottom-right', successTimeout: 3000 } satisfies ResolvedOverlayOptions,
+  wizardId: defaultWizardId,
+  isWizardClass: defaultIsWizardClass,
+} as const
+
+const OVERLAY_POSITIONS: readonly OverlayPosition[] = ['top-right', 'top-left', 'bottom-right', 'bottom-left']
+
+export interface ResolveOptionsContext {
+  /** Absolute Vite root. */
+  root: string
+  /** Environment to read `HOT_RELOAD_*` from. */
+  env: Record<string, string | undefined>
+  /** Receives one message per invalid value; the default is used instead. */
+  warn: (message: string) => void
+}
+
+/** Merges user options, environment variables (which win) and defaults. Pure but for `fs.existsSync`. */
+export function resolveOptions(
+  raw: WizardHotReloadOptions = {},
+  { root, env, warn }: ResolveOptionsContext,
+): ResolvedWizardHotReloadOptions {
+  const enabled = resolveEnabled(raw.enabled, env.HOT_RELOAD_ENABLED, warn)
+  return {
+    enabled,
+    dirs: resolveDirs(raw.dirs, env.HOT_RELOAD_WATCH_DIRS, root, warn),
+    register: checkFunction(raw.register, 'register', warn),
+    registry: checkString(raw.registry, 'registry', warn),
+    unregister: checkFunction(raw.unregister, 'unregister', warn),
+    delay: resolveDelay(raw.delay, env.HOT_RELOAD_DELAY, warn),
+    wsPath: resolvePath(env.HOT_RELOAD_WS_PATH ?? raw.wsPath, env.HOT_RELOAD_WS_PATH !== undefined ? 'HOT_RELOAD_WS_PATH' : 'wsPath', defaultOptions.wsPath, warn),
+    statusPath: resolvePath(raw.statusPath, 'statusPath', defaultOptions.statusPath, warn),
+    initialLoad: checkBoolean(raw.initialLoad, 'initialLoad', defaultOptions.initialLoad, warn),
+    registerTimeout: checkNonNegative(raw.registerTimeout, 'options.registerTimeout', defaultOptions.registerTimeout, warn),
+    overlay: resolveOverlay(raw.overlay, warn),
+    wizardId: checkFunction(raw.wizardId, 'wizardId', warn) ?? defaultOptions.wizardId,
+    isWizardClass: checkFunction(raw.isWizardClass, 'isWizardClass', warn) ?? defaultOptions.isWizardClass,
+  }
+}
+
+function resolveEnabled(option: unknown, envValue: string | undefined, warn: (m: string) => void): boolean {
+  if (envValue !== undefined && envValue.trim() !== '') {
+    const value = envValue.trim().toLowerCase()
+    if (['true', '1', 'yes', 'on'].includes(value)) return true
+    if (['false', '0', 'no', 'off'].includes(value)) return false
+    warn(`HOT_RELOAD_ENABLED="${envValue}" is not "true" or "false"; ignoring it.`)
+  }
+  return checkBoolean(option, 'enabled', defaultOptions.enabled, warn)
+}
+
+function resolveDirs(option: unknown, envValue: string | undefined, root: string, warn: (m: string) => void): string[] {
+  let source: string
+  let entries: string[]
+  if (envValue !== undefined && envValue.trim() !== '') {
+    source = 'HOT_RELOAD_WATCH_DIRS'
+    entries = envValue.split(',').map((entry) => entry.trim()).filter(Boolean)
+  } else if (option !== undefined) {
+    source = 'options.dirs'
+    if (!Array.isArray(option) || option.some((entry) => typeof entry !== 'string')) {
+      warn(`options.dirs must be an array of folder paths; using the default folders.`)
+      return defaultDirs(root)
+    }
+    entries = option
+  } else {
+    return defaultDirs(root)
+  }
+  const dirs: string[] = []
+  for (const entry of entries) {
+    const absolute = path.resolve(root, entry)
+    if (!isDirectory(absolute)) {
+      warn(`${source}: "${entry}" is not a folder (${absolute}); skipping it.`)
+      continue
+    }
+    if (!dirs.includes(absolute)) dirs.push(absolute)
+  }
+  if (dirs.length === 0 && entries.length > 0) {
+    warn(`${source} names no existing folder; using the default folders.`)
+    return defaultDirs(root)
+  }
+  return dirs
+}
+
+function defaultDirs(root: string): string[] {
+  return DEFAULT_WIZARD_DIRS.map((dir) => path.resolve(root, dir)).filter(isDirectory)
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+function resolveDelay(option: unknown, envValue: string | undefined, warn: (m: string) => void): number {
+  if (envValue !== undefined && envValue.trim() !== '') {
+    const seconds = Number(envValue)
+    if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000)
+    warn(`HOT_RELOAD_DELAY="${envValue}" is not a number of seconds ≥ 0; ignoring it.`)
+  }
+  return checkNonNegative(option, 'options.delay', defaultOptions.delay, warn)
+}
+
+function resolvePath(value: unknown, name: string, fallback: string, warn: (m: string) => void): string | false {
+  if (value === undefined) return fallback
+  if (value === false) return false
+  if (typeof value === 'string' && /^\/[^\s?#]*$/.test(value)) return value.length > 1 ? value.replace(/\/+$/, '') : value
+  warn(`${name === 'HOT_RELOAD_WS_PATH' ? name : `options.${name}`}=${JSON.stringify(value)} must be false or a path starting with "/"; using "${fallback}".`)
+  return fallback
+}
+
+function resolveOverlay(value: unknown, warn: (m: string) => void): ResolvedOverlayOptions | false {
+  if (value === undefined || value === true) return { ...defaultOptions.overlay }
+  if (value === false) return false
+  if (typeof value !== 'object' || value === null) {
+    warn(`options.overlay must be a boolean or { position, successTimeout }; using the default overlay.`)
+    return { ...defaultOptions.overlay }
+  }
+  const { position, successTimeout } = value as OverlayOptions
+  let resolvedPosition: OverlayPosition = defaultOptions.overlay.position
+  if (position !== undefined) {
+    if (OVERLAY_POSITIONS.includes(position)) resolvedPosition = position
+    else warn(`options.overlay.position="${String(position)}" must be one of ${OVERLAY_POSITIONS.join(', ')}; using "${resolvedPosition}".`)
+  }
+  return {
+    position: resolvedPosition,
+    successTimeout: checkNonNegative(successTimeout, 'options.overlay.successTimeout', defaultOptions.overlay.successTimeout, warn),
+  }
+}
+
+function checkNonNegative(value: unknown, name: string, fallback: number, warn: (m: string) => void): number {
+  if (value === undefined) return fallback
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value
+  warn(`${name}=${JSON.stringify(value)} must be a number ≥ 0; using ${fallback}.`)
+  return fallback
+}
+
+function checkBoolean(value: unknown, name: string, fallback: boolean, warn: (m: string) => void): boolean {
+  if (value === undefined) return fallback
+  if (typeof value === 'boolean') return value
+  warn(`options.${name}=${JSON.stringify(value)} must be true or false; using ${fallback}.`)
+  return fallback
+}
+
+function checkString(value: unknown, name: string, warn: (m: string) => void): string | undefined {
+  if (value === undefined || (typeof value === 'string' && value.trim() !== '')) return value as string | undefined
+  warn(`options.${name} must be a module path; ignoring it.`)
+  return undefined
+}
+
+function checkFunction<T>(value: T | undefined, name: string, warn: (m: string) => void): T | undefined {
+  if (value === undefined || typeof value === 'function') return value
+  warn(`options.${name} must be a function; ignoring it.`)
+  return undefined
+}

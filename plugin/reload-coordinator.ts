@@ -1,0 +1,149 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { ViteDevServer } from 'vite'
+import { debug } from './debug.ts'
+import { KeyedSerialQueue } from './keyed-queue.ts'
+import { listSourceFiles } from './list-wizard-files.ts'
+import type { LoadedSources } from './loaded-sources.ts'
+import type { WizardReloader } from './reloader.ts'
+import { importerFiles, invalidateFile } from './ssr-module-graph.ts'
+
+/** How many times one change may re-run because the file changed again while it was loading. */
+const MAX_CATCH_UP_RUNS = 20
+const INITIAL_LOAD_CONCURRENCY = 8
+
+export interface ReloadCoordinatorOptions {
+  server: ViteDevServer
+  reloader: WizardReloader
+  loadedSources: LoadedSources
+  /** Absolute watched folders. */
+  dirs: string[]
+  wizardId: (file: string) => string | null
+}
+
+export interface InitialLoadSummary {
+  loaded: number
+  failed: number
+  helpers: number
+  durationMs: number
+}
+
+/**
+ * Decides what a file change means — reload a wizard, unregister it, reload the wizards that
+ * import a changed helper — and makes sure the final content on disk is what ends up registered.
+ */
+export class ReloadCoordinator {
+  private readonly queue = new KeyedSerialQueue()
+  private disposed = false
+
+  constructor(private readonly options: ReloadCoordinatorOptions) {}
+
+  /** True for a path equal to or below one of the watched folders. */
+  isInDirs(file: string): boolean {
+    return this.options.dirs.some((dir) => file === dir || file.startsWith(dir + path.sep))
+  }
+
+  async initialLoad(): Promise<InitialLoadSummary> {
+    const started = performance.now()
+    const files = (await listSourceFiles(this.options.dirs)).filter((file) => this.options.wizardId(file) !== null)
+    const summary: InitialLoadSummary = { loaded: 0, failed: 0, helpers: 0, durationMs: 0 }
+    let next = 0
+    const worker = async () => {
+      while (next < files.length && !this.disposed) {
+        const file = files[next++]
+        const wizardId = this.options.wizardId(file)!
+        await this.queue.run(wizardId, async () => {
+          const result = await this.options.reloader.reloadWizard(wizardId, file, { initial: true })
+          if (result.success) summary.loaded++
+          else if (result.helper) summary.helpers++
+          else if (result.failure) summary.failed++
+        })
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(INITIAL_LOAD_CONCURRENCY, files.length) }, worker))
+    summary.durationMs = Math.round(performance.now() - started)
+    return summary
+  }
+
+  /** A file in the watched folders changed, appeared or disappeared (after the debounce). */
+  fileChanged(file: string): Promise<void> {
+    const isNew = !this.isKnownModule(file)
+    const dependents = this.dependentWizards(file)
+    return this.sync(file).then(() => this.reloadAll(isNew ? [...dependents, ...this.importFailures()] : dependents))
+  }
+
+  /** A whole folder disappeared: every wizard known below it is removed. */
+  folderRemoved(dir: string): Promise<void> {
+    const files = this.options.reloader.state.files().filter((file) => file.startsWith(dir + path.sep))
+    return this.reloadAll(files)
+  }
+
+  /** A module outside the watched folders changed (reported by Vite's watcher): reload its importers. */
+  externalFileChanged(file: string, created: boolean): Promise<void> {
+    const dependents = this.dependentWizards(file)
+    return this.reloadAll(created ? [...dependents, ...this.importFailures()] : dependents)
+  }
+
+  /** Re-registers every loaded class (the registry module was re-evaluated and is empty). */
+  async reRegisterAll(): Promise<void> {
+    await this.reloadAll(this.options.reloader.state.registered().map((record) => record.file))
+  }
+
+  /** Resolves when no reload is queued or running. */
+  idle(): Promise<void> {
+    return this.queue.idle()
+  }
+
+  dispose(): void {
+    this.disposed = true
+  }
+
+  private reloadAll(files: Iterable<string>): Promise<void> {
+    return Promise.all([...new Set(files)].map((file) => this.sync(file))).then(() => {})
+  }
+
+  /** Brings one file's registration in line with the disk; coalesces with a waiting run for the same file. */
+  private sync(file: string): Promise<void> {
+    const key = this.options.wizardId(file) ?? `file:${file}`
+    return this.queue.run(key, () => this.syncNow(file), file)
+  }
+
+  private async syncNow(file: string): Promise<void> {
+    const { reloader, loadedSources, server } = this.options
+    for (let run = 0; run < MAX_CATCH_UP_RUNS && !this.disposed; run++) {
+      const wizardId = this.options.wizardId(file)
+      if (!fs.existsSync(file)) {
+        loadedSources.forget(file)
+        invalidateFile(server, file)
+        const knownAs = reloader.state.idOfFile(file) ?? wizardId
+        if (knownAs) await reloader.removeWizard(knownAs, file)
+        return
+      }
+      if (wizardId === null) {
+        // A helper by its name (`_shared.ts`): only its importers need the fresh module.
+        invalidateFile(server, file)
+        return
+      }
+      await reloader.reloadWizard(wizardId, file)
+      if (loadedSources.isCurrent(file)) return
+      debug?.(`${file} changed while it was loading; loading it again`)
+    }
+  }
+
+  /** Wizard files that import `file`, directly or not. */
+  private dependentWizards(file: string): string[] {
+    return [...importerFiles(this.options.server, file)].filter((importer) => this.isInDirs(importer) && this.options.wizardId(importer) !== null)
+  }
+
+  /** Wizards whose last load failed on a missing import: a new file may be what they were missing. */
+  private importFailures(): string[] {
+    return this.options.reloader.state
+      .failures()
+      .filter((record) => record.lastError?.error.kind === 'import')
+      .map((record) => record.file)
+  }
+
+  private isKnownModule(file: string): boolean {
+    return (this.options.server.environments.ssr.moduleGraph.getModulesByFile(file)?.size ?? 0) > 0
+  }
+}

@@ -1,0 +1,46 @@
+import type { EnvironmentModuleNode, ViteDevServer } from 'vite'
+
+/** The module graph `server.ssrLoadModule` evaluates from. */
+function ssrGraph(server: ViteDevServer) {
+  return server.environments.ssr.moduleGraph
+}
+
+/**
+ * Hard-invalidates every module of `file`; Vite propagates the invalidation to all importers,
+ * so the next `ssrLoadModule` of any of them re-evaluates against the fresh module.
+ */
+export function invalidateFile(server: ViteDevServer, file: string): void {
+  const graph = ssrGraph(server)
+  const modules = graph.getModulesByFile(file)
+  if (!modules) return
+  const seen = new Set<EnvironmentModuleNode>()
+  for (const mod of modules) graph.invalidateModule(mod, seen)
+}
+
+/** The export objects of the modules `file` imports (to tell a re-exported class from an own one). */
+export function importedExports(server: ViteDevServer, file: string): Record<string, unknown>[] {
+  const exports: Record<string, unknown>[] = []
+  for (const mod of ssrGraph(server).getModulesByFile(file) ?? []) {
+    for (const imported of mod.importedModules) {
+      if (imported.ssrModule) exports.push(imported.ssrModule)
+    }
+  }
+  return exports
+}
+
+/** Every file that imports `file`, directly or not (cycles are fine). */
+export function importerFiles(server: ViteDevServer, file: string): Set<string> {
+  const found = new Set<string>()
+  const seen = new Set<EnvironmentModuleNode>()
+  const queue = [...(ssrGraph(server).getModulesByFile(file) ?? [])]
+  while (queue.length > 0) {
+    const mod = queue.pop()!
+    if (seen.has(mod)) continue
+    seen.add(mod)
+    for (const importer of mod.importers) {
+      if (importer.file && importer.file !== file) found.add(importer.file)
+      queue.push(importer)
+    }
+  }
+  return found
+}

@@ -1,0 +1,56 @@
+import path from 'node:path'
+import colors from 'picocolors'
+import type { Logger } from 'vite'
+import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../client/protocol.ts'
+import type { WizardEventSink } from './event-sink.ts'
+import type { WizardStateStore } from './wizard-state.ts'
+
+export const LOG_PREFIX = '[wizard-hot-reload]'
+
+/** One terminal line per event, through Vite's logger. */
+export class TerminalLog implements WizardEventSink {
+  constructor(
+    private readonly logger: Logger,
+    private readonly root: string,
+    private readonly state: WizardStateStore,
+  ) {}
+
+  info(message: string): void {
+    this.logger.info(`${colors.cyan(LOG_PREFIX)} ${message}`, { timestamp: true })
+  }
+
+  warn(message: string): void {
+    this.logger.warn(`${colors.yellow(LOG_PREFIX)} ${message}`, { timestamp: true })
+  }
+
+  error(message: string): void {
+    this.logger.error(`${colors.red(LOG_PREFIX)} ${message}`, { timestamp: true })
+  }
+
+  reloaded({ wizardId, durationMs }: WizardReloadedPayload): void {
+    this.info(`${colors.green(wizardId)} reloaded in ${durationMs} ms`)
+  }
+
+  failed({ wizardId, error }: WizardFailedPayload): void {
+    const kept = this.state.get(wizardId)?.wizardClass ? ' (kept previous version)' : ' (not registered)'
+    const where = error.loc ? `\n  at ${this.relative(error.loc.file)}:${error.loc.line}:${error.loc.column}` : ''
+    const frame = error.frame ? `\n${colors.dim(indent(error.frame))}` : ''
+    this.error(`${colors.bold(wizardId)} failed: ${error.message}${kept}${where}${frame}`)
+  }
+
+  removed({ wizardId, file }: WizardRemovedPayload): void {
+    this.info(`${colors.yellow(wizardId)} removed (${this.relative(file)} deleted)`)
+  }
+
+  relative(file: string): string {
+    const relative = path.relative(this.root, file)
+    return relative.startsWith('..') ? file : relative
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n')
+}

@@ -1,0 +1,99 @@
+import type { WizardReloadError, WizardStatusEntry } from '../client/protocol.ts'
+import type { WizardClass } from './types.ts'
+
+export interface WizardRecord {
+  wizardId: string
+  file: string
+  /** The class currently registered, or null when no version has loaded yet. */
+  wizardClass: WizardClass | null
+  /** Successful hot reloads (the initial load does not count). */
+  reloadCount: number
+  lastReload: Date | null
+  lastError: { error: WizardReloadError; timestamp: number } | null
+}
+
+/** What is loaded: one record per wizard id. Feeds the status endpoint and the replay to new pages. */
+export class WizardStateStore {
+  private readonly records = new Map<string, WizardRecord>()
+  private totalReloads = 0
+
+  get(wizardId: string): WizardRecord | undefined {
+    return this.records.get(wizardId)
+  }
+
+  /** The wizard id a file is currently known under, if any. */
+  idOfFile(file: string): string | undefined {
+    for (const record of this.records.values()) if (record.file === file) return record.wizardId
+    return undefined
+  }
+
+  files(): string[] {
+    return [...this.records.values()].map((record) => record.file)
+  }
+
+  get reloadCount(): number {
+    return this.totalReloads
+  }
+
+  recordSuccess(wizardId: string, file: string, wizardClass: WizardClass, countsAsReload: boolean): WizardRecord {
+    const record = this.ensure(wizardId, file)
+    record.file = file
+    record.wizardClass = wizardClass
+    record.lastReload = new Date()
+    record.lastError = null
+    if (countsAsReload) {
+      record.reloadCount++
+      this.totalReloads++
+    }
+    return record
+  }
+
+  recordFailure(wizardId: string, file: string, error: WizardReloadError, timestamp: number): WizardRecord {
+    const record = this.ensure(wizardId, file)
+    if (record.wizardClass === null) record.file = file
+    record.lastError = { error, timestamp }
+    return record
+  }
+
+  delete(wizardId: string): void {
+    this.records.delete(wizardId)
+  }
+
+  clear(): void {
+    this.records.clear()
+  }
+
+  /** Wizards whose latest load failed. */
+  failures(): WizardRecord[] {
+    return [...this.records.values()].filter((record) => record.lastError !== null)
+  }
+
+  /** Registered classes, for re-registering into a fresh registry. */
+  registered(): WizardRecord[] {
+    return [...this.records.values()].filter((record) => record.wizardClass !== null)
+  }
+
+  toStatus(): Record<string, WizardStatusEntry> {
+    const wizards: Record<string, WizardStatusEntry> = {}
+    for (const record of [...this.records.values()].sort((a, b) => a.wizardId.localeCompare(b.wizardId))) {
+      wizards[record.wizardId] = {
+        file: record.file,
+        reload_count: record.reloadCount,
+        last_reload: record.lastReload?.toISOString() ?? null,
+        last_error: record.lastError?.error.message ?? null,
+        last_error_kind: record.lastError?.error.kind ?? null,
+        last_error_loc: record.lastError?.error.loc ?? null,
+      }
+    }
+    return wizards
+  }
+
+  private ensure(wizardId: string, file: string): WizardRecord {
+    let record = this.records.get(wizardId)
+    if (!record) {
+      record = { wizardId, file, wizardClass: null, reloadCount: 0, lastReload: null, lastError: null }
+      this.records.set(wizardId, record)
+    }
+    return record
+  }
+}

@@ -1,0 +1,159 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { createLogger, createServer, type InlineConfig, type Logger, type Plugin, type ViteDevServer } from 'vite'
+import { wizardHotReload, type WizardHotReloadApi } from '../plugin/plugin.ts'
+import type { WizardHotReloadOptions } from '../plugin/options.ts'
+import type { DevSession } from '../plugin/dev-session.ts'
+import { stripAnsi } from '../plugin/code-frame.ts'
+
+type AnyClass = new (...args: never[]) => { run?: () => unknown }
+
+/** A registry like a backend's: records every call, keeps the current class per id. */
+export class TestRegistry {
+  readonly classes = new Map<string, AnyClass>()
+  readonly calls: Array<{ type: 'register' | 'unregister'; wizardId: string; className?: string }> = []
+  /** Replace to make register fail, throw or hang. */
+  behaviour: (wizardId: string) => boolean | Promise<boolean> = () => true
+
+  register = async (wizardId: string, wizardClass: unknown): Promise<boolean> => {
+    const cls = wizardClass as AnyClass
+    this.calls.push({ type: 'register', wizardId, className: cls.name })
+    const ok = await this.behaviour(wizardId)
+    if (ok) this.classes.set(wizardId, cls)
+    return ok
+  }
+
+  unregister = (wizardId: string): void => {
+    this.calls.push({ type: 'unregister', wizardId })
+    this.classes.delete(wizardId)
+  }
+
+  /** Instantiates the registered class and calls `run()`. */
+  run(wizardId: string): unknown {
+    const cls = this.classes.get(wizardId)
+    if (!cls) return undefined
+    return new cls().run?.()
+  }
+
+  registerCount(wizardId: string): number {
+    return this.calls.filter((call) => call.type === 'register' && call.wizardId === wizardId).length
+  }
+}
+
+export interface TempProject {
+  root: string
+  server: ViteDevServer
+  registry: TestRegistry
+  /** Every line the Vite logger printed (colour codes removed). */
+  logs: string[]
+  api: WizardHotReloadApi
+  session: DevSession
+  path(relative: string): string
+  write(relative: string, content: string): void
+  /** Editor-style save: write a temp file next to it, then rename it over the original. */
+  atomicWrite(relative: string, content: string): void
+  remove(relative: string): void
+  rename(from: string, to: string): void
+  close(): Promise<void>
+}
+
+export interface TempProjectOptions {
+  files: Record<string, string>
+  plugin?: WizardHotReloadOptions
+  /** Use `registry` as the plugin's register/unregister (default true). */
+  useTestRegistry?: boolean
+  /** Start the HTTP server on 127.0.0.1 with a free port (default false: middleware mode). */
+  listen?: boolean
+  vite?: InlineConfig
+  env?: Record<string, string>
+}
+
+export function makeTempDir(prefix = 'wizard-hot-reload-'): string {
+  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)))
+}
+
+export function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [relative, content] of Object.entries(files)) {
+    const file = path.join(root, relative)
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    fs.writeFileSync(file, content)
+  }
+}
+
+export function capturingLogger(logs: string[]): Logger {
+  const logger = createLogger('info', { allowClearScreen: false })
+  const keep = (msg: string) => logs.push(stripAnsi(msg))
+  logger.info = keep
+  logger.warn = keep
+  logger.warnOnce = keep
+  logger.error = keep
+  return logger
+}
+
+export async function startTempProject(options: TempProjectOptions): Promise<TempProject> {
+  const root = makeTempDir()
+  writeFiles(root, options.files)
+  const registry = new TestRegistry()
+  const logs: string[] = []
+  const useTestRegistry = options.useTestRegistry ?? true
+  const plugin = wizardHotReload({
+    dirs: ['wizards'],
+    delay: 10,
+    ...(useTestRegistry ? { register: registry.register, unregister: registry.unregister } : {}),
+    ...options.plugin,
+  })
+  const savedEnv = { ...process.env }
+  Object.assign(process.env, options.env)
+  let server: ViteDevServer
+  try {
+    server = await createServer({
+      root,
+      configFile: false,
+      envFile: false,
+      appType: 'custom',
+      customLogger: capturingLogger(logs),
+      clearScreen: false,
+      server: options.listen
+        ? { host: '127.0.0.1', port: 0, strictPort: false, ws: undefined }
+        : { middlewareMode: true, hmr: false, ws: false },
+      plugins: [plugin],
+      ...options.vite,
+    })
+    if (options.listen) await server.listen()
+  } finally {
+    process.env = savedEnv
+  }
+  const api = (plugin as Plugin & { api: WizardHotReloadApi }).api
+  const session = api.session
+  if (!session) throw new Error('the plugin did not start a session')
+  await session.ready
+  const abs = (relative: string) => path.join(root, relative)
+  return {
+    root,
+    server,
+    registry,
+    logs,
+    api,
+    session,
+    path: abs,
+    write: (relative, content) => writeFiles(root, { [relative]: content }),
+    atomicWrite(relative, content) {
+      const target = abs(relative)
+      const temp = path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}`)
+      fs.writeFileSync(temp, content)
+      fs.renameSync(temp, target)
+    },
+    remove: (relative) => fs.rmSync(abs(relative), { recursive: true, force: true }),
+    rename: (from, to) => fs.renameSync(abs(from), abs(to)),
+    async close() {
+      await server.close()
+      fs.rmSync(root, { recursive: true, force: true })
+    },
+  }
+}
+
+/** A wizard module whose `run()` returns `output`. */
+export function wizardSource(className: string, output: string, extra = ''): string {
+  return `${extra}\nexport class ${className} {\n  run(): string {\n    return ${JSON.stringify(output)}\n  }\n}\n`
+}
