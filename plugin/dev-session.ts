@@ -73,6 +73,11 @@ export class DevSession {
       onRemoveDir: (dir) => void this.coordinator.folderRemoved(dir),
       onError: (error) => this.log.warn(`watcher error: ${error instanceof Error ? error.message : String(error)}`),
     })
+    // Modules outside the wizard folders are watched by Vite; listen to its watcher directly
+    // (not `hotUpdate`, which Vite skips when `server.hmr` is false).
+    server.watcher.on('change', this.onViteChange)
+    server.watcher.on('add', this.onViteAdd)
+    server.watcher.on('unlink', this.onViteUnlink)
     this.registryFile = !options.register && options.registry ? path.resolve(root, options.registry) : undefined
     this.ready = this.start()
   }
@@ -87,6 +92,10 @@ export class DevSession {
     const file = id.split('?', 1)[0]
     if (this.coordinator.isInDirs(file)) this.loadedSources.record(file, code)
   }
+
+  private readonly onViteChange = (file: string) => this.externalFileChanged(path.resolve(file), 'update')
+  private readonly onViteAdd = (file: string) => this.externalFileChanged(path.resolve(file), 'create')
+  private readonly onViteUnlink = (file: string) => this.externalFileChanged(path.resolve(file), 'delete')
 
   /** Vite's own watcher saw a change (a module outside the watched folders). */
   externalFileChanged(file: string, type: 'create' | 'update' | 'delete'): void {
@@ -110,6 +119,9 @@ export class DevSession {
     this.coordinator.dispose()
     this.hmr.dispose()
     this.logFilter.uninstall()
+    this.server.watcher.off('change', this.onViteChange)
+    this.server.watcher.off('add', this.onViteAdd)
+    this.server.watcher.off('unlink', this.onViteUnlink)
     await this.watcher.stop()
   }
 
@@ -129,7 +141,8 @@ export class DevSession {
       if (this.registryFile) await this.reloadRegistry()
       await this.watcher.start()
       if (this.disposed) return
-      if (this.options.initialLoad) {
+      if (!this.options.initialLoad) await this.coordinator.scan()
+      else {
         const summary = await this.coordinator.initialLoad()
         if (this.disposed) return
         const where = this.options.dirs.map((dir) => this.log.relative(dir) || '.').join(', ')

@@ -83,9 +83,6 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
       },
     },
 
-    hotUpdate({ file, type }) {
-      if (session && this.environment.name === 'ssr') session.externalFileChanged(file, type)
-    },
 
     async buildEnd() {
       // Called when the dev server closes or restarts: stop everything before the module runner goes away.

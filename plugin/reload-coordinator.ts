@@ -6,7 +6,7 @@ import { KeyedSerialQueue } from './keyed-queue.ts'
 import { listSourceFiles } from './list-wizard-files.ts'
 import type { LoadedSources } from './loaded-sources.ts'
 import type { WizardReloader } from './reloader.ts'
-import { importerFiles, invalidateFile } from './ssr-module-graph.ts'
+import { forwardFileEventToVite, importerFiles, invalidateFile } from './ssr-module-graph.ts'
 
 /** How many times one change may re-run because the file changed again while it was loading. */
 const MAX_CATCH_UP_RUNS = 20
@@ -34,6 +34,8 @@ export interface InitialLoadSummary {
  */
 export class ReloadCoordinator {
   private readonly queue = new KeyedSerialQueue()
+  /** Files seen on disk, to tell Vite whether a change is a create or an update. */
+  private readonly knownFiles = new Set<string>()
   private disposed = false
 
   constructor(private readonly options: ReloadCoordinatorOptions) {}
@@ -45,7 +47,7 @@ export class ReloadCoordinator {
 
   async initialLoad(): Promise<InitialLoadSummary> {
     const started = performance.now()
-    const files = (await listSourceFiles(this.options.dirs)).filter((file) => this.options.wizardId(file) !== null)
+    const files = (await this.scan()).filter((file) => this.options.wizardId(file) !== null)
     const summary: InitialLoadSummary = { loaded: 0, failed: 0, helpers: 0, durationMs: 0 }
     let next = 0
     const worker = async () => {
@@ -65,11 +67,23 @@ export class ReloadCoordinator {
     return summary
   }
 
+  /** Records which files exist now (done by the initial load; call it when that is off). */
+  async scan(): Promise<string[]> {
+    const files = await listSourceFiles(this.options.dirs)
+    for (const file of files) this.knownFiles.add(file)
+    return files
+  }
+
   /** A file in the watched folders changed, appeared or disappeared (after the debounce). */
-  fileChanged(file: string): Promise<void> {
-    const isNew = !this.isKnownModule(file)
+  async fileChanged(file: string): Promise<void> {
+    const exists = fs.existsSync(file)
+    const event = !exists ? 'delete' : this.knownFiles.has(file) ? 'update' : 'create'
+    if (exists) this.knownFiles.add(file)
+    else this.knownFiles.delete(file)
+    await forwardFileEventToVite(this.options.server, file, event)
     const dependents = this.dependentWizards(file)
-    return this.sync(file).then(() => this.reloadAll(isNew ? [...dependents, ...this.importFailures()] : dependents))
+    await this.sync(file)
+    await this.reloadAll(event === 'create' ? [...dependents, ...this.importFailures()] : dependents)
   }
 
   /** A whole folder disappeared: every wizard known below it is removed. */
@@ -81,6 +95,9 @@ export class ReloadCoordinator {
   /** A module outside the watched folders changed (reported by Vite's watcher): reload its importers. */
   externalFileChanged(file: string, created: boolean): Promise<void> {
     const dependents = this.dependentWizards(file)
+    if (dependents.length === 0 && !created) return Promise.resolve()
+    // Vite invalidates it too when its HMR is on; with `server.hmr: false` nobody else does.
+    invalidateFile(this.options.server, file)
     return this.reloadAll(created ? [...dependents, ...this.importFailures()] : dependents)
   }
 
@@ -141,9 +158,5 @@ export class ReloadCoordinator {
       .failures()
       .filter((record) => record.lastError?.error.kind === 'import')
       .map((record) => record.file)
-  }
-
-  private isKnownModule(file: string): boolean {
-    return (this.options.server.environments.ssr.moduleGraph.getModulesByFile(file)?.size ?? 0) > 0
   }
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { startTempProject, wizardSource, type TempProject } from '../test/temp-project.ts'
+import { lastEvent, startTempProject, wizardSource, type TempProject } from '../test/temp-project.ts'
 
 let project: TempProject | undefined
 afterEach(async () => {
@@ -7,21 +7,262 @@ afterEach(async () => {
   project = undefined
 })
 
+async function start(files: Record<string, string>, plugin = {}) {
+  project = await startTempProject({ files, plugin })
+  return project
+}
+
 describe('edit → reload', () => {
   test('initial load registers every wizard, an edit registers the new class', async () => {
-    project = await startTempProject({
-      files: {
-        'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'),
-        'wizards/CodeReviewWizard.ts': wizardSource('CodeReviewWizard', 'review v1'),
-      },
+    const p = await start({
+      'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'),
+      'wizards/CodeReviewWizard.ts': wizardSource('CodeReviewWizard', 'review v1'),
+      'wizards/nested/deep/security-audit.wizard.ts': wizardSource('SecurityAuditWizard', 'audit v1'),
     })
-    const { registry } = project
-    expect(registry.run('debug')).toBe('v1')
-    expect(registry.run('codereview')).toBe('review v1')
+    expect(p.registry.run('debug')).toBe('v1')
+    expect(p.registry.run('codereview')).toBe('review v1')
+    expect(p.registry.run('security-audit')).toBe('audit v1')
+    expect(p.events).toEqual([])
 
-    project.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
-    await expect.poll(() => registry.run('debug')).toBe('v2')
-    expect(project.logs.some((line) => /debug reloaded in [\d.]+ ms/.test(line))).toBe(true)
-    expect(project.session.state.get('debug')?.reloadCount).toBe(1)
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+    await expect.poll(() => p.registry.run('debug')).toBe('v2')
+    const event = lastEvent(p.events, 'reloaded', 'debug')
+    expect(event).toMatchObject({ wizardId: 'debug', file: p.path('wizards/debug_wizard.ts'), reloadCount: 1 })
+    expect(event!.durationMs).toBeGreaterThanOrEqual(0)
+    expect(p.logs.some((line) => /\[wizard-hot-reload\] debug reloaded in [\d.]+ ms/.test(line))).toBe(true)
+    expect(p.registry.run('codereview')).toBe('review v1')
+    expect(p.registry.registerCount('codereview')).toBe(1)
+
+    p.write('wizards/nested/deep/security-audit.wizard.ts', wizardSource('SecurityAuditWizard', 'audit v2'))
+    await expect.poll(() => p.registry.run('security-audit')).toBe('audit v2')
+  })
+
+  test('an editor-style atomic save (write temp + rename over) is picked up', async () => {
+    const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
+    p.atomicWrite('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+    await expect.poll(() => p.registry.run('debug')).toBe('v2')
+    p.atomicWrite('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v3'))
+    await expect.poll(() => p.registry.run('debug')).toBe('v3')
+    expect(p.registry.calls.filter((call) => call.type === 'unregister')).toEqual([])
+  })
+
+  test('a storm of 40 writes 0–2 ms apart ends with the last version registered', async () => {
+    const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0') }, { delay: 0 })
+    for (let i = 1; i <= 40; i++) {
+      p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', `v${i}`))
+      await new Promise((resolve) => setTimeout(resolve, i % 3))
+    }
+    await expect.poll(() => p.registry.run('debug')).toBe('v40')
+    await p.session.idle()
+    expect(p.registry.run('debug')).toBe('v40')
+    expect(p.session.state.get('debug')?.lastError).toBeNull()
+  })
+})
+
+describe('failures keep the previous version', () => {
+  test('syntax error: failure event with location and frame, old class serves; fix recovers', async () => {
+    const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
+    p.write('wizards/debug_wizard.ts', `export class DebugWizard {\n  run(): string {\n    return 'v2' +\n  }\n}\n`)
+    await expect.poll(() => lastEvent(p.events, 'failed', 'debug')).toBeDefined()
+    const failure = lastEvent(p.events, 'failed', 'debug')!
+    expect(failure.error.kind).toBe('syntax')
+    expect(failure.error.message).toMatch(/^SyntaxError: /)
+    expect(failure.error.message).not.toMatch(/\u001b\[/)
+    expect(failure.error.loc).toEqual({ file: p.path('wizards/debug_wizard.ts'), line: 4, column: 3 })
+    expect(failure.error.frame).toContain('> 4 |   }')
+    expect(p.registry.run('debug')).toBe('v1')
+    const logLine = p.logs.find((line) => line.includes('debug failed:'))!
+    expect(logLine).toContain('(kept previous version)')
+    expect(logLine).toContain('wizards/debug_wizard.ts:4:3')
+    expect(p.logs.some((line) => line.includes('Error when evaluating SSR module'))).toBe(false)
+    expect(p.session.state.toStatus().debug.last_error).toMatch(/SyntaxError/)
+
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v3'))
+    await expect.poll(() => p.registry.run('debug')).toBe('v3')
+    expect(p.session.state.toStatus().debug.last_error).toBeNull()
+  })
+
+  test('missing import: kind "import", points at the import line; creating the module recovers', async () => {
+    const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
+    p.write('wizards/debug_wizard.ts', `import { shout } from './shout'\nexport class DebugWizard { run() { return shout('v2') } }\n`)
+    await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe('import')
+    const failure = lastEvent(p.events, 'failed', 'debug')!
+    expect(failure.error.message).toContain('./shout')
+    expect(failure.error.loc).toMatchObject({ file: p.path('wizards/debug_wizard.ts'), line: 1 })
+    expect(p.registry.run('debug')).toBe('v1')
+
+    p.write('wizards/shout.ts', `export const shout = (s: string) => s.toUpperCase()\n`)
+    await expect.poll(() => p.registry.run('debug')).toBe('V2')
+  })
+
+  test('missing package: kind "import"', async () => {
+    const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
+    p.write('wizards/debug_wizard.ts', `import 'no-such-package-for-wizards'\n${wizardSource('DebugWizard', 'v2')}`)
+    await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe('import')
+    expect(lastEvent(p.events, 'failed', 'debug')!.error.message).toContain('no-such-package-for-wizards')
+    expect(p.registry.run('debug')).toBe('v1')
+  })
+
+  test('a throw at module top level: kind "evaluate" at the source line', async () => {
+    const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
+    p.write('wizards/debug_wizard.ts', `const limit: number = 3\nthrow new Error('config missing')\n${wizardSource('DebugWizard', 'v2')}`)
+    await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe('evaluate')
+    const failure = lastEvent(p.events, 'failed', 'debug')!
+    expect(failure.error.message).toBe('config missing')
+    expect(failure.error.loc).toMatchObject({ file: p.path('wizards/debug_wizard.ts'), line: 2 })
+    expect(failure.error.frame).toContain("> 2 | throw new Error('config missing')")
+    expect(p.registry.run('debug')).toBe('v1')
+  })
+
+  test('no class, then two classes: failures that say so; the old class serves', async () => {
+    const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
+    p.write('wizards/debug_wizard.ts', `export const notAWizard = 1\n`)
+    await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe('no-class')
+    expect(lastEvent(p.events, 'failed', 'debug')!.error.message).toContain('notAWizard')
+    expect(p.registry.run('debug')).toBe('v1')
+
+    p.write('wizards/debug_wizard.ts', `${wizardSource('DebugWizard', 'a')}\n${wizardSource('OtherWizard', 'b')}`)
+    await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.message).toMatch(/DebugWizard, OtherWizard/)
+    expect(lastEvent(p.events, 'failed', 'debug')!.error.kind).toBe('no-class')
+    expect(p.registry.run('debug')).toBe('v1')
+  })
+
+  test('register returns false, throws, or hangs past registerTimeout', async () => {
+    const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') }, { registerTimeout: 300 })
+
+    p.registry.behaviour = () => false
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+    await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.message).toBe('register("debug") returned false')
+    expect(lastEvent(p.events, 'failed', 'debug')!.error.kind).toBe('register')
+    expect(p.registry.run('debug')).toBe('v1')
+
+    p.registry.behaviour = () => {
+      throw new TypeError('registry is read-only')
+    }
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v3'))
+    await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.message).toContain('TypeError: registry is read-only')
+    expect(p.registry.run('debug')).toBe('v1')
+
+    let release!: () => void
+    p.registry.behaviour = () => new Promise<boolean>((resolve) => (release = () => resolve(true)))
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v4'))
+    await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe('timeout')
+    expect(lastEvent(p.events, 'failed', 'debug')!.error.message).toContain('300 ms')
+    expect(p.registry.run('debug')).toBe('v1')
+    expect(p.session.state.get('debug')?.wizardClass).toBe(p.registry.classes.get('debug'))
+
+    // The hung call finishes late and installs v4 in the backend: the plugin puts v1 back.
+    p.registry.behaviour = () => true
+    release()
+    await expect.poll(() => p.logs.some((line) => line.includes('register finished after the 300 ms timeout'))).toBe(true)
+    await expect.poll(() => p.registry.run('debug')).toBe('v1')
+
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v5'))
+    await expect.poll(() => p.registry.run('debug')).toBe('v5')
+  })
+})
+
+describe('helpers and dependents', () => {
+  test('a helper change reloads every wizard that imports it, directly or not', async () => {
+    const p = await start({
+      'wizards/format.ts': `export const tag = (s: string) => '[' + s + ']'\n`,
+      'wizards/lib/_layout.ts': `import { tag } from '../format'\nexport const layout = (s: string) => tag(s) + '!'\n`,
+      'wizards/direct_wizard.ts': `import { tag } from './format'\nexport class DirectWizard { run() { return tag('direct') } }\n`,
+      'wizards/indirect_wizard.ts': `import { layout } from './lib/_layout'\nexport class IndirectWizard { run() { return layout('indirect') } }\n`,
+      'wizards/alone_wizard.ts': wizardSource('AloneWizard', 'alone'),
+    })
+    expect(p.registry.run('direct')).toBe('[direct]')
+    expect(p.registry.run('indirect')).toBe('[indirect]!')
+    expect(p.session.state.get('format')).toBeUndefined()
+
+    p.write('wizards/format.ts', `export const tag = (s: string) => '<' + s + '>'\n`)
+    await expect.poll(() => [p.registry.run('direct'), p.registry.run('indirect')]).toEqual(['<direct>', '<indirect>!'])
+    expect(p.registry.registerCount('alone')).toBe(1)
+    expect(p.registry.calls.some((call) => call.wizardId === 'format')).toBe(false)
+  })
+
+  test('a wizard extending an imported base class registers its own class; base_wizard.ts is a helper', async () => {
+    const p = await start({
+      'wizards/base_wizard.ts': `export abstract class BaseWizard { greet() { return 'hello from ' + this.name() }\n abstract name(): string }\n`,
+      'wizards/review_wizard.ts': `import { BaseWizard } from './base_wizard'\nexport { BaseWizard }\nexport class ReviewWizard extends BaseWizard { name() { return 'review' } run() { return this.greet() } }\n`,
+      'wizards/BaseballWizard.ts': wizardSource('BaseballWizard', 'play ball'),
+    })
+    expect(p.registry.calls.map((call) => `${call.wizardId}:${call.className}`).sort()).toEqual(['baseball:BaseballWizard', 'review:ReviewWizard'])
+    expect(p.registry.run('review')).toBe('hello from review')
+
+    p.write('wizards/base_wizard.ts', `export abstract class BaseWizard { greet() { return 'hi from ' + this.name() }\n abstract name(): string }\n`)
+    await expect.poll(() => p.registry.run('review')).toBe('hi from review')
+    expect(p.events.filter((event) => event.payload.wizardId === 'base')).toEqual([])
+  })
+
+  test('a test file or a declaration file in the folder is never loaded', async () => {
+    const p = await start({
+      'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'),
+      'wizards/debug_wizard.test.ts': `throw new Error('a test file must not be loaded')\nexport class TestedWizard {}\n`,
+      'wizards/types.d.ts': `export declare class TypesWizard {}\n`,
+      'wizards/__tests__/helper_wizard.ts': wizardSource('HelperWizard', 'x'),
+    })
+    expect([...p.registry.classes.keys()]).toEqual(['debug'])
+    p.write('wizards/debug_wizard.test.ts', `throw new Error('still a test')\n`)
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+    await expect.poll(() => p.registry.run('debug')).toBe('v2')
+    await p.session.idle()
+    expect(p.events.filter((event) => event.type === 'failed')).toEqual([])
+  })
+
+  test('editing a module outside dirs that a wizard imports reloads that wizard', async () => {
+    const p = await start({
+      'src/lib/format.ts': `export const money = (n: number) => '$' + n.toFixed(2)\n`,
+      'wizards/price_wizard.ts': `import { money } from '../src/lib/format'\nexport class PriceWizard { run() { return money(3) } }\n`,
+      'wizards/other_wizard.ts': wizardSource('OtherWizard', 'other'),
+    })
+    expect(p.registry.run('price')).toBe('$3.00')
+    p.write('src/lib/format.ts', `export const money = (n: number) => n.toFixed(2) + ' EUR'\n`)
+    await expect.poll(() => p.registry.run('price')).toBe('3.00 EUR')
+    expect(p.registry.registerCount('other')).toBe(1)
+  })
+})
+
+describe('create, delete, rename', () => {
+  test('a new file is loaded and registered; deleting it unregisters it', async () => {
+    const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
+    p.write('wizards/sub/new_wizard.ts', wizardSource('NewWizard', 'fresh'))
+    await expect.poll(() => p.registry.run('new')).toBe('fresh')
+    expect(lastEvent(p.events, 'reloaded', 'new')).toMatchObject({ reloadCount: 1 })
+
+    p.remove('wizards/sub/new_wizard.ts')
+    await expect.poll(() => p.registry.classes.has('new')).toBe(false)
+    expect(p.registry.calls.at(-1)).toEqual({ type: 'unregister', wizardId: 'new' })
+    expect(lastEvent(p.events, 'removed', 'new')).toMatchObject({ file: p.path('wizards/sub/new_wizard.ts') })
+    expect(p.session.state.get('new')).toBeUndefined()
+    expect(p.logs.some((line) => line.includes('new removed'))).toBe(true)
+  })
+
+  test('rename = delete + create', async () => {
+    const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
+    p.rename('wizards/debug_wizard.ts', 'wizards/trace_wizard.ts')
+    await expect.poll(() => [p.registry.classes.has('debug'), p.registry.run('trace')]).toEqual([false, 'v1'])
+    expect(lastEvent(p.events, 'removed', 'debug')).toBeDefined()
+  })
+
+  test('moving a wizard to a subfolder keeps it registered under the same id', async () => {
+    const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
+    p.write('wizards/tools/.keep.ts', '')
+    p.rename('wizards/debug_wizard.ts', 'wizards/tools/debug_wizard.ts')
+    await expect.poll(() => p.session.state.get('debug')?.file).toBe(p.path('wizards/tools/debug_wizard.ts'))
+    await p.session.idle()
+    expect(p.registry.run('debug')).toBe('v1')
+  })
+
+  test('deleting a helper fails its importers with an import error and keeps them', async () => {
+    const p = await start({
+      'wizards/format.ts': `export const tag = (s: string) => '[' + s + ']'\n`,
+      'wizards/direct_wizard.ts': `import { tag } from './format'\nexport class DirectWizard { run() { return tag('direct') } }\n`,
+    })
+    p.remove('wizards/format.ts')
+    await expect.poll(() => lastEvent(p.events, 'failed', 'direct')?.error.kind).toBe('import')
+    expect(p.registry.run('direct')).toBe('[direct]')
+    p.write('wizards/format.ts', `export const tag = (s: string) => '{' + s + '}'\n`)
+    await expect.poll(() => p.registry.run('direct')).toBe('{direct}')
   })
 })

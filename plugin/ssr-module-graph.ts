@@ -44,3 +44,14 @@ export function importerFiles(server: ViteDevServer, file: string): Set<string> 
   }
   return found
 }
+
+/**
+ * Tells Vite about a change in a folder its own watcher ignores, the way its watcher would:
+ * every environment's `watchChange` hooks (the resolver drops its cached "file not found" there)
+ * and, for a deleted file, the module graphs.
+ */
+export async function forwardFileEventToVite(server: ViteDevServer, file: string, event: 'create' | 'update' | 'delete'): Promise<void> {
+  const environments = Object.values(server.environments)
+  await Promise.all(environments.map((environment) => environment.pluginContainer.watchChange(file, { event })))
+  if (event === 'delete') for (const environment of environments) environment.moduleGraph.onFileDelete(file)
+}

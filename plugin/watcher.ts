@@ -1,3 +1,4 @@
+import fs, { type Stats } from 'node:fs'
 import path from 'node:path'
 import { watch, type FSWatcher } from 'chokidar'
 import { defaultWizardId, isSkippedFolderName, isSourceFile } from './wizard-files.ts'
@@ -30,6 +31,21 @@ export interface WizardFileWatcherOptions {
   onRemoveDir?: (dir: string) => void
 }
 
+/**
+ * chokidar drops a `change` of a path that comes within 50 ms of the previous one it emitted
+ * (`_throttle(EV.CHANGE, path, 50)`), so a quick second save would be lost. After each event we
+ * look at the file once more, just after that window, and report a change if it moved on.
+ */
+export const CHOKIDAR_CHANGE_THROTTLE_MS = 50
+const TRAILING_CHECK_MS = CHOKIDAR_CHANGE_THROTTLE_MS + 15
+
+interface FileSignature {
+  mtimeMs: number
+  ctimeMs: number
+  size: number
+  ino: number
+}
+
 interface PendingChange {
   timer: NodeJS.Timeout
   type: WizardFileChangeType
@@ -44,6 +60,7 @@ interface PendingChange {
 export class WizardFileWatcher implements AsyncDisposable {
   private watcher: FSWatcher | undefined
   private readonly pending = new Map<string, PendingChange>()
+  private readonly trailingChecks = new Map<string, { timer: NodeJS.Timeout; seen: FileSignature | null }>()
   private readonly dirs: string[]
   private readonly delay: number
   private readonly toWizardId: (file: string) => string | null
@@ -66,9 +83,9 @@ export class WizardFileWatcher implements AsyncDisposable {
       atomic: true,
     })
     this.watcher = watcher
-    watcher.on('add', (file) => this.queue(file, 'change'))
-    watcher.on('change', (file) => this.queue(file, 'change'))
-    watcher.on('unlink', (file) => this.queue(file, 'remove'))
+    watcher.on('add', (file, stats) => this.onFileEvent(file, 'change', stats))
+    watcher.on('change', (file, stats) => this.onFileEvent(file, 'change', stats))
+    watcher.on('unlink', (file) => this.onFileEvent(file, 'remove'))
     watcher.on('unlinkDir', (dir) => this.options.onRemoveDir?.(path.resolve(dir)))
     watcher.on('error', (error) => this.options.onError?.(error))
     this.started = new Promise((resolve) => watcher.once('ready', () => resolve()))
@@ -79,6 +96,8 @@ export class WizardFileWatcher implements AsyncDisposable {
   async stop(): Promise<void> {
     for (const { timer } of this.pending.values()) clearTimeout(timer)
     this.pending.clear()
+    for (const { timer } of this.trailingChecks.values()) clearTimeout(timer)
+    this.trailingChecks.clear()
     const watcher = this.watcher
     this.watcher = undefined
     this.started = undefined
@@ -108,10 +127,47 @@ export class WizardFileWatcher implements AsyncDisposable {
     this.pending.set(file, { timer, type, firstEventAt })
   }
 
+  private onFileEvent(rawFile: string, type: WizardFileChangeType, stats?: Stats): void {
+    const file = path.resolve(rawFile)
+    if (!isSourceFile(file)) return
+    this.queue(file, type)
+    this.scheduleTrailingCheck(file, type === 'remove' ? null : signatureOf(stats) ?? readSignature(file))
+  }
+
+  private scheduleTrailingCheck(file: string, seen: FileSignature | null): void {
+    const existing = this.trailingChecks.get(file)
+    if (existing) clearTimeout(existing.timer)
+    const timer = setTimeout(() => {
+      this.trailingChecks.delete(file)
+      if (!this.watcher) return
+      const now = readSignature(file)
+      if (sameSignature(now, seen)) return
+      this.queue(file, now === null ? 'remove' : 'change')
+    }, TRAILING_CHECK_MS)
+    this.trailingChecks.set(file, { timer, seen })
+  }
+
   private isIgnored(file: string, isFile: boolean | undefined): boolean {
     const dir = this.dirs.find((d) => file === d || file.startsWith(d + path.sep))
     if (!dir) return false
     if (path.relative(dir, file).split(path.sep).some(isSkippedFolderName)) return true
     return isFile === true && !isSourceFile(file)
   }
+}
+
+function signatureOf(stats: Stats | undefined): FileSignature | null {
+  return stats ? { mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, size: stats.size, ino: stats.ino } : null
+}
+
+function readSignature(file: string): FileSignature | null {
+  try {
+    return signatureOf(fs.statSync(file))
+  } catch {
+    return null
+  }
+}
+
+function sameSignature(a: FileSignature | null, b: FileSignature | null): boolean {
+  if (a === null || b === null) return a === b
+  return a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.size === b.size && a.ino === b.ino
 }

@@ -6,6 +6,12 @@ import { wizardHotReload, type WizardHotReloadApi } from '../plugin/plugin.ts'
 import type { WizardHotReloadOptions } from '../plugin/options.ts'
 import type { DevSession } from '../plugin/dev-session.ts'
 import { stripAnsi } from '../plugin/code-frame.ts'
+import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../client/protocol.ts'
+
+export type RecordedEvent =
+  | { type: 'reloaded'; payload: WizardReloadedPayload }
+  | { type: 'failed'; payload: WizardFailedPayload }
+  | { type: 'removed'; payload: WizardRemovedPayload }
 
 type AnyClass = new (...args: never[]) => { run?: () => unknown }
 
@@ -49,6 +55,8 @@ export interface TempProject {
   logs: string[]
   api: WizardHotReloadApi
   session: DevSession
+  /** Every reloaded / failed / removed event, in order. */
+  events: RecordedEvent[]
   path(relative: string): string
   write(relative: string, content: string): void
   /** Editor-style save: write a temp file next to it, then rename it over the original. */
@@ -110,7 +118,7 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
     server = await createServer({
       root,
       configFile: false,
-      envFile: false,
+      envDir: false,
       appType: 'custom',
       customLogger: capturingLogger(logs),
       clearScreen: false,
@@ -127,6 +135,12 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
   const api = (plugin as Plugin & { api: WizardHotReloadApi }).api
   const session = api.session
   if (!session) throw new Error('the plugin did not start a session')
+  const events: RecordedEvent[] = []
+  session.addSink({
+    reloaded: (payload: WizardReloadedPayload) => void events.push({ type: 'reloaded', payload }),
+    failed: (payload: WizardFailedPayload) => void events.push({ type: 'failed', payload }),
+    removed: (payload: WizardRemovedPayload) => void events.push({ type: 'removed', payload }),
+  })
   await session.ready
   const abs = (relative: string) => path.join(root, relative)
   return {
@@ -136,6 +150,7 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
     logs,
     api,
     session,
+    events,
     path: abs,
     write: (relative, content) => writeFiles(root, { [relative]: content }),
     atomicWrite(relative, content) {
@@ -156,4 +171,19 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
 /** A wizard module whose `run()` returns `output`. */
 export function wizardSource(className: string, output: string, extra = ''): string {
   return `${extra}\nexport class ${className} {\n  run(): string {\n    return ${JSON.stringify(output)}\n  }\n}\n`
+}
+
+interface EventPayloads {
+  reloaded: WizardReloadedPayload
+  failed: WizardFailedPayload
+  removed: WizardRemovedPayload
+}
+
+/** The last event of a type for a wizard. */
+export function lastEvent<T extends keyof EventPayloads>(events: RecordedEvent[], type: T, wizardId: string): EventPayloads[T] | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i]
+    if (event.type === type && event.payload.wizardId === wizardId) return event.payload as EventPayloads[T]
+  }
+  return undefined
 }
