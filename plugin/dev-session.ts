@@ -9,6 +9,7 @@ import { loadRegistryModule } from './registry-module.ts'
 import { ReloadCoordinator } from './reload-coordinator.ts'
 import { WizardReloader } from './reloader.ts'
 import { SsrErrorLogFilter } from './ssr-error-log-filter.ts'
+import { afterViteInvalidates } from './ssr-module-graph.ts'
 import { TerminalLog } from './terminal-log.ts'
 import { WizardFileWatcher } from './watcher.ts'
 import { WizardStateStore } from './wizard-state.ts'
@@ -73,11 +74,13 @@ export class DevSession {
       onRemoveDir: (dir) => void this.coordinator.folderRemoved(dir),
       onError: (error) => this.log.warn(`watcher error: ${error instanceof Error ? error.message : String(error)}`),
     })
-    // Modules outside the wizard folders are watched by Vite; listen to its watcher directly
-    // (not `hotUpdate`, which Vite skips when `server.hmr` is false).
-    server.watcher.on('change', this.onViteChange)
-    server.watcher.on('add', this.onViteAdd)
-    server.watcher.on('unlink', this.onViteUnlink)
+    // Modules outside the wizard folders are watched by Vite. With HMR on, the plugin's `hotUpdate`
+    // reports them; Vite skips that hook when `server.hmr` is false, so then we listen to its watcher.
+    if (server.config.server.hmr === false) {
+      server.watcher.on('change', this.onViteChange)
+      server.watcher.on('add', this.onViteAdd)
+      server.watcher.on('unlink', this.onViteUnlink)
+    }
     this.registryFile = !options.register && options.registry ? path.resolve(root, options.registry) : undefined
     this.ready = this.start()
   }
@@ -93,11 +96,17 @@ export class DevSession {
     if (this.coordinator.isInDirs(file)) this.loadedSources.record(file, code)
   }
 
-  private readonly onViteChange = (file: string) => this.externalFileChanged(path.resolve(file), 'update')
-  private readonly onViteAdd = (file: string) => this.externalFileChanged(path.resolve(file), 'create')
-  private readonly onViteUnlink = (file: string) => this.externalFileChanged(path.resolve(file), 'delete')
+  // Vite invalidates the changed module after an `await` in its own listener; we must come after it.
+  private readonly onViteChange = (file: string) => this.afterVite(file, 'update')
+  private readonly onViteAdd = (file: string) => this.afterVite(file, 'create')
+  private readonly onViteUnlink = (file: string) => this.afterVite(file, 'delete')
 
-  /** Vite's own watcher saw a change (a module outside the watched folders). */
+  private afterVite(rawFile: string, type: 'create' | 'update' | 'delete'): void {
+    const file = path.resolve(rawFile)
+    void afterViteInvalidates(this.server, file).then(() => this.externalFileChanged(file, type))
+  }
+
+  /** Vite's own watcher saw a change (a module outside the watched folders), after Vite invalidated it. */
   externalFileChanged(file: string, type: 'create' | 'update' | 'delete'): void {
     if (this.disposed || this.coordinator.isInDirs(file)) return
     if (file === this.registryFile && type !== 'delete') {

@@ -25,6 +25,8 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
   let config: ResolvedConfig | undefined
   let resolvedOptions: ResolvedWizardHotReloadOptions | undefined
   let session: DevSession | undefined
+  // On restart Vite creates the new server before closing the old one: find a session by its server's environment.
+  const sessionsByEnvironment = new WeakMap<object, DevSession>()
 
   // Resolved on first use, so `vite preview` (which never starts a dev server) prints no warnings.
   const getOptions = (): ResolvedWizardHotReloadOptions | undefined => {
@@ -73,6 +75,7 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
       if (!options?.enabled) return
       const current = new DevSession(server, options)
       session = current
+      for (const environment of Object.values(server.environments)) sessionsByEnvironment.set(environment, current)
       server.httpServer?.once('close', () => void current.dispose())
     },
 
@@ -84,11 +87,16 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
     },
 
 
+    hotUpdate({ file, type }) {
+      if (this.environment.name === 'ssr') sessionsByEnvironment.get(this.environment)?.externalFileChanged(file, type)
+    },
+
     async buildEnd() {
-      // Called when the dev server closes or restarts: stop everything before the module runner goes away.
-      const closing = session
-      session = undefined
-      await closing?.dispose()
+      // Called (once, for the client environment) when the dev server closes or restarts.
+      const closing = sessionsByEnvironment.get(this.environment)
+      if (!closing) return
+      if (session === closing) session = undefined
+      await closing.dispose()
     },
   }
 }

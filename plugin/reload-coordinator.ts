@@ -95,9 +95,6 @@ export class ReloadCoordinator {
   /** A module outside the watched folders changed (reported by Vite's watcher): reload its importers. */
   externalFileChanged(file: string, created: boolean): Promise<void> {
     const dependents = this.dependentWizards(file)
-    if (dependents.length === 0 && !created) return Promise.resolve()
-    // Vite invalidates it too when its HMR is on; with `server.hmr: false` nobody else does.
-    invalidateFile(this.options.server, file)
     return this.reloadAll(created ? [...dependents, ...this.importFailures()] : dependents)
   }
 

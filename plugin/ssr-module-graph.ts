@@ -55,3 +55,23 @@ export async function forwardFileEventToVite(server: ViteDevServer, file: string
   await Promise.all(environments.map((environment) => environment.pluginContainer.watchChange(file, { event })))
   if (event === 'delete') for (const environment of environments) environment.moduleGraph.onFileDelete(file)
 }
+
+/**
+ * Vite's watcher listener invalidates a changed module only after awaiting plugin hooks. Called
+ * synchronously from a later listener of the same event, this resolves once that invalidation
+ * happened (or at once when the module holds nothing to invalidate), at most after `timeoutMs`.
+ */
+export function afterViteInvalidates(server: ViteDevServer, file: string, timeoutMs = 2000): Promise<void> {
+  const modules = [...(ssrGraph(server).getModulesByFile(file) ?? [])].filter((mod) => mod.transformResult !== null)
+  if (modules.length === 0) return Promise.resolve()
+  const before = modules.map((mod) => mod.lastInvalidationTimestamp)
+  const deadline = performance.now() + timeoutMs
+  return new Promise((resolve) => {
+    const check = () => {
+      const invalidated = modules.every((mod, i) => mod.lastInvalidationTimestamp !== before[i])
+      if (invalidated || performance.now() > deadline) resolve()
+      else setTimeout(check, 1)
+    }
+    setImmediate(check)
+  })
+}

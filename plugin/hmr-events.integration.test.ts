@@ -1,0 +1,68 @@
+import { afterEach, expect, test } from 'vitest'
+import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload } from '../client/protocol.ts'
+import { startTempProject, wizardSource, type TempProject } from '../test/temp-project.ts'
+import { ViteHmrClient } from '../test/vite-hmr-client.ts'
+
+let project: TempProject | undefined
+const clients: ViteHmrClient[] = []
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close()
+  await project?.close()
+  project = undefined
+})
+
+async function connect(p: TempProject) {
+  const client = await ViteHmrClient.connect(p.server)
+  clients.push(client)
+  return client
+}
+
+test("reloaded / failed / removed arrive on Vite's HMR channel; a page that says ready is told of current failures", async () => {
+  const p = (project = await startTempProject({ listen: true, files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'wizards/gone_wizard.ts': wizardSource('GoneWizard', 'bye') } }))
+  const page = await connect(p)
+
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+  await expect.poll(() => page.custom<WizardReloadedPayload>(WIZARD_EVENTS.reloaded).length).toBe(1)
+  const reloaded = page.custom<WizardReloadedPayload>(WIZARD_EVENTS.reloaded)[0]
+  expect(reloaded).toEqual({ wizardId: 'debug', file: p.path('wizards/debug_wizard.ts'), reloadCount: 1, durationMs: expect.any(Number), timestamp: expect.any(Number) })
+
+  p.write('wizards/debug_wizard.ts', `export class DebugWizard {\n  run() { return ( }\n}\n`)
+  await expect.poll(() => page.custom<WizardFailedPayload>(WIZARD_EVENTS.failed).length).toBe(1)
+  const failed = page.custom<WizardFailedPayload>(WIZARD_EVENTS.failed)[0]
+  expect(failed).toMatchObject({ wizardId: 'debug', error: { kind: 'syntax', loc: { file: p.path('wizards/debug_wizard.ts'), line: 2 } } })
+  expect(failed.error.frame).toContain('> 2 |')
+
+  // A page loaded later (or reloaded) learns about the broken wizard as soon as it says it is ready.
+  const later = await connect(p)
+  expect(later.custom(WIZARD_EVENTS.failed)).toEqual([])
+  later.send(WIZARD_EVENTS.ready, {})
+  await expect.poll(() => later.custom<WizardFailedPayload>(WIZARD_EVENTS.failed).map((event) => event.wizardId)).toEqual(['debug'])
+  expect(page.custom(WIZARD_EVENTS.failed)).toHaveLength(1)
+
+  p.remove('wizards/gone_wizard.ts')
+  await expect.poll(() => page.custom<WizardRemovedPayload>(WIZARD_EVENTS.removed)).toEqual([{ wizardId: 'gone', file: p.path('wizards/gone_wizard.ts'), timestamp: expect.any(Number) }])
+
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v3'))
+  await expect.poll(() => page.custom(WIZARD_EVENTS.reloaded)).toHaveLength(2)
+  const fresh = await connect(p)
+  fresh.send(WIZARD_EVENTS.ready, {})
+  // The server answers in order; a reloaded wizard is no longer replayed. Prove the answer came by a later event.
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v4'))
+  await expect.poll(() => fresh.custom(WIZARD_EVENTS.reloaded)).toHaveLength(1)
+  expect(fresh.custom(WIZARD_EVENTS.failed)).toEqual([])
+})
+
+test('with HMR on, editing a module outside dirs reloads its importers (through hotUpdate)', async () => {
+  const p = (project = await startTempProject({
+    listen: true,
+    files: {
+      'src/lib/format.ts': `export const money = (n: number) => '$' + n.toFixed(2)\n`,
+      'wizards/price_wizard.ts': `import { money } from '../src/lib/format'\nexport class PriceWizard { run() { return money(3) } }\n`,
+    },
+  }))
+  expect(p.server.config.server.hmr).not.toBe(false)
+  p.write('src/lib/format.ts', `export const money = (n: number) => n.toFixed(2) + ' EUR'\n`)
+  await expect.poll(() => p.registry.run('price')).toBe('3.00 EUR')
+  await p.session.idle()
+  expect(p.registry.registerCount('price')).toBe(2)
+})

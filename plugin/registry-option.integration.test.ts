@@ -1,0 +1,78 @@
+import { afterEach, expect, test } from 'vitest'
+import { startTempProject, wizardSource, type TempProject } from '../test/temp-project.ts'
+
+let project: TempProject | undefined
+afterEach(async () => {
+  await project?.close()
+  project = undefined
+})
+
+const registrySource = `
+const wizards = new Map<string, new () => { run(): string }>()
+export const runs: string[] = []
+export const createdAt = Math.random()
+export function registerWizard(id: string, cls: new () => { run(): string }) { wizards.set(id, cls); return true }
+export function unregisterWizard(id: string) { wizards.delete(id) }
+export function runWizard(id: string) { const cls = wizards.get(id); const out = cls ? new cls().run() : 'missing'; runs.push(id + ':' + out); return out }
+export function listWizards() { return [...wizards.keys()].sort() }
+`
+const backendSource = `
+import { runWizard, listWizards, runs, createdAt } from './registry'
+export function handle(id: string) { return { output: runWizard(id), wizards: listWizards(), runs: runs.length, createdAt } }
+`
+
+test('registry: the module is shared with a backend that ssrLoadModules it, and keeps its state across reloads', async () => {
+  const p = (project = await startTempProject({
+    useTestRegistry: false,
+    plugin: { registry: 'server/registry.ts' },
+    files: {
+      'server/registry.ts': registrySource,
+      'server/backend.ts': backendSource,
+      'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'),
+      'wizards/review_wizard.ts': wizardSource('ReviewWizard', 'review'),
+    },
+  }))
+  type Backend = { handle(id: string): { output: string; wizards: string[]; runs: number; createdAt: number } }
+  const backend = () => p.server.ssrLoadModule(p.path('server/backend.ts')) as Promise<Backend>
+
+  const first = (await backend()).handle('debug')
+  expect(first).toMatchObject({ output: 'v1', wizards: ['debug', 'review'], runs: 1 })
+
+  for (const version of ['v2', 'v3']) {
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', version))
+    await expect.poll(async () => (await backend()).handle('debug').output).toBe(version)
+  }
+  const last = (await backend()).handle('review')
+  expect(last.createdAt).toBe(first.createdAt)
+  expect(last.runs).toBeGreaterThanOrEqual(4)
+  expect(last.wizards).toEqual(['debug', 'review'])
+
+  p.remove('wizards/review_wizard.ts')
+  await expect.poll(async () => (await backend()).handle('debug').wizards).toEqual(['debug'])
+})
+
+test('registry: a module without registerWizard is named in a clear error', async () => {
+  const p = (project = await startTempProject({
+    useTestRegistry: false,
+    plugin: { registry: 'server/registry.ts' },
+    files: { 'server/registry.ts': 'export const nothing = 1\n', 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+  }))
+  expect(p.logs.some((line) => line.includes('options.registry: "server/registry.ts" has no exported function "registerWizard" (exports: nothing)'))).toBe(true)
+  expect(p.session.state.get('debug')?.wizardClass?.name).toBe('DebugWizard')
+})
+
+test('registry: editing the registry module re-registers every wizard into the new instance', async () => {
+  const p = (project = await startTempProject({
+    useTestRegistry: false,
+    plugin: { registry: 'server/registry.ts' },
+    files: { 'server/registry.ts': registrySource, 'server/backend.ts': backendSource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+  }))
+  type Backend = { handle(id: string): { output: string; createdAt: number } }
+  const backend = () => p.server.ssrLoadModule(p.path('server/backend.ts')) as Promise<Backend>
+  const before = (await backend()).handle('debug')
+  p.write('server/registry.ts', `${registrySource}\nexport const edited = true\n`)
+  await expect.poll(async () => {
+    const now = (await backend()).handle('debug')
+    return now.createdAt !== before.createdAt && now.output
+  }).toBe('v1')
+})
