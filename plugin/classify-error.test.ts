@@ -1,0 +1,12 @@
+import { expect, test } from 'vitest'
+import { createCodeFrame, stripAnsi } from './code-frame.ts'
+
+test('code frame marks the line and the column', () => {
+  const source = ['one', 'two', 'three()', 'four', 'five', 'six'].join('\n')
+  expect(createCodeFrame(source, 3, 6)).toBe(['  1 | one', '  2 | two', '> 3 | three()', '    |      ^', '  4 | four', '  5 | five'].join('\n'))
+  expect(createCodeFrame(source, 99, 1)).toBe('')
+})
+
+test('stripAnsi removes colour codes', () => {
+  expect(stripAnsi('\u001b[31m[PARSE_ERROR] \u001b[0mUnexpected \u001b[38;5;246m╭\u001b[0m')).toBe('[PARSE_ERROR] Unexpected ╭')
+})

@@ -1,0 +1,45 @@
+import { describe, expect, test } from 'vitest'
+import { findWizardClass } from './find-wizard-class.ts'
+import { defaultIsWizardClass } from './wizard-files.ts'
+
+class BaseWizard {}
+class ReviewWizard extends BaseWizard {}
+class ImportedWizard {}
+class OtherWizard {}
+
+describe('findWizardClass', () => {
+  test('picks the one wizard class; base classes do not count', () => {
+    const found = findWizardClass({ BaseWizard, ReviewWizard, helper: () => 1 }, defaultIsWizardClass)
+    expect(found).toEqual({ ok: true, exportName: 'ReviewWizard', wizardClass: ReviewWizard })
+  })
+
+  test('a class re-exported from an imported module yields to the module’s own class', () => {
+    const found = findWizardClass({ ImportedWizard, ReviewWizard }, defaultIsWizardClass, [{ ImportedWizard }])
+    expect(found).toMatchObject({ ok: true, exportName: 'ReviewWizard' })
+  })
+
+  test('a module that only re-exports one wizard class still provides it', () => {
+    const found = findWizardClass({ ImportedWizard }, defaultIsWizardClass, [{ ImportedWizard }])
+    expect(found).toMatchObject({ ok: true, exportName: 'ImportedWizard' })
+  })
+
+  test('the default export counts, and is not counted twice when also named', () => {
+    expect(findWizardClass({ default: ReviewWizard }, defaultIsWizardClass)).toMatchObject({ ok: true, exportName: 'default (ReviewWizard)' })
+    expect(findWizardClass({ default: ReviewWizard, ReviewWizard }, defaultIsWizardClass)).toMatchObject({ ok: true, exportName: 'ReviewWizard' })
+  })
+
+  test('no candidate and several candidates are failures that name the exports', () => {
+    expect(findWizardClass({ helper: 1 }, defaultIsWizardClass)).toMatchObject({ ok: false, reason: 'none', message: expect.stringContaining('exports: helper') })
+    expect(findWizardClass({ ReviewWizard, OtherWizard }, defaultIsWizardClass)).toMatchObject({
+      ok: false,
+      reason: 'several',
+      candidates: ['ReviewWizard', 'OtherWizard'],
+      message: 'Several wizard classes exported: ReviewWizard, OtherWizard; export exactly one.',
+    })
+  })
+
+  test('a custom isWizardClass decides', () => {
+    class Tool {}
+    expect(findWizardClass({ Tool, ReviewWizard }, (name) => name === 'Tool')).toMatchObject({ ok: true, exportName: 'Tool' })
+  })
+})
