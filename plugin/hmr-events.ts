@@ -1,5 +1,5 @@
 import type { ViteDevServer } from 'vite'
-import '../client/vite-custom-events.ts'
+import type {} from '../client/vite-custom-events.ts'
 import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload } from '../client/protocol.ts'
 import type { WizardEventSink } from './event-sink.ts'
 import type { WizardStateStore } from './wizard-state.ts'

@@ -1,0 +1,75 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, expect, test } from 'vitest'
+import { createServer, type ViteDevServer } from 'vite'
+import { WizardFileWatcher, WizardReloader, type WizardFileChange } from './index.ts'
+import { makeTempDir, TestRegistry, wizardSource, writeFiles } from '../test/temp-project.ts'
+
+let server: ViteDevServer | undefined
+let root: string | undefined
+afterEach(async () => {
+  await server?.close()
+  if (root) fs.rmSync(root, { recursive: true, force: true })
+  server = root = undefined
+})
+
+test('WizardReloader without the plugin: manual reloads, results, reload count (reference example 2)', async () => {
+  root = makeTempDir()
+  writeFiles(root, { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
+  server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', logLevel: 'silent', server: { middlewareMode: true, hmr: false, ws: false } })
+  const registry = new TestRegistry()
+  const notified: string[] = []
+  const reloader = new WizardReloader({ server, register: registry.register, events: { reloaded: (e) => notified.push(`ok ${e.wizardId}`), failed: (e) => notified.push(`fail ${e.wizardId} ${e.error.kind}`) } })
+  const file = path.join(root, 'wizards/debug_wizard.ts')
+
+  const first = await reloader.reloadWizard('debug', file)
+  expect(first).toMatchObject({ success: true, wizardId: 'debug', error: null, message: expect.stringMatching(/^debug reloaded in [\d.]+ ms$/) })
+  expect(registry.run('debug')).toBe('v1')
+
+  fs.writeFileSync(file, 'export class DebugWizard {')
+  const broken = await reloader.reloadWizard('debug', file)
+  expect(broken).toMatchObject({ success: false, error: expect.stringMatching(/^SyntaxError/), failure: { kind: 'syntax' } })
+  expect(broken.message).toMatch(/\(kept previous version\)$/)
+  expect(broken.wizardClass).toBe(first.wizardClass)
+
+  fs.writeFileSync(file, wizardSource('DebugWizard', 'v2'))
+  const [a, b] = await Promise.all([reloader.reloadWizard('debug', file), reloader.reloadWizard('debug', file)])
+  expect([a.success, b.success]).toEqual([true, true])
+  expect(registry.run('debug')).toBe('v2')
+  expect(reloader.getReloadCount()).toBe(3)
+  expect(notified).toEqual(['ok debug', 'fail debug syntax', 'ok debug', 'ok debug'])
+})
+
+test('WizardFileWatcher standalone with `await using` (reference example 3)', async () => {
+  root = makeTempDir()
+  writeFiles(root, { 'custom/wizards/debug_wizard.ts': 'v1', 'custom/wizards/node_modules/x/y_wizard.ts': 'x' })
+  const changes: WizardFileChange[] = []
+  {
+    await using watcher = new WizardFileWatcher({ dirs: [path.join(root, 'custom/wizards')], delay: 0, onChange: (change) => changes.push(change) })
+    await watcher.start()
+    writeFiles(root, { 'custom/wizards/debug_wizard.ts': 'v2', 'custom/wizards/notes.txt': 'x', 'custom/wizards/node_modules/x/y_wizard.ts': 'y' })
+    await expect.poll(() => changes.map((c) => `${c.type} ${c.wizardId}`)).toEqual(['change debug'])
+    fs.rmSync(path.join(root, 'custom/wizards/debug_wizard.ts'))
+    await expect.poll(() => changes.map((c) => `${c.type} ${c.wizardId}`)).toEqual(['change debug', 'remove debug'])
+  }
+  // Disposed at the end of the block: later edits are not reported.
+  writeFiles(root, { 'custom/wizards/late_wizard.ts': 'late' })
+  const probe: WizardFileChange[] = []
+  await using probeWatcher = new WizardFileWatcher({ dirs: [path.join(root, 'custom/wizards')], delay: 0, onChange: (change) => probe.push(change) })
+  await probeWatcher.start()
+  writeFiles(root, { 'custom/wizards/probe_wizard.ts': 'p' })
+  await expect.poll(() => probe.length).toBe(1)
+  expect(changes).toHaveLength(2)
+})
+
+test('a quick second save inside chokidar’s 50 ms change throttle is still reported', async () => {
+  root = makeTempDir()
+  writeFiles(root, { 'wizards/debug_wizard.ts': 'v1' })
+  const changes: WizardFileChange[] = []
+  await using watcher = new WizardFileWatcher({ dirs: [path.join(root, 'wizards')], delay: 0, onChange: (change) => changes.push(change) })
+  await watcher.start()
+  writeFiles(root, { 'wizards/debug_wizard.ts': 'v2' })
+  await expect.poll(() => changes.length).toBe(1)
+  writeFiles(root, { 'wizards/debug_wizard.ts': 'v3 — longer' })
+  await expect.poll(() => changes.length).toBe(2)
+})
