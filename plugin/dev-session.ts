@@ -13,6 +13,8 @@ import { afterViteInvalidates } from './ssr-module-graph.ts'
 import { TerminalLog } from './terminal-log.ts'
 import { WizardFileWatcher } from './watcher.ts'
 import { WizardStateStore } from './wizard-state.ts'
+import { ReferenceWebSocketEndpoint, type UpgradeableServer } from './ws-endpoint.ts'
+import type { HotReloadStatus } from '../client/protocol.ts'
 
 /**
  * Everything the plugin runs for one dev server: created in `configureServer`, disposed when the
@@ -30,6 +32,7 @@ export class DevSession {
   private readonly logFilter = new SsrErrorLogFilter()
   private readonly watcher: WizardFileWatcher
   private readonly hmr: HmrEventSink
+  private readonly ws: ReferenceWebSocketEndpoint | undefined
   private readonly registryFile: string | undefined
   private registryLoaded = false
   private disposed = false
@@ -44,6 +47,15 @@ export class DevSession {
     this.hmr = new HmrEventSink(server, this.state)
     this.events.add(this.log)
     this.events.add(this.hmr)
+    if (options.wsPath !== false) {
+      this.ws = new ReferenceWebSocketEndpoint({
+        path: options.wsPath,
+        allowedHosts: server.config.server.allowedHosts,
+        cors: server.config.server.cors,
+        getReloadCount: () => this.state.reloadCount,
+      })
+      this.events.add(this.ws)
+    }
     this.logFilter.install(server.config.logger)
     this.reloader = new WizardReloader({
       server,
@@ -83,6 +95,23 @@ export class DevSession {
     }
     this.registryFile = !options.register && options.registry ? path.resolve(root, options.registry) : undefined
     this.ready = this.start()
+  }
+
+  /** Serves the reference WebSocket endpoint on this HTTP server too (middleware mode). */
+  attachWebSocket(httpServer: UpgradeableServer): () => void {
+    return this.ws?.attach(httpServer) ?? (() => {})
+  }
+
+  getStatus(): HotReloadStatus {
+    return {
+      enabled: true,
+      running: !this.disposed,
+      watch_dirs: this.options.dirs,
+      reload_count: this.state.reloadCount,
+      websocket_connections: this.ws?.connectionCount ?? 0,
+      websocket_path: this.options.wsPath || null,
+      wizards: this.state.toStatus(),
+    }
   }
 
   /** Adds a sink (the WebSocket endpoint, a user's listener) for reload events. */
@@ -127,6 +156,7 @@ export class DevSession {
     this.reloader.dispose()
     this.coordinator.dispose()
     this.hmr.dispose()
+    this.ws?.close()
     this.logFilter.uninstall()
     this.server.watcher.off('change', this.onViteChange)
     this.server.watcher.off('add', this.onViteAdd)

@@ -1,7 +1,8 @@
 import { wizardHotReload } from './plugin.ts'
 
 export default wizardHotReload
-export { wizardHotReload, PLUGIN_NAME, type WizardHotReloadApi } from './plugin.ts'
+export { wizardHotReload, attachWizardHotReload, PLUGIN_NAME, type WizardHotReloadApi } from './plugin.ts'
+export type { UpgradeableServer } from './ws-endpoint.ts'
 export { WizardReloader, type WizardReloaderOptions, type ReloadOptions } from './reloader.ts'
 export { WizardFileWatcher, type WizardFileWatcherOptions, type WizardFileChange, type WizardFileChangeType } from './watcher.ts'
 export {

@@ -1,8 +1,10 @@
 import path from 'node:path'
-import { loadEnv, type Plugin, type ResolvedConfig } from 'vite'
+import { loadEnv, type Plugin, type ResolvedConfig, type ViteDevServer } from 'vite'
 import { DevSession } from './dev-session.ts'
 import { resolveOptions, type ResolvedWizardHotReloadOptions, type WizardHotReloadOptions } from './options.ts'
+import { statusMiddleware } from './status-endpoint.ts'
 import { LOG_PREFIX } from './terminal-log.ts'
+import type { UpgradeableServer } from './ws-endpoint.ts'
 
 export const PLUGIN_NAME = 'vite-plugin-wizard-hot-reload'
 
@@ -12,6 +14,11 @@ export interface WizardHotReloadApi {
   readonly options: ResolvedWizardHotReloadOptions | undefined
   /** The running dev session, while a dev server is up and the plugin enabled. */
   readonly session: DevSession | undefined
+  /**
+   * Serves the reference WebSocket endpoint on your own HTTP server (middleware mode, where Vite
+   * has none). Survives server restarts. Returns a function that detaches it.
+   */
+  attach(httpServer: UpgradeableServer): () => void
 }
 
 /**
@@ -47,12 +54,22 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
     return options.dirs.some((dir) => absolute === dir || absolute.startsWith(dir + path.sep))
   }
 
+  // HTTP servers the user attached (middleware mode); every new session serves them too.
+  const attachedServers = new Map<UpgradeableServer, () => void>()
+
   const api: WizardHotReloadApi = {
     get options() {
       return getOptions()
     },
     get session() {
       return session
+    },
+    attach(httpServer) {
+      if (!attachedServers.has(httpServer)) attachedServers.set(httpServer, session?.attachWebSocket(httpServer) ?? (() => {}))
+      return () => {
+        attachedServers.get(httpServer)?.()
+        attachedServers.delete(httpServer)
+      }
     },
   }
 
@@ -72,10 +89,17 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
 
     configureServer(server) {
       const options = getOptions()
-      if (!options?.enabled) return
+      if (!options) return
+      if (options.statusPath !== false) {
+        const statusPath = options.statusPath
+        server.middlewares.use(statusMiddleware(statusPath, () => server.config.server.allowedHosts, () => sessionsByEnvironment.get(server.environments.client)?.getStatus() ?? { enabled: false }))
+      }
+      if (!options.enabled) return
       const current = new DevSession(server, options)
       session = current
       for (const environment of Object.values(server.environments)) sessionsByEnvironment.set(environment, current)
+      for (const httpServer of upgradeServersOf(server)) current.attachWebSocket(httpServer)
+      for (const httpServer of attachedServers.keys()) attachedServers.set(httpServer, current.attachWebSocket(httpServer))
       server.httpServer?.once('close', () => void current.dispose())
     },
 
@@ -99,4 +123,26 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
       await closing.dispose()
     },
   }
+}
+
+/** The dev server's own HTTP server, or in middleware mode the one given to Vite as `server.hmr.server`. */
+function upgradeServersOf(server: ViteDevServer): UpgradeableServer[] {
+  if (server.httpServer) return [server.httpServer]
+  const hmr = server.config.server.hmr
+  const hmrServer = typeof hmr === 'object' ? hmr.server : undefined
+  return hmrServer ? [hmrServer as UpgradeableServer] : []
+}
+
+/**
+ * Middleware mode: serve the reference WebSocket endpoint on your own HTTP server.
+ *
+ * ```ts
+ * const vite = await createServer({ server: { middlewareMode: true }, plugins: [wizardHotReload()] })
+ * attachWizardHotReload(vite, httpServer)
+ * ```
+ */
+export function attachWizardHotReload(server: ViteDevServer, httpServer: UpgradeableServer): () => void {
+  const plugin = server.config.plugins.find((candidate) => candidate.name === PLUGIN_NAME) as (Plugin & { api: WizardHotReloadApi }) | undefined
+  if (!plugin) throw new Error(`attachWizardHotReload: the dev server has no ${PLUGIN_NAME} plugin; add wizardHotReload() to its plugins.`)
+  return plugin.api.attach(httpServer)
 }
