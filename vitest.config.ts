@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
     include: ['plugin/**/*.test.ts', 'client/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
     testTimeout: 30_000,

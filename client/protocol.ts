@@ -59,6 +59,8 @@ export interface WizardFailedPayload {
   file: string
   timestamp: number
   error: WizardReloadError
+  /** Extra: true when an earlier version of this wizard is still registered and serving. */
+  keptPreviousVersion?: boolean
 }
 
 export interface WizardRemovedPayload {

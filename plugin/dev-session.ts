@@ -42,7 +42,7 @@ export class DevSession {
     readonly options: ResolvedWizardHotReloadOptions,
   ) {
     const root = server.config.root
-    this.log = new TerminalLog(server.config.logger, root, this.state)
+    this.log = new TerminalLog(server.config.logger, root)
     this.events = new WizardEventFanout((error) => this.log.warn(`an event listener threw: ${String(error)}`))
     this.hmr = new HmrEventSink(server, this.state)
     this.events.add(this.log)

@@ -23,6 +23,7 @@ export class HmrEventSink implements WizardEventSink {
           file: record.file,
           timestamp: record.lastError.timestamp,
           error: record.lastError.error,
+          keptPreviousVersion: record.wizardClass !== null,
         })
       }
     }

@@ -1,7 +1,18 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { loadEnv, type Plugin, type ResolvedConfig, type ViteDevServer } from 'vite'
 import { DevSession } from './dev-session.ts'
 import { resolveOptions, type ResolvedWizardHotReloadOptions, type WizardHotReloadOptions } from './options.ts'
+import {
+  locateOverlayBundle,
+  MISSING_BUNDLE_MESSAGE,
+  OVERLAY_BUNDLE_PUBLIC_PATH,
+  OVERLAY_BUNDLE_VIRTUAL_ID,
+  OVERLAY_PUBLIC_PATH,
+  OVERLAY_VIRTUAL_ID,
+  overlayModuleCode,
+  overlayScriptTag,
+} from './overlay-module.ts'
 import { statusMiddleware } from './status-endpoint.ts'
 import { LOG_PREFIX } from './terminal-log.ts'
 import type { UpgradeableServer } from './ws-endpoint.ts'
@@ -79,7 +90,11 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
     api,
 
     config() {
-      return { server: { watch: { ignored: [isOwnedByPlugin] } } }
+      return {
+        server: { watch: { ignored: [isOwnedByPlugin] } },
+        // The client API reads `import.meta.hot`, which Vite only injects into modules it serves itself.
+        optimizeDeps: { exclude: [`${PLUGIN_NAME}/client`] },
+      }
     },
 
     configResolved(resolved) {
@@ -101,6 +116,30 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
       for (const httpServer of upgradeServersOf(server)) current.attachWebSocket(httpServer)
       for (const httpServer of attachedServers.keys()) attachedServers.set(httpServer, current.attachWebSocket(httpServer))
       server.httpServer?.once('close', () => void current.dispose())
+    },
+
+    resolveId(id) {
+      if (!session || session.options.overlay === false) return
+      if (id === OVERLAY_PUBLIC_PATH) return OVERLAY_VIRTUAL_ID
+      if (id === OVERLAY_BUNDLE_PUBLIC_PATH) return OVERLAY_BUNDLE_VIRTUAL_ID
+    },
+
+    load(id) {
+      if (!session || session.options.overlay === false || !config) return
+      if (id === OVERLAY_VIRTUAL_ID) {
+        const bundle = locateOverlayBundle()
+        if (!bundle) session.log.warn(MISSING_BUNDLE_MESSAGE)
+        return overlayModuleCode(bundle, { overlay: session.options.overlay, base: config.base, root: config.root })
+      }
+      if (id === OVERLAY_BUNDLE_VIRTUAL_ID) {
+        const bundle = locateOverlayBundle()
+        return bundle ? fs.readFileSync(bundle, 'utf8') : 'export function mountWizardOverlay() {}'
+      }
+    },
+
+    transformIndexHtml() {
+      if (!session || session.options.overlay === false || !config) return
+      return [overlayScriptTag(config.base, config.html?.cspNonce)]
     },
 
     transform: {

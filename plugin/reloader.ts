@@ -221,7 +221,7 @@ export class WizardReloader {
   private fail(wizardId: string, file: string, started: number, previousClass: WizardClass | null, failure: WizardReloadError): ReloadResult {
     const timestamp = Date.now()
     this.state.recordFailure(wizardId, file, failure, timestamp)
-    this.events.failed?.({ wizardId, file, timestamp, error: failure })
+    this.events.failed?.({ wizardId, file, timestamp, error: failure, keptPreviousVersion: previousClass !== null })
     return {
       success: false,
       wizardId,

@@ -3,7 +3,6 @@ import colors from 'picocolors'
 import type { Logger } from 'vite'
 import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../client/protocol.ts'
 import type { WizardEventSink } from './event-sink.ts'
-import type { WizardStateStore } from './wizard-state.ts'
 
 export const LOG_PREFIX = '[wizard-hot-reload]'
 
@@ -12,7 +11,6 @@ export class TerminalLog implements WizardEventSink {
   constructor(
     private readonly logger: Logger,
     private readonly root: string,
-    private readonly state: WizardStateStore,
   ) {}
 
   info(message: string): void {
@@ -31,8 +29,8 @@ export class TerminalLog implements WizardEventSink {
     this.info(`${colors.green(wizardId)} reloaded in ${durationMs} ms`)
   }
 
-  failed({ wizardId, error }: WizardFailedPayload): void {
-    const kept = this.state.get(wizardId)?.wizardClass ? ' (kept previous version)' : ' (not registered)'
+  failed({ wizardId, error, keptPreviousVersion }: WizardFailedPayload): void {
+    const kept = keptPreviousVersion ? ' (kept previous version)' : ' (not registered)'
     const where = error.loc ? `\n  at ${this.relative(error.loc.file)}:${error.loc.line}:${error.loc.column}` : ''
     const frame = error.frame ? `\n${colors.dim(indent(error.frame))}` : ''
     this.error(`${colors.bold(wizardId)} failed: ${error.message}${kept}${where}${frame}`)

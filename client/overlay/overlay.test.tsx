@@ -1,0 +1,201 @@
+// @vitest-environment happy-dom
+import { act } from 'preact/test-utils'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { WIZARD_EVENTS, type WizardFailedPayload } from '../protocol.ts'
+import { mountWizardOverlay, OVERLAY_ELEMENT, type OverlayHandle } from './main.tsx'
+import { FakeHotContext } from '../../test/fake-hot-context.ts'
+
+let hot: FakeHotContext
+let handle: OverlayHandle
+const options = { position: 'bottom-left' as const, successTimeout: 3000, base: '/', root: '/project' }
+
+const failure: WizardFailedPayload = {
+  wizardId: 'debug',
+  file: '/project/wizards/debug_wizard.ts',
+  timestamp: 1,
+  keptPreviousVersion: true,
+  error: {
+    kind: 'syntax',
+    message: 'SyntaxError: Unexpected token',
+    loc: { file: '/project/wizards/debug_wizard.ts', line: 4, column: 3 },
+    frame: "  3 |     return 'v2' +\n> 4 |   }\n    |   ^\n  5 | }",
+  },
+}
+
+function shadow() {
+  return handle.element.shadowRoot!
+}
+function toasts() {
+  return [...shadow().querySelectorAll<HTMLElement>('.toast')]
+}
+async function flush() {
+  await advance(0)
+}
+/** An HMR event arriving, as the Vite client would dispatch it. */
+function emit(event: string, payload: unknown) {
+  act(() => hot.emit(event, payload))
+}
+/** Moves fake time and lets Preact render and run effects. */
+async function advance(ms: number) {
+  await act(async () => {
+    await vi.advanceTimersByTimeAsync(ms)
+  })
+}
+
+beforeEach(() => {
+  vi.useFakeTimers()
+  hot = new FakeHotContext()
+  act(() => {
+    handle = mountWizardOverlay(hot, options)
+  })
+})
+afterEach(() => {
+  act(() => handle.unmount())
+  vi.useRealTimers()
+})
+
+describe('mounting', () => {
+  test('one custom element with an open shadow root, positioned; mounting twice reuses it', () => {
+    expect(handle.element.tagName.toLowerCase()).toBe(OVERLAY_ELEMENT)
+    expect(handle.element.shadowRoot).not.toBeNull()
+    expect(handle.element.dataset.position).toBe('bottom-left')
+    expect(customElements.get(OVERLAY_ELEMENT)).toBeDefined()
+    expect(mountWizardOverlay(hot, options)).toBe(handle)
+    expect(document.querySelectorAll(OVERLAY_ELEMENT)).toHaveLength(1)
+  })
+
+  test('page CSS does not reach into the overlay', async () => {
+    const style = document.createElement('style')
+    style.textContent = '.toast { display: none !important } * { color: red !important }'
+    document.head.appendChild(style)
+    emit(WIZARD_EVENTS.reloaded, { wizardId: 'debug', file: '/project/wizards/debug_wizard.ts', reloadCount: 1, durationMs: 2.5, timestamp: 1 })
+    await flush()
+    expect(document.querySelector('.toast')).toBeNull()
+    expect(toasts()).toHaveLength(1)
+    style.remove()
+  })
+
+  test('asks the server for current failures on mount and again after a reconnect', () => {
+    expect(hot.sent).toEqual([{ event: WIZARD_EVENTS.ready, data: { client: 'overlay' } }])
+    emit('vite:ws:connect', {})
+    expect(hot.sent).toHaveLength(1)
+    emit('vite:ws:disconnect', {})
+    emit('vite:ws:connect', {})
+    expect(hot.sent).toHaveLength(2)
+  })
+
+  test('unmount removes the element and every listener', () => {
+    act(() => handle.unmount())
+    expect(document.querySelector(OVERLAY_ELEMENT)).toBeNull()
+    expect(hot.listenerCount(WIZARD_EVENTS.failed)).toBe(0)
+    act(() => {
+      handle = mountWizardOverlay(hot, options)
+    })
+  })
+})
+
+describe('toasts', () => {
+  test('success: id, time and reload count; polite; dismisses itself after successTimeout', async () => {
+    emit(WIZARD_EVENTS.reloaded, { wizardId: 'debug', file: '/project/wizards/debug_wizard.ts', reloadCount: 4, durationMs: 12.4, timestamp: 1 })
+    await flush()
+    const [toast] = toasts()
+    expect(toast.textContent).toContain('debug reloaded')
+    expect(toast.textContent).toContain('12 ms · reload #4')
+    expect(toast.getAttribute('role')).toBe('status')
+    expect(toast.getAttribute('aria-live')).toBe('polite')
+    await advance(2999)
+    expect(toasts()).toHaveLength(1)
+    await advance(1)
+    expect(toasts()).toHaveLength(0)
+  })
+
+  test('failure: kind, message, file:line:column link to the editor, code frame; assertive; stays until that wizard reloads', async () => {
+    emit(WIZARD_EVENTS.failed, failure)
+    await flush()
+    const [toast] = toasts()
+    expect(toast.getAttribute('role')).toBe('alert')
+    expect(toast.getAttribute('aria-live')).toBe('assertive')
+    expect(toast.querySelector('.kind')!.textContent).toBe('syntax')
+    expect(toast.querySelector('.message')!.textContent).toBe('SyntaxError: Unexpected token')
+    const link = toast.querySelector<HTMLAnchorElement>('a.loc')!
+    expect(link.textContent).toBe('wizards/debug_wizard.ts:4:3')
+    expect(link.getAttribute('href')).toBe(`/__open-in-editor?file=${encodeURIComponent('/project/wizards/debug_wizard.ts:4:3')}`)
+    const lines = [...toast.querySelectorAll('pre.frame span')]
+    expect(lines.map((line) => line.className)).toEqual(['', 'hl', 'caret', ''])
+    expect(lines[1].textContent).toBe('> 4 |   }')
+    expect(toast.textContent).toContain('The previous version keeps serving.')
+
+    await advance(60_000)
+    expect(toasts()).toHaveLength(1)
+
+    emit(WIZARD_EVENTS.reloaded, { wizardId: 'other', file: '/project/wizards/other.ts', reloadCount: 1, durationMs: 1, timestamp: 2 })
+    await flush()
+    expect(toasts().map((t) => t.dataset.toast)).toEqual(['failed', 'reloaded'])
+    emit(WIZARD_EVENTS.reloaded, { wizardId: 'debug', file: failure.file, reloadCount: 2, durationMs: 1, timestamp: 3 })
+    await flush()
+    expect(toasts().map((t) => `${t.dataset.wizardId}:${t.dataset.toast}`)).toEqual(['other:reloaded', 'debug:reloaded'])
+  })
+
+  test('clicking the location asks Vite to open the editor instead of navigating', async () => {
+    const fetchSpy = vi.fn(async () => new Response(''))
+    vi.stubGlobal('fetch', fetchSpy)
+    emit(WIZARD_EVENTS.failed, failure)
+    await flush()
+    act(() => shadow().querySelector<HTMLAnchorElement>('a.loc')!.click())
+    expect(fetchSpy).toHaveBeenCalledWith(`/__open-in-editor?file=${encodeURIComponent('/project/wizards/debug_wizard.ts:4:3')}`)
+    vi.unstubAllGlobals()
+  })
+
+  test('a burst of reloads updates one toast (×3) and restarts its timer', async () => {
+    for (let i = 1; i <= 3; i++) {
+      emit(WIZARD_EVENTS.reloaded, { wizardId: 'debug', file: failure.file, reloadCount: i, durationMs: 1, timestamp: i })
+      await advance(2000)
+    }
+    expect(toasts()).toHaveLength(1)
+    expect(toasts()[0].querySelector('.badge')!.textContent).toBe('×3')
+    expect(toasts()[0].textContent).toContain('reload #3')
+    await advance(1000)
+    expect(toasts()).toHaveLength(0)
+  })
+
+  test('removed wizards are shown and clear their failure', async () => {
+    emit(WIZARD_EVENTS.failed, failure)
+    emit(WIZARD_EVENTS.removed, { wizardId: 'debug', file: failure.file, timestamp: 2 })
+    await flush()
+    expect(toasts().map((t) => t.dataset.toast)).toEqual(['removed'])
+    expect(toasts()[0].textContent).toContain('debug removed')
+  })
+
+  test('dismiss by button, by Escape inside a toast, and by Escape on the page (not while typing)', async () => {
+    emit(WIZARD_EVENTS.failed, failure)
+    emit(WIZARD_EVENTS.failed, { ...failure, wizardId: 'b' })
+    emit(WIZARD_EVENTS.failed, { ...failure, wizardId: 'c' })
+    await flush()
+    const button = toasts()[0].querySelector<HTMLButtonElement>('button.dismiss')!
+    expect(button.getAttribute('aria-label')).toBe('Dismiss debug notification')
+    button.click()
+    await flush()
+    expect(toasts().map((t) => t.dataset.wizardId)).toEqual(['b', 'c'])
+
+    toasts()[0].dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }))
+    await flush()
+    expect(toasts().map((t) => t.dataset.wizardId)).toEqual(['c'])
+
+    const input = document.createElement('input')
+    document.body.appendChild(input)
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }))
+    await flush()
+    expect(toasts()).toHaveLength(1)
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))
+    await flush()
+    expect(toasts()).toHaveLength(0)
+    input.remove()
+  })
+
+  test('a replayed failure (server answer to "ready") shows like a live one', async () => {
+    emit(WIZARD_EVENTS.failed, failure)
+    emit(WIZARD_EVENTS.failed, failure)
+    await flush()
+    expect(toasts()).toHaveLength(1)
+  })
+})

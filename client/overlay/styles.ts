@@ -1,0 +1,124 @@
+/** Overlay CSS; lives in the shadow root only, so it cannot leak into the page (nor the page's into it). */
+export const overlayStyles = /* css */ `
+:host {
+  all: initial;
+  position: fixed;
+  z-index: 2147483646;
+  display: block;
+  --bg: #ffffff;
+  --fg: #1f2328;
+  --muted: #59636e;
+  --border: #d1d9e0;
+  --ok: #1a7f37;
+  --fail: #cf222e;
+  --info: #9a6700;
+  --frame-bg: #f6f8fa;
+  --hl-bg: #ffebe9;
+  --focus: #0969da;
+  font: 13px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: var(--fg);
+}
+@media (prefers-color-scheme: dark) {
+  :host {
+    --bg: #1c2128;
+    --fg: #e6edf3;
+    --muted: #9198a1;
+    --border: #3d444d;
+    --ok: #3fb950;
+    --fail: #f85149;
+    --info: #d29922;
+    --frame-bg: #151b23;
+    --hl-bg: #4b1f22;
+    --focus: #4493f8;
+  }
+}
+:host([data-position="top-right"]) { top: 16px; right: 16px; }
+:host([data-position="top-left"]) { top: 16px; left: 16px; }
+:host([data-position="bottom-right"]) { bottom: 16px; right: 16px; }
+:host([data-position="bottom-left"]) { bottom: 16px; left: 16px; }
+.stack {
+  display: flex;
+  flex-direction: column;
+  gap: 8px;
+  width: min(520px, calc(100vw - 32px));
+  max-height: calc(100vh - 32px);
+  overflow-y: auto;
+}
+:host([data-position^="top"]) .stack { flex-direction: column-reverse; }
+.toast {
+  box-sizing: border-box;
+  background: var(--bg);
+  border: 1px solid var(--border);
+  border-left: 4px solid var(--accent);
+  border-radius: 6px;
+  box-shadow: 0 6px 24px rgba(0, 0, 0, 0.18);
+  padding: 10px 12px;
+  animation: enter 160ms ease-out;
+}
+.toast.reloaded { --accent: var(--ok); }
+.toast.failed { --accent: var(--fail); }
+.toast.removed { --accent: var(--info); }
+@keyframes enter { from { opacity: 0; transform: translateY(6px); } to { opacity: 1; transform: none; } }
+@media (prefers-reduced-motion: reduce) { .toast { animation: none; } }
+.head { display: flex; align-items: baseline; gap: 8px; }
+.icon { color: var(--accent); font-weight: 700; }
+.title { flex: 1; font-weight: 600; overflow-wrap: anywhere; }
+.title .id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.meta { color: var(--muted); font-size: 12px; white-space: nowrap; }
+.badge {
+  font-size: 11px;
+  border: 1px solid var(--border);
+  border-radius: 999px;
+  padding: 0 6px;
+  color: var(--muted);
+}
+.kind {
+  font-size: 11px;
+  text-transform: uppercase;
+  letter-spacing: 0.04em;
+  color: var(--accent);
+  border: 1px solid currentColor;
+  border-radius: 4px;
+  padding: 0 4px;
+}
+button.dismiss {
+  all: unset;
+  cursor: pointer;
+  color: var(--muted);
+  font-size: 16px;
+  line-height: 1;
+  padding: 2px 6px;
+  border-radius: 4px;
+}
+button.dismiss:hover { color: var(--fg); background: var(--frame-bg); }
+button.dismiss:focus-visible, a.loc:focus-visible { outline: 2px solid var(--focus); outline-offset: 1px; }
+.message {
+  margin: 6px 0 0;
+  white-space: pre-wrap;
+  overflow-wrap: anywhere;
+  font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  font-size: 12px;
+}
+a.loc {
+  display: inline-block;
+  margin-top: 6px;
+  color: var(--focus);
+  font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  font-size: 12px;
+  text-decoration: underline;
+  cursor: pointer;
+  overflow-wrap: anywhere;
+}
+pre.frame {
+  margin: 6px 0 0;
+  padding: 6px 0;
+  background: var(--frame-bg);
+  border-radius: 4px;
+  overflow-x: auto;
+  font: 12px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+}
+pre.frame span { display: block; padding: 0 8px; white-space: pre; }
+pre.frame span.hl { background: var(--hl-bg); }
+pre.frame span.caret { color: var(--fail); }
+.note { margin-top: 6px; color: var(--muted); font-size: 12px; }
+`

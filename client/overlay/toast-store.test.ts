@@ -1,0 +1,39 @@
+import { describe, expect, test } from 'vitest'
+import { applyEvent, dismiss, type Toast, type ToastEvent } from './toast-store.ts'
+
+const reloaded = (wizardId: string, reloadCount = 1): ToastEvent => ({ type: 'reloaded', payload: { wizardId, file: `/w/${wizardId}.ts`, reloadCount, durationMs: 3, timestamp: 1 } })
+const failed = (wizardId: string, message = 'SyntaxError: x'): ToastEvent => ({ type: 'failed', payload: { wizardId, file: `/w/${wizardId}.ts`, timestamp: 1, error: { kind: 'syntax', message } } })
+const removed = (wizardId: string): ToastEvent => ({ type: 'removed', payload: { wizardId, file: `/w/${wizardId}.ts`, timestamp: 1 } })
+const run = (events: ToastEvent[]) => events.reduce<Toast[]>((toasts, event) => applyEvent(toasts, event), [])
+
+describe('applyEvent', () => {
+  test('a burst of reloads of one wizard is one toast with a count', () => {
+    const toasts = run([reloaded('debug', 1), reloaded('debug', 2), reloaded('debug', 3)])
+    expect(toasts).toHaveLength(1)
+    expect(toasts[0]).toMatchObject({ wizardId: 'debug', type: 'reloaded', count: 3, sticky: false })
+    expect((toasts[0].payload as { reloadCount: number }).reloadCount).toBe(3)
+  })
+
+  test('several wizards stack, newest last', () => {
+    expect(run([reloaded('a'), failed('b'), reloaded('c')]).map((t) => t.wizardId)).toEqual(['a', 'b', 'c'])
+  })
+
+  test('a success replaces that wizard’s failure; a removal too', () => {
+    expect(run([failed('debug'), reloaded('debug')])).toMatchObject([{ type: 'reloaded', count: 1 }])
+    expect(run([failed('debug'), removed('debug')])).toMatchObject([{ type: 'removed', sticky: false }])
+  })
+
+  test('failures are sticky; the same failure again counts, a new one replaces it', () => {
+    expect(run([failed('debug'), failed('debug')])).toMatchObject([{ type: 'failed', count: 2, sticky: true }])
+    const changed = run([failed('debug', 'a'), failed('debug', 'b')])
+    expect(changed).toMatchObject([{ count: 1 }])
+    expect((changed[0].payload as { error: { message: string } }).error.message).toBe('b')
+  })
+
+  test('every update gets a new key; dismiss removes by key', () => {
+    const [first] = run([reloaded('a')])
+    const [second] = applyEvent([first], reloaded('a'))
+    expect(second.key).not.toBe(first.key)
+    expect(dismiss([first], first.key)).toEqual([])
+  })
+})

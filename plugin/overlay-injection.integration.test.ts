@@ -1,0 +1,57 @@
+import { afterEach, expect, test } from 'vitest'
+import { portOf } from '../test/reference-ws-client.ts'
+import { startTempProject, wizardSource, type TempProject } from '../test/temp-project.ts'
+import { PLUGIN_NAME } from './plugin.ts'
+
+let project: TempProject | undefined
+afterEach(async () => {
+  await project?.close()
+  project = undefined
+})
+
+const files = {
+  'index.html': '<!doctype html><html><head><title>app</title></head><body><div id="app"></div></body></html>',
+  'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'),
+}
+
+async function get(p: TempProject, path: string) {
+  const response = await fetch(`http://127.0.0.1:${portOf(p.server.httpServer!)}${path}`, { headers: { accept: path.endsWith('/') ? 'text/html' : '*/*' } })
+  return { status: response.status, body: await response.text() }
+}
+
+test('index.html gets the overlay script (with html.cspNonce); the module mounts the bundle with import.meta.hot', async () => {
+  const p = (project = await startTempProject({ listen: true, files, plugin: { overlay: { position: 'top-left', successTimeout: 1500 } }, vite: { appType: 'spa', html: { cspNonce: 'n0nce' } } }))
+  const page = await get(p, '/')
+  expect(page.body).toMatch(/<script type="module" src="\/@wizard-hot-reload\/overlay\.js" nonce="n0nce"><\/script>/)
+
+  const overlay = await get(p, '/@wizard-hot-reload/overlay.js')
+  expect(overlay.status).toBe(200)
+  expect(overlay.body).toContain('import.meta.hot = __vite__createHotContext(')
+  expect(overlay.body).toContain('"position":"top-left","successTimeout":1500,"base":"/"')
+  expect(overlay.body).toContain(`"root":${JSON.stringify(p.root)}`)
+  expect(overlay.body).toContain('import { mountWizardOverlay } from "/@id/__x00__wizard-hot-reload:overlay-bundle"')
+
+  const bundle = await get(p, '/@id/__x00__wizard-hot-reload:overlay-bundle')
+  expect(bundle.status).toBe(200)
+  expect(bundle.body).toContain('wizard-hot-reload-overlay')
+})
+
+test('a non-root base prefixes the overlay URL', async () => {
+  const p = (project = await startTempProject({ listen: true, files, vite: { appType: 'spa', base: '/app/' } }))
+  const page = await get(p, '/app/')
+  expect(page.body).toContain('src="/app/@wizard-hot-reload/overlay.js"')
+  expect((await get(p, '/app/@wizard-hot-reload/overlay.js')).status).toBe(200)
+})
+
+test('overlay: false injects nothing and serves nothing', async () => {
+  const p = (project = await startTempProject({ listen: true, files, plugin: { overlay: false }, vite: { appType: 'spa' } }))
+  const page = await get(p, '/')
+  expect(page.body).not.toContain('wizard-hot-reload')
+  // (the SPA fallback answers unknown URLs with index.html)
+  expect((await get(p, '/@wizard-hot-reload/overlay.js')).body).not.toContain('mountWizardOverlay')
+})
+
+test('the client API stays out of dependency pre-bundling so import.meta.hot reaches it', async () => {
+  const p = (project = await startTempProject({ files }))
+  expect(p.server.config.optimizeDeps.exclude).toContain(`${PLUGIN_NAME}/client`)
+})

@@ -1,0 +1,65 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { HtmlTagDescriptor } from 'vite'
+import type { ResolvedOverlayOptions } from './options.ts'
+
+/** Public URL of the overlay module (after Vite's `base`); usable in backend-rendered HTML too. */
+export const OVERLAY_PUBLIC_PATH = '/@wizard-hot-reload/overlay.js'
+export const OVERLAY_VIRTUAL_ID = '\0wizard-hot-reload:overlay'
+/** The prebuilt bundle itself, imported by the overlay module. */
+export const OVERLAY_BUNDLE_PUBLIC_PATH = '/@wizard-hot-reload/overlay-bundle.js'
+export const OVERLAY_BUNDLE_VIRTUAL_ID = '\0wizard-hot-reload:overlay-bundle'
+const PACKAGE_NAME = 'vite-plugin-wizard-hot-reload'
+
+/** The prebuilt overlay bundle (`dist/client/overlay.js`) of this package, wherever it is installed. */
+export function locateOverlayBundle(from = path.dirname(fileURLToPath(import.meta.url))): string | undefined {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json')
+    if (fs.existsSync(manifest) && readName(manifest) === PACKAGE_NAME) {
+      const bundle = path.join(dir, 'dist/client/overlay.js')
+      return fs.existsSync(bundle) ? bundle : undefined
+    }
+    if (path.dirname(dir) === dir) return undefined
+  }
+}
+
+function readName(manifest: string): string | undefined {
+  try {
+    return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name
+  } catch {
+    return undefined
+  }
+}
+
+export interface OverlayModuleContext {
+  overlay: ResolvedOverlayOptions
+  base: string
+  root: string
+}
+
+export const MISSING_BUNDLE_MESSAGE = `[wizard-hot-reload] the overlay bundle is missing from ${PACKAGE_NAME}/dist/client; reinstall the package (or run "npm run build" in its repository).`
+
+/** The overlay module: mounts the prebuilt bundle with this server's options and `import.meta.hot`. */
+export function overlayModuleCode(bundleFile: string | undefined, context: OverlayModuleContext): string {
+  if (!bundleFile) return `console.warn(${JSON.stringify(MISSING_BUNDLE_MESSAGE)})\n`
+  const options = { position: context.overlay.position, successTimeout: context.overlay.successTimeout, base: context.base, root: context.root }
+  return [
+    `import { mountWizardOverlay } from ${JSON.stringify(OVERLAY_BUNDLE_PUBLIC_PATH)}`,
+    `if (import.meta.hot) mountWizardOverlay(import.meta.hot, ${JSON.stringify(options)})`,
+    '',
+  ].join('\n')
+}
+
+/** The `<script>` that `transformIndexHtml` injects into pages served from HTML files. */
+export function overlayScriptTag(base: string, nonce: string | undefined): HtmlTagDescriptor {
+  return {
+    tag: 'script',
+    attrs: { type: 'module', src: joinBase(base, OVERLAY_PUBLIC_PATH), ...(nonce ? { nonce } : {}) },
+    injectTo: 'head',
+  }
+}
+
+function joinBase(base: string, publicPath: string): string {
+  return `${base.replace(/\/+$/, '')}${publicPath}`
+}
