@@ -3,17 +3,16 @@ import { defineConfig } from 'vite'
 
 // Builds the overlay into one ES module with Preact inside, so host apps on any framework are unaffected.
 export default defineConfig({
-  configFile: false,
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
-    outDir: fileURLToPath(new URL('../dist/client', import.meta.url)),
+    outDir: fileURLToPath(new URL('./dist/client', import.meta.url)),
     emptyOutDir: false,
     target: 'es2020',
     minify: true,
     sourcemap: false,
     lib: {
-      entry: fileURLToPath(new URL('./overlay/main.tsx', import.meta.url)),
+      entry: fileURLToPath(new URL('./client/overlay/main.tsx', import.meta.url)),
       formats: ['es'],
       fileName: () => 'overlay.js',
     },
