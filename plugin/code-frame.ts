@@ -4,6 +4,7 @@
  */
 export function createCodeFrame(source: string, line: number, column: number, context = 2): string {
   const lines = source.split(/\r?\n/)
+  if (lines.length > 1 && lines.at(-1) === '') lines.pop() // the file's final newline is not a line
   if (line < 1 || line > lines.length) return ''
   const first = Math.max(1, line - context)
   const last = Math.min(lines.length, line + context)

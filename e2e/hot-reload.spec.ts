@@ -1,0 +1,113 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { apiRun, expect, test, toast } from './fixtures.ts'
+
+const screenshotDir = process.env.UPDATE_DOCS_SCREENSHOTS ? path.resolve('docs') : path.resolve('test-results/screenshots')
+
+test('edit → success toast, and the page shows the new output without reloading', async ({ page, playground }) => {
+  await playground.open(page)
+  await expect(page.getByTestId('output-greeting')).toHaveText('Hello from the greeting wizard')
+  await page.evaluate(() => ((window as unknown as { loadedOnce: boolean }).loadedOnce = true))
+
+  playground.edit('wizards/greeting_wizard.ts', (code) => code.replace('Hello from the greeting wizard', 'Hello again, edited'))
+  const success = toast(page, 'greeting', 'reloaded')
+  await expect(success).toBeVisible()
+  await expect(success).toContainText('greeting reloaded')
+  await expect(success).toContainText('reload #1')
+  await expect(success).toHaveAttribute('aria-live', 'polite')
+  await expect(page.getByTestId('output-greeting')).toHaveText('Hello again, edited')
+  expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true)
+
+  await page.getByRole('listitem').filter({ hasText: 'Greeting' }).getByRole('button', { name: 'Run' }).click()
+  await expect(page.getByTestId('run-greeting')).toHaveText('last run: Hello again, edited')
+
+  fs.mkdirSync(screenshotDir, { recursive: true })
+  await page.screenshot({ path: path.join(screenshotDir, 'overlay-success.png') })
+  // Success toasts go away by themselves (default 3000 ms).
+  await expect(success).toHaveCount(0)
+})
+
+test('syntax error → failure toast with file:line and code frame, the API keeps serving the old version; reload shows it again; fix clears it', async ({ page, playground }) => {
+  await playground.open(page)
+  await expect(page.getByTestId('output-greeting')).toHaveText('Hello from the greeting wizard')
+
+  playground.edit('wizards/greeting_wizard.ts', (code) => code.replace("return 'Hello from the greeting wizard'", "return 'Hello from the greeting wizard' +"))
+  const failure = toast(page, 'greeting', 'failed')
+  await expect(failure).toBeVisible()
+  await expect(failure).toHaveAttribute('role', 'alert')
+  await expect(failure.locator('.kind')).toHaveText('syntax')
+  await expect(failure.locator('.message')).toContainText('SyntaxError')
+  await expect(failure.locator('a.loc')).toHaveText(/^wizards\/greeting_wizard\.ts:\d+:\d+$/)
+  await expect(failure.locator('pre.frame')).toContainText("return 'Hello from the greeting wizard' +")
+  await expect(failure.locator('pre.frame .hl')).toHaveText(/^> \d+ \|\s+}$/)
+  await expect(failure).toContainText('The previous version keeps serving.')
+  await expect(page.getByTestId('last-event')).toContainText('greeting failed (syntax)')
+  expect(await apiRun(playground, 'greeting')).toMatchObject({ output: 'Hello from the greeting wizard' })
+
+  fs.mkdirSync(screenshotDir, { recursive: true })
+  await page.screenshot({ path: path.join(screenshotDir, 'overlay-failure.png') })
+
+  // Failures stay; a page loaded now is told at once.
+  await page.reload()
+  await expect(toast(page, 'greeting', 'failed')).toBeVisible()
+  await expect(toast(page, 'greeting', 'failed').locator('a.loc')).toHaveText(/greeting_wizard\.ts:\d+:\d+/)
+
+  playground.edit('wizards/greeting_wizard.ts', (code) => code.replace("return 'Hello from the greeting wizard' +", "return 'Fixed greeting'"))
+  await expect(toast(page, 'greeting', 'failed')).toHaveCount(0)
+  await expect(toast(page, 'greeting', 'reloaded')).toBeVisible()
+  await expect(page.getByTestId('output-greeting')).toHaveText('Fixed greeting')
+})
+
+test('the failure toast is reachable by keyboard and Escape dismisses it', async ({ page, playground }) => {
+  await playground.open(page)
+  playground.edit('wizards/report_wizard.ts', (code) => code.replace("import { banner } from './shared/format.ts'", "import { banner } from './shared/missing.ts'"))
+  const failure = toast(page, 'report', 'failed')
+  await expect(failure.locator('.kind')).toHaveText('import')
+  const dismiss = failure.getByRole('button', { name: 'Dismiss report notification' })
+  await dismiss.focus()
+  await expect(dismiss).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(failure).toHaveCount(0)
+})
+
+test('a new wizard file appears in the list; a deleted one disappears', async ({ page, playground }) => {
+  await playground.open(page)
+  await expect(page.locator('[data-wizard]')).toHaveCount(3)
+  playground.write('wizards/triage_wizard.ts', "export class TriageWizard {\n  static title = 'Triage'\n  run() { return 'sorted 4 tickets' }\n}\n")
+  await expect(page.getByTestId('output-triage')).toHaveText('sorted 4 tickets')
+  await expect(toast(page, 'triage', 'reloaded')).toBeVisible()
+
+  playground.remove('wizards/greeting_wizard.ts')
+  await expect(page.locator('[data-wizard="greeting"]')).toHaveCount(0)
+  await expect(toast(page, 'greeting', 'removed')).toBeVisible()
+  await expect(page.locator('[data-wizard]')).toHaveCount(3)
+})
+
+test('a helper edit updates the wizards that depend on it', async ({ page, playground }) => {
+  await playground.open(page)
+  await expect(page.getByTestId('output-report')).toHaveText('** 3 reviews, 1 incident **')
+  playground.edit('wizards/shared/format.ts', (code) => code.replace('`** ${text} **`', '`== ${text} ==`'))
+  await expect(page.getByTestId('output-report')).toHaveText('== 3 reviews, 1 incident ==')
+  await expect(toast(page, 'report', 'reloaded')).toBeVisible()
+  await expect(page.getByTestId('output-greeting')).toHaveText('Hello from the greeting wizard')
+})
+
+test("the reference's plain WebSocket browser snippet receives wizard_reloaded", async ({ page, playground }) => {
+  await playground.open(page)
+  await page.evaluate(async () => {
+    const w = window as unknown as { hotReloadMessages: unknown[] }
+    w.hotReloadMessages = []
+    // The snippet from the original design document.
+    const ws = new WebSocket(`ws://${location.host}/ws/hot-reload`)
+    ws.onmessage = (event) => {
+      const message = JSON.parse(event.data)
+      w.hotReloadMessages.push(message)
+    }
+    await new Promise((resolve) => (ws.onopen = resolve))
+  })
+  await expect.poll(() => page.evaluate(() => (window as unknown as { hotReloadMessages: Array<{ event: string }> }).hotReloadMessages.map((m) => m.event))).toEqual(['connected'])
+  playground.edit('wizards/greeting_wizard.ts', (code) => code.replace('Hello from the greeting wizard', 'Hi over the socket'))
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { hotReloadMessages: unknown[] }).hotReloadMessages.at(-1)))
+    .toMatchObject({ event: 'wizard_reloaded', wizard_id: 'greeting', success: true, reload_count: 1 })
+})

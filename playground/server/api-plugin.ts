@@ -1,0 +1,30 @@
+import path from 'node:path'
+import type { Plugin } from 'vite'
+import type * as Api from './api.ts'
+
+/**
+ * Serves the wizard API inside the dev server. The API module is loaded with ssrLoadModule, so it
+ * shares the registry instance the hot-reload plugin registers into.
+ */
+export function wizardApi(): Plugin {
+  return {
+    name: 'playground:wizard-api',
+    configureServer(server) {
+      const apiModule = path.join(server.config.root, 'server/api.ts')
+      server.middlewares.use(async function wizardApiMiddleware(req, res, next) {
+        if (!req.url?.startsWith('/api/wizards')) return next()
+        try {
+          const api = (await server.ssrLoadModule(apiModule)) as typeof Api
+          const response = api.handleApiRequest(req.method ?? 'GET', req.url)
+          if (!response) return next()
+          res.statusCode = response.status
+          res.setHeader('Content-Type', 'application/json')
+          res.end(JSON.stringify(response.body))
+        } catch (error) {
+          if (error instanceof Error) server.ssrFixStacktrace(error)
+          next(error)
+        }
+      })
+    },
+  }
+}

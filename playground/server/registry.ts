@@ -1,0 +1,48 @@
+/**
+ * The backend's wizard registry. It never imports wizard files itself: the plugin loads them and
+ * calls registerWizard / unregisterWizard, so this module (and its state) survives every reload.
+ */
+export interface Wizard {
+  run(input?: string): string
+}
+export interface WizardClass {
+  new (): Wizard
+  title?: string
+}
+
+const wizards = new Map<string, WizardClass>()
+let runs = 0
+
+export function registerWizard(wizardId: string, wizardClass: WizardClass): boolean {
+  if (typeof wizardClass.prototype?.run !== 'function') return false
+  wizards.set(wizardId, wizardClass)
+  return true
+}
+
+export function unregisterWizard(wizardId: string): void {
+  wizards.delete(wizardId)
+}
+
+export function listWizards(): Array<{ id: string; title: string; output: string }> {
+  return [...wizards.keys()].sort().map((id) => ({ id, title: titleOf(id), output: runWizard(id) }))
+}
+
+export function runWizard(wizardId: string, input?: string): string {
+  const wizardClass = wizards.get(wizardId)
+  if (!wizardClass) throw new Error(`no wizard "${wizardId}"`)
+  runs++
+  return new wizardClass().run(input)
+}
+
+export function hasWizard(wizardId: string): boolean {
+  return wizards.has(wizardId)
+}
+
+/** Total runs since the server started: proof that the registry's state survives reloads. */
+export function totalRuns(): number {
+  return runs
+}
+
+function titleOf(wizardId: string): string {
+  return wizards.get(wizardId)?.title ?? wizardId
+}
