@@ -6,7 +6,7 @@ import { HmrEventSink } from './hmr-events.ts'
 import { LoadedSources } from './loaded-sources.ts'
 import type { ResolvedWizardHotReloadOptions } from './options.ts'
 import { loadRegistryModule } from './registry-module.ts'
-import { ReloadCoordinator } from './reload-coordinator.ts'
+import { ReloadCoordinator, type InitialLoadSummary } from './reload-coordinator.ts'
 import { WizardReloader } from './reloader.ts'
 import { SsrErrorLogFilter } from './ssr-error-log-filter.ts'
 import { afterViteInvalidates } from './ssr-module-graph.ts'
@@ -33,6 +33,8 @@ export class DevSession {
   private readonly watcher: WizardFileWatcher
   private readonly hmr: HmrEventSink
   private readonly ws: ReferenceWebSocketEndpoint | undefined
+  /** Set once the initial load is done (undefined with `initialLoad: false`). */
+  initialLoadSummary: InitialLoadSummary | undefined
   private readonly registryFile: string | undefined
   private registryLoaded = false
   private disposed = false
@@ -183,6 +185,7 @@ export class DevSession {
       if (!this.options.initialLoad) await this.coordinator.scan()
       else {
         const summary = await this.coordinator.initialLoad()
+        this.initialLoadSummary = summary
         if (this.disposed) return
         const where = this.options.dirs.map((dir) => this.log.relative(dir) || '.').join(', ')
         const failed = summary.failed ? `, ${summary.failed} failed` : ''

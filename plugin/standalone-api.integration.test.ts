@@ -73,3 +73,27 @@ test('a quick second save inside chokidar’s 50 ms change throttle is still rep
   writeFiles(root, { 'wizards/debug_wizard.ts': 'v3 — longer' })
   await expect.poll(() => changes.length).toBe(2)
 })
+
+test('content-only changes do not make chokidar re-read the folder; adds and deletes still do', async () => {
+  root = makeTempDir()
+  const files: Record<string, string> = {}
+  for (let i = 0; i < 200; i++) files[`wizards/w${i}_wizard.ts`] = `v0 ${i}`
+  writeFiles(root, files)
+  const changes: WizardFileChange[] = []
+  await using watcher = new WizardFileWatcher({ dirs: [path.join(root, 'wizards')], delay: 0, onChange: (change) => changes.push(change) })
+  await watcher.start()
+  const performedAfterScan = watcher.directoryRescans.performed
+
+  for (let i = 1; i <= 5; i++) {
+    writeFiles(root, { 'wizards/w7_wizard.ts': `v${i}` })
+    await expect.poll(() => changes.filter((c) => c.wizardId === 'w7').length).toBeGreaterThanOrEqual(i)
+  }
+  expect(watcher.directoryRescans.skipped).toBeGreaterThan(0)
+  expect(watcher.directoryRescans.performed).toBe(performedAfterScan)
+
+  writeFiles(root, { 'wizards/new_wizard.ts': 'new' })
+  await expect.poll(() => changes.some((c) => c.wizardId === 'new' && c.type === 'change')).toBe(true)
+  fs.rmSync(path.join(root, 'wizards/w3_wizard.ts'))
+  await expect.poll(() => changes.some((c) => c.wizardId === 'w3' && c.type === 'remove')).toBe(true)
+  expect(watcher.directoryRescans.performed).toBeGreaterThan(performedAfterScan)
+})

@@ -1,6 +1,7 @@
 import fs, { type Stats } from 'node:fs'
 import path from 'node:path'
 import { watch, type FSWatcher } from 'chokidar'
+import { skipContentOnlyRescans, type RescanStats } from './skip-content-rescans.ts'
 import { defaultWizardId, isSkippedFolderName, isSourceFile } from './wizard-files.ts'
 
 export type WizardFileChangeType = 'change' | 'remove'
@@ -47,7 +48,7 @@ interface FileSignature {
 }
 
 interface PendingChange {
-  timer: NodeJS.Timeout
+  cancel: () => void
   type: WizardFileChangeType
   firstEventAt: number
 }
@@ -65,6 +66,7 @@ export class WizardFileWatcher implements AsyncDisposable {
   private readonly delay: number
   private readonly toWizardId: (file: string) => string | null
   private started: Promise<void> | undefined
+  private rescans: RescanStats = { performed: 0, skipped: 0 }
 
   constructor(private readonly options: WizardFileWatcherOptions) {
     this.dirs = options.dirs.map((dir) => path.resolve(dir))
@@ -83,6 +85,7 @@ export class WizardFileWatcher implements AsyncDisposable {
       atomic: true,
     })
     this.watcher = watcher
+    this.rescans = skipContentOnlyRescans(watcher)
     watcher.on('add', (file, stats) => this.onFileEvent(file, 'change', stats))
     watcher.on('change', (file, stats) => this.onFileEvent(file, 'change', stats))
     watcher.on('unlink', (file) => this.onFileEvent(file, 'remove'))
@@ -94,7 +97,7 @@ export class WizardFileWatcher implements AsyncDisposable {
 
   /** Stops watching and drops changes still waiting for their debounce. */
   async stop(): Promise<void> {
-    for (const { timer } of this.pending.values()) clearTimeout(timer)
+    for (const { cancel } of this.pending.values()) cancel()
     this.pending.clear()
     for (const { timer } of this.trailingChecks.values()) clearTimeout(timer)
     this.trailingChecks.clear()
@@ -108,6 +111,11 @@ export class WizardFileWatcher implements AsyncDisposable {
     await this.stop()
   }
 
+  /** How often chokidar re-read a directory, and how often that was skipped (contents-only changes). */
+  get directoryRescans(): Readonly<RescanStats> {
+    return this.rescans
+  }
+
   /** Files whose change is waiting for the debounce. */
   get pendingCount(): number {
     return this.pending.size
@@ -118,13 +126,22 @@ export class WizardFileWatcher implements AsyncDisposable {
     const file = path.resolve(rawFile)
     if (!isSourceFile(file)) return
     const existing = this.pending.get(file)
-    if (existing) clearTimeout(existing.timer)
+    existing?.cancel()
     const firstEventAt = existing?.firstEventAt ?? performance.now()
-    const timer = setTimeout(() => {
+    const fire = () => {
       this.pending.delete(file)
       this.options.onChange({ type, file, wizardId: this.toWizardId(file), firstEventAt })
-    }, this.delay)
-    this.pending.set(file, { timer, type, firstEventAt })
+    }
+    // delay 0 still collapses the events of one tick, without a timer's ≥1 ms wait.
+    let cancel: () => void
+    if (this.delay === 0) {
+      const immediate = setImmediate(fire)
+      cancel = () => clearImmediate(immediate)
+    } else {
+      const timer = setTimeout(fire, this.delay)
+      cancel = () => clearTimeout(timer)
+    }
+    this.pending.set(file, { cancel, type, firstEventAt })
   }
 
   private onFileEvent(rawFile: string, type: WizardFileChangeType, stats?: Stats): void {
@@ -171,3 +188,4 @@ function sameSignature(a: FileSignature | null, b: FileSignature | null): boolea
   if (a === null || b === null) return a === b
   return a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.size === b.size && a.ino === b.ino
 }
+

@@ -1,0 +1,71 @@
+import { createServer, type Plugin, type ViteDevServer } from 'vite'
+// The package itself (its built dist/, as users run it; `npm run bench` builds first).
+import { wizardHotReload, type WizardHotReloadApi } from 'vite-plugin-wizard-hot-reload'
+
+type DevSession = NonNullable<WizardHotReloadApi['session']>
+
+type Versioned = { version?: string }
+
+/** Waits for "wizard X registered at version V" without polling: the register callback resolves it. */
+export class RegistrationWaiter {
+  private readonly waiting = new Map<string, (at: number) => void>()
+  readonly register = (wizardId: string, wizardClass: unknown): boolean => {
+    const version = (wizardClass as Versioned).version
+    const resolve = this.waiting.get(`${wizardId}@${version}`)
+    if (resolve) {
+      this.waiting.delete(`${wizardId}@${version}`)
+      resolve(performance.now())
+    }
+    return true
+  }
+
+  next(wizardId: string, version: string, timeoutMs = 30_000): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${wizardId}@${version} was not registered within ${timeoutMs} ms`)), timeoutMs)
+      this.waiting.set(`${wizardId}@${version}`, (at) => {
+        clearTimeout(timer)
+        resolve(at)
+      })
+    })
+  }
+}
+
+export interface WizardServer {
+  server: ViteDevServer
+  session: DevSession
+  waiter: RegistrationWaiter
+  /** ms from createServer() to the initial load being done. */
+  startupMs: number
+  initialLoadMs: number
+  close(): Promise<void>
+}
+
+// tsx (which runs these scripts) turns Node's source-map support on; `vite` users do not have it.
+process.setSourceMapsEnabled(false)
+
+export async function startWizardServer(root: string, delay: number, listen = false): Promise<WizardServer> {
+  const waiter = new RegistrationWaiter()
+  const started = performance.now()
+  const plugin = wizardHotReload({ dirs: ['wizards'], delay, register: waiter.register }) as Plugin & { api: WizardHotReloadApi }
+  const server = await createServer({
+    root,
+    configFile: false,
+    envDir: false,
+    logLevel: 'silent',
+    appType: listen ? 'spa' : 'custom',
+    server: listen ? { host: '127.0.0.1', port: 0 } : { middlewareMode: true, hmr: false, ws: false },
+    plugins: [plugin],
+  })
+  if (listen) await server.listen()
+  const session = plugin.api.session!
+  await session.ready
+  const done = performance.now()
+  return {
+    server,
+    session,
+    waiter,
+    startupMs: done - started,
+    initialLoadMs: session.initialLoadSummary?.durationMs ?? Number.NaN,
+    close: () => server.close(),
+  }
+}
