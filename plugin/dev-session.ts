@@ -180,12 +180,16 @@ export class DevSession {
         this.log.warn('no wizard folder to watch: none of the default folders exists and no `dirs` option or HOT_RELOAD_WATCH_DIRS names one.')
       }
       if (this.registryFile) await this.reloadRegistry()
-      await this.watcher.start()
-      if (this.disposed) return
-      if (!this.options.initialLoad) await this.coordinator.scan()
-      else {
+      // The watcher's own scan runs alongside the initial load; `reconcile` covers the overlap.
+      const watching = this.watcher.start()
+      if (!this.options.initialLoad) {
+        await Promise.all([this.coordinator.scan(), watching])
+      } else {
         const summary = await this.coordinator.initialLoad()
         this.initialLoadSummary = summary
+        await watching
+        if (this.disposed) return
+        await this.coordinator.reconcile(summary.files)
         if (this.disposed) return
         const where = this.options.dirs.map((dir) => this.log.relative(dir) || '.').join(', ')
         const failed = summary.failed ? `, ${summary.failed} failed` : ''

@@ -48,7 +48,10 @@ export function defaultIsWizardClass(name: string, value: unknown): boolean {
   return !BASE_CLASS_RE.test(name)
 }
 
-/** True for `class` declarations (not plain functions or arrow functions). */
+/**
+ * True for `class` declarations, not plain or arrow functions: only a class has a non-writable
+ * `prototype` (cheaper than stringifying the whole class with `Function.prototype.toString`).
+ */
 export function isClass(value: unknown): value is abstract new (...args: never[]) => unknown {
-  return typeof value === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(value))
+  return typeof value === 'function' && Object.getOwnPropertyDescriptor(value, 'prototype')?.writable === false
 }

@@ -1,6 +1,12 @@
 import { createServer, type Plugin, type ViteDevServer } from 'vite'
-// The package itself (its built dist/, as users run it; `npm run bench` builds first).
-import { wizardHotReload, type WizardHotReloadApi } from 'vite-plugin-wizard-hot-reload'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { WizardHotReloadApi } from '../../plugin/index.ts'
+
+// The built package as users run it (`npm run bench` builds first) — loaded by path at run time,
+// since tsx would otherwise follow tsconfig `paths` to the TypeScript sources.
+const distEntry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/plugin/index.js')
+const { wizardHotReload } = (await import(distEntry)) as typeof import('../../plugin/index.ts')
 
 type DevSession = NonNullable<WizardHotReloadApi['session']>
 
