@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { lastEvent, startTempProject, wizardSource, type TempProject } from '../test/temp-project.ts'
+import fs from 'node:fs'
+import { lastEvent, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProject } from '../test/temp-project.ts'
 
 let project: TempProject | undefined
 afterEach(async () => {
@@ -264,5 +265,33 @@ describe('create, delete, rename', () => {
     expect(p.registry.run('direct')).toBe('[direct]')
     p.write('wizards/format.ts', `export const tag = (s: string) => '{' + s + '}'\n`)
     await expect.poll(() => p.registry.run('direct')).toBe('{direct}')
+  })
+})
+
+describe('startup', () => {
+  test('files edited, created and deleted while the server is starting end up as on disk', async () => {
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 40; i++) files[`wizards/w${i}_wizard.ts`] = wizardSource(`W${i}Wizard`, 'v0')
+    let edited = false
+    const registry = new TestRegistry()
+    let root = ''
+    project = await startTempProject({
+      files,
+      useTestRegistry: false,
+      plugin: {
+        register: (wizardId: string, wizardClass: unknown) => {
+          // Mid initial load (watcher perhaps not ready yet), change the disk under the plugin.
+          if (!edited && root) {
+            edited = true
+            writeFiles(root, { 'wizards/w0_wizard.ts': wizardSource('W0Wizard', 'edited'), 'wizards/late_wizard.ts': wizardSource('LateWizard', 'late') })
+            fs.rmSync(`${root}/wizards/w39_wizard.ts`)
+          }
+          return registry.register(wizardId, wizardClass)
+        },
+        unregister: (wizardId: string) => registry.unregister(wizardId),
+      },
+      beforeStart: (dir) => (root = dir),
+    })
+    await expect.poll(() => [registry.run('w0'), registry.run('late'), registry.classes.has('w39')]).toEqual(['edited', 'late', false])
   })
 })

@@ -75,6 +75,8 @@ export interface TempProjectOptions {
   listen?: boolean
   vite?: InlineConfig
   env?: Record<string, string>
+  /** Called with the project folder once its files are written, before the server starts. */
+  beforeStart?: (root: string) => void
 }
 
 export function makeTempDir(prefix = 'wizard-hot-reload-'): string {
@@ -102,6 +104,7 @@ export function capturingLogger(logs: string[]): Logger {
 export async function startTempProject(options: TempProjectOptions): Promise<TempProject> {
   const root = makeTempDir()
   writeFiles(root, options.files)
+  options.beforeStart?.(root)
   const registry = new TestRegistry()
   const logs: string[] = []
   const useTestRegistry = options.useTestRegistry ?? true

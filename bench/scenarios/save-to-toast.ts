@@ -30,20 +30,19 @@ try {
     const expectedCount = (edits.get(index) ?? 0) + 1
     edits.set(index, expectedCount)
     const wizardId = wizardName(index).toLowerCase()
-    // Arm an observer in the page for this wizard's toast showing this reload count.
-    await page.evaluate(
-      ({ wizardId, expectedCount }) => {
-        const root = document.querySelector('wizard-hot-reload-overlay')!.shadowRoot!
-        const matches = () => [...root.querySelectorAll(`.toast[data-wizard-id="${wizardId}"][data-toast="reloaded"]`)].some((toast) => toast.textContent?.includes(`reload #${expectedCount}`))
-        const observer = new MutationObserver(() => {
-          if (!matches()) return
-          observer.disconnect()
-          requestAnimationFrame(() => (window as unknown as { benchToastSeen: () => void }).benchToastSeen())
-        })
-        observer.observe(root, { subtree: true, childList: true, characterData: true })
-      },
-      { wizardId, expectedCount },
-    )
+    // Arm an observer in the page for this wizard's toast showing this reload count. (A string:
+    // tsx would wrap a function's inner helpers in `__name(…)`, which does not exist in the page.)
+    await page.evaluate(`(() => {
+      const root = document.querySelector('wizard-hot-reload-overlay').shadowRoot
+      const selector = '.toast[data-wizard-id="${wizardId}"][data-toast="reloaded"]'
+      const matches = () => [...root.querySelectorAll(selector)].some((toast) => toast.textContent.includes('reload #${expectedCount}'))
+      const observer = new MutationObserver(() => {
+        if (!matches()) return
+        observer.disconnect()
+        requestAnimationFrame(() => window.benchToastSeen())
+      })
+      observer.observe(root, { subtree: true, childList: true, characterData: true })
+    })()`)
     const shown = new Promise<number>((resolve) => (seen = resolve))
     const started = performance.now()
     project.writeWizard(index, `t${run}`)
