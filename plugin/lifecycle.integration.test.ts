@@ -99,3 +99,13 @@ test('enabled: false (or HOT_RELOAD_ENABLED=false) starts nothing', async () => 
     await server.close()
   }
 })
+
+test("server.watch: null (Vite's watcher off) stays off; wizards are still watched by the plugin", async () => {
+  const p = (project = await startTempProject({
+    files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+    vite: { server: { middlewareMode: true, hmr: false, ws: false, watch: null } },
+  }))
+  expect(p.server.config.server.watch).toBeNull()
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+  await expect.poll(() => p.registry.run('debug')).toBe('v2')
+})

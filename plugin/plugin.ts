@@ -89,9 +89,10 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
     apply: 'serve',
     api,
 
-    config() {
+    config(userConfig) {
       return {
-        server: { watch: { ignored: [isOwnedByPlugin] } },
+        // (`watch: null` turns Vite's watcher off; adding `ignored` would turn it back on.)
+        server: userConfig.server?.watch === null ? {} : { watch: { ignored: [isOwnedByPlugin] } },
         // The client API reads `import.meta.hot`, which Vite only injects into modules it serves itself.
         optimizeDeps: { exclude: [`${PLUGIN_NAME}/client`] },
       }
@@ -148,7 +149,6 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
         if (session && this.environment.name === 'ssr') session.recordSource(id, code)
       },
     },
-
 
     hotUpdate({ file, type }) {
       if (this.environment.name === 'ssr') sessionsByEnvironment.get(this.environment)?.externalFileChanged(file, type)

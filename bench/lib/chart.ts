@@ -10,7 +10,7 @@ export interface Series {
 export function writeLatencyChart(file: string, sizes: number[], series: Series[]): void {
   const width = 640
   const height = 360
-  const margin = { top: 24, right: 24, bottom: 56, left: 64 }
+  const margin = { top: 24, right: 48, bottom: 56, left: 72 }
   const plotW = width - margin.left - margin.right
   const plotH = height - margin.top - margin.bottom
   const all = series.flatMap((s) => s.values).filter((v) => v > 0)
@@ -34,7 +34,8 @@ export function writeLatencyChart(file: string, sizes: number[], series: Series[
     out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${points}"/>`)
     s.values.forEach((v, i) => {
       out.push(`<circle cx="${x(i)}" cy="${y(v)}" r="4" fill="${s.color}"/>`)
-      out.push(`<text x="${x(i) + 8}" y="${y(v) - 8}" fill="${s.color}">${v < 10 ? v.toFixed(1) : Math.round(v)}</text>`)
+      const last = i === s.values.length - 1
+      out.push(`<text x="${x(i) + (last ? -8 : 8)}" y="${y(v) - 8}" text-anchor="${last ? 'end' : 'start'}" fill="${s.color}">${v < 10 ? v.toFixed(1) : Math.round(v)} ms</text>`)
     })
     const ly = margin.top + 8 + si * 18
     out.push(`<rect x="${margin.left + 12}" y="${ly - 9}" width="14" height="4" fill="${s.color}"/>`)
