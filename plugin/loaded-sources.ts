@@ -16,6 +16,11 @@ export class LoadedSources {
     this.sources.delete(file)
   }
 
+  /** True when a source was recorded and the file on disk still equals it. */
+  matchesDisk(file: string): boolean {
+    return this.sources.has(file) && this.isCurrent(file)
+  }
+
   /** True when the file on disk equals the source last loaded (or when nothing was recorded). */
   isCurrent(file: string): boolean {
     const loaded = this.sources.get(file)

@@ -99,7 +99,7 @@ export class ReloadCoordinator {
     else this.knownFiles.delete(file)
     await forwardFileEventToVite(this.options.server, file, event)
     const dependents = this.dependentWizards(file)
-    await this.sync(file)
+    await this.sync(file, false)
     await this.reloadAll(event === 'create' ? [...dependents, ...this.importFailures()] : dependents)
   }
 
@@ -129,18 +129,27 @@ export class ReloadCoordinator {
     this.disposed = true
   }
 
+  /** Reloads files whose imports changed: always, even though their own source did not. */
   private reloadAll(files: Iterable<string>): Promise<void> {
-    return Promise.all([...new Set(files)].map((file) => this.sync(file))).then(() => {})
+    return Promise.all([...new Set(files)].map((file) => this.sync(file, true))).then(() => {})
   }
 
-  /** Brings one file's registration in line with the disk; coalesces with a waiting run for the same file. */
-  private sync(file: string): Promise<void> {
+  /**
+   * Brings one file's registration in line with the disk; coalesces with a waiting run for the same
+   * file. Unless forced, a file whose source is exactly what is loaded and registered is left alone
+   * (one save often arrives as two events: the truncate and the write).
+   */
+  private sync(file: string, force: boolean): Promise<void> {
     const key = this.options.wizardId(file) ?? `file:${file}`
-    return this.queue.run(key, () => this.syncNow(file), file)
+    return this.queue.run(key, () => this.syncNow(file, force), `${force ? 'force' : 'change'}:${file}`)
   }
 
-  private async syncNow(file: string): Promise<void> {
+  private async syncNow(file: string, force: boolean): Promise<void> {
     const { reloader, loadedSources, server } = this.options
+    if (!force && this.isLoadedAndCurrent(file)) {
+      debug?.(`${file} is unchanged since it was loaded; nothing to do`)
+      return
+    }
     for (let run = 0; run < MAX_CATCH_UP_RUNS && !this.disposed; run++) {
       const wizardId = this.options.wizardId(file)
       if (!fs.existsSync(file)) {
@@ -159,6 +168,12 @@ export class ReloadCoordinator {
       if (loadedSources.isCurrent(file)) return
       debug?.(`${file} changed while it was loading; loading it again`)
     }
+  }
+
+  private isLoadedAndCurrent(file: string): boolean {
+    const wizardId = this.options.reloader.state.idOfFile(file)
+    const record = wizardId === undefined ? undefined : this.options.reloader.state.get(wizardId)
+    return record !== undefined && record.wizardClass !== null && record.lastError === null && this.options.loadedSources.matchesDisk(file)
   }
 
   /** Wizard files that import `file`, directly or not. */

@@ -60,6 +60,18 @@ describe('edit → reload', () => {
   })
 })
 
+test('a second notification for a save already loaded does not reload again (one save, one event)', async () => {
+  const p = (project = await startTempProject({ files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') } }))
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+  await expect.poll(() => p.registry.run('debug')).toBe('v2')
+  await p.session.idle()
+  const registrations = p.registry.registerCount('debug')
+  // What a truncate-then-write save, or chokidar plus the trailing check, delivers: another event for the same content.
+  await p.session.coordinator.fileChanged(p.path('wizards/debug_wizard.ts'))
+  expect(p.registry.registerCount('debug')).toBe(registrations)
+  expect(p.events.filter((event) => event.type === 'reloaded')).toHaveLength(1)
+})
+
 describe('failures keep the previous version', () => {
   test('syntax error: failure event with location and frame, old class serves; fix recovers', async () => {
     const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })

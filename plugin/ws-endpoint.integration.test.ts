@@ -1,8 +1,8 @@
 import http from 'node:http'
 import net from 'node:net'
 import { afterEach, describe, expect, test } from 'vitest'
-import { createServer } from 'vite'
-import { attachWizardHotReload, wizardHotReload } from './plugin.ts'
+import { createServer, type Plugin } from 'vite'
+import { attachWizardHotReload, wizardHotReload, type WizardHotReloadApi } from './plugin.ts'
 import { ReferenceWebSocketEndpoint } from './ws-endpoint.ts'
 import { portOf, ReferenceClient } from '../test/reference-ws-client.ts'
 import { ViteHmrClient } from '../test/vite-hmr-client.ts'
@@ -187,6 +187,7 @@ describe('middleware mode', () => {
     })
     httpServer.on('request', vite.middlewares)
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
+    await (plugin as Plugin & { api: WizardHotReloadApi }).api.session!.ready
     cleanups.push(async () => {
       await vite.close()
       httpServer.closeAllConnections()
