@@ -84,10 +84,10 @@ export class ReloadCoordinator {
    */
   async reconcile(scannedBefore: string[]): Promise<void> {
     const before = new Set(scannedBefore)
-    const now = await listSourceFiles(this.options.dirs)
+    const now = new Set(await listSourceFiles(this.options.dirs))
     const stale = new Set<string>()
     for (const file of now) if (!before.has(file) || !this.options.loadedSources.isCurrent(file)) stale.add(file)
-    for (const file of before) if (!now.includes(file)) stale.add(file)
+    for (const file of before) if (!now.has(file)) stale.add(file)
     await Promise.all([...stale].map((file) => this.fileChanged(file)))
   }
 

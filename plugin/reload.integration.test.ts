@@ -267,6 +267,13 @@ describe('create, delete, rename', () => {
     expect(p.registry.run('debug')).toBe('v1')
   })
 
+  test('two files with the same wizard id: a warning names both; the one loaded last is registered', async () => {
+    const p = await start({ 'wizards/a/debug_wizard.ts': wizardSource('DebugWizard', 'from a') })
+    p.write('wizards/b/DebugWizard.ts', wizardSource('DebugWizard', 'from b'))
+    await expect.poll(() => p.registry.run('debug')).toBe('from b')
+    expect(p.logs.some((line) => line.includes('debug: wizards/b/DebugWizard.ts and wizards/a/debug_wizard.ts both map to the wizard id "debug"'))).toBe(true)
+  })
+
   test('deleting a helper fails its importers with an import error and keeps them', async () => {
     const p = await start({
       'wizards/format.ts': `export const tag = (s: string) => '[' + s + ']'\n`,

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import type { ViteDevServer } from 'vite'
 import type { WizardReloadError } from '../client/protocol.ts'
@@ -132,6 +133,10 @@ export class WizardReloader {
     if (this.disposed) return this.result(wizardId, file, started, { cancelled: true, previousClass })
     if (registered !== true) return this.fail(wizardId, file, started, previousClass, registered)
 
+    if (previous && previous.file !== file && previous.wizardClass !== null && fs.existsSync(previous.file)) {
+      const relative = (f: string) => path.relative(root, f)
+      this.warn(`${wizardId}: ${relative(file)} and ${relative(previous.file)} both map to the wizard id "${wizardId}"; ${relative(file)} (loaded last) is registered. Rename one, or pass a wizardId option.`)
+    }
     const record = this.state.recordSuccess(wizardId, file, found.wizardClass, !initial)
     const durationMs = roundMs(performance.now() - started)
     if (!initial) {
