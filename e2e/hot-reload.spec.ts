@@ -46,6 +46,10 @@ test('syntax error → failure toast with file:line and code frame, the API keep
 
   fs.mkdirSync(screenshotDir, { recursive: true })
   await page.screenshot({ path: path.join(screenshotDir, 'overlay-failure.png') })
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await expect(failure).toHaveCSS('background-color', 'rgb(28, 33, 40)')
+  await page.screenshot({ path: path.join(screenshotDir, 'overlay-failure-dark.png') })
+  await page.emulateMedia({ colorScheme: 'light' })
 
   // Failures stay; a page loaded now is told at once.
   await page.reload()
