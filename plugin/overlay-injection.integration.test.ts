@@ -34,6 +34,9 @@ test('index.html gets the overlay script (with html.cspNonce); the module mounts
   const bundle = await get(p, '/@id/__x00__wizard-hot-reload:overlay-bundle')
   expect(bundle.status).toBe(200)
   expect(bundle.body).toContain('wizard-hot-reload-overlay')
+  // Served as built, without an inlined source map several times its size.
+  expect(bundle.body).not.toContain('sourceMappingURL=data:')
+  expect(bundle.body.length).toBeLessThan(40 * 1024)
 })
 
 test('a non-root base prefixes the overlay URL', async () => {

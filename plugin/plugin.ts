@@ -127,14 +127,15 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
 
     load(id) {
       if (!session || session.options.overlay === false || !config) return
+      // An empty map: prebuilt code, so Vite need not generate (and inline) a source map for it.
       if (id === OVERLAY_VIRTUAL_ID) {
         const bundle = locateOverlayBundle()
         if (!bundle) session.log.warn(MISSING_BUNDLE_MESSAGE)
-        return overlayModuleCode(bundle, { overlay: session.options.overlay, base: config.base, root: config.root })
+        return { code: overlayModuleCode(bundle, { overlay: session.options.overlay, base: config.base, root: config.root }), map: { mappings: '' } }
       }
       if (id === OVERLAY_BUNDLE_VIRTUAL_ID) {
         const bundle = locateOverlayBundle()
-        return bundle ? fs.readFileSync(bundle, 'utf8') : 'export function mountWizardOverlay() {}'
+        return { code: bundle ? fs.readFileSync(bundle, 'utf8') : 'export function mountWizardOverlay() {}', map: { mappings: '' } }
       }
     },
 
