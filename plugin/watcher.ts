@@ -54,14 +54,15 @@ interface PendingChange {
 }
 
 /**
- * Watches wizard folders with a chokidar instance of its own (not Vite's, which re-scans a folder
- * on every change and drops quick successive changes). Events per file are debounced: saves within
- * `delay` collapse into one change, whose type is the last event's.
+ * Watches wizard folders with a chokidar instance of its own (the folders are kept out of Vite's
+ * watcher), without chokidar's folder re-read on content-only changes (see skip-content-rescans.ts)
+ * and with a trailing check for its 50 ms change throttle. Events per file are debounced: saves
+ * within `delay` collapse into one change, whose type is the last event's.
  */
 export class WizardFileWatcher implements AsyncDisposable {
   private watcher: FSWatcher | undefined
   private readonly pending = new Map<string, PendingChange>()
-  private readonly trailingChecks = new Map<string, { timer: NodeJS.Timeout; seen: FileSignature | null }>()
+  private readonly trailingChecks = new Map<string, NodeJS.Timeout>()
   private readonly dirs: string[]
   private readonly delay: number
   private readonly toWizardId: (file: string) => string | null
@@ -99,7 +100,7 @@ export class WizardFileWatcher implements AsyncDisposable {
   async stop(): Promise<void> {
     for (const { cancel } of this.pending.values()) cancel()
     this.pending.clear()
-    for (const { timer } of this.trailingChecks.values()) clearTimeout(timer)
+    for (const timer of this.trailingChecks.values()) clearTimeout(timer)
     this.trailingChecks.clear()
     const watcher = this.watcher
     this.watcher = undefined
@@ -152,8 +153,7 @@ export class WizardFileWatcher implements AsyncDisposable {
   }
 
   private scheduleTrailingCheck(file: string, seen: FileSignature | null): void {
-    const existing = this.trailingChecks.get(file)
-    if (existing) clearTimeout(existing.timer)
+    clearTimeout(this.trailingChecks.get(file))
     const timer = setTimeout(() => {
       this.trailingChecks.delete(file)
       if (!this.watcher) return
@@ -161,7 +161,7 @@ export class WizardFileWatcher implements AsyncDisposable {
       if (sameSignature(now, seen)) return
       this.queue(file, now === null ? 'remove' : 'change')
     }, TRAILING_CHECK_MS)
-    this.trailingChecks.set(file, { timer, seen })
+    this.trailingChecks.set(file, timer)
   }
 
   private isIgnored(file: string, isFile: boolean | undefined): boolean {
