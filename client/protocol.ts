@@ -14,15 +14,6 @@ export const WIZARD_EVENTS = {
 
 export type WizardFailureKind = 'syntax' | 'import' | 'evaluate' | 'no-class' | 'register' | 'timeout'
 
-export const WIZARD_FAILURE_KINDS: readonly WizardFailureKind[] = [
-  'syntax',
-  'import',
-  'evaluate',
-  'no-class',
-  'register',
-  'timeout',
-]
-
 export interface WizardErrorLocation {
   /** Absolute path of the file the error points at. */
   file: string
@@ -82,15 +73,7 @@ export interface WizardEventMap {
   'wizard-hot-reload:ready': WizardReadyPayload
 }
 
-/** The reference protocol on the plain WebSocket endpoint (JSON text frames). */
-export const REFERENCE_EVENTS = {
-  connected: 'connected',
-  reloaded: 'wizard_reloaded',
-  failed: 'wizard_reload_failed',
-  removed: 'wizard_removed',
-  pong: 'pong',
-} as const
-
+/** The reference protocol on the plain WebSocket endpoint (JSON text frames): `ReferenceMessage`. */
 export const REFERENCE_CONNECTED_MESSAGE = 'Hot-reload notifications enabled'
 
 export interface ReferenceConnectedMessage {

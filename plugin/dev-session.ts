@@ -170,10 +170,6 @@ export class DevSession {
     return this.disposed
   }
 
-  get watchDirs(): string[] {
-    return this.options.dirs
-  }
-
   private async start(): Promise<void> {
     try {
       if (this.options.dirs.length === 0) {

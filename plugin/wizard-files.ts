@@ -1,8 +1,6 @@
 import path from 'node:path'
 
-/** Extensions a wizard (or helper) module may have. */
-export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const
-
+/** `.ts .tsx .mts .cts .js .jsx .mjs .cjs` */
 const SOURCE_EXTENSION_RE = /\.(?:[mc]?[tj]s|[tj]sx)$/
 const WIZARD_SUFFIX_RE = /(?:[_.-]wizard|Wizard)$/
 const TEST_STEM_RE = /\.(?:test|spec)$/
