@@ -109,3 +109,48 @@ test("server.watch: null (Vite's watcher off) stays off; wizards are still watch
   p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
   await expect.poll(() => p.registry.run('debug')).toBe('v2')
 })
+
+test('a project reached through a symlink (macOS /var → /private/var, linked folders) reloads the real modules', async () => {
+  const real = makeTempDir()
+  writeFiles(real, { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'src/main.ts': 'export {}\n' })
+  const linked = `${makeTempDir()}/project-link`
+  fs.symlinkSync(real, linked)
+  const registry = new TestRegistry()
+  const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register }) as Plugin & { api: WizardHotReloadApi }
+  const server = await createServer({ root: linked, configFile: false, envDir: false, appType: 'custom', customLogger: capturingLogger([]), server: { middlewareMode: true, hmr: false, ws: false }, plugins: [plugin] })
+  try {
+    await plugin.api.session!.ready
+    expect(registry.run('debug')).toBe('v1')
+    for (const version of ['v2', 'v3']) {
+      fs.writeFileSync(`${linked}/wizards/debug_wizard.ts`, wizardSource('DebugWizard', version))
+      await expect.poll(() => registry.run('debug')).toBe(version)
+    }
+    // Vite's own watcher (rooted at the link) still leaves the wizard folder alone.
+    await expect.poll(() => Object.keys(server.watcher.getWatched()).some((dir) => dir.endsWith('/src'))).toBe(true)
+    expect(Object.keys(server.watcher.getWatched()).some((dir) => dir.endsWith('/wizards'))).toBe(false)
+  } finally {
+    await server.close()
+    fs.rmSync(real, { recursive: true, force: true })
+  }
+})
+
+test('a dirs entry that is a symlink to a folder elsewhere reloads the real modules', async () => {
+  const shared = makeTempDir()
+  writeFiles(shared, { 'debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
+  const p = (project = await startTempProject({ files: { 'src/main.ts': 'export {}\n' }, beforeStart: (root) => fs.symlinkSync(shared, `${root}/wizards`) }))
+  try {
+    expect(p.registry.run('debug')).toBe('v1')
+    for (const version of ['v2', 'v3']) {
+      fs.writeFileSync(`${shared}/debug_wizard.ts`, wizardSource('DebugWizard', version))
+      await expect.poll(() => p.registry.run('debug')).toBe(version)
+    }
+    fs.writeFileSync(`${p.root}/wizards/debug_wizard.ts`, wizardSource('DebugWizard', 'v4'))
+    await expect.poll(() => p.registry.run('debug')).toBe('v4')
+    expect(p.session.getStatus()).toMatchObject({ watch_dirs: [shared] })
+    // Vite's watcher, rooted at the project, does not descend into the linked folder either.
+    await expect.poll(() => Object.keys(p.server.watcher.getWatched())).toContain(p.path('src'))
+    expect(Object.keys(p.server.watcher.getWatched()).some((dir) => dir.startsWith(p.path('wizards')) || dir.startsWith(shared))).toBe(false)
+  } finally {
+    fs.rmSync(shared, { recursive: true, force: true })
+  }
+})

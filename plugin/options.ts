@@ -69,8 +69,10 @@ export interface ResolvedOverlayOptions {
 
 export interface ResolvedWizardHotReloadOptions {
   enabled: boolean
-  /** Absolute, existing folders. */
+  /** Absolute, existing folders, symlinks resolved (the paths Vite's module graph uses). */
   dirs: string[]
+  /** The same folders as configured (through symlinks), for telling Vite's watcher to skip them. */
+  dirAliases: string[]
   register: RegisterWizard | undefined
   registry: string | undefined
   unregister: UnregisterWizard | undefined
@@ -120,9 +122,12 @@ export function resolveOptions(
   { root, env, warn }: ResolveOptionsContext,
 ): ResolvedWizardHotReloadOptions {
   const enabled = resolveEnabled(raw.enabled, env.HOT_RELOAD_ENABLED, warn)
+  const configuredDirs = resolveDirs(raw.dirs, env.HOT_RELOAD_WATCH_DIRS, root, warn)
+  const dirs = [...new Set(configuredDirs.map(realpath))]
   return {
     enabled,
-    dirs: resolveDirs(raw.dirs, env.HOT_RELOAD_WATCH_DIRS, root, warn),
+    dirs,
+    dirAliases: configuredDirs.filter((dir) => !dirs.includes(dir)),
     register: checkFunction(raw.register, 'register', warn),
     registry: checkString(raw.registry, 'registry', warn),
     unregister: checkFunction(raw.unregister, 'unregister', warn),
@@ -181,6 +186,14 @@ function resolveDirs(option: unknown, envValue: string | undefined, root: string
 
 function defaultDirs(root: string): string[] {
   return DEFAULT_WIZARD_DIRS.map((dir) => path.resolve(root, dir)).filter(isDirectory)
+}
+
+function realpath(dir: string): string {
+  try {
+    return fs.realpathSync(dir)
+  } catch {
+    return dir
+  }
 }
 
 function isDirectory(file: string): boolean {

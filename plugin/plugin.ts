@@ -62,7 +62,7 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
     const options = getOptions()
     if (!options?.enabled || !config) return false
     const absolute = path.resolve(config.root, file)
-    return options.dirs.some((dir) => absolute === dir || absolute.startsWith(dir + path.sep))
+    return [...options.dirs, ...options.dirAliases].some((dir) => absolute === dir || absolute.startsWith(dir + path.sep))
   }
 
   // HTTP servers the user attached (middleware mode); every new session serves them too.
