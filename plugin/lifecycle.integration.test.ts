@@ -154,3 +154,19 @@ test('a dirs entry that is a symlink to a folder elsewhere reloads the real modu
     fs.rmSync(shared, { recursive: true, force: true })
   }
 })
+
+test('a wizard file that is a symlink reloads its real module', async () => {
+  const shared = makeTempDir()
+  writeFiles(shared, { 'audit_wizard.ts': wizardSource('AuditWizard', 'v1') })
+  const p = (project = await startTempProject({ files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'd') }, beforeStart: (root) => fs.symlinkSync(`${shared}/audit_wizard.ts`, `${root}/wizards/audit_wizard.ts`) }))
+  try {
+    expect(p.registry.run('audit')).toBe('v1')
+    for (const version of ['v2', 'v3']) {
+      fs.writeFileSync(`${shared}/audit_wizard.ts`, wizardSource('AuditWizard', version))
+      fs.utimesSync(p.path('wizards/audit_wizard.ts'), new Date(), new Date()) // editors save through the link
+      await expect.poll(() => p.registry.run('audit')).toBe(version)
+    }
+  } finally {
+    fs.rmSync(shared, { recursive: true, force: true })
+  }
+})

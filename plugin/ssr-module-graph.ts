@@ -1,8 +1,27 @@
 import type { EnvironmentModuleNode, ViteDevServer } from 'vite'
 
+import fs from 'node:fs'
+
 /** The module graph `server.ssrLoadModule` evaluates from. */
 function ssrGraph(server: ViteDevServer) {
   return server.environments.ssr.moduleGraph
+}
+
+/**
+ * The graph's modules of a file. Vite keys them by real path, while a watcher reports a symlinked
+ * file under its link's path: look under both.
+ */
+function modulesOf(server: ViteDevServer, file: string): EnvironmentModuleNode[] {
+  const graph = ssrGraph(server)
+  const modules = [...(graph.getModulesByFile(file) ?? [])]
+  let real: string | undefined
+  try {
+    real = fs.realpathSync(file)
+  } catch {
+    real = undefined
+  }
+  if (real && real !== file) modules.push(...(graph.getModulesByFile(real) ?? []))
+  return modules
 }
 
 /**
@@ -11,16 +30,14 @@ function ssrGraph(server: ViteDevServer) {
  */
 export function invalidateFile(server: ViteDevServer, file: string): void {
   const graph = ssrGraph(server)
-  const modules = graph.getModulesByFile(file)
-  if (!modules) return
   const seen = new Set<EnvironmentModuleNode>()
-  for (const mod of modules) graph.invalidateModule(mod, seen)
+  for (const mod of modulesOf(server, file)) graph.invalidateModule(mod, seen)
 }
 
 /** The export objects of the modules `file` imports (to tell a re-exported class from an own one). */
 export function importedExports(server: ViteDevServer, file: string): Record<string, unknown>[] {
   const exports: Record<string, unknown>[] = []
-  for (const mod of ssrGraph(server).getModulesByFile(file) ?? []) {
+  for (const mod of modulesOf(server, file)) {
     for (const imported of mod.importedModules) {
       if (imported.ssrModule) exports.push(imported.ssrModule)
     }
@@ -32,7 +49,7 @@ export function importedExports(server: ViteDevServer, file: string): Record<str
 export function importerFiles(server: ViteDevServer, file: string): Set<string> {
   const found = new Set<string>()
   const seen = new Set<EnvironmentModuleNode>()
-  const queue = [...(ssrGraph(server).getModulesByFile(file) ?? [])]
+  const queue = modulesOf(server, file)
   while (queue.length > 0) {
     const mod = queue.pop()!
     if (seen.has(mod)) continue
@@ -62,7 +79,7 @@ export async function forwardFileEventToVite(server: ViteDevServer, file: string
  * happened (or at once when the module holds nothing to invalidate), at most after `timeoutMs`.
  */
 export function afterViteInvalidates(server: ViteDevServer, file: string, timeoutMs = 2000): Promise<void> {
-  const modules = [...(ssrGraph(server).getModulesByFile(file) ?? [])].filter((mod) => mod.transformResult !== null)
+  const modules = modulesOf(server, file).filter((mod) => mod.transformResult !== null)
   if (modules.length === 0) return Promise.resolve()
   const before = modules.map((mod) => mod.lastInvalidationTimestamp)
   const deadline = performance.now() + timeoutMs
