@@ -72,6 +72,19 @@ test('a second notification for a save already loaded does not reload again (one
   expect(p.events.filter((event) => event.type === 'reloaded')).toHaveLength(1)
 })
 
+test('HOT_RELOAD_DELAY (seconds) debounces: saves within it become one reload', async () => {
+  const p = (project = await startTempProject({ env: { HOT_RELOAD_DELAY: '0.4' }, files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0') } }))
+  expect(p.api.options?.delay).toBe(400)
+  for (let i = 1; i <= 3; i++) {
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', `v${i}`))
+    await new Promise((resolve) => setTimeout(resolve, 60)) // typing pace, well inside the delay
+  }
+  await expect.poll(() => p.registry.run('debug')).toBe('v3')
+  await p.session.idle()
+  expect(p.registry.registerCount('debug')).toBe(2) // the initial load and one reload
+  expect(p.events.filter((event) => event.type === 'reloaded')).toHaveLength(1)
+})
+
 describe('failures keep the previous version', () => {
   test('syntax error: failure event with location and frame, old class serves; fix recovers', async () => {
     const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
