@@ -156,7 +156,7 @@ describe('slow and dead clients', () => {
   test('a peer that stops answering pings is dropped by the heartbeat', async () => {
     const httpServer = http.createServer()
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
-    const endpoint = new ReferenceWebSocketEndpoint({ path: '/ws', allowedHosts: [], cors: false, getReloadCount: () => 0, heartbeatMs: 50 })
+    const endpoint = new ReferenceWebSocketEndpoint({ path: '/ws', allowedHosts: [], cors: false, getReloadCount: () => 0, heartbeatMs: 250 })
     endpoint.attach(httpServer)
     cleanups.push(() => new Promise((resolve) => httpServer.close(resolve)), () => httpServer.closeAllConnections(), () => endpoint.close())
     // autoPong: false makes this client a peer that is gone without closing.
