@@ -19,12 +19,28 @@ export function onWizardReloaded(callback: (payload: WizardReloadedPayload) => v
   return subscribe(WIZARD_EVENTS.reloaded, callback)
 }
 
+/**
+ * Also asks the server, once per page, for the failures already present, so a page that loads while
+ * a wizard is broken hears about it at once. A failure may therefore arrive more than once (the
+ * overlay asks too): treat it by `wizardId`.
+ */
 export function onWizardFailed(callback: (payload: WizardFailedPayload) => void): Unsubscribe {
-  return subscribe(WIZARD_EVENTS.failed, callback)
+  const unsubscribe = subscribe(WIZARD_EVENTS.failed, callback)
+  requestCurrentFailures()
+  return unsubscribe
 }
 
 export function onWizardRemoved(callback: (payload: WizardRemovedPayload) => void): Unsubscribe {
   return subscribe(WIZARD_EVENTS.removed, callback)
+}
+
+let currentFailuresRequested = false
+
+function requestCurrentFailures(): void {
+  const hot = import.meta.hot as HotContext | undefined
+  if (!hot || currentFailuresRequested) return
+  currentFailuresRequested = true
+  hot.send(WIZARD_EVENTS.ready, { client: 'api' })
 }
 
 function subscribe<T>(event: string, callback: (payload: T) => void): Unsubscribe {
