@@ -4,7 +4,8 @@
  */
 export function createCodeFrame(source: string, line: number, column: number, context = 2): string {
   const lines = source.split(/\r?\n/)
-  if (lines.length > 1 && lines.at(-1) === '') lines.pop() // the file's final newline is not a line
+  // The file's final newline is not a line of its own — unless the error points there ("unexpected end of input").
+  if (lines.length > 1 && lines.at(-1) === '' && line < lines.length) lines.pop()
   if (line < 1 || line > lines.length) return ''
   const first = Math.max(1, line - context)
   const last = Math.min(lines.length, line + context)

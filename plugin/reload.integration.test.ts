@@ -207,6 +207,30 @@ describe('helpers and dependents', () => {
     expect(p.registry.calls.some((call) => call.wizardId === 'format')).toBe(false)
   })
 
+  test('a syntax error in a helper fails every importer (old versions keep serving), printed once; fixing it recovers all', async () => {
+    const helper = `export const tag = (s: string) => '[' + s + ']'\n`
+    const p = await start({
+      'wizards/format.ts': helper,
+      'wizards/a_wizard.ts': `import { tag } from './format'\nexport class AWizard { run() { return tag('a') } }\n`,
+      'wizards/b_wizard.ts': `import { tag } from './format'\nexport class BWizard { run() { return tag('b') } }\n`,
+      'wizards/c_wizard.ts': `import { tag } from './format'\nexport class CWizard { run() { return tag('c') } }\n`,
+    })
+    p.write('wizards/format.ts', `export const tag = (s: string) => '[' + s +\n`)
+    await expect.poll(() => ['a', 'b', 'c'].map((id) => lastEvent(p.events, 'failed', id)?.error.kind)).toEqual(['syntax', 'syntax', 'syntax'])
+    expect(lastEvent(p.events, 'failed', 'b')!.error.loc?.file).toBe(p.path('wizards/format.ts'))
+    expect(['a', 'b', 'c'].map((id) => p.registry.run(id))).toEqual(['[a]', '[b]', '[c]'])
+    const failureLines = p.logs.filter((line) => /\b[abc] failed:/.test(line))
+    expect(failureLines).toHaveLength(3)
+    expect(failureLines.filter((line) => line.includes(' | '))).toHaveLength(1)
+    expect(failureLines.filter((line) => line.includes('failed: same error in wizards/format.ts:'))).toHaveLength(2)
+    // The helper itself is no wizard: one line for it, no failure event of its own.
+    expect(p.events.some((event) => event.payload.wizardId === 'format')).toBe(false)
+    expect(p.logs.some((line) => line.includes('helper wizards/format.ts:2:1 failed to load: SyntaxError'))).toBe(true)
+
+    p.write('wizards/format.ts', `export const tag = (s: string) => '<' + s + '>'\n`)
+    await expect.poll(() => ['a', 'b', 'c'].map((id) => p.registry.run(id))).toEqual(['<a>', '<b>', '<c>'])
+  })
+
   test('a wizard extending an imported base class registers its own class; base_wizard.ts is a helper', async () => {
     const p = await start({
       'wizards/base_wizard.ts': `export abstract class BaseWizard { greet() { return 'hello from ' + this.name() }\n abstract name(): string }\n`,

@@ -54,6 +54,8 @@ export class WizardReloader {
   private readonly warn: (message: string) => void
   private readonly logFilter: SsrErrorLogFilter | undefined
   private readonly queue = new KeyedSerialQueue()
+  /** Files that loaded without a wizard class: helpers, whose failures their importers report. */
+  private readonly helperFiles = new Set<string>()
   /** Bumped on every register call per wizard, so a late answer can tell whether it is stale. */
   private readonly registerGeneration = new Map<string, number>()
   private disposed = false
@@ -119,7 +121,9 @@ export class WizardReloader {
       moduleExports = this.logFilter ? await this.logFilter.whileLoading(file, load) : await load()
     } catch (error) {
       if (this.disposed) return this.result(wizardId, file, started, { cancelled: true, previousClass })
-      return this.fail(wizardId, file, started, previousClass, classifyLoadError(error, file, root))
+      const failure = classifyLoadError(error, file, root)
+      if (this.helperFiles.has(file)) return this.helperFailed(wizardId, file, started, failure)
+      return this.fail(wizardId, file, started, previousClass, failure)
     }
     if (this.disposed) return this.result(wizardId, file, started, { cancelled: true, previousClass })
 
@@ -137,6 +141,7 @@ export class WizardReloader {
       const relative = (f: string) => path.relative(root, f)
       this.warn(`${wizardId}: ${relative(file)} and ${relative(previous.file)} both map to the wizard id "${wizardId}"; ${relative(file)} (loaded last) is registered. Rename one, or pass a wizardId option.`)
     }
+    this.helperFiles.delete(file)
     const record = this.state.recordSuccess(wizardId, file, found.wizardClass, !initial)
     const durationMs = roundMs(performance.now() - started)
     if (!initial) {
@@ -213,7 +218,15 @@ export class WizardReloader {
     }
   }
 
+  /** A known helper failed to load: one terminal line; the wizards importing it report the details. */
+  private helperFailed(wizardId: string, file: string, started: number, failure: WizardReloadError): ReloadResult {
+    const where = failure.loc ? `${path.relative(this.server.config.root, failure.loc.file)}:${failure.loc.line}:${failure.loc.column}` : path.relative(this.server.config.root, file)
+    this.warn(`helper ${where} failed to load: ${failure.message} (wizards importing it keep their previous versions)`)
+    return { ...this.result(wizardId, file, started, { previousClass: null }), message: failure.message, error: failure.message, failure, helper: true }
+  }
+
   private becameHelper(wizardId: string, file: string, started: number): ReloadResult {
+    this.helperFiles.add(file)
     // A file that never registered a class and now exports none is a helper; clear any failure shown for it.
     const record = this.state.get(wizardId)
     if (record && record.file === file && record.wizardClass === null) {

@@ -6,8 +6,13 @@ import type { WizardEventSink } from './event-sink.ts'
 
 export const LOG_PREFIX = '[wizard-hot-reload]'
 
+/** Failures from one broken module arrive together; its frame is printed once per this window. */
+const SAME_CAUSE_WINDOW_MS = 2000
+
 /** One terminal line per event, through Vite's logger. */
 export class TerminalLog implements WizardEventSink {
+  private lastCause: { key: string; at: number } | undefined
+
   constructor(
     private readonly logger: Logger,
     private readonly root: string,
@@ -29,8 +34,19 @@ export class TerminalLog implements WizardEventSink {
     this.info(`${colors.green(wizardId)} reloaded in ${durationMs} ms`)
   }
 
-  failed({ wizardId, error, keptPreviousVersion }: WizardFailedPayload): void {
+  failed({ wizardId, file, error, keptPreviousVersion }: WizardFailedPayload): void {
     const kept = keptPreviousVersion ? ' (kept previous version)' : ' (not registered)'
+    // A broken helper fails every wizard importing it: after the first, one short line each.
+    if (error.loc && error.loc.file !== file) {
+      const key = `${error.kind}|${error.message}|${error.loc.file}:${error.loc.line}:${error.loc.column}`
+      const now = Date.now()
+      const repeat = this.lastCause?.key === key && now - this.lastCause.at < SAME_CAUSE_WINDOW_MS
+      this.lastCause = { key, at: now }
+      if (repeat) {
+        this.error(`${colors.bold(wizardId)} failed: same error in ${this.relative(error.loc.file)}:${error.loc.line}:${error.loc.column}${kept}`)
+        return
+      }
+    }
     const where = error.loc ? `\n  at ${this.relative(error.loc.file)}:${error.loc.line}:${error.loc.column}` : ''
     const frame = error.frame ? `\n${colors.dim(indent(error.frame))}` : ''
     this.error(`${colors.bold(wizardId)} failed: ${error.message}${kept}${where}${frame}`)

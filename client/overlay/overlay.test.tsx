@@ -192,6 +192,20 @@ describe('toasts', () => {
     input.remove()
   })
 
+  test('wizards failing because of one broken helper share a toast that names them', async () => {
+    const helperError = { kind: 'syntax' as const, message: 'SyntaxError: Unexpected token', loc: { file: '/project/wizards/shared/format.ts', line: 2, column: 9 }, frame: '> 2 | x +' }
+    for (const id of ['report', 'digest', 'summary']) emit(WIZARD_EVENTS.failed, { wizardId: id, file: `/project/wizards/${id}_wizard.ts`, timestamp: 1, error: helperError })
+    await flush()
+    expect(toasts()).toHaveLength(1)
+    const [toast] = toasts()
+    expect(toast.querySelector('.title')!.textContent).toBe('3 wizards failed to reload')
+    expect(toast.querySelector('.ids')!.textContent).toBe('report, digest, summary — all import the module below')
+    expect(toast.querySelector('a.loc')!.textContent).toBe('wizards/shared/format.ts:2:9')
+    emit(WIZARD_EVENTS.reloaded, { wizardId: 'digest', file: '/project/wizards/digest_wizard.ts', reloadCount: 2, durationMs: 1, timestamp: 2 })
+    await flush()
+    expect(toasts().map((t) => `${t.dataset.toast}:${t.dataset.wizardIds}`)).toEqual(['failed:report summary', 'reloaded:digest'])
+  })
+
   test('a replayed failure (server answer to "ready") shows like a live one', async () => {
     emit(WIZARD_EVENTS.failed, failure)
     emit(WIZARD_EVENTS.failed, failure)

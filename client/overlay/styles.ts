@@ -92,6 +92,12 @@ button.dismiss {
 }
 button.dismiss:hover { color: var(--fg); background: var(--frame-bg); }
 button.dismiss:focus-visible, a.loc:focus-visible { outline: 2px solid var(--focus); outline-offset: 1px; }
+.ids {
+  margin: 4px 0 0;
+  color: var(--muted);
+  font-size: 12px;
+  overflow-wrap: anywhere;
+}
 .message {
   margin: 6px 0 0;
   white-space: pre-wrap;

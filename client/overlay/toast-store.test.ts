@@ -37,3 +37,37 @@ describe('applyEvent', () => {
     expect(dismiss([first], first.key)).toEqual([])
   })
 })
+
+describe('a broken helper', () => {
+  const helperFailure = (wizardId: string): ToastEvent => ({
+    type: 'failed',
+    payload: {
+      wizardId,
+      file: `/w/${wizardId}_wizard.ts`,
+      timestamp: 1,
+      error: { kind: 'syntax', message: 'SyntaxError: Unexpected token', loc: { file: '/w/shared/format.ts', line: 3, column: 5 } },
+    },
+  })
+
+  test('failures with the same cause in another module share one toast', () => {
+    const toasts = run([helperFailure('a'), reloaded('x'), helperFailure('b'), helperFailure('c')])
+    expect(toasts.map((t) => [t.type, t.wizardIds])).toEqual([
+      ['reloaded', ['x']],
+      ['failed', ['a', 'b', 'c']],
+    ])
+    expect(toasts[1].sticky).toBe(true)
+  })
+
+  test('a wizard that reloads leaves the shared toast; the others stay', () => {
+    const toasts = run([helperFailure('a'), helperFailure('b'), reloaded('a')])
+    expect(toasts.map((t) => [t.type, t.wizardIds])).toEqual([
+      ['failed', ['b']],
+      ['reloaded', ['a']],
+    ])
+  })
+
+  test('the same wizard failing again is not listed twice; an error in its own file stays its own toast', () => {
+    expect(run([helperFailure('a'), helperFailure('b'), helperFailure('a')]).map((t) => t.wizardIds)).toEqual([['b', 'a']])
+    expect(run([helperFailure('a'), failed('b')]).map((t) => t.wizardIds)).toEqual([['a'], ['b']])
+  })
+})

@@ -8,34 +8,61 @@ export type ToastEvent =
 export interface Toast {
   /** Changes whenever the toast's content changes (for keys and timers). */
   key: string
+  /** The wizard shown first (the only one, unless several share a failure). */
   wizardId: string
+  /** Every wizard this toast stands for: several when one broken module failed them all. */
+  wizardIds: string[]
   type: ToastEvent['type']
   payload: ToastEvent['payload']
   /** How many events of this type this toast stands for (a burst of reloads shows "×3"). */
   count: number
   /** Success and removal toasts go away by themselves; failures stay. */
   sticky: boolean
+  /** For a failure caused by another module (a broken helper): failures with the same cause share a toast. */
+  cause?: string
 }
 
 let sequence = 0
+const newKey = (wizardId: string) => `${wizardId}#${++sequence}`
 
 /**
  * One toast per wizard: a new event replaces that wizard's toast (a success clears its failure),
- * a repeat of the same kind updates it in place instead of stacking another. Newest last.
+ * a repeat of the same kind updates it in place instead of stacking another. Failures caused by the
+ * same error in another module (a broken helper) share one toast. Newest last.
  */
 export function applyEvent(toasts: readonly Toast[], event: ToastEvent): Toast[] {
   const wizardId = event.payload.wizardId
-  const previous = toasts.find((toast) => toast.wizardId === wizardId)
-  const rest = toasts.filter((toast) => toast.wizardId !== wizardId)
-  const repeat = previous?.type === event.type && event.type !== 'failed'
+  let previous: Toast | undefined
+  const rest: Toast[] = []
+  for (const toast of toasts) {
+    if (!toast.wizardIds.includes(wizardId)) rest.push(toast)
+    else if (toast.wizardIds.length === 1) previous = toast
+    else {
+      // This wizard leaves a shared failure; the others stay in it.
+      const remaining = toast.wizardIds.filter((id) => id !== wizardId)
+      rest.push({ ...toast, key: newKey(remaining[0]), wizardId: remaining[0], wizardIds: remaining })
+      previous = toast
+    }
+  }
+
+  const cause = event.type === 'failed' ? sharedCause(event.payload) : undefined
+  const group = cause === undefined ? undefined : rest.find((toast) => toast.cause === cause)
+  if (group) {
+    const joined: Toast = { ...group, key: newKey(group.wizardId), wizardIds: [...group.wizardIds, wizardId], payload: event.payload }
+    return [...rest.filter((toast) => toast !== group), joined]
+  }
+
+  const repeat = previous?.type === event.type && event.type !== 'failed' && previous.wizardIds.length === 1
   const sameFailure = previous?.type === 'failed' && event.type === 'failed' && sameError(previous.payload as WizardFailedPayload, event.payload)
   const toast: Toast = {
-    key: `${wizardId}#${++sequence}`,
+    key: newKey(wizardId),
     wizardId,
+    wizardIds: [wizardId],
     type: event.type,
     payload: event.payload,
     count: repeat || sameFailure ? previous!.count + 1 : 1,
     sticky: event.type === 'failed',
+    ...(cause === undefined ? {} : { cause }),
   }
   return [...rest, toast]
 }
@@ -46,6 +73,13 @@ export function dismiss(toasts: readonly Toast[], key: string): Toast[] {
 
 function sameError(a: WizardFailedPayload, b: WizardFailedPayload): boolean {
   return a.error.kind === b.error.kind && a.error.message === b.error.message && a.file === b.file
+}
+
+/** The error points into another module than the wizard's own file: that module is the cause. */
+export function sharedCause(payload: WizardFailedPayload): string | undefined {
+  const { loc, kind, message } = payload.error
+  if (!loc || loc.file === payload.file) return undefined
+  return `${kind}|${message}|${loc.file}:${loc.line}:${loc.column}`
 }
 
 /** Holds the toasts and tells the view when they change. */

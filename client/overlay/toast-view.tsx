@@ -20,6 +20,7 @@ export function ToastView({ toast, successTimeout, base, root, onDismiss }: Toas
   }, [toast.key, toast.sticky, successTimeout])
 
   const failed = toast.type === 'failed'
+  const shared = toast.wizardIds.length > 1
   return (
     <div
       class={`toast ${toast.type}`}
@@ -27,6 +28,7 @@ export function ToastView({ toast, successTimeout, base, root, onDismiss }: Toas
       aria-live={failed ? 'assertive' : 'polite'}
       aria-atomic="true"
       data-wizard-id={toast.wizardId}
+      data-wizard-ids={toast.wizardIds.join(' ')}
       data-toast={toast.type}
       onKeyDown={(event) => {
         if (event.key === 'Escape') {
@@ -40,15 +42,16 @@ export function ToastView({ toast, successTimeout, base, root, onDismiss }: Toas
           {toast.type === 'reloaded' ? '✓' : failed ? '✗' : '−'}
         </span>
         <span class="title">
-          <span class="id">{toast.wizardId}</span> {toast.type === 'reloaded' ? 'reloaded' : failed ? 'failed to reload' : 'removed'}
+          <span class="id">{shared ? `${toast.wizardIds.length} wizards` : toast.wizardId}</span> {toast.type === 'reloaded' ? 'reloaded' : failed ? 'failed to reload' : 'removed'}
         </span>
         {toast.count > 1 && <span class="badge" title={`${toast.count} times`}>×{toast.count}</span>}
         {toast.type === 'reloaded' && <ReloadedMeta payload={toast.payload as WizardReloadedPayload} />}
         {failed && <span class="kind">{(toast.payload as WizardFailedPayload).error.kind}</span>}
-        <button type="button" class="dismiss" aria-label={`Dismiss ${toast.wizardId} notification`} onClick={() => onDismiss(toast.key)}>
+        <button type="button" class="dismiss" aria-label={`Dismiss ${toast.wizardIds.join(', ')} notification`} onClick={() => onDismiss(toast.key)}>
           ×
         </button>
       </div>
+      {shared && <p class="ids">{toast.wizardIds.join(', ')} — all import the module below</p>}
       {failed && <FailureDetails payload={toast.payload as WizardFailedPayload} base={base} root={root} />}
     </div>
   )
