@@ -76,7 +76,7 @@ test('the failure toast is reachable by keyboard and Escape dismisses it', async
 
 test('a new wizard file appears in the list; a deleted one disappears', async ({ page, playground }) => {
   await playground.open(page)
-  await expect(page.locator('[data-wizard]')).toHaveCount(3)
+  await expect(page.locator('[data-wizard]')).toHaveCount(4)
   playground.write('wizards/triage_wizard.ts', "export class TriageWizard {\n  static title = 'Triage'\n  run() { return 'sorted 4 tickets' }\n}\n")
   await expect(page.getByTestId('output-triage')).toHaveText('sorted 4 tickets')
   await expect(toast(page, 'triage', 'reloaded')).toBeVisible()
@@ -84,16 +84,31 @@ test('a new wizard file appears in the list; a deleted one disappears', async ({
   playground.remove('wizards/greeting_wizard.ts')
   await expect(page.locator('[data-wizard="greeting"]')).toHaveCount(0)
   await expect(toast(page, 'greeting', 'removed')).toBeVisible()
-  await expect(page.locator('[data-wizard]')).toHaveCount(3)
+  await expect(page.locator('[data-wizard]')).toHaveCount(4)
 })
 
-test('a helper edit updates the wizards that depend on it', async ({ page, playground }) => {
+test('a helper edit updates the wizards that depend on it; a broken helper shows one toast naming them', async ({ page, playground }) => {
   await playground.open(page)
   await expect(page.getByTestId('output-report')).toHaveText('** 3 reviews, 1 incident **')
   playground.edit('wizards/shared/format.ts', (code) => code.replace('`** ${text} **`', '`== ${text} ==`'))
   await expect(page.getByTestId('output-report')).toHaveText('== 3 reviews, 1 incident ==')
+  await expect(page.getByTestId('output-digest')).toHaveText('== 2 deploys, 0 rollbacks ==')
   await expect(toast(page, 'report', 'reloaded')).toBeVisible()
   await expect(page.getByTestId('output-greeting')).toHaveText('Hello from the greeting wizard')
+
+  playground.edit('wizards/shared/format.ts', (code) => code.replace('return `== ${text} ==`', 'return `== ${text} ==` +'))
+  const shared = page.locator('wizard-hot-reload-overlay .toast[data-toast="failed"]')
+  await expect(shared).toHaveCount(1)
+  await expect(shared.locator('.title')).toHaveText('2 wizards failed to reload')
+  await expect(shared.locator('.ids')).toContainText(/digest, report|report, digest/)
+  await expect(shared.locator('a.loc')).toHaveText(/^wizards\/shared\/format\.ts:\d+:\d+$/)
+  expect(await apiRun(playground, 'digest')).toMatchObject({ output: '== 2 deploys, 0 rollbacks ==' })
+  fs.mkdirSync(screenshotDir, { recursive: true })
+  await page.screenshot({ path: path.join(screenshotDir, 'overlay-shared-failure.png') })
+
+  playground.edit('wizards/shared/format.ts', (code) => code.replace('return `== ${text} ==` +', 'return `## ${text}`'))
+  await expect(shared).toHaveCount(0)
+  await expect(page.getByTestId('output-digest')).toHaveText('## 2 deploys, 0 rollbacks')
 })
 
 test("the reference's plain WebSocket browser snippet receives wizard_reloaded", async ({ page, playground }) => {

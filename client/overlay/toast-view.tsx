@@ -52,7 +52,7 @@ export function ToastView({ toast, successTimeout, base, root, onDismiss }: Toas
         </button>
       </div>
       {shared && <p class="ids">{toast.wizardIds.join(', ')} — all import the module below</p>}
-      {failed && <FailureDetails payload={toast.payload as WizardFailedPayload} base={base} root={root} />}
+      {failed && <FailureDetails payload={toast.payload as WizardFailedPayload} base={base} root={root} shared={shared} />}
     </div>
   )
 }
@@ -65,7 +65,7 @@ function ReloadedMeta({ payload }: { payload: WizardReloadedPayload }) {
   )
 }
 
-function FailureDetails({ payload, base, root }: { payload: WizardFailedPayload; base: string; root: string }) {
+function FailureDetails({ payload, base, root, shared }: { payload: WizardFailedPayload; base: string; root: string; shared: boolean }) {
   const { error } = payload
   const loc = error.loc
   const where = loc ? `${relativePath(loc.file, root)}:${loc.line}:${loc.column}` : undefined
@@ -95,7 +95,7 @@ function FailureDetails({ payload, base, root }: { payload: WizardFailedPayload;
           ))}
         </pre>
       )}
-      {payload.keptPreviousVersion && <div class="note">The previous version keeps serving.</div>}
+      {payload.keptPreviousVersion && <div class="note">{shared ? 'Their previous versions keep serving.' : 'The previous version keeps serving.'}</div>}
     </>
   )
 }
