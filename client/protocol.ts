@@ -39,7 +39,7 @@ export interface WizardReloadedPayload {
   file: string
   /** Successful hot reloads of this wizard since the server started. */
   reloadCount: number
-  /** Save (or change detected) → new class registered, in milliseconds. */
+  /** The reload itself, module invalidated → new class registered, in milliseconds (the debounce not included). */
   durationMs: number
   /** Epoch milliseconds. */
   timestamp: number
@@ -89,7 +89,7 @@ export interface ReferenceReloadedMessage {
   reload_count: number
   /** Extra: successful hot reloads of this wizard. */
   wizard_reload_count: number
-  /** Extra: milliseconds from the change to the new class being registered. */
+  /** Extra: milliseconds the reload took (invalidated → registered). */
   duration_ms: number
 }
 export interface ReferenceFailedMessage {
