@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { ViteDevServer } from 'vite'
 import type { WizardReloadError } from '../client/protocol.ts'
 import { classifyLoadError, plainFailure } from './classify-error.ts'
+import { displayPath } from './display-path.ts'
 import type { WizardEventSink } from './event-sink.ts'
 import { findWizardClass } from './find-wizard-class.ts'
 import { KeyedSerialQueue } from './keyed-queue.ts'
@@ -138,7 +139,7 @@ export class WizardReloader {
     if (registered !== true) return this.fail(wizardId, file, started, previousClass, registered)
 
     if (previous && previous.file !== file && previous.wizardClass !== null && fs.existsSync(previous.file)) {
-      const relative = (f: string) => path.relative(root, f)
+      const relative = (f: string) => displayPath(root, f)
       this.warn(`${wizardId}: ${relative(file)} and ${relative(previous.file)} both map to the wizard id "${wizardId}"; ${relative(file)} (loaded last) is registered. Rename one, or pass a wizardId option.`)
     }
     this.helperFiles.delete(file)
@@ -220,7 +221,8 @@ export class WizardReloader {
 
   /** A known helper failed to load: one terminal line; the wizards importing it report the details. */
   private helperFailed(wizardId: string, file: string, started: number, failure: WizardReloadError): ReloadResult {
-    const where = failure.loc ? `${path.relative(this.server.config.root, failure.loc.file)}:${failure.loc.line}:${failure.loc.column}` : path.relative(this.server.config.root, file)
+    const root = this.server.config.root
+    const where = failure.loc ? `${displayPath(root, failure.loc.file)}:${failure.loc.line}:${failure.loc.column}` : displayPath(root, file)
     this.warn(`helper ${where} failed to load: ${failure.message} (wizards importing it keep their previous versions)`)
     return { ...this.result(wizardId, file, started, { previousClass: null }), message: failure.message, error: failure.message, failure, helper: true }
   }

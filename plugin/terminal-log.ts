@@ -1,7 +1,7 @@
-import path from 'node:path'
 import colors from 'picocolors'
 import type { Logger } from 'vite'
 import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../client/protocol.ts'
+import { displayPath } from './display-path.ts'
 import type { WizardEventSink } from './event-sink.ts'
 
 export const LOG_PREFIX = '[wizard-hot-reload]'
@@ -57,8 +57,7 @@ export class TerminalLog implements WizardEventSink {
   }
 
   relative(file: string): string {
-    const relative = path.relative(this.root, file)
-    return relative.startsWith('..') ? file : relative
+    return displayPath(this.root, file)
   }
 }
 

@@ -59,10 +59,6 @@ export class WizardStateStore {
     this.records.delete(wizardId)
   }
 
-  clear(): void {
-    this.records.clear()
-  }
-
   /** Wizards whose latest load failed. */
   failures(): WizardRecord[] {
     return [...this.records.values()].filter((record) => record.lastError !== null)

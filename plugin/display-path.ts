@@ -1,0 +1,7 @@
+import path from 'node:path'
+
+/** A path for messages: relative to the root when inside it, absolute otherwise. */
+export function displayPath(root: string, file: string): string {
+  const relative = path.relative(root, file)
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative
+}
