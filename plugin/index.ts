@@ -2,9 +2,9 @@ import { wizardHotReload } from './plugin.ts'
 
 export default wizardHotReload
 export { wizardHotReload, attachWizardHotReload, PLUGIN_NAME, type WizardHotReloadApi } from './plugin.ts'
-export type { UpgradeableServer } from './ws-endpoint.ts'
-export { WizardReloader, type WizardReloaderOptions, type ReloadOptions } from './reloader.ts'
-export { WizardFileWatcher, type WizardFileWatcherOptions, type WizardFileChange, type WizardFileChangeType } from './watcher.ts'
+export type { UpgradeableServer } from './notify/ws-endpoint.ts'
+export { WizardReloader, type WizardReloaderOptions, type ReloadOptions } from './reload/reloader.ts'
+export { WizardFileWatcher, type WizardFileWatcherOptions, type WizardFileChange, type WizardFileChangeType } from './files/watcher.ts'
 export {
   defaultOptions,
   resolveOptions,
@@ -16,8 +16,8 @@ export {
   type RegisterWizard,
   type UnregisterWizard,
 } from './options.ts'
-export { defaultWizardId, defaultIsWizardClass } from './wizard-files.ts'
-export type { WizardEventSink } from './event-sink.ts'
+export { defaultWizardId, defaultIsWizardClass } from './files/wizard-files.ts'
+export type { WizardEventSink } from './notify/event-sink.ts'
 export type { ReloadResult, WizardClass } from './types.ts'
 export * from '../client/protocol.ts'
 export type * from '../client/vite-custom-events.ts'

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { defaultIsWizardClass, defaultWizardId } from './wizard-files.ts'
+import { defaultIsWizardClass, defaultWizardId } from './files/wizard-files.ts'
 import type { WizardClass } from './types.ts'
 
 export type OverlayPosition = 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left'

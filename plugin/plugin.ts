@@ -12,10 +12,10 @@ import {
   OVERLAY_VIRTUAL_ID,
   overlayModuleCode,
   overlayScriptTag,
-} from './overlay-module.ts'
-import { statusMiddleware } from './status-endpoint.ts'
-import { LOG_PREFIX } from './terminal-log.ts'
-import type { UpgradeableServer } from './ws-endpoint.ts'
+} from './notify/overlay-module.ts'
+import { statusMiddleware } from './notify/status-endpoint.ts'
+import { LOG_PREFIX } from './notify/terminal-log.ts'
+import type { UpgradeableServer } from './notify/ws-endpoint.ts'
 
 export const PLUGIN_NAME = 'vite-plugin-wizard-hot-reload'
 

@@ -5,7 +5,7 @@ import { createLogger, createServer, type InlineConfig, type Logger, type Plugin
 import { wizardHotReload, type WizardHotReloadApi } from '../plugin/plugin.ts'
 import type { WizardHotReloadOptions } from '../plugin/options.ts'
 import type { DevSession } from '../plugin/dev-session.ts'
-import { stripAnsi } from '../plugin/code-frame.ts'
+import { stripAnsi } from '../plugin/errors/code-frame.ts'
 import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../client/protocol.ts'
 
 export type RecordedEvent =

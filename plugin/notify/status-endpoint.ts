@@ -1,5 +1,5 @@
 import type { Connect } from 'vite'
-import type { HotReloadStatus } from '../client/protocol.ts'
+import type { HotReloadStatus } from '../../client/protocol.ts'
 import { isHostAllowed } from './request-guards.ts'
 
 /**

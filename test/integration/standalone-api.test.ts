@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, expect, test } from 'vitest'
 import { createServer, type ViteDevServer } from 'vite'
-import { WizardFileWatcher, WizardReloader, type WizardFileChange } from './index.ts'
-import { makeTempDir, TestRegistry, wizardSource, writeFiles } from '../test/temp-project.ts'
+import { WizardFileWatcher, WizardReloader, type WizardFileChange } from '../../plugin/index.ts'
+import { makeTempDir, TestRegistry, wizardSource, writeFiles } from '../temp-project.ts'
 
 let server: ViteDevServer | undefined
 let root: string | undefined

@@ -1,4 +1,4 @@
-import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../client/protocol.ts'
+import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../../client/protocol.ts'
 
 /**
  * Where reload outcomes go: the terminal, Vite's HMR channel, the reference WebSocket endpoint,

@@ -1,8 +1,8 @@
 import type { ViteDevServer } from 'vite'
-import type {} from '../client/vite-custom-events.ts'
-import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload } from '../client/protocol.ts'
+import type {} from '../../client/vite-custom-events.ts'
+import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload } from '../../client/protocol.ts'
 import type { WizardEventSink } from './event-sink.ts'
-import type { WizardStateStore } from './wizard-state.ts'
+import type { WizardStateStore } from '../reload/wizard-state.ts'
 
 /**
  * Sends the protocol's events on Vite's HMR channel, and answers a page that says it is ready

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { findWizardClass } from './find-wizard-class.ts'
-import { defaultIsWizardClass } from './wizard-files.ts'
+import { defaultIsWizardClass } from '../files/wizard-files.ts'
 
 class BaseWizard {}
 class ReviewWizard extends BaseWizard {}

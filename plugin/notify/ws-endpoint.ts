@@ -9,7 +9,7 @@ import {
   type WizardFailedPayload,
   type WizardReloadedPayload,
   type WizardRemovedPayload,
-} from '../client/protocol.ts'
+} from '../../client/protocol.ts'
 import type { WizardEventSink } from './event-sink.ts'
 import { isHostAllowed, isOriginAllowed } from './request-guards.ts'
 

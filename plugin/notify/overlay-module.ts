@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { HtmlTagDescriptor } from 'vite'
-import type { ResolvedOverlayOptions } from './options.ts'
+import type { ResolvedOverlayOptions } from '../options.ts'
 
 /** Public URL of the overlay module (after Vite's `base`); usable in backend-rendered HTML too. */
 export const OVERLAY_PUBLIC_PATH = '/@wizard-hot-reload/overlay.js'

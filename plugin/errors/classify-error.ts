@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { WizardErrorLocation, WizardFailureKind, WizardReloadError } from '../client/protocol.ts'
+import type { WizardErrorLocation, WizardFailureKind, WizardReloadError } from '../../client/protocol.ts'
 import { createCodeFrame, stripAnsi } from './code-frame.ts'
 
 interface ViteLikeError extends Error {

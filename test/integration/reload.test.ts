@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import fs from 'node:fs'
-import { lastEvent, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProject } from '../test/temp-project.ts'
+import { lastEvent, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProject } from '../temp-project.ts'
 
 let project: TempProject | undefined
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import fs, { type Stats } from 'node:fs'
 import path from 'node:path'
 import { watch, type FSWatcher } from 'chokidar'
-import { skipContentOnlyRescans, type RescanStats } from './skip-content-rescans.ts'
+import { skipContentOnlyRescans, type RescanStats } from '../vite-internals/chokidar-rescans.ts'
 import { defaultWizardId, isSkippedFolderName, isSourceFile } from './wizard-files.ts'
 
 export type WizardFileChangeType = 'change' | 'remove'

@@ -1,5 +1,5 @@
-import type { WizardReloadError, WizardStatusEntry } from '../client/protocol.ts'
-import type { WizardClass } from './types.ts'
+import type { WizardReloadError, WizardStatusEntry } from '../../client/protocol.ts'
+import type { WizardClass } from '../types.ts'
 
 export interface WizardRecord {
   wizardId: string

@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import { afterEach, expect, test } from 'vitest'
 import { createServer, type Plugin } from 'vite'
-import { wizardHotReload, type WizardHotReloadApi } from './plugin.ts'
-import { capturingLogger, makeTempDir, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProject } from '../test/temp-project.ts'
+import { wizardHotReload, type WizardHotReloadApi } from '../../plugin/plugin.ts'
+import { capturingLogger, makeTempDir, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProject } from '../temp-project.ts'
 
 let project: TempProject | undefined
 afterEach(async () => {
@@ -38,7 +38,7 @@ test('closing the server stops watching; nothing is registered afterwards, even 
   p.write('wizards/late_wizard.ts', wizardSource('LateWizard', 'late'))
   // Give a live watcher every chance to react: wait for a marker file's own watcher to see it.
   const marker = makeTempDir()
-  const { WizardFileWatcher } = await import('./watcher.ts')
+  const { WizardFileWatcher } = await import('../../plugin/files/watcher.ts')
   const seen: string[] = []
   await using markerWatcher = new WizardFileWatcher({ dirs: [marker], delay: 0, onChange: (change) => seen.push(change.file) })
   await markerWatcher.start()

@@ -1,12 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { ViteDevServer } from 'vite'
-import { debug } from './debug.ts'
+import { debug } from '../debug.ts'
 import { KeyedSerialQueue } from './keyed-queue.ts'
-import { listSourceFiles } from './list-wizard-files.ts'
+import { listSourceFiles } from '../files/list-wizard-files.ts'
 import type { LoadedSources } from './loaded-sources.ts'
 import type { WizardReloader } from './reloader.ts'
-import { forwardFileEventToVite, importerFiles, invalidateFile } from './ssr-module-graph.ts'
+import { forwardFileEventToVite, importerFiles, invalidateFile } from '../vite-internals/module-graph.ts'
 
 /** How many times one change may re-run because the file changed again while it was loading. */
 const MAX_CATCH_UP_RUNS = 20

@@ -1,5 +1,5 @@
 import type { Logger } from 'vite'
-import { stripAnsi } from './code-frame.ts'
+import { stripAnsi } from '../errors/code-frame.ts'
 
 /**
  * `ssrLoadModule` logs every evaluation error itself ("Error when evaluating SSR module …").

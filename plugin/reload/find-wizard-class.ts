@@ -1,4 +1,4 @@
-import type { WizardClass } from './types.ts'
+import type { WizardClass } from '../types.ts'
 
 export type FindClassResult =
   | { ok: true; exportName: string; wizardClass: WizardClass }

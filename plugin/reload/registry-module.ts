@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { ViteDevServer } from 'vite'
-import type { RegisterWizard, UnregisterWizard } from './options.ts'
+import type { RegisterWizard, UnregisterWizard } from '../options.ts'
 
 export interface RegistryModule {
   file: string

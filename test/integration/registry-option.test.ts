@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from 'vitest'
-import { startTempProject, wizardSource, type TempProject } from '../test/temp-project.ts'
+import { startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
 
 let project: TempProject | undefined
 afterEach(async () => {

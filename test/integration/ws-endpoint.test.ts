@@ -2,11 +2,11 @@ import http from 'node:http'
 import net from 'node:net'
 import { afterEach, describe, expect, test } from 'vitest'
 import { createServer, type Plugin } from 'vite'
-import { attachWizardHotReload, wizardHotReload, type WizardHotReloadApi } from './plugin.ts'
-import { ReferenceWebSocketEndpoint } from './ws-endpoint.ts'
-import { portOf, ReferenceClient } from '../test/reference-ws-client.ts'
-import { ViteHmrClient } from '../test/vite-hmr-client.ts'
-import { capturingLogger, makeTempDir, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProject } from '../test/temp-project.ts'
+import { attachWizardHotReload, wizardHotReload, type WizardHotReloadApi } from '../../plugin/plugin.ts'
+import { ReferenceWebSocketEndpoint } from '../../plugin/notify/ws-endpoint.ts'
+import { portOf, ReferenceClient } from '../reference-ws-client.ts'
+import { ViteHmrClient } from '../vite-hmr-client.ts'
+import { capturingLogger, makeTempDir, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProject } from '../temp-project.ts'
 
 const cleanups: Array<() => unknown> = []
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import colors from 'picocolors'
 import type { Logger } from 'vite'
-import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../client/protocol.ts'
-import { displayPath } from './display-path.ts'
+import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../../client/protocol.ts'
+import { displayPath } from '../errors/display-path.ts'
 import type { WizardEventSink } from './event-sink.ts'
 
 export const LOG_PREFIX = '[wizard-hot-reload]'

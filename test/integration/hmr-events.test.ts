@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from 'vitest'
-import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload } from '../client/protocol.ts'
-import { startTempProject, wizardSource, type TempProject } from '../test/temp-project.ts'
-import { ViteHmrClient } from '../test/vite-hmr-client.ts'
+import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload } from '../../client/protocol.ts'
+import { startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
+import { ViteHmrClient } from '../vite-hmr-client.ts'
 
 let project: TempProject | undefined
 const clients: ViteHmrClient[] = []

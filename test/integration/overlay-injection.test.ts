@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from 'vitest'
-import { portOf } from '../test/reference-ws-client.ts'
-import { startTempProject, wizardSource, type TempProject } from '../test/temp-project.ts'
-import { PLUGIN_NAME } from './plugin.ts'
+import { portOf } from '../reference-ws-client.ts'
+import { startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
+import { PLUGIN_NAME } from '../../plugin/plugin.ts'
 
 let project: TempProject | undefined
 afterEach(async () => {
