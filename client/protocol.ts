@@ -8,8 +8,10 @@ export const WIZARD_EVENTS = {
   reloaded: 'wizard-hot-reload:reloaded',
   failed: 'wizard-hot-reload:failed',
   removed: 'wizard-hot-reload:removed',
-  /** Sent by a page when it is ready; the server answers with the failures still present. */
+  /** Sent by a page when it is ready; the server answers that page with a `state` snapshot. */
   ready: 'wizard-hot-reload:ready',
+  /** The current state (failures still present), sent to a page that said it is ready. Apply it idempotently. */
+  state: 'wizard-hot-reload:state',
 } as const
 
 export type WizardFailureKind = 'syntax' | 'import' | 'evaluate' | 'no-class' | 'register' | 'timeout'
@@ -65,12 +67,22 @@ export interface WizardReadyPayload {
   client?: string
 }
 
+/**
+ * A snapshot, not an event: every wizard whose latest load failed, as its `failed` event said it.
+ * A failure already shown (same `wizardId` and `timestamp`) is not new; a wizard missing from
+ * `failures` is not failing any more.
+ */
+export interface WizardStatePayload {
+  failures: WizardFailedPayload[]
+}
+
 /** Maps each HMR event name to its payload; the source of Vite's `CustomEventMap` augmentation. */
 export interface WizardEventMap {
   'wizard-hot-reload:reloaded': WizardReloadedPayload
   'wizard-hot-reload:failed': WizardFailedPayload
   'wizard-hot-reload:removed': WizardRemovedPayload
   'wizard-hot-reload:ready': WizardReadyPayload
+  'wizard-hot-reload:state': WizardStatePayload
 }
 
 /** The reference protocol on the plain WebSocket endpoint (JSON text frames): `ReferenceMessage`. */
@@ -131,9 +143,17 @@ export type HotReloadStatus =
   | {
       enabled: true
       running: boolean
+      /** Absolute folders watched (also those that do not exist yet). */
       watch_dirs: string[]
+      /** The effective per-file debounce. */
+      delay_ms: number
+      /** Poll interval when polling, else null. */
+      polling_ms: number | null
       reload_count: number
       websocket_connections: number
       websocket_path: string | null
+      /** The latest problem that is not a reload failure (a callback that threw, a watcher error), or null. */
+      last_error: string | null
+      last_error_at: string | null
       wizards: Record<string, WizardStatusEntry>
     }

@@ -67,15 +67,65 @@ describe('resolveOptions', () => {
     expect(options).toMatchObject(expected)
   })
 
-  test('a dirs entry that does not exist is named and skipped; when none exists the defaults are used', () => {
-    const some = resolve({ dirs: ['wizards', 'nope'] })
-    expect(some.options.dirs).toEqual([path.join(root, 'wizards')])
-    expect(some.warnings).toEqual([`options.dirs: "nope" is not a folder (${path.join(root, 'nope')}); skipping it.`])
+  test('a dirs entry that does not exist yet is named and kept (it is watched for); a file is skipped', () => {
+    fs.writeFileSync(path.join(root, 'a-file'), '')
+    const some = resolve({ dirs: ['wizards', 'later/wizards', 'a-file'] })
+    expect(some.options.dirs).toEqual([path.join(root, 'wizards'), path.join(root, 'later/wizards')])
+    expect(some.warnings).toEqual([
+      `options.dirs: "later/wizards" does not exist (yet): ${path.join(root, 'later/wizards')}; it is watched for and its wizards load once it is created.`,
+      `options.dirs: "a-file" is not a folder (${path.join(root, 'a-file')}); skipping it.`,
+    ])
 
     const none = resolve({}, { HOT_RELOAD_WATCH_DIRS: 'missing' })
-    expect(none.warnings[0]).toContain('HOT_RELOAD_WATCH_DIRS: "missing" is not a folder')
-    expect(none.warnings[1]).toContain('HOT_RELOAD_WATCH_DIRS names no existing folder')
-    expect(none.options.dirs).toEqual([path.join(root, 'wizards'), path.join(root, 'coach_wizards')])
+    expect(none.warnings).toEqual([expect.stringContaining('HOT_RELOAD_WATCH_DIRS: "missing" does not exist (yet)')])
+    expect(none.options.dirs).toEqual([path.join(root, 'missing')])
+  })
+
+  test('HOT_RELOAD_DELAY above 10 (seconds) warns that it is in seconds, and is used', () => {
+    const { options, warnings } = resolve({}, { HOT_RELOAD_DELAY: '200' })
+    expect(options.delay).toBe(200_000)
+    expect(warnings).toEqual(['HOT_RELOAD_DELAY=200 is in seconds: every save waits 3.3 min before it reloads. For 200 ms, set HOT_RELOAD_DELAY=0.2.'])
+    expect(resolve({}, { HOT_RELOAD_DELAY: '10' }).warnings).toEqual([])
+  })
+
+  test('loadTimeout: option in ms, HOT_RELOAD_LOAD_TIMEOUT in seconds (wins), 0 = no limit', () => {
+    expect(resolve().options.loadTimeout).toBe(10_000)
+    expect(resolve({ loadTimeout: 2500 }).options.loadTimeout).toBe(2500)
+    expect(resolve({ loadTimeout: 2500 }, { HOT_RELOAD_LOAD_TIMEOUT: '1.5' }).options.loadTimeout).toBe(1500)
+    expect(resolve({}, { HOT_RELOAD_LOAD_TIMEOUT: 'never' })).toMatchObject({ options: { loadTimeout: 10_000 }, warnings: [expect.stringContaining('HOT_RELOAD_LOAD_TIMEOUT="never"')] })
+    expect(resolve({ loadTimeout: -1 })).toMatchObject({ options: { loadTimeout: 10_000 }, warnings: [expect.stringContaining('options.loadTimeout=-1')] })
+  })
+
+  test('polling: off by default; true, an interval in ms, or HOT_RELOAD_POLLING (true/false/seconds, wins)', () => {
+    expect(resolve().options.polling).toBe(false)
+    expect(resolve({ polling: true }).options.polling).toBe(300)
+    expect(resolve({ polling: 1000 }).options.polling).toBe(1000)
+    expect(resolve({ polling: true }, { HOT_RELOAD_POLLING: 'false' }).options.polling).toBe(false)
+    expect(resolve({}, { HOT_RELOAD_POLLING: 'true' }).options.polling).toBe(300)
+    expect(resolve({}, { HOT_RELOAD_POLLING: '0.5' }).options.polling).toBe(500)
+    expect(resolve({}, { HOT_RELOAD_POLLING: 'often' })).toMatchObject({ options: { polling: false }, warnings: [expect.stringContaining('HOT_RELOAD_POLLING="often"')] })
+  })
+
+  test('a wizardId that throws or returns a non-string warns once per file, naming the option and the file, and skips the file', () => {
+    const warnings: string[] = []
+    const { wizardId } = resolveOptions(
+      {
+        wizardId: (file) => {
+          if (file.endsWith('boom.ts')) throw 10n
+          if (file.endsWith('odd.ts')) return 42 as unknown as string
+          return 'fine'
+        },
+      },
+      { root, env: {}, warn: (message) => warnings.push(message) },
+    )
+    expect(wizardId(path.join(root, 'wizards/boom.ts'))).toBeNull()
+    expect(wizardId(path.join(root, 'wizards/boom.ts'))).toBeNull()
+    expect(wizardId(path.join(root, 'wizards/odd.ts'))).toBeNull()
+    expect(wizardId(path.join(root, 'wizards/ok.ts'))).toBe('fine')
+    expect(warnings).toEqual([
+      'options.wizardId threw 10n for wizards/boom.ts; skipping that file.',
+      'options.wizardId returned 42 (expected a non-empty string, or null for "not a wizard") for wizards/odd.ts; skipping that file.',
+    ])
   })
 
   test('false turns endpoints and overlay off; HOT_RELOAD_DELAY=0 means no debounce', () => {

@@ -1,7 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { displayPath } from './errors/display-path.ts'
+import { describeThrown, describeValue } from './errors/thrown-value.ts'
 import { defaultIsWizardClass, defaultWizardId } from './files/wizard-files.ts'
-import type { WizardClass } from './types.ts'
+import type { RegisterWizard, UnregisterWizard, WizardClass } from './types.ts'
+
+export type { RegisterWizard, UnregisterWizard } from './types.ts'
 
 export type OverlayPosition = 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left'
 
@@ -12,10 +16,7 @@ export interface OverlayOptions {
   successTimeout?: number
 }
 
-export type RegisterWizard = (wizardId: string, wizardClass: WizardClass) => boolean | void | Promise<boolean | void>
-export type UnregisterWizard = (wizardId: string) => boolean | void | Promise<boolean | void>
-
-export interface WizardHotReloadOptions {
+export interface WizardHotReloadOptions<C extends WizardClass = WizardClass> {
   /**
    * Folders to watch (recursively), relative to the Vite root or absolute.
    * Env `HOT_RELOAD_WATCH_DIRS` (comma-separated) wins when set.
@@ -26,7 +27,7 @@ export interface WizardHotReloadOptions {
    * The backend's register callback. Returning `false`, throwing or rejecting fails the reload
    * and keeps the previous class.
    */
-  register?: RegisterWizard
+  register?: RegisterWizard<C>
   /**
    * A module (relative to the root) loaded through the dev server's module graph whose exports
    * `registerWizard` / `unregisterWizard` are used, so a backend that `ssrLoadModule`s the same
@@ -54,6 +55,20 @@ export interface WizardHotReloadOptions {
   initialLoad?: boolean
   /** Milliseconds a `register` call may take before the reload counts as failed. @default 5000 */
   registerTimeout?: number
+  /**
+   * Milliseconds a wizard module (with what it imports) may take to evaluate; a top level that never
+   * settles fails with kind `timeout` and the previous class stays. `0`: no limit.
+   * Env `HOT_RELOAD_LOAD_TIMEOUT` (seconds) wins when set.
+   * @default 10000
+   */
+  loadTimeout?: number
+  /**
+   * Poll the wizard folders instead of relying on file-system events — for mounts where events do
+   * not arrive (Docker bind mounts, WSL2 `/mnt/*`, network drives). A number is the interval in ms.
+   * Env `HOT_RELOAD_POLLING` (`true`/`false`, or the interval in seconds) wins when set.
+   * @default false
+   */
+  polling?: boolean | number
   /** The injected browser overlay; `false` injects nothing. @default true */
   overlay?: boolean | OverlayOptions
   /** Maps a file to a wizard id; `null` means "not a wizard file". @default the documented id rule */
@@ -69,7 +84,7 @@ export interface ResolvedOverlayOptions {
 
 export interface ResolvedWizardHotReloadOptions {
   enabled: boolean
-  /** Absolute, existing folders, symlinks resolved (the paths Vite's module graph uses). */
+  /** Absolute folders, symlinks resolved (the paths Vite's module graph uses); a configured one may not exist yet. */
   dirs: string[]
   /** The same folders as configured (through symlinks), for telling Vite's watcher to skip them. */
   dirAliases: string[]
@@ -81,7 +96,11 @@ export interface ResolvedWizardHotReloadOptions {
   statusPath: string | false
   initialLoad: boolean
   registerTimeout: number
+  loadTimeout: number
+  /** Poll interval in ms, or false for file-system events. */
+  polling: number | false
   overlay: ResolvedOverlayOptions | false
+  /** The id rule, guarded: a throw or a wrong return value is a warning naming the file, and the file is skipped. */
   wizardId: (file: string) => string | null
   isWizardClass: (name: string, value: unknown) => boolean
 }
@@ -100,6 +119,9 @@ export const defaultOptions = {
   enabled: true,
   initialLoad: true,
   registerTimeout: 5000,
+  loadTimeout: 10_000,
+  polling: false,
+  pollingInterval: 300,
   overlay: { position: 'bottom-right', successTimeout: 3000 } satisfies ResolvedOverlayOptions,
   wizardId: defaultWizardId,
   isWizardClass: defaultIsWizardClass,
@@ -116,19 +138,23 @@ export interface ResolveOptionsContext {
   warn: (message: string) => void
 }
 
-/** Merges user options, environment variables (which win) and defaults. Pure but for `fs.existsSync`. */
-export function resolveOptions(
-  raw: WizardHotReloadOptions = {},
+/** A delay above this many seconds is almost certainly meant in milliseconds. */
+const SUSPICIOUS_DELAY_SECONDS = 10
+
+/** Merges user options, environment variables (which win) and defaults. Pure but for reading the file system. */
+export function resolveOptions<C extends WizardClass = WizardClass>(
+  raw: WizardHotReloadOptions<C> = {},
   { root, env, warn }: ResolveOptionsContext,
 ): ResolvedWizardHotReloadOptions {
   const enabled = resolveEnabled(raw.enabled, env.HOT_RELOAD_ENABLED, warn)
   const configuredDirs = resolveDirs(raw.dirs, env.HOT_RELOAD_WATCH_DIRS, root, warn)
   const dirs = [...new Set(configuredDirs.map(realpath))]
+  const userWizardId = checkFunction(raw.wizardId, 'wizardId', warn)
   return {
     enabled,
     dirs,
     dirAliases: configuredDirs.filter((dir) => !dirs.includes(dir)),
-    register: checkFunction(raw.register, 'register', warn),
+    register: checkFunction(raw.register, 'register', warn) as RegisterWizard | undefined,
     registry: checkString(raw.registry, 'registry', warn),
     unregister: checkFunction(raw.unregister, 'unregister', warn),
     delay: resolveDelay(raw.delay, env.HOT_RELOAD_DELAY, warn),
@@ -136,8 +162,10 @@ export function resolveOptions(
     statusPath: resolvePath(raw.statusPath, 'statusPath', defaultOptions.statusPath, warn),
     initialLoad: checkBoolean(raw.initialLoad, 'initialLoad', defaultOptions.initialLoad, warn),
     registerTimeout: checkNonNegative(raw.registerTimeout, 'options.registerTimeout', defaultOptions.registerTimeout, warn),
+    loadTimeout: resolveSeconds(raw.loadTimeout, 'options.loadTimeout', env.HOT_RELOAD_LOAD_TIMEOUT, 'HOT_RELOAD_LOAD_TIMEOUT', defaultOptions.loadTimeout, warn),
+    polling: resolvePolling(raw.polling, env.HOT_RELOAD_POLLING, warn),
     overlay: resolveOverlay(raw.overlay, warn),
-    wizardId: checkFunction(raw.wizardId, 'wizardId', warn) ?? defaultOptions.wizardId,
+    wizardId: userWizardId ? guardWizardId(userWizardId, root, warn) : defaultOptions.wizardId,
     isWizardClass: checkFunction(raw.isWizardClass, 'isWizardClass', warn) ?? defaultOptions.isWizardClass,
   }
 }
@@ -171,15 +199,14 @@ function resolveDirs(option: unknown, envValue: string | undefined, root: string
   const dirs: string[] = []
   for (const entry of entries) {
     const absolute = path.resolve(root, entry)
-    if (!isDirectory(absolute)) {
+    const kind = pathKind(absolute)
+    if (kind === 'other') {
       warn(`${source}: "${entry}" is not a folder (${absolute}); skipping it.`)
       continue
     }
+    // A folder that does not exist yet is watched for and loaded once it is created.
+    if (kind === 'missing') warn(`${source}: "${entry}" does not exist (yet): ${absolute}; it is watched for and its wizards load once it is created.`)
     if (!dirs.includes(absolute)) dirs.push(absolute)
-  }
-  if (dirs.length === 0 && entries.length > 0) {
-    warn(`${source} names no existing folder; using the default folders.`)
-    return defaultDirs(root)
   }
   return dirs
 }
@@ -188,29 +215,90 @@ function defaultDirs(root: string): string[] {
   return DEFAULT_WIZARD_DIRS.map((dir) => path.resolve(root, dir)).filter(isDirectory)
 }
 
+/** The real path; for a folder that does not exist yet, its nearest existing ancestor's real path plus the rest. */
 function realpath(dir: string): string {
   try {
     return fs.realpathSync(dir)
   } catch {
-    return dir
+    const parent = path.dirname(dir)
+    return parent === dir ? dir : path.join(realpath(parent), path.basename(dir))
   }
 }
 
 function isDirectory(file: string): boolean {
+  return pathKind(file) === 'folder'
+}
+
+function pathKind(file: string): 'folder' | 'missing' | 'other' {
   try {
-    return fs.statSync(file).isDirectory()
-  } catch {
-    return false
+    return fs.statSync(file).isDirectory() ? 'folder' : 'other'
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'missing' : 'other'
   }
 }
 
 function resolveDelay(option: unknown, envValue: string | undefined, warn: (m: string) => void): number {
+  const delay = resolveSeconds(option, 'options.delay', envValue, 'HOT_RELOAD_DELAY', defaultOptions.delay, warn)
+  if (envValue !== undefined && delay === Math.round(Number(envValue) * 1000) && Number(envValue) > SUSPICIOUS_DELAY_SECONDS) {
+    warn(`HOT_RELOAD_DELAY=${envValue.trim()} is in seconds: every save waits ${formatSeconds(Number(envValue))} before it reloads. For ${envValue.trim()} ms, set HOT_RELOAD_DELAY=${Number(envValue) / 1000}.`)
+  }
+  return delay
+}
+
+/** An option in ms, or its environment variable in seconds (which wins). */
+function resolveSeconds(option: unknown, optionName: string, envValue: string | undefined, envName: string, fallback: number, warn: (m: string) => void): number {
   if (envValue !== undefined && envValue.trim() !== '') {
     const seconds = Number(envValue)
     if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000)
-    warn(`HOT_RELOAD_DELAY="${envValue}" is not a number of seconds ≥ 0; ignoring it.`)
+    warn(`${envName}="${envValue}" is not a number of seconds ≥ 0; ignoring it.`)
   }
-  return checkNonNegative(option, 'options.delay', defaultOptions.delay, warn)
+  return checkNonNegative(option, optionName, fallback, warn)
+}
+
+function resolvePolling(option: unknown, envValue: string | undefined, warn: (m: string) => void): number | false {
+  if (envValue !== undefined && envValue.trim() !== '') {
+    const value = envValue.trim().toLowerCase()
+    if (['true', 'yes', 'on'].includes(value)) return defaultOptions.pollingInterval
+    if (['false', 'no', 'off', '0'].includes(value)) return false
+    const seconds = Number(value)
+    if (Number.isFinite(seconds) && seconds > 0) return Math.max(10, Math.round(seconds * 1000))
+    warn(`HOT_RELOAD_POLLING="${envValue}" is not "true", "false" or an interval in seconds; ignoring it.`)
+  }
+  if (option === undefined || option === false) return false
+  if (option === true) return defaultOptions.pollingInterval
+  if (typeof option === 'number' && Number.isFinite(option) && option > 0) return Math.max(10, option)
+  warn(`options.polling=${JSON.stringify(option)} must be true, false or an interval in ms; polling is off.`)
+  return false
+}
+
+function formatSeconds(seconds: number): string {
+  return seconds >= 120 ? `${Math.round(seconds / 6) / 10} min` : `${seconds} s`
+}
+
+/**
+ * The user's id rule, made safe to call anywhere: a throw, or a value that is neither a string nor
+ * null, is one warning per file naming the option, and that file is skipped (treated as not a wizard).
+ */
+function guardWizardId(wizardId: (file: string) => string | null, root: string, warn: (m: string) => void): (file: string) => string | null {
+  const warned = new Set<string>()
+  const skip = (file: string, problem: string): null => {
+    if (!warned.has(file)) {
+      warned.add(file)
+      warn(`options.wizardId ${problem} for ${displayPath(root, file)}; skipping that file.`)
+    }
+    return null
+  }
+  return function guardedWizardId(file) {
+    let id: unknown
+    try {
+      id = wizardId(file)
+    } catch (error) {
+      return skip(file, `threw ${describeThrown(error)}`)
+    }
+    if (id === null || id === undefined) return null
+    if (typeof id !== 'string' || id.trim() === '') return skip(file, `returned ${describeValue(id)} (expected a non-empty string, or null for "not a wizard")`)
+    return id
+  }
 }
 
 function resolvePath(value: unknown, name: string, fallback: string, warn: (m: string) => void): string | false {

@@ -1,8 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import type { Duplex } from 'node:stream'
+import type { IncomingMessage } from 'node:http'
 import { loadEnv, type Plugin, type ResolvedConfig, type ViteDevServer } from 'vite'
+import type { HotReloadStatus } from '../client/protocol.ts'
 import { DevSession } from './dev-session.ts'
-import { resolveOptions, type ResolvedWizardHotReloadOptions, type WizardHotReloadOptions } from './options.ts'
+import { WatchedDirs } from './files/watched-dirs.ts'
+import type { WizardEventSink } from './notify/event-sink.ts'
 import {
   locateOverlayBundle,
   MISSING_BUNDLE_MESSAGE,
@@ -13,24 +17,36 @@ import {
   overlayModuleCode,
   overlayScriptTag,
 } from './notify/overlay-module.ts'
+import { ProblemLog } from './notify/problem-log.ts'
 import { statusMiddleware } from './notify/status-endpoint.ts'
 import { LOG_PREFIX } from './notify/terminal-log.ts'
 import type { UpgradeableServer } from './notify/ws-endpoint.ts'
+import { resolveOptions, type ResolvedWizardHotReloadOptions, type WizardHotReloadOptions } from './options.ts'
+import type { WizardClass } from './types.ts'
 
 export const PLUGIN_NAME = 'vite-plugin-wizard-hot-reload'
 
-/** What `plugin.api` exposes (for tests and tools that sit next to the plugin). */
+/** What `plugin.api` offers tools and tests that sit next to the plugin. Stable across dev-server restarts. */
 export interface WizardHotReloadApi {
   /** The resolved options (after environment variables), once the config is resolved. */
   readonly options: ResolvedWizardHotReloadOptions | undefined
-  /** The running dev session, while a dev server is up and the plugin enabled. */
-  readonly session: DevSession | undefined
+  /** Resolves once the running dev server's watcher is ready and its initial load is done (at once when none runs). */
+  readonly ready: Promise<void>
+  /** Resolves once no reload is queued or running. */
+  idle(): Promise<void>
+  /** What the status endpoint answers. */
+  getStatus(): HotReloadStatus
+  /** Receives every reloaded / failed / removed event, across server restarts; returns a function that removes it. */
+  addSink(sink: WizardEventSink): () => void
   /**
    * Serves the reference WebSocket endpoint on your own HTTP server (middleware mode, where Vite
    * has none). Survives server restarts. Returns a function that detaches it.
    */
   attach(httpServer: UpgradeableServer): () => void
 }
+
+/** @internal for the tests and benchmarks of this repository */
+export const sessions = new WeakMap<WizardHotReloadApi, () => DevSession | undefined>()
 
 /**
  * Hot-reloads wizard classes through the dev server's module graph.
@@ -39,41 +55,62 @@ export interface WizardHotReloadApi {
  * plugins: [wizardHotReload({ dirs: ['wizards'], register: registerWizard })]
  * ```
  */
-export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin {
+export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions: WizardHotReloadOptions<C> = {}): Plugin {
   let config: ResolvedConfig | undefined
   let resolvedOptions: ResolvedWizardHotReloadOptions | undefined
   let session: DevSession | undefined
+  /** Set when this is not the first instance of the plugin in the config: it then does nothing. */
+  let inert = false
+  const problems = new ProblemLog()
   // On restart Vite creates the new server before closing the old one: find a session by its server's environment.
   const sessionsByEnvironment = new WeakMap<object, DevSession>()
 
   // Resolved on first use, so `vite preview` (which never starts a dev server) prints no warnings.
   const getOptions = (): ResolvedWizardHotReloadOptions | undefined => {
-    if (resolvedOptions || !config) return resolvedOptions
+    if (resolvedOptions || !config || inert) return resolvedOptions
     const resolved = config
     // `.env` files may set HOT_RELOAD_* too; process.env wins over them, as in Vite.
     const env = { ...process.env, ...(resolved.envDir === false ? {} : loadEnv(resolved.mode, resolved.envDir, 'HOT_RELOAD_')) }
-    const warn = (message: string) => resolved.logger.warn(`${LOG_PREFIX} ${message}`, { timestamp: true })
+    const warn = (message: string) => {
+      problems.record(message)
+      resolved.logger.warn(`${LOG_PREFIX} ${message}`, { timestamp: true })
+    }
     resolvedOptions = resolveOptions(rawOptions, { root: resolved.root, env, warn })
     return resolvedOptions
   }
 
   // Vite's own watcher must not scan the wizard folders: ours does (see WizardFileWatcher).
+  let ownedDirs: WatchedDirs | undefined
   const isOwnedByPlugin = (file: string): boolean => {
     const options = getOptions()
-    if (!options?.enabled || !config) return false
-    const absolute = path.resolve(config.root, file)
-    return [...options.dirs, ...options.dirAliases].some((dir) => absolute === dir || absolute.startsWith(dir + path.sep))
+    if (!options || !config) return false
+    ownedDirs ??= new WatchedDirs(options.dirs, options.dirAliases)
+    return ownedDirs.containsAnyAlias(path.resolve(config.root, file))
   }
 
   // HTTP servers the user attached (middleware mode); every new session serves them too.
   const attachedServers = new Map<UpgradeableServer, () => void>()
+  const sinks = new Map<WizardEventSink, () => void>()
 
   const api: WizardHotReloadApi = {
     get options() {
       return getOptions()
     },
-    get session() {
-      return session
+    get ready() {
+      return session?.ready ?? Promise.resolve()
+    },
+    idle() {
+      return session?.idle() ?? Promise.resolve()
+    },
+    getStatus() {
+      return session?.getStatus() ?? { enabled: false }
+    },
+    addSink(sink) {
+      if (!sinks.has(sink)) sinks.set(sink, session?.addSink(sink) ?? (() => {}))
+      return () => {
+        sinks.get(sink)?.()
+        sinks.delete(sink)
+      }
     },
     attach(httpServer) {
       if (!attachedServers.has(httpServer)) attachedServers.set(httpServer, session?.attachWebSocket(httpServer) ?? (() => {}))
@@ -83,8 +120,9 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
       }
     },
   }
+  sessions.set(api, () => session)
 
-  return {
+  const plugin: Plugin = {
     name: PLUGIN_NAME,
     apply: 'serve',
     api,
@@ -101,6 +139,17 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
     configResolved(resolved) {
       config = resolved
       resolvedOptions = undefined
+      ownedDirs = undefined
+      // Listed twice (vite.config.ts and createServer({ plugins }), say): the first one runs, this one stays out of the way.
+      const first = resolved.plugins.find((candidate) => candidate.name === PLUGIN_NAME)
+      inert = first !== undefined && first !== plugin
+      if (inert && resolved.command === 'serve') {
+        resolved.logger.warn(
+          `${LOG_PREFIX} the plugin is listed twice on this server (for example in vite.config.ts and again in createServer({ plugins })); ` +
+            `this second instance does nothing and its options are ignored. Remove one — with createServer(), pass configFile: false when you list the plugins inline.`,
+          { timestamp: true },
+        )
+      }
     },
 
     configureServer(server) {
@@ -110,23 +159,28 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
         const statusPath = options.statusPath
         server.middlewares.use(statusMiddleware(statusPath, () => server.config.server.allowedHosts, () => sessionsByEnvironment.get(server.environments.client)?.getStatus() ?? { enabled: false }))
       }
-      if (!options.enabled) return
-      const current = new DevSession(server, options)
+      const current = new DevSession(server, options, problems)
       session = current
       for (const environment of Object.values(server.environments)) sessionsByEnvironment.set(environment, current)
-      for (const httpServer of upgradeServersOf(server)) current.attachWebSocket(httpServer)
-      for (const httpServer of attachedServers.keys()) attachedServers.set(httpServer, current.attachWebSocket(httpServer))
+      for (const sink of sinks.keys()) sinks.set(sink, current.addSink(sink))
+      if (options.enabled) {
+        for (const httpServer of upgradeServersOf(server)) current.attachWebSocket(httpServer)
+        for (const httpServer of attachedServers.keys()) attachedServers.set(httpServer, current.attachWebSocket(httpServer))
+      } else if (options.wsPath !== false) {
+        // Off means no endpoint: a client gets a plain 404 instead of a socket that never answers.
+        for (const httpServer of [...upgradeServersOf(server), ...attachedServers.keys()]) refuseUpgrades(httpServer, options.wsPath)
+      }
       server.httpServer?.once('close', () => void current.dispose())
     },
 
     resolveId(id) {
-      if (!session || session.options.overlay === false) return
+      if (!overlayActive()) return
       if (id === OVERLAY_PUBLIC_PATH) return OVERLAY_VIRTUAL_ID
       if (id === OVERLAY_BUNDLE_PUBLIC_PATH) return OVERLAY_BUNDLE_VIRTUAL_ID
     },
 
     load(id) {
-      if (!session || session.options.overlay === false || !config) return
+      if (!overlayActive() || !session || !config || session.options.overlay === false) return
       // An empty map: prebuilt code, so Vite need not generate (and inline) a source map for it.
       if (id === OVERLAY_VIRTUAL_ID) {
         const bundle = locateOverlayBundle()
@@ -140,15 +194,8 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
     },
 
     transformIndexHtml() {
-      if (!session || session.options.overlay === false || !config) return
+      if (!overlayActive() || !config) return
       return [overlayScriptTag(config.base, config.html?.cspNonce)]
-    },
-
-    transform: {
-      order: 'pre',
-      handler(code, id) {
-        if (session && this.environment.name === 'ssr') session.recordSource(id, code)
-      },
     },
 
     hotUpdate({ file, type }) {
@@ -163,6 +210,12 @@ export function wizardHotReload(rawOptions: WizardHotReloadOptions = {}): Plugin
       await closing.dispose()
     },
   }
+
+  function overlayActive(): boolean {
+    return session !== undefined && session.options.enabled && session.options.overlay !== false
+  }
+
+  return plugin
 }
 
 /** The dev server's own HTTP server, or in middleware mode the one given to Vite as `server.hmr.server`. */
@@ -171,6 +224,18 @@ function upgradeServersOf(server: ViteDevServer): UpgradeableServer[] {
   const hmr = server.config.server.hmr
   const hmrServer = typeof hmr === 'object' ? hmr.server : undefined
   return hmrServer ? [hmrServer as UpgradeableServer] : []
+}
+
+const refusing = new WeakSet<UpgradeableServer>()
+
+function refuseUpgrades(httpServer: UpgradeableServer, wsPath: string): void {
+  if (refusing.has(httpServer)) return
+  refusing.add(httpServer)
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    if ((req.url ?? '').split('?', 1)[0].replace(/(.)\/+$/, '$1') !== wsPath) return
+    const body = 'Hot reload is off (enabled: false or HOT_RELOAD_ENABLED=false)'
+    socket.end(`HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+  })
 }
 
 /**

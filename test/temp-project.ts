@@ -2,10 +2,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createLogger, createServer, type InlineConfig, type Logger, type Plugin, type ViteDevServer } from 'vite'
-import { wizardHotReload, type WizardHotReloadApi } from '../plugin/plugin.ts'
+import { sessions, wizardHotReload, type WizardHotReloadApi } from '../plugin/plugin.ts'
 import type { WizardHotReloadOptions } from '../plugin/options.ts'
 import type { DevSession } from '../plugin/dev-session.ts'
-import { stripAnsi } from '../plugin/errors/code-frame.ts'
+import { stripVTControlCharacters as stripAnsi } from 'node:util'
 import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../client/protocol.ts'
 
 export type RecordedEvent =
@@ -135,11 +135,11 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
   } finally {
     process.env = savedEnv
   }
-  const api = (plugin as Plugin & { api: WizardHotReloadApi }).api
-  const session = api.session
+  const api = apiOf(plugin)
+  const session = sessionOf(api)
   if (!session) throw new Error('the plugin did not start a session')
   const events: RecordedEvent[] = []
-  session.addSink({
+  api.addSink({
     reloaded: (payload: WizardReloadedPayload) => void events.push({ type: 'reloaded', payload }),
     failed: (payload: WizardFailedPayload) => void events.push({ type: 'failed', payload }),
     removed: (payload: WizardRemovedPayload) => void events.push({ type: 'removed', payload }),
@@ -169,6 +169,16 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
       fs.rmSync(root, { recursive: true, force: true })
     },
   }
+}
+
+/** The plugin's public API object. */
+export function apiOf(plugin: Plugin): WizardHotReloadApi {
+  return (plugin as Plugin & { api: WizardHotReloadApi }).api
+}
+
+/** The running session behind an API object (internals, for tests only). */
+export function sessionOf(api: WizardHotReloadApi): DevSession | undefined {
+  return sessions.get(api)?.()
 }
 
 /** A wizard module whose `run()` returns `output`. */

@@ -1,64 +1,89 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
 import type { WizardErrorLocation, WizardFailureKind, WizardReloadError } from '../../client/protocol.ts'
-import { createCodeFrame, stripAnsi } from './code-frame.ts'
-
-interface ViteLikeError extends Error {
-  code?: string
-  plugin?: string
-  id?: string
-  loc?: { file?: string; line: number; column: number }
-  errors?: Array<{ message?: string; code?: string; loc?: { file?: string; line: number; column: number } }>
-}
+import { firstParseProblem, lineColumnAt } from '../vite-internals/parse-source.ts'
+import { createCodeFrame } from './code-frame.ts'
+import { readThrown, type ThrownValue } from './thrown-value.ts'
 
 /**
- * Turns whatever `ssrLoadModule` threw into the protocol's plain-text failure: its kind, a message,
- * the location (1-based) and a code frame read from the file itself.
+ * Turns whatever loading a module threw into the protocol's plain-text failure: its kind, a message,
+ * the location (1-based) and a code frame read from the file itself. Any value is accepted.
  */
 export function classifyLoadError(raw: unknown, wizardFile: string, root: string): WizardReloadError {
-  const error = toError(raw)
-  const kind = loadErrorKind(error)
-  const loc = kind === 'syntax' ? syntaxLocation(error, wizardFile) : kind === 'import' ? importLocation(error) : stackLocation(error, root)
-  return withFrame({ kind, message: loadErrorMessage(error, kind, root), loc, stack: error.stack ? stripAnsi(error.stack) : undefined })
+  const thrown = readThrown(raw)
+  const kind = loadErrorKind(thrown, root)
+  if (kind === 'syntax') {
+    const { message, loc } = syntaxDetails(thrown, wizardFile)
+    return withFrame({ kind, message, loc, stack: plainStack(thrown) })
+  }
+  if (kind === 'import') return withFrame({ kind, message: withoutRoot(plain(thrown.message), root), loc: importLocation(thrown), stack: plainStack(thrown) })
+  const message = thrown.isError ? `${thrown.name ? `${thrown.name}: ` : ''}${withoutRoot(plain(thrown.message), root)}` : `threw a value that is not an Error: ${thrown.message}`
+  return withFrame({ kind, message, loc: stackLocation(thrown, root), stack: plainStack(thrown) })
 }
 
-/** A failure that has no source location (no class, register refused, timeout). */
+/** A failure that has no source location of its own (no class, register refused, timeout); `raw` may add one from its stack. */
 export function plainFailure(kind: WizardFailureKind, message: string, raw?: unknown, root?: string): WizardReloadError {
-  const error = raw === undefined ? undefined : toError(raw)
-  const loc = error && root ? stackLocation(error, root) : undefined
-  return withFrame({ kind, message: stripAnsi(message), loc, stack: error?.stack ? stripAnsi(error.stack) : undefined })
+  const thrown = raw === undefined ? undefined : readThrown(raw)
+  const loc = thrown && root ? stackLocation(thrown, root) : undefined
+  return withFrame({ kind, message: plain(message), loc, stack: thrown ? plainStack(thrown) : undefined })
 }
 
-function loadErrorKind(error: ViteLikeError): WizardFailureKind {
-  const message = stripAnsi(error.message ?? '')
-  if (error.code === 'ERR_LOAD_URL' || error.code === 'ERR_MODULE_NOT_FOUND' || /Failed to (?:load|resolve) (?:url|import)|Cannot find (?:module|package)|Does the file exist\?/.test(message)) return 'import'
-  if (error.plugin || error.name === 'SyntaxError' || /PARSE_ERROR|Transform failed|Unexpected token/.test(message)) return 'syntax'
+const IMPORT_CODES = new Set(['ERR_LOAD_URL', 'ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND', 'ERR_PACKAGE_PATH_NOT_EXPORTED'])
+const IMPORT_MESSAGE = /Failed to (?:load|resolve) (?:url|import)|Cannot find (?:module|package)|Does the file exist\?/
+const SYNTAX_MESSAGE = /PARSE_ERROR|Parse failure|Transform failed|Failed to parse source/
+
+function loadErrorKind(thrown: ThrownValue, root: string): WizardFailureKind {
+  if (!thrown.isError) return 'evaluate'
+  const message = plain(thrown.message)
+  if ((thrown.code && IMPORT_CODES.has(thrown.code)) || IMPORT_MESSAGE.test(message)) return 'import'
+  if (thrown.plugin || thrown.code === 'PARSE_ERROR' || SYNTAX_MESSAGE.test(message)) return 'syntax'
+  // A SyntaxError from compiling the module, not one its code threw at run time (JSON.parse, say).
+  if (thrown.name === 'SyntaxError' && !stackLocation(thrown, root)) return 'syntax'
   return 'evaluate'
 }
 
-function loadErrorMessage(error: ViteLikeError, kind: WizardFailureKind, root: string): string {
-  if (kind === 'syntax') {
-    const first = error.errors?.[0]?.message ?? error.message
-    // oxc: "[PARSE_ERROR] Unexpected token\n ╭─[ file ]…" — keep the headline only; the frame is ours.
-    const headline = stripAnsi(first).replace(/^Transform failed with \d+ errors?:\s*/, '').split('\n').find((l) => l.trim() !== '') ?? 'Syntax error'
-    const text = headline.replace(/^\[PARSE_ERROR\]\s*/, '').replace(/^(?:\/|[A-Za-z]:\\)\S+:\d+:\d+: (?:ERROR: )?/, '').trim()
-    return `SyntaxError: ${text}`
+/** The parser's real reason and position, wherever this Vite version put them. */
+function syntaxDetails(thrown: ThrownValue, wizardFile: string): { message: string; loc: WizardErrorLocation | undefined } {
+  const file = thrown.loc?.file ?? thrown.id ?? wizardFile
+  // Vite 8 (oxc) and Vite 7 (esbuild) transform errors list each problem; lines 1-based, columns 0-based.
+  const first = thrown.errors?.find((entry) => entry.message)
+  if (first && (first.loc || thrown.loc)) {
+    const loc = first.loc ?? thrown.loc!
+    return { message: `SyntaxError: ${headline(first.message)}`, loc: { file: loc.file ?? file, line: loc.line, column: loc.column + 1 } }
   }
-  const name = error.name && error.name !== 'Error' ? `${error.name}: ` : ''
-  const message = stripAnsi(error.message ?? String(error)).replaceAll(root + path.sep, '')
-  return kind === 'import' ? message : `${name}${message}`
+  const message = plain(thrown.message)
+  // Import analysis only says "Failed to parse source…" (at 1:1 for unbalanced braces): ask the parser why.
+  if (/Failed to parse source for import analysis/.test(message)) {
+    const source = readSource(file)
+    const problem = source === undefined ? undefined : firstParseProblem(file, source)
+    if (problem && source !== undefined) return { message: `SyntaxError: ${problem.message}`, loc: { file, ...lineColumnAt(source, problem.offset) } }
+  }
+  const loc = thrown.loc ? { file, line: thrown.loc.line, column: thrown.loc.column + 1 } : undefined
+  return { message: `SyntaxError: ${headline(message)}`, loc }
 }
 
-function syntaxLocation(error: ViteLikeError, wizardFile: string): WizardErrorLocation | undefined {
-  const loc = error.loc ?? error.errors?.find((e) => e.loc)?.loc
-  if (!loc) return undefined
-  // Vite's transform errors carry 1-based lines and 0-based columns.
-  return { file: loc.file ?? error.id ?? wizardFile, line: loc.line, column: loc.column + 1 }
+/**
+ * One line of reason from a parser's message: "[PARSE_ERROR] x ╭─[…" (oxc), "Transform failed with
+ * 1 error:\n/abs/file.ts:8:7: ERROR: x" (esbuild), "Parse failure: Parse failed with 1 error:\nx\n1: …"
+ * (Rolldown), "Parse failure: x\nAt file: …" (Rollup).
+ */
+function headline(raw: string): string {
+  let text = plain(raw)
+    .replace(/^Transform failed with \d+ errors?:\s*/, '')
+    .replace(/^Parse failure:\s*/, '')
+    .replace(/^Parse failed with \d+ errors?:\s*/, '')
+  text = text.split('\n').find((line) => line.trim() !== '') ?? ''
+  text = text
+    .replace(/^\[PARSE_ERROR\]\s*/, '')
+    .replace(/^(?:\/|[A-Za-z]:\\)\S+:\d+:\d+: (?:ERROR: )?/, '')
+    .trim()
+  return text || 'the file does not parse'
 }
 
 /** Points at the import statement naming the missing module, in the importing file. */
-function importLocation(error: ViteLikeError): WizardErrorLocation | undefined {
-  const message = stripAnsi(error.message ?? '')
+function importLocation(thrown: ThrownValue): WizardErrorLocation | undefined {
+  const message = plain(thrown.message)
   const match =
     /Failed to load url (\S+) \(resolved id: [^)]*\) in (\S+?)\.? Does the file exist/.exec(message) ??
     /Cannot find (?:module|package) '([^']+)' imported from '([^']+)'/.exec(message) ??
@@ -79,13 +104,13 @@ function importLocation(error: ViteLikeError): WizardErrorLocation | undefined {
 
 const STACK_FRAME_RE = /\(?((?:\/|[A-Za-z]:[\\/])[^():]+?):(\d+):(\d+)\)?\s*$/
 
-/** The first stack frame inside the project (after `ssrFixStacktrace`, so source positions). */
-function stackLocation(error: ViteLikeError, root: string): WizardErrorLocation | undefined {
-  for (const line of stripAnsi(error.stack ?? '').split('\n').slice(1)) {
+/** The first stack frame inside the project (source positions: Vite maps them back). */
+function stackLocation(thrown: ThrownValue, root: string): WizardErrorLocation | undefined {
+  for (const line of plain(thrown.stack ?? '').split('\n').slice(1)) {
     const match = STACK_FRAME_RE.exec(line.trim())
     if (!match) continue
     const [, file, lineNo, column] = match
-    if (!file.startsWith(root) || file.includes(`${path.sep}node_modules${path.sep}`)) continue
+    if (!file.startsWith(root + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue
     return { file, line: Number(lineNo), column: Number(column) }
   }
   return undefined
@@ -102,14 +127,23 @@ function withFrame(failure: WizardReloadError): WizardReloadError {
   return failure
 }
 
+function plainStack(thrown: ThrownValue): string | undefined {
+  return thrown.stack === undefined ? undefined : plain(thrown.stack)
+}
+
+/** Terminal colour codes removed: messages go to clients and the status endpoint as plain text. */
+function plain(text: string): string {
+  return stripVTControlCharacters(text)
+}
+
+function withoutRoot(text: string, root: string): string {
+  return text.replaceAll(root + path.sep, '')
+}
+
 function readSource(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8')
   } catch {
     return undefined
   }
-}
-
-function toError(raw: unknown): ViteLikeError {
-  return raw instanceof Error ? raw : new Error(typeof raw === 'string' ? raw : JSON.stringify(raw))
 }

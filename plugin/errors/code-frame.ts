@@ -21,11 +21,3 @@ export function createCodeFrame(source: string, line: number, column: number, co
   }
   return out.join('\n')
 }
-
-// eslint-disable-next-line no-control-regex
-const ANSI_RE = /[\u001B\u009B][[\]()#;?]*(?:(?:(?:;[-a-zA-Z\d/#&.:=?%@~_]+)*|[a-zA-Z\d]+(?:;[-a-zA-Z\d/#&.:=?%@~_]*)*)?\u0007|(?:\d{1,4}(?:;\d{0,4})*)?[\dA-PR-TZcf-ntqry=><~])/g
-
-/** Removes terminal colour codes. */
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI_RE, '')
-}

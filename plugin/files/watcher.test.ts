@@ -42,11 +42,14 @@ describe('WizardFileWatcher debounce (fake timers)', () => {
     expect(changes.map((c) => `${c.wizardId}:${c.type}`)).toEqual(['a:remove', 'b:change'])
   })
 
-  test('helpers are reported with a null id; non-module files are ignored', () => {
+  test('helpers and other files (a wizard may import data.json or notes.md?raw) are reported with a null id', () => {
     watcher.queue('/app/wizards/_format.ts', 'change')
     watcher.queue('/app/wizards/notes.md', 'change')
     vi.advanceTimersByTime(50)
-    expect(changes.map((c) => [c.file, c.wizardId])).toEqual([['/app/wizards/_format.ts', null]])
+    expect(changes.map((c) => [c.file, c.wizardId])).toEqual([
+      ['/app/wizards/_format.ts', null],
+      ['/app/wizards/notes.md', null],
+    ])
   })
 
   test('stop() drops changes still waiting', async () => {

@@ -1,8 +1,11 @@
 import fs, { type Stats } from 'node:fs'
 import path from 'node:path'
 import { watch, type FSWatcher } from 'chokidar'
-import { skipContentOnlyRescans, type RescanStats } from '../vite-internals/chokidar-rescans.ts'
-import { defaultWizardId, isSkippedFolderName, isSourceFile } from './wizard-files.ts'
+import { skipNoOpRescans, type RescanStats } from '../vite-internals/chokidar-rescans.ts'
+import { readSignature, sameSignature, signatureOf, type FileSignature } from './file-signature.ts'
+import { FolderPresence } from './folder-presence.ts'
+import { SymlinkRule, type SymlinkVerdict } from './symlink-rule.ts'
+import { defaultWizardId, isSkippedFileName, isSkippedFolderName } from './wizard-files.ts'
 
 export type WizardFileChangeType = 'change' | 'remove'
 
@@ -11,14 +14,14 @@ export interface WizardFileChange {
   type: WizardFileChangeType
   /** Absolute path. */
   file: string
-  /** The wizard id, or null for a helper module. */
+  /** The wizard id, or null for a helper module or another file (`data.json`). */
   wizardId: string | null
   /** `performance.now()` of the first event that this (debounced) change collapses. */
   firstEventAt: number
 }
 
 export interface WizardFileWatcherOptions {
-  /** Folders to watch recursively. */
+  /** Folders to watch recursively; one that does not exist yet is watched for. */
   dirs: string[]
   /** Called once per file after `delay` ms without further events for it. */
   onChange: (change: WizardFileChange) => void
@@ -26,10 +29,21 @@ export interface WizardFileWatcherOptions {
   delay?: number
   /** @default the documented id rule */
   wizardId?: (file: string) => string | null
+  /** Poll every this many ms instead of using file-system events. @default false */
+  polling?: number | false
   /** Called when chokidar reports an error (the watcher keeps going). */
   onError?: (error: unknown) => void
   /** Called when a whole folder disappears (its files get `remove` changes as well). */
   onRemoveDir?: (dir: string) => void
+  /**
+   * Called, debounced, after folders changed shape (entries added or removed, a watched folder
+   * replaced or re-created): the moment to compare the folders with what is registered.
+   */
+  onStructureChange?: () => void
+  /** @internal the symlink rule shared with the folder walker */
+  symlinks?: SymlinkRule
+  /** @internal told once per symlinked folder that is not watched (a loop, or a second path to watched files) */
+  onSkippedLink?: (link: string, verdict: Extract<SymlinkVerdict, { follow: false }>) => void
 }
 
 /**
@@ -39,13 +53,8 @@ export interface WizardFileWatcherOptions {
  */
 export const CHOKIDAR_CHANGE_THROTTLE_MS = 50
 const TRAILING_CHECK_MS = CHOKIDAR_CHANGE_THROTTLE_MS + 15
-
-interface FileSignature {
-  mtimeMs: number
-  ctimeMs: number
-  size: number
-  ino: number
-}
+/** A watched folder that was replaced (branch switch, `rm -rf && git checkout`) is watched anew once things are this quiet. */
+const REWATCH_AFTER_MS = 150
 
 interface PendingChange {
   cancel: () => void
@@ -55,55 +64,61 @@ interface PendingChange {
 
 /**
  * Watches wizard folders with a chokidar instance of its own (the folders are kept out of Vite's
- * watcher), without chokidar's folder re-read on content-only changes (see skip-content-rescans.ts)
- * and with a trailing check for its 50 ms change throttle. Events per file are debounced: saves
- * within `delay` collapse into one change, whose type is the last event's.
+ * watcher): every file except dotfiles and editors' backups, debounced per file (saves within
+ * `delay` collapse into one change, whose type is the last event's), with a trailing check for
+ * chokidar's 50 ms change throttle. It survives what chokidar alone does not: a watched folder
+ * deleted and re-created (it is watched anew), a folder that does not exist yet (watched for),
+ * symlink loops (never walked). Directory re-reads that would change nothing are skipped.
  */
 export class WizardFileWatcher implements AsyncDisposable {
-  private watcher: FSWatcher | undefined
+  private chokidar: FSWatcher | undefined
   private readonly pending = new Map<string, PendingChange>()
   private readonly trailingChecks = new Map<string, NodeJS.Timeout>()
+  private readonly lastEventAt = new Map<string, number>()
+  private readonly presence = new Map<string, FolderPresence>()
+  /** Folders chokidar watches (to recognise a watched folder's own deletion among raw events). */
+  private watchedDirs = new Set<string>()
+  private readonly skippedLinks = new Set<string>()
   private readonly dirs: string[]
   private readonly delay: number
   private readonly toWizardId: (file: string) => string | null
+  private readonly symlinks: SymlinkRule
   private started: Promise<void> | undefined
-  private rescans: RescanStats = { performed: 0, skipped: 0 }
+  private running = false
+  private rewatchTimer: NodeJS.Timeout | undefined
+  private structureTimer: NodeJS.Timeout | undefined
+  private rewatching: Promise<void> = Promise.resolve()
+  private rescans: RescanStats = { performed: 0, skipped: 0, installed: false }
 
   constructor(private readonly options: WizardFileWatcherOptions) {
-    this.dirs = options.dirs.map((dir) => path.resolve(dir))
+    this.dirs = [...new Set(options.dirs.map((dir) => path.resolve(dir)))]
     this.delay = options.delay ?? 50
     this.toWizardId = options.wizardId ?? defaultWizardId
+    this.symlinks = options.symlinks ?? new SymlinkRule(this.dirs)
   }
 
   /** Starts watching; resolves once the initial scan is done (edits after that are seen). */
   start(): Promise<void> {
     if (this.started) return this.started
-    if (this.dirs.length === 0) return (this.started = Promise.resolve())
-    const watcher = watch(this.dirs, {
-      ignoreInitial: true,
-      ignored: (file, stats) => this.isIgnored(file, stats?.isFile()),
-      // Editors that save by writing a temp file and renaming it over the original produce a change.
-      atomic: true,
-    })
-    this.watcher = watcher
-    this.rescans = skipContentOnlyRescans(watcher)
-    watcher.on('add', (file, stats) => this.onFileEvent(file, 'change', stats))
-    watcher.on('change', (file, stats) => this.onFileEvent(file, 'change', stats))
-    watcher.on('unlink', (file) => this.onFileEvent(file, 'remove'))
-    watcher.on('unlinkDir', (dir) => this.options.onRemoveDir?.(path.resolve(dir)))
-    watcher.on('error', (error) => this.options.onError?.(error))
-    this.started = new Promise((resolve) => watcher.once('ready', () => resolve()))
+    this.running = true
+    this.started = this.watch()
     return this.started
   }
 
   /** Stops watching and drops changes still waiting for their debounce. */
   async stop(): Promise<void> {
+    this.running = false
     for (const { cancel } of this.pending.values()) cancel()
     this.pending.clear()
     for (const timer of this.trailingChecks.values()) clearTimeout(timer)
     this.trailingChecks.clear()
-    const watcher = this.watcher
-    this.watcher = undefined
+    clearTimeout(this.rewatchTimer)
+    clearTimeout(this.structureTimer)
+    for (const presence of this.presence.values()) presence.close()
+    this.presence.clear()
+    await this.rewatching
+    const watcher = this.chokidar
+    this.chokidar = undefined
     this.started = undefined
     await watcher?.close()
   }
@@ -112,7 +127,7 @@ export class WizardFileWatcher implements AsyncDisposable {
     await this.stop()
   }
 
-  /** How often chokidar re-read a directory, and how often that was skipped (contents-only changes). */
+  /** How often chokidar re-read a directory, and how often that was skipped (it would have changed nothing). */
   get directoryRescans(): Readonly<RescanStats> {
     return this.rescans
   }
@@ -122,10 +137,14 @@ export class WizardFileWatcher implements AsyncDisposable {
     return this.pending.size
   }
 
+  /** @internal true when any of `files` had an event after `since` (`performance.now()`), or has one waiting */
+  changedSince(files: string[], since: number): boolean {
+    return files.some((file) => (this.lastEventAt.get(file) ?? -Infinity) > since || this.pending.has(file))
+  }
+
   /** Feeds one raw event (public so the debounce can be unit-tested without a file system). */
   queue(rawFile: string, type: WizardFileChangeType): void {
     const file = path.resolve(rawFile)
-    if (!isSourceFile(file)) return
     const existing = this.pending.get(file)
     existing?.cancel()
     const firstEventAt = existing?.firstEventAt ?? performance.now()
@@ -145,18 +164,98 @@ export class WizardFileWatcher implements AsyncDisposable {
     this.pending.set(file, { cancel, type, firstEventAt })
   }
 
-  private onFileEvent(rawFile: string, type: WizardFileChangeType, stats?: Stats): void {
+  /** (Re)creates the chokidar instance on the folders that exist; waits for the others to appear. */
+  private async watch(): Promise<void> {
+    const present = this.dirs.filter(isDirectory)
+    for (const dir of this.dirs) {
+      if (present.includes(dir) || this.presence.has(dir)) continue
+      this.presence.set(dir, new FolderPresence(dir, () => this.folderAppeared(dir), { polling: this.options.polling }))
+    }
+    const next = present.length > 0 ? this.createChokidar(present) : undefined
+    if (next) await new Promise<void>((resolve) => next.once('ready', () => resolve()))
+    if (!this.running) {
+      await next?.close()
+      return
+    }
+    const previous = this.chokidar
+    this.chokidar = next
+    this.watchedDirs = new Set(next ? Object.keys(next.getWatched()) : [])
+    await previous?.close()
+  }
+
+  private createChokidar(dirs: string[]): FSWatcher {
+    const polling = this.options.polling
+    const watcher = watch(dirs, {
+      ignoreInitial: true,
+      ignored: (file, stats) => this.isIgnored(file, stats),
+      // Editors that save by writing a temp file and renaming it over the original produce a change.
+      atomic: true,
+      ...(polling ? { usePolling: true, interval: polling, binaryInterval: polling } : {}),
+    })
+    this.rescans = skipNoOpRescans(watcher, (dir, entry) => this.isTrackedEntry(dir, entry), () => this.structureChanged())
+    // While a replaced folder is watched anew, two instances overlap for a moment: every event
+    // counts (what a change means is decided against the disk, so a repeat is harmless).
+    watcher.on('add', (file, stats) => this.onFileEvent(file, 'change', stats, true))
+    watcher.on('change', (file, stats) => this.onFileEvent(file, 'change', stats, false))
+    watcher.on('unlink', (file) => this.onFileEvent(file, 'remove', undefined, true))
+    watcher.on('addDir', (dir) => {
+      this.watchedDirs.add(path.resolve(dir))
+      this.structureChanged()
+    })
+    watcher.on('unlinkDir', (rawDir) => {
+      const dir = path.resolve(rawDir)
+      this.watchedDirs.delete(dir)
+      this.symlinks.forget(dir)
+      this.options.onRemoveDir?.(dir)
+      if (this.dirs.includes(dir)) this.scheduleRewatch()
+      this.structureChanged()
+    })
+    watcher.on('raw', (event, evPath, details) => {
+      // A watched folder's own fs.watch reports its deletion or move as a rename of its own name:
+      // chokidar keeps listening to the dead folder (or stops entirely), so watch it anew.
+      const watchedPath = (details as { watchedPath?: string } | undefined)?.watchedPath
+      if (event === 'rename' && watchedPath && this.watchedDirs.has(watchedPath) && evPath === path.basename(watchedPath)) this.scheduleRewatch()
+    })
+    watcher.on('error', (error) => this.options.onError?.(error))
+    return watcher
+  }
+
+  private folderAppeared(dir: string): void {
+    this.presence.delete(dir)
+    this.scheduleRewatch(0)
+  }
+
+  private scheduleRewatch(after = REWATCH_AFTER_MS): void {
+    if (!this.running) return
+    clearTimeout(this.rewatchTimer)
+    this.rewatchTimer = setTimeout(() => {
+      this.rewatching = this.rewatching
+        .then(() => (this.running ? this.watch() : undefined))
+        .then(() => this.structureChanged(), (error: unknown) => this.options.onError?.(error))
+    }, after)
+  }
+
+  private structureChanged(): void {
+    if (!this.options.onStructureChange || !this.running) return
+    clearTimeout(this.structureTimer)
+    this.structureTimer = setTimeout(() => {
+      if (this.running) this.options.onStructureChange?.()
+    }, 0)
+  }
+
+  private onFileEvent(rawFile: string, type: WizardFileChangeType, stats: Stats | undefined, structural: boolean): void {
     const file = path.resolve(rawFile)
-    if (!isSourceFile(file)) return
+    this.lastEventAt.set(file, performance.now())
     this.queue(file, type)
     this.scheduleTrailingCheck(file, type === 'remove' ? null : signatureOf(stats) ?? readSignature(file))
+    if (structural) this.structureChanged()
   }
 
   private scheduleTrailingCheck(file: string, seen: FileSignature | null): void {
     clearTimeout(this.trailingChecks.get(file))
     const timer = setTimeout(() => {
       this.trailingChecks.delete(file)
-      if (!this.watcher) return
+      if (!this.running) return
       const now = readSignature(file)
       if (sameSignature(now, seen)) return
       this.queue(file, now === null ? 'remove' : 'change')
@@ -164,28 +263,39 @@ export class WizardFileWatcher implements AsyncDisposable {
     this.trailingChecks.set(file, timer)
   }
 
-  private isIgnored(file: string, isFile: boolean | undefined): boolean {
-    const dir = this.dirs.find((d) => file === d || file.startsWith(d + path.sep))
-    if (!dir) return false
-    if (path.relative(dir, file).split(path.sep).some(isSkippedFolderName)) return true
-    return isFile === true && !isSourceFile(file)
+  private isIgnored(file: string, stats: Stats | undefined): boolean {
+    const root = this.dirs.find((dir) => file === dir || file.startsWith(dir + path.sep))
+    if (!root || file === root) return false
+    const segments = path.relative(root, file).split(path.sep)
+    const name = segments.pop()!
+    if (segments.some(isSkippedFolderName)) return true
+    if (stats?.isFile()) return isSkippedFileName(name)
+    if (stats?.isDirectory() && isSkippedFolderName(name)) return true
+    if (!stats && (isSkippedFileName(name) || isSkippedFolderName(name))) return true
+    if (stats?.isSymbolicLink() || stats?.isDirectory()) {
+      const verdict = this.symlinks.verdict(file)
+      if (!verdict.follow) {
+        if (!this.skippedLinks.has(file)) {
+          this.skippedLinks.add(file)
+          this.options.onSkippedLink?.(file, verdict)
+        }
+        return true
+      }
+    }
+    return false
+  }
+
+  /** `isIgnored` for a directory listing entry (no stats needed: the rules are by name). */
+  private isTrackedEntry(dir: string, entry: fs.Dirent): boolean {
+    const full = path.join(dir, entry.name)
+    return !this.isIgnored(full, undefined) && (entry.isDirectory() ? !isSkippedFolderName(entry.name) : !isSkippedFileName(entry.name))
   }
 }
 
-function signatureOf(stats: Stats | undefined): FileSignature | null {
-  return stats ? { mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, size: stats.size, ino: stats.ino } : null
-}
-
-function readSignature(file: string): FileSignature | null {
+function isDirectory(dir: string): boolean {
   try {
-    return signatureOf(fs.statSync(file))
+    return fs.statSync(dir).isDirectory()
   } catch {
-    return null
+    return false
   }
 }
-
-function sameSignature(a: FileSignature | null, b: FileSignature | null): boolean {
-  if (a === null || b === null) return a === b
-  return a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.size === b.size && a.ino === b.ino
-}
-

@@ -20,6 +20,11 @@ export function isSkippedFolderName(name: string): boolean {
   return name === 'node_modules' || name === '__tests__' || (name.startsWith('.') && name !== '.' && name !== '..')
 }
 
+/** Files the watcher never reports: dotfiles (editors' `.x.swp`, atomic-save temp files) and `x~` backups. */
+export function isSkippedFileName(name: string): boolean {
+  return name.startsWith('.') || name.endsWith('~')
+}
+
 /**
  * The default wizard id rule: the file name without its extension, minus a trailing
  * `_wizard`, `-wizard`, `.wizard` or `Wizard`, lower-cased. `null` for files that are not wizards.
@@ -34,14 +39,24 @@ export function defaultWizardId(file: string): string | null {
   return id === '' ? null : id
 }
 
+/** True when the file's name says "wizard" (`summary_wizard.ts`, `SummaryWizard.ts`), not merely a module in `dirs`. */
+export function hasWizardSuffix(file: string): boolean {
+  return WIZARD_SUFFIX_RE.test(path.basename(file).replace(SOURCE_EXTENSION_RE, ''))
+}
+
 const BASE_CLASS_RE = /^(?:Base|Abstract)(?=[A-Z])/
+
+/** The name class discovery passes for an anonymous `export default class {}`. */
+export const ANONYMOUS_DEFAULT_EXPORT = 'default'
 
 /**
  * The default wizard-class test: a class whose name ends with `Wizard`, except base classes
- * named `Base…`/`Abstract…` followed by a capital (`BaseballWizard` is a wizard).
+ * named `Base…`/`Abstract…` followed by a capital (`BaseballWizard` is a wizard); an anonymous
+ * default-exported class (`export default class {}`) counts too. Never throws.
  */
 export function defaultIsWizardClass(name: string, value: unknown): boolean {
   if (!isClass(value)) return false
+  if (name === ANONYMOUS_DEFAULT_EXPORT) return true
   if (!name.endsWith('Wizard')) return false
   return !BASE_CLASS_RE.test(name)
 }
@@ -49,7 +64,13 @@ export function defaultIsWizardClass(name: string, value: unknown): boolean {
 /**
  * True for `class` declarations, not plain or arrow functions: only a class has a non-writable
  * `prototype` (cheaper than stringifying the whole class with `Function.prototype.toString`).
+ * A Proxy whose traps throw is not a class.
  */
 export function isClass(value: unknown): value is abstract new (...args: never[]) => unknown {
-  return typeof value === 'function' && Object.getOwnPropertyDescriptor(value, 'prototype')?.writable === false
+  if (typeof value !== 'function') return false
+  try {
+    return Object.getOwnPropertyDescriptor(value, 'prototype')?.writable === false
+  } catch {
+    return false
+  }
 }

@@ -10,7 +10,7 @@ export interface WizardEventSink {
   removed?(payload: WizardRemovedPayload): void
 }
 
-/** Fans one event out to every sink; a sink that throws never stops the others. */
+/** Fans one event out to every sink; a sink that throws (or rejects) never stops the others. */
 export class WizardEventFanout implements Required<WizardEventSink> {
   private readonly sinks = new Set<WizardEventSink>()
 
@@ -33,10 +33,12 @@ export class WizardEventFanout implements Required<WizardEventSink> {
     this.each((sink) => sink.removed?.(payload))
   }
 
-  private each(call: (sink: WizardEventSink) => void): void {
+  private each(call: (sink: WizardEventSink) => unknown): void {
     for (const sink of this.sinks) {
       try {
-        call(sink)
+        const returned = call(sink) as { then?: unknown } | undefined
+        // A listener written as an async function rejects instead of throwing.
+        if (returned && typeof returned.then === 'function') (returned as Promise<unknown>).then(undefined, this.onSinkError)
       } catch (error) {
         this.onSinkError(error)
       }

@@ -1,12 +1,13 @@
 import type { ViteDevServer } from 'vite'
 import type {} from '../../client/vite-custom-events.ts'
-import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload } from '../../client/protocol.ts'
-import type { WizardEventSink } from './event-sink.ts'
+import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload, type WizardStatePayload } from '../../client/protocol.ts'
 import type { WizardStateStore } from '../reload/wizard-state.ts'
+import type { WizardEventSink } from './event-sink.ts'
 
 /**
  * Sends the protocol's events on Vite's HMR channel, and answers a page that says it is ready
- * with the failures that are still present (so a reload shows them again).
+ * with one snapshot of the current state (the page applies it idempotently, however many parts
+ * of it ask).
  */
 export class HmrEventSink implements WizardEventSink {
   private readonly onReady: Parameters<ViteDevServer['ws']['on']>[1]
@@ -16,18 +17,18 @@ export class HmrEventSink implements WizardEventSink {
     private readonly state: WizardStateStore,
   ) {
     this.onReady = (_data: unknown, client: { send: ViteDevServer['ws']['send'] }) => {
-      for (const record of this.state.failures()) {
-        if (!record.lastError) continue
-        client.send(WIZARD_EVENTS.failed, {
-          wizardId: record.wizardId,
-          file: record.file,
-          timestamp: record.lastError.timestamp,
-          error: record.lastError.error,
-          keptPreviousVersion: record.wizardClass !== null,
-        })
-      }
+      client.send(WIZARD_EVENTS.state, this.snapshot())
     }
     server.ws.on(WIZARD_EVENTS.ready, this.onReady)
+  }
+
+  snapshot(): WizardStatePayload {
+    const failures: WizardFailedPayload[] = []
+    for (const record of this.state.failures()) {
+      if (!record.lastError) continue
+      failures.push({ wizardId: record.wizardId, file: record.file, timestamp: record.lastError.timestamp, error: record.lastError.error, keptPreviousVersion: record.wizardClass !== null })
+    }
+    return { failures }
   }
 
   reloaded(payload: WizardReloadedPayload): void {

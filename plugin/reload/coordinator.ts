@@ -1,25 +1,29 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import type { ViteDevServer } from 'vite'
 import { debug } from '../debug.ts'
-import { KeyedSerialQueue } from './keyed-queue.ts'
-import { listSourceFiles } from '../files/list-wizard-files.ts'
-import type { LoadedSources } from './loaded-sources.ts'
-import type { WizardReloader } from './reloader.ts'
+import { describeThrown } from '../errors/thrown-value.ts'
+import { readSignature, sameSignature, type FileSignature } from '../files/file-signature.ts'
+import { listWatchedFiles } from '../files/list-wizard-files.ts'
+import { isFile, readText } from '../files/read-text.ts'
+import type { SymlinkRule } from '../files/symlink-rule.ts'
+import type { WatchedDirs } from '../files/watched-dirs.ts'
+import { isSourceFile } from '../files/wizard-files.ts'
 import { forwardFileEventToVite, importerFiles, invalidateFile } from '../vite-internals/module-graph.ts'
+import type { WizardReloader } from './reloader.ts'
 
-/** How many times one change may re-run because the file changed again while it was loading. */
-const MAX_CATCH_UP_RUNS = 20
+/** How many times one change may load again because the file changed while it was loading. */
+const MAX_ATTEMPTS = 20
 // Loading is CPU-bound in Vite's pipeline, with file reads in between; 32 in flight measured best (bench/).
 const INITIAL_LOAD_CONCURRENCY = 32
 
 export interface ReloadCoordinatorOptions {
   server: ViteDevServer
   reloader: WizardReloader
-  loadedSources: LoadedSources
-  /** Absolute watched folders. */
-  dirs: string[]
+  dirs: WatchedDirs
+  symlinks: SymlinkRule
+  /** The id rule, already guarded: never throws. */
   wizardId: (file: string) => string | null
+  warn: (message: string) => void
 }
 
 export interface InitialLoadSummary {
@@ -27,43 +31,32 @@ export interface InitialLoadSummary {
   failed: number
   helpers: number
   durationMs: number
-  /** Every module file seen by the initial scan. */
-  files: string[]
 }
 
 /**
  * Decides what a file change means — reload a wizard, unregister it, reload the wizards that
- * import a changed helper — and makes sure the final content on disk is what ends up registered.
+ * import a changed module — and makes sure the final content on disk is what ends up registered.
  */
 export class ReloadCoordinator {
-  private readonly queue = new KeyedSerialQueue()
-  /** Files seen on disk, to tell Vite whether a change is a create or an update. */
-  private readonly knownFiles = new Set<string>()
+  /** Every file seen in the watched folders, with its signature when last processed. */
+  private readonly known = new Map<string, FileSignature>()
   private disposed = false
 
   constructor(private readonly options: ReloadCoordinatorOptions) {}
 
-  /** True for a path equal to or below one of the watched folders. */
-  isInDirs(file: string): boolean {
-    return this.options.dirs.some((dir) => file === dir || file.startsWith(dir + path.sep))
-  }
-
+  /** Loads and registers every wizard file in the folders (the watcher may already be running). */
   async initialLoad(): Promise<InitialLoadSummary> {
     const started = performance.now()
-    const scanned = await this.scan()
-    const files = scanned.filter((file) => this.options.wizardId(file) !== null)
-    const summary: InitialLoadSummary = { loaded: 0, failed: 0, helpers: 0, durationMs: 0, files: scanned }
+    const files = (await this.scan()).filter((file) => isSourceFile(file) && this.options.wizardId(file) !== null)
+    const summary: InitialLoadSummary = { loaded: 0, failed: 0, helpers: 0, durationMs: 0 }
     let next = 0
     const worker = async () => {
       while (next < files.length && !this.disposed) {
         const file = files[next++]
-        const wizardId = this.options.wizardId(file)!
-        await this.queue.run(wizardId, async () => {
-          const result = await this.options.reloader.reloadWizard(wizardId, file, { initial: true })
-          if (result.success) summary.loaded++
-          else if (result.helper) summary.helpers++
-          else if (result.failure) summary.failed++
-        })
+        const result = await this.sync(file, { force: true, initial: true })
+        if (result === 'loaded') summary.loaded++
+        else if (result === 'helper') summary.helpers++
+        else if (result === 'failed') summary.failed++
       }
     }
     await Promise.all(Array.from({ length: Math.min(INITIAL_LOAD_CONCURRENCY, files.length) }, worker))
@@ -71,42 +64,49 @@ export class ReloadCoordinator {
     return summary
   }
 
-  /** Records which files exist now (done by the initial load; call it when that is off). */
+  /** Records which files exist now (the initial load does it; call it when that is off). */
   async scan(): Promise<string[]> {
-    const files = await listSourceFiles(this.options.dirs)
-    for (const file of files) this.knownFiles.add(file)
+    const files = await this.list()
+    for (const file of files) this.remember(file)
     return files
   }
 
   /**
-   * The watcher starts alongside the initial load; whatever changed on disk before it was ready
-   * (files created, deleted or edited since the initial scan) is brought in line here.
+   * Brings every file in line with the disk: files that appeared, disappeared or changed without
+   * an event reaching us (the watcher was starting, a folder came back, a burst too fast for it).
+   * Costs one directory walk and a `stat` per file.
    */
-  async reconcile(scannedBefore: string[]): Promise<void> {
-    const before = new Set(scannedBefore)
-    const now = new Set(await listSourceFiles(this.options.dirs))
-    const stale = new Set<string>()
-    for (const file of now) if (!before.has(file) || !this.options.loadedSources.isCurrent(file)) stale.add(file)
-    for (const file of before) if (!now.has(file)) stale.add(file)
-    await Promise.all([...stale].map((file) => this.fileChanged(file)))
+  async reconcile(): Promise<void> {
+    const now = await this.list()
+    const onDisk = new Set(now)
+    const stale: string[] = []
+    for (const file of now) if (!sameSignature(this.known.get(file), readSignature(file))) stale.push(file)
+    for (const file of this.known.keys()) if (!onDisk.has(file)) stale.push(file)
+    for (const record of this.options.reloader.state.all()) if (!onDisk.has(record.file) && this.options.dirs.contains(record.file)) stale.push(record.file)
+    if (stale.length > 0) debug?.(`reconcile: ${stale.length} file(s) differ from what was processed`)
+    await Promise.all([...new Set(stale)].map((file) => this.fileChanged(file)))
   }
 
   /** A file in the watched folders changed, appeared or disappeared (after the debounce). */
   async fileChanged(file: string): Promise<void> {
-    const exists = fs.existsSync(file)
-    const event = !exists ? 'delete' : this.knownFiles.has(file) ? 'update' : 'create'
-    if (exists) this.knownFiles.add(file)
-    else this.knownFiles.delete(file)
-    await forwardFileEventToVite(this.options.server, file, event)
+    const exists = isFile(file)
+    const event = !exists ? 'delete' : this.known.has(file) ? 'update' : 'create'
+    if (exists) this.remember(file)
+    else this.known.delete(file)
+    await forwardFileEventToVite(this.options.server, file, event, (error, environment) =>
+      this.options.warn(`a plugin's watchChange hook threw for ${path.basename(file)} (${environment} environment): ${describeThrown(error)}`),
+    )
     const dependents = this.dependentWizards(file)
-    await this.sync(file, false)
+    await this.sync(file, { force: false })
     await this.reloadAll(event === 'create' ? [...dependents, ...this.importFailures()] : dependents)
   }
 
   /** A whole folder disappeared: every wizard known below it is removed. */
   folderRemoved(dir: string): Promise<void> {
-    const files = this.options.reloader.state.files().filter((file) => file.startsWith(dir + path.sep))
-    return this.reloadAll(files)
+    this.options.symlinks.forget(dir)
+    const below = (file: string) => file.startsWith(dir + path.sep)
+    const files = new Set([...[...this.known.keys()].filter(below), ...this.options.reloader.state.all().map((record) => record.file).filter(below)])
+    return Promise.all([...files].map((file) => this.fileChanged(file))).then(() => {})
   }
 
   /** A module outside the watched folders changed (reported by Vite's watcher): reload its importers. */
@@ -120,65 +120,74 @@ export class ReloadCoordinator {
     await this.reloadAll(this.options.reloader.state.registered().map((record) => record.file))
   }
 
-  /** Resolves when no reload is queued or running. */
-  idle(): Promise<void> {
-    return this.queue.idle()
-  }
-
   dispose(): void {
     this.disposed = true
   }
 
+  private list(): Promise<string[]> {
+    return listWatchedFiles(this.options.dirs.dirs, { symlinks: this.options.symlinks })
+  }
+
+  private remember(file: string): void {
+    const signature = readSignature(file)
+    if (signature) this.known.set(file, signature)
+  }
+
   /** Reloads files whose imports changed: always, even though their own source did not. */
   private reloadAll(files: Iterable<string>): Promise<void> {
-    return Promise.all([...new Set(files)].map((file) => this.sync(file, true))).then(() => {})
+    return Promise.all([...new Set(files)].map((file) => this.sync(file, { force: true }))).then(() => {})
   }
 
   /**
-   * Brings one file's registration in line with the disk; coalesces with a waiting run for the same
-   * file. Unless forced, a file whose source is exactly what is loaded and registered is left alone
-   * (one save often arrives as two events: the truncate and the write).
+   * Brings one file's registration in line with the disk, under the wizard's lock (the reloader's
+   * one queue); a waiting run for the same file is joined. Unless forced, a file whose source is
+   * exactly what is loaded and registered is left alone (one save often arrives as two events:
+   * the truncate and the write).
    */
-  private sync(file: string, force: boolean): Promise<void> {
+  private sync(file: string, { force, initial = false }: { force: boolean; initial?: boolean }): Promise<SyncResult> {
     const key = this.options.wizardId(file) ?? `file:${file}`
-    return this.queue.run(key, () => this.syncNow(file, force), `${force ? 'force' : 'change'}:${file}`)
+    return this.options.reloader.exclusive(key, () => this.syncNow(file, force, initial), `${force ? 'force' : 'change'}:${initial}:${file}`)
   }
 
-  private async syncNow(file: string, force: boolean): Promise<void> {
-    const { reloader, loadedSources, server } = this.options
+  private async syncNow(file: string, force: boolean, initial: boolean): Promise<SyncResult> {
+    const { reloader, server } = this.options
     if (!force && this.isLoadedAndCurrent(file)) {
       debug?.(`${file} is unchanged since it was loaded; nothing to do`)
-      return
+      return 'unchanged'
     }
-    for (let run = 0; run < MAX_CATCH_UP_RUNS && !this.disposed; run++) {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS && !this.disposed; attempt++) {
       const wizardId = this.options.wizardId(file)
-      if (!fs.existsSync(file)) {
-        loadedSources.forget(file)
+      if (!isFile(file)) {
         invalidateFile(server, file)
         const knownAs = reloader.state.idOfFile(file) ?? wizardId
-        if (knownAs) await reloader.removeWizard(knownAs, file)
-        return
+        if (knownAs) await reloader.removeNow(knownAs, file)
+        return 'removed'
       }
       if (wizardId === null) {
-        // A helper by its name (`_shared.ts`): only its importers need the fresh module.
+        // A module by its name (`_shared.ts`, `data.json`): only its importers need the fresh module.
         invalidateFile(server, file)
-        return
+        return 'helper'
       }
-      await reloader.reloadWizard(wizardId, file)
-      if (loadedSources.isCurrent(file)) return
-      debug?.(`${file} changed while it was loading; loading it again`)
+      const result = await reloader.reloadNow(wizardId, file, { initial, lastAttempt: attempt === MAX_ATTEMPTS })
+      if (!result) {
+        debug?.(`${file} changed while it was loading; loading it again`)
+        continue
+      }
+      return result.success ? 'loaded' : result.helper ? 'helper' : result.failure ? 'failed' : 'unchanged'
     }
+    return 'unchanged'
   }
 
   private isLoadedAndCurrent(file: string): boolean {
-    const wizardId = this.options.reloader.state.idOfFile(file)
-    const record = wizardId === undefined ? undefined : this.options.reloader.state.get(wizardId)
-    return record !== undefined && record.wizardClass !== null && record.lastError === null && this.options.loadedSources.matchesDisk(file)
+    const { state } = this.options.reloader
+    const wizardId = state.idOfFile(file)
+    const record = wizardId === undefined ? undefined : state.get(wizardId)
+    return record !== undefined && record.wizardClass !== null && record.lastError === null && record.loadedSource !== undefined && record.loadedSource === readText(file)
   }
 
   /** Wizard files that import `file`, directly or not. */
   private dependentWizards(file: string): string[] {
-    return [...importerFiles(this.options.server, file)].filter((importer) => this.isInDirs(importer) && this.options.wizardId(importer) !== null)
+    return [...importerFiles(this.options.server, file)].filter((importer) => this.options.dirs.contains(importer) && this.options.wizardId(importer) !== null)
   }
 
   /** Wizards whose last load failed on a missing import: a new file may be what they were missing. */
@@ -189,3 +198,5 @@ export class ReloadCoordinator {
       .map((record) => record.file)
   }
 }
+
+type SyncResult = 'loaded' | 'failed' | 'helper' | 'removed' | 'unchanged'

@@ -42,4 +42,33 @@ describe('findWizardClass', () => {
     class Tool {}
     expect(findWizardClass({ Tool, ReviewWizard }, (name) => name === 'Tool')).toMatchObject({ ok: true, exportName: 'Tool' })
   })
+
+  test('an anonymous default-exported class is the wizard; a named one must follow the rule', () => {
+    const anonymous = (() => class {})()
+    Object.defineProperty(anonymous, 'name', { value: '__vite_ssr_export_default__' })
+    expect(findWizardClass({ default: anonymous }, defaultIsWizardClass)).toMatchObject({ ok: true, exportName: 'default (anonymous class)' })
+    class Summary {}
+    expect(findWizardClass({ default: Summary }, defaultIsWizardClass)).toMatchObject({ ok: false, reason: 'none' })
+  })
+
+  test('exports that throw when read are not wizard classes, never a crash', () => {
+    const trap = () => {
+      throw new Error('trap')
+    }
+    const hostile = new Proxy(class HostileWizard {}, { get: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap, ownKeys: trap, has: trap })
+    const exports = { HostileWizard: hostile, ReviewWizard } as Record<string, unknown>
+    Object.defineProperty(exports, 'BrokenWizard', { enumerable: true, get: trap })
+    expect(findWizardClass(exports, defaultIsWizardClass)).toMatchObject({ ok: true, exportName: 'ReviewWizard' })
+    const namedDefault = class NamedWizard {}
+    Object.defineProperty(namedDefault, 'name', { get: trap })
+    expect(() => findWizardClass({ default: namedDefault }, defaultIsWizardClass)).not.toThrow()
+    expect(findWizardClass({ default: hostile }, defaultIsWizardClass)).toMatchObject({ ok: false, reason: 'none' })
+  })
+
+  test('a throwing isWizardClass fails with a message naming the option and the export', () => {
+    const found = findWizardClass({ ReviewWizard }, () => {
+      throw 10n
+    })
+    expect(found).toMatchObject({ ok: false, reason: 'callback', message: 'options.isWizardClass threw for the export "ReviewWizard": 10n' })
+  })
 })

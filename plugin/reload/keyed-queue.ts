@@ -5,19 +5,23 @@
  */
 export class KeyedSerialQueue {
   private readonly tails = new Map<string, Promise<void>>()
-  private readonly waiting = new Map<string, Set<string>>()
+  private readonly waiting = new Map<string, Map<string, Promise<unknown>>>()
 
-  run(key: string, task: () => Promise<void>, token?: string): Promise<void> {
+  run<T>(key: string, task: () => Promise<T>, token?: string): Promise<T> {
     let waiting = this.waiting.get(key)
-    if (token !== undefined && waiting?.has(token)) return this.tails.get(key) ?? Promise.resolve()
-    if (!waiting) this.waiting.set(key, (waiting = new Set()))
-    if (token !== undefined) waiting.add(token)
+    const joined = token === undefined ? undefined : waiting?.get(token)
+    if (joined) return joined as Promise<T>
+    if (!waiting) this.waiting.set(key, (waiting = new Map()))
     const previous = this.tails.get(key) ?? Promise.resolve()
-    const next = previous.then(async () => {
+    const next = previous.then(() => {
       if (token !== undefined) waiting.delete(token)
-      await task()
+      return task()
     })
-    const tail = next.catch(() => {})
+    if (token !== undefined) waiting.set(token, next)
+    const tail = next.then(
+      () => {},
+      () => {},
+    )
     this.tails.set(key, tail)
     void tail.then(() => {
       if (this.tails.get(key) === tail) {

@@ -6,13 +6,15 @@ export interface WizardRecord {
   file: string
   /** The class currently registered, or null when no version has loaded yet. */
   wizardClass: WizardClass | null
+  /** The source text the registered class was loaded from (to tell a real change from a repeated event). */
+  loadedSource: string | undefined
   /** Successful hot reloads (the initial load does not count). */
   reloadCount: number
   lastReload: Date | null
   lastError: { error: WizardReloadError; timestamp: number } | null
 }
 
-/** What is loaded: one record per wizard id. Feeds the status endpoint and the replay to new pages. */
+/** What is loaded: one record per wizard id. Feeds the status endpoint and the snapshot sent to new pages. */
 export class WizardStateStore {
   private readonly records = new Map<string, WizardRecord>()
   private totalReloads = 0
@@ -27,18 +29,19 @@ export class WizardStateStore {
     return undefined
   }
 
-  files(): string[] {
-    return [...this.records.values()].map((record) => record.file)
+  all(): WizardRecord[] {
+    return [...this.records.values()]
   }
 
   get reloadCount(): number {
     return this.totalReloads
   }
 
-  recordSuccess(wizardId: string, file: string, wizardClass: WizardClass, countsAsReload: boolean): WizardRecord {
+  recordSuccess(wizardId: string, file: string, wizardClass: WizardClass, source: string | undefined, countsAsReload: boolean): WizardRecord {
     const record = this.ensure(wizardId, file)
     record.file = file
     record.wizardClass = wizardClass
+    record.loadedSource = source
     record.lastReload = new Date()
     record.lastError = null
     if (countsAsReload) {
@@ -61,17 +64,17 @@ export class WizardStateStore {
 
   /** Wizards whose latest load failed. */
   failures(): WizardRecord[] {
-    return [...this.records.values()].filter((record) => record.lastError !== null)
+    return this.all().filter((record) => record.lastError !== null)
   }
 
   /** Registered classes, for re-registering into a fresh registry. */
   registered(): WizardRecord[] {
-    return [...this.records.values()].filter((record) => record.wizardClass !== null)
+    return this.all().filter((record) => record.wizardClass !== null)
   }
 
   toStatus(): Record<string, WizardStatusEntry> {
     const wizards: Record<string, WizardStatusEntry> = {}
-    for (const record of [...this.records.values()].sort((a, b) => a.wizardId.localeCompare(b.wizardId))) {
+    for (const record of this.all().sort((a, b) => a.wizardId.localeCompare(b.wizardId))) {
       wizards[record.wizardId] = {
         file: record.file,
         reload_count: record.reloadCount,
@@ -87,7 +90,7 @@ export class WizardStateStore {
   private ensure(wizardId: string, file: string): WizardRecord {
     let record = this.records.get(wizardId)
     if (!record) {
-      record = { wizardId, file, wizardClass: null, reloadCount: 0, lastReload: null, lastError: null }
+      record = { wizardId, file, wizardClass: null, loadedSource: undefined, reloadCount: 0, lastReload: null, lastError: null }
       this.records.set(wizardId, record)
     }
     return record

@@ -1,79 +1,82 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import type { FSWatcher } from 'chokidar'
 
-type HandleRead = (directory: string, initialAdd: boolean, ...rest: unknown[]) => unknown
+type HandleRead = (directory: string, initialAdd: boolean, wh: { path?: string } | undefined, target: string | undefined, ...rest: unknown[]) => unknown
 
 export interface RescanStats {
-  /** Directory re-reads chokidar did (entries added or removed). */
+  /** Directory re-reads chokidar did. */
   performed: number
-  /** Re-reads skipped because only file contents had changed. */
+  /** Re-reads skipped because they would have changed nothing. */
   skipped: number
+  /** False when chokidar's internals are not what this expects: chokidar then keeps its own behaviour. */
+  installed: boolean
+}
+
+/** chokidar 5 internals this leans on (checked by chokidar-rescans.contract.test.ts). */
+interface ChokidarInternals {
+  _nodeFsHandler?: { _handleRead?: HandleRead }
+  _throttled?: Map<string, Map<string, unknown>>
+  _getWatchedDir?: (dir: string) => { getChildren(): string[] }
 }
 
 /**
  * chokidar re-reads a whole directory (readdir + an lstat per entry) on every event inside it,
- * content changes included. With 1000 wizards in a folder that is ~1000 lstats per save, which
- * fill libuv's thread pool so Vite's own read of the changed file waits behind them (~50 ms).
+ * content changes included. With 1000 wizards in a folder that is ~1000 lstats (~13 ms) per save,
+ * which also fill libuv's thread pool so Vite's own read of the changed file waits behind them.
  *
- * This lets chokidar re-read only when the directory's entries changed. A directory's mtime moves
- * only when entries are added, removed or renamed, so an unchanged mtime skips with one `stat`;
- * while the mtime is recent (filesystems with coarse timestamps could hide a second change in the
- * same tick) the entry names are compared instead. Any add, delete or rename is followed by
- * another event, so nothing is missed. If chokidar's internals are not what this expects, it does
- * nothing and chokidar keeps its own behaviour.
+ * This skips a re-read only when it provably has nothing to do: no read of that directory is
+ * running or pending (chokidar then re-reads once more when it ends — that catch-up is never
+ * skipped for a stale reason), and the directory's entries on disk, filtered as chokidar filters
+ * them, are exactly the names chokidar already tracks for it. A re-read in that state adds and
+ * removes nothing. A directory holding symlinks or special files is always re-read. When
+ * chokidar's internals differ from what this expects, it installs nothing.
+ *
+ * `isTracked(dir, entry)` must mirror the watcher's `ignored` for names (without stats).
  */
-export function skipContentOnlyRescans(watcher: FSWatcher): RescanStats {
-  const stats: RescanStats = { performed: 0, skipped: 0 }
-  const handler = (watcher as unknown as { _nodeFsHandler?: { _handleRead?: HandleRead } })._nodeFsHandler
+export function skipNoOpRescans(watcher: FSWatcher, isTracked: (dir: string, entry: fs.Dirent) => boolean, onRead?: (dir: string) => void): RescanStats {
+  const stats: RescanStats = { performed: 0, skipped: 0, installed: false }
+  const internals = watcher as unknown as ChokidarInternals
+  const handler = internals._nodeFsHandler
   const original = handler?._handleRead
-  if (!handler || typeof original !== 'function' || original.length < 2) return stats
+  if (!handler || typeof original !== 'function' || original.length < 4 || !(internals._throttled instanceof Map) || typeof internals._getWatchedDir !== 'function') return stats
 
-  const lastRead = new Map<string, DirectorySnapshot>()
-  handler._handleRead = function handleReadUnlessOnlyContentsChanged(this: unknown, directory, initialAdd, ...rest) {
-    const previous = lastRead.get(directory)
-    const mtimeMs = directoryMtime(directory)
-    if (!initialAdd && previous && mtimeMs !== undefined) {
-      const settled = Date.now() - mtimeMs > COARSE_TIMESTAMP_MS
-      if (mtimeMs === previous.mtimeMs && settled) {
-        stats.skipped++
-        return undefined
-      }
-      const names = readNames(directory)
-      if (names === previous.names) {
-        lastRead.set(directory, { names, mtimeMs })
+  const getWatchedDir = internals._getWatchedDir.bind(watcher)
+  const throttled = internals._throttled
+  handler._handleRead = function handleReadUnlessNoOp(this: unknown, directory, initialAdd, wh, target, ...rest) {
+    if (!initialAdd && target === undefined) {
+      const key = path.join(directory, '')
+      const reading = throttled.get('readdir')?.has(key) ?? false
+      if (!reading && sameNames(onDisk(directory, isTracked), getWatchedDir(wh?.path ?? directory).getChildren())) {
         stats.skipped++
         return undefined
       }
     }
-    const names = readNames(directory)
-    if (names === undefined || mtimeMs === undefined) lastRead.delete(directory)
-    else lastRead.set(directory, { names, mtimeMs })
     stats.performed++
-    return original.call(this, directory, initialAdd, ...rest)
+    onRead?.(directory)
+    return original.call(this, directory, initialAdd, wh, target, ...rest)
   }
+  stats.installed = true
   return stats
 }
 
-/** Some filesystems keep 1–2 s timestamps; below that age an unchanged mtime proves nothing. */
-const COARSE_TIMESTAMP_MS = 2000
-
-interface DirectorySnapshot {
-  names: string
-  mtimeMs: number
-}
-
-function directoryMtime(directory: string): number | undefined {
+/** Names chokidar would track in `dir`, or undefined when that cannot be told from the listing alone. */
+function onDisk(dir: string, isTracked: (dir: string, entry: fs.Dirent) => boolean): Set<string> | undefined {
+  let entries: fs.Dirent[]
   try {
-    return fs.statSync(directory).mtimeMs
+    entries = fs.readdirSync(dir, { withFileTypes: true })
   } catch {
     return undefined
   }
+  const names = new Set<string>()
+  for (const entry of entries) {
+    if (!entry.isFile() && !entry.isDirectory()) return undefined // symlinks (targets may change), sockets, FIFOs
+    if (isTracked(dir, entry)) names.add(entry.name)
+  }
+  return names
 }
 
-function readNames(directory: string): string | undefined {
-  try {
-    return fs.readdirSync(directory).sort().join('\0')
-  } catch {
-    return undefined
-  }
+function sameNames(disk: Set<string> | undefined, tracked: string[]): boolean {
+  if (!disk || disk.size !== tracked.length) return false
+  return tracked.every((name) => disk.has(name))
 }

@@ -65,11 +65,25 @@ export function importerFiles(server: ViteDevServer, file: string): Set<string> 
 /**
  * Tells Vite about a change in a folder its own watcher ignores, the way its watcher would:
  * every environment's `watchChange` hooks (the resolver drops its cached "file not found" there)
- * and, for a deleted file, the module graphs.
+ * and, for a deleted file, the module graphs. Another plugin's hook that throws is reported and
+ * does not stop the reload.
  */
-export async function forwardFileEventToVite(server: ViteDevServer, file: string, event: 'create' | 'update' | 'delete'): Promise<void> {
+export async function forwardFileEventToVite(
+  server: ViteDevServer,
+  file: string,
+  event: 'create' | 'update' | 'delete',
+  onHookError: (error: unknown, environment: string) => void,
+): Promise<void> {
   const environments = Object.values(server.environments)
-  await Promise.all(environments.map((environment) => environment.pluginContainer.watchChange(file, { event })))
+  await Promise.all(
+    environments.map(async (environment) => {
+      try {
+        await environment.pluginContainer.watchChange(file, { event })
+      } catch (error) {
+        onHookError(error, environment.name)
+      }
+    }),
+  )
   if (event === 'delete') for (const environment of environments) environment.moduleGraph.onFileDelete(file)
 }
 

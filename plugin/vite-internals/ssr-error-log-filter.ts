@@ -1,5 +1,5 @@
 import type { Logger } from 'vite'
-import { stripAnsi } from '../errors/code-frame.ts'
+import { stripVTControlCharacters as stripAnsi } from 'node:util'
 
 /**
  * `ssrLoadModule` logs every evaluation error itself ("Error when evaluating SSR module …").
@@ -28,11 +28,13 @@ export class SsrErrorLogFilter {
     this.restore = undefined
   }
 
-  async whileLoading<T>(file: string, load: () => Promise<T>): Promise<T> {
+  /** Vite's log of an evaluation error in `file` is dropped until the returned function is called. */
+  begin(file: string): () => void {
     this.loading.set(file, (this.loading.get(file) ?? 0) + 1)
-    try {
-      return await load()
-    } finally {
+    let released = false
+    return () => {
+      if (released) return
+      released = true
       const left = (this.loading.get(file) ?? 1) - 1
       if (left === 0) this.loading.delete(file)
       else this.loading.set(file, left)

@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from 'vitest'
-import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload } from '../../client/protocol.ts'
+import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload, type WizardStatePayload } from '../../client/protocol.ts'
 import { startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
 import { ViteHmrClient } from '../vite-hmr-client.ts'
 
@@ -17,7 +17,7 @@ async function connect(p: TempProject) {
   return client
 }
 
-test("reloaded / failed / removed arrive on Vite's HMR channel; a page that says ready is told of current failures", async () => {
+test("reloaded / failed / removed arrive on Vite's HMR channel; a page that says ready gets one snapshot of the current failures", async () => {
   const p = (project = await startTempProject({ listen: true, files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'wizards/gone_wizard.ts': wizardSource('GoneWizard', 'bye') } }))
   const page = await connect(p)
 
@@ -32,12 +32,16 @@ test("reloaded / failed / removed arrive on Vite's HMR channel; a page that says
   expect(failed).toMatchObject({ wizardId: 'debug', error: { kind: 'syntax', loc: { file: p.path('wizards/debug_wizard.ts'), line: 2 } } })
   expect(failed.error.frame).toContain('> 2 |')
 
-  // A page loaded later (or reloaded) learns about the broken wizard as soon as it says it is ready.
+  // A page loaded later (or reloaded) learns about the broken wizard as soon as it says it is ready:
+  // one snapshot per ready, the very failure the event carried (so a page applies it idempotently).
   const later = await connect(p)
+  later.send(WIZARD_EVENTS.ready, { client: 'overlay' })
+  later.send(WIZARD_EVENTS.ready, { client: 'api' })
+  await expect.poll(() => later.custom<WizardStatePayload>(WIZARD_EVENTS.state)).toHaveLength(2)
+  for (const snapshot of later.custom<WizardStatePayload>(WIZARD_EVENTS.state)) expect(snapshot).toEqual({ failures: [failed] })
   expect(later.custom(WIZARD_EVENTS.failed)).toEqual([])
-  later.send(WIZARD_EVENTS.ready, {})
-  await expect.poll(() => later.custom<WizardFailedPayload>(WIZARD_EVENTS.failed).map((event) => event.wizardId)).toEqual(['debug'])
   expect(page.custom(WIZARD_EVENTS.failed)).toHaveLength(1)
+  expect(page.custom(WIZARD_EVENTS.state)).toEqual([])
 
   p.remove('wizards/gone_wizard.ts')
   await expect.poll(() => page.custom<WizardRemovedPayload>(WIZARD_EVENTS.removed)).toEqual([{ wizardId: 'gone', file: p.path('wizards/gone_wizard.ts'), timestamp: expect.any(Number) }])
@@ -46,10 +50,7 @@ test("reloaded / failed / removed arrive on Vite's HMR channel; a page that says
   await expect.poll(() => page.custom(WIZARD_EVENTS.reloaded)).toHaveLength(2)
   const fresh = await connect(p)
   fresh.send(WIZARD_EVENTS.ready, {})
-  // The server answers in order; a reloaded wizard is no longer replayed. Prove the answer came by a later event.
-  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v4'))
-  await expect.poll(() => fresh.custom(WIZARD_EVENTS.reloaded)).toHaveLength(1)
-  expect(fresh.custom(WIZARD_EVENTS.failed)).toEqual([])
+  await expect.poll(() => fresh.custom<WizardStatePayload>(WIZARD_EVENTS.state)).toEqual([{ failures: [] }])
 })
 
 test('with HMR on, editing a module outside dirs reloads its importers (through hotUpdate)', async () => {
@@ -63,6 +64,6 @@ test('with HMR on, editing a module outside dirs reloads its importers (through 
   expect(p.server.config.server.hmr).not.toBe(false)
   p.write('src/lib/format.ts', `export const money = (n: number) => n.toFixed(2) + ' EUR'\n`)
   await expect.poll(() => p.registry.run('price')).toBe('3.00 EUR')
-  await p.session.idle()
+  await p.api.idle()
   expect(p.registry.registerCount('price')).toBe(2)
 })

@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import { afterEach, expect, test } from 'vitest'
 import { createServer, type Plugin } from 'vite'
 import { wizardHotReload, type WizardHotReloadApi } from '../../plugin/plugin.ts'
-import { capturingLogger, makeTempDir, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProject } from '../temp-project.ts'
+import { portOf, ReferenceClient } from '../reference-ws-client.ts'
+import { capturingLogger, sessionOf, makeTempDir, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProject } from '../temp-project.ts'
 
 let project: TempProject | undefined
 afterEach(async () => {
@@ -57,13 +58,13 @@ test('a restarted server starts clean with a fresh session', async () => {
   const logs: string[] = []
   const server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', customLogger: capturingLogger(logs), server: { middlewareMode: true, hmr: false, ws: false }, plugins: [plugin] })
   try {
-    const first = plugin.api.session!
+    const first = sessionOf(plugin.api)!
     await first.ready
     expect(registry.registerCount('debug')).toBe(1)
 
     await server.restart()
     // `restart()` swaps the server's internals in place; the plugin instance is reused.
-    const second = plugin.api.session!
+    const second = sessionOf(plugin.api)!
     expect(second).not.toBe(first)
     expect(first.isDisposed).toBe(true)
     await second.ready
@@ -80,23 +81,33 @@ test('a restarted server starts clean with a fresh session', async () => {
   }
 })
 
-test('enabled: false (or HOT_RELOAD_ENABLED=false) starts nothing', async () => {
+test('enabled: false (or HOT_RELOAD_ENABLED=false): every wizard is loaded and registered once, nothing is watched or served', async () => {
   const root = makeTempDir()
   writeFiles(root, { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
   const registry = new TestRegistry()
-  const plugin = wizardHotReload({ dirs: ['wizards'], register: registry.register }) as Plugin & { api: WizardHotReloadApi }
+  const logs: string[] = []
+  const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register }) as Plugin & { api: WizardHotReloadApi }
   process.env.HOT_RELOAD_ENABLED = 'false'
-  const server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', logLevel: 'silent', server: { middlewareMode: true, hmr: false, ws: false }, plugins: [plugin] }).finally(() => {
+  const server = await createServer({ root, configFile: false, envDir: false, appType: 'spa', customLogger: capturingLogger(logs), server: { host: '127.0.0.1', port: 0 }, plugins: [plugin] }).finally(() => {
     delete process.env.HOT_RELOAD_ENABLED
   })
   try {
+    await server.listen()
+    await plugin.api.ready
     expect(plugin.api.options?.enabled).toBe(false)
-    expect(plugin.api.session).toBeUndefined()
-    expect(registry.calls).toEqual([])
-    // Disabled, the plugin leaves Vite's watcher alone: it scans the wizard folder as usual.
-    await expect.poll(() => Object.keys(server.watcher.getWatched())).toContain(`${root}/wizards`)
+    expect(registry.calls).toEqual([{ type: 'register', wizardId: 'debug', className: 'DebugWizard' }])
+    expect(registry.run('debug')).toBe('v1')
+    expect(logs.some((line) => line.includes('loaded 1 wizard from wizards') && line.includes('hot reload is off'))).toBe(true)
+    const port = portOf(server.httpServer!)
+    // The status endpoint says so; the WebSocket path answers 404 instead of hanging; no overlay.
+    expect(await (await fetch(`http://127.0.0.1:${port}/api/hot-reload/status`)).json()).toEqual({ enabled: false })
+    await expect(ReferenceClient.connect(`ws://127.0.0.1:${port}/ws/hot-reload`)).rejects.toThrow('HTTP 404')
+    expect(await (await fetch(`http://127.0.0.1:${port}/@wizard-hot-reload/overlay.js`)).text()).not.toContain('mountWizardOverlay')
+    // Not watched: the session has no watcher at all (edits apply after a restart).
+    expect((sessionOf(plugin.api) as unknown as { watcher: unknown }).watcher).toBeUndefined()
   } finally {
     await server.close()
+    fs.rmSync(root, { recursive: true, force: true })
   }
 })
 
@@ -119,7 +130,7 @@ test('a project reached through a symlink (macOS /var → /private/var, linked f
   const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register }) as Plugin & { api: WizardHotReloadApi }
   const server = await createServer({ root: linked, configFile: false, envDir: false, appType: 'custom', customLogger: capturingLogger([]), server: { middlewareMode: true, hmr: false, ws: false }, plugins: [plugin] })
   try {
-    await plugin.api.session!.ready
+    await sessionOf(plugin.api)!.ready
     expect(registry.run('debug')).toBe('v1')
     for (const version of ['v2', 'v3']) {
       fs.writeFileSync(`${linked}/wizards/debug_wizard.ts`, wizardSource('DebugWizard', version))

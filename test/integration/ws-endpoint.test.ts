@@ -187,7 +187,7 @@ describe('middleware mode', () => {
     })
     httpServer.on('request', vite.middlewares)
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
-    await (plugin as Plugin & { api: WizardHotReloadApi }).api.session!.ready
+    await (plugin as Plugin & { api: WizardHotReloadApi }).api.ready
     cleanups.push(async () => {
       await vite.close()
       httpServer.closeAllConnections()
@@ -228,7 +228,7 @@ describe('status endpoint', () => {
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
     await expect.poll(() => p.registry.run('debug')).toBe('v2')
     p.write('wizards/gone_wizard.ts', 'export class GoneWizard {')
-    await expect.poll(() => p.session.state.get('gone')?.lastError).not.toBeNull()
+    await expect.poll(() => p.api.getStatus()).toMatchObject({ wizards: { gone: { last_error: expect.any(String) } } })
 
     const response = await fetchStatus(p, { origin: 'https://evil.example' })
     expect(response.status).toBe(200)
@@ -239,9 +239,13 @@ describe('status endpoint', () => {
       enabled: true,
       running: true,
       watch_dirs: [p.path('wizards')],
+      delay_ms: 10,
+      polling_ms: null,
       reload_count: 1,
       websocket_connections: 0,
       websocket_path: '/ws/hot-reload',
+      last_error: null,
+      last_error_at: null,
       wizards: {
         debug: { file: p.path('wizards/debug_wizard.ts'), reload_count: 1, last_reload: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), last_error: null, last_error_kind: null, last_error_loc: null },
         gone: { file: p.path('wizards/gone_wizard.ts'), reload_count: 0, last_reload: expect.any(String), last_error: expect.stringMatching(/^SyntaxError/), last_error_kind: 'syntax', last_error_loc: expect.objectContaining({ line: 1 }) },

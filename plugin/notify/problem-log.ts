@@ -1,0 +1,12 @@
+/** The latest problem that is not a reload failure (a callback that threw, a watcher error), for the status endpoint. */
+export class ProblemLog {
+  private latest: { message: string; at: number } | undefined
+
+  record(message: string): void {
+    this.latest = { message, at: Date.now() }
+  }
+
+  get last(): { message: string; at: number } | undefined {
+    return this.latest
+  }
+}
