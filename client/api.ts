@@ -9,7 +9,7 @@
  */
 export type * from './vite-custom-events.ts'
 import type { HotContext } from './hot-context.ts'
-import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload } from './protocol.ts'
+import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload, type WizardStatePayload } from './protocol.ts'
 
 export * from './protocol.ts'
 
@@ -20,33 +20,69 @@ export function onWizardReloaded(callback: (payload: WizardReloadedPayload) => v
 }
 
 /**
- * Also asks the server, once per page, for the failures already present, so a page that loads while
- * a wizard is broken hears about it at once. A failure may therefore arrive more than once (the
- * overlay asks too): treat it by `wizardId`.
+ * Called once per failure: for each new `failed` event, and — so a page that loads while a wizard
+ * is broken hears about it at once — for the failures already present when it subscribes (the
+ * page asks the server once for a snapshot). A failure is never delivered twice to one callback,
+ * however many parts of the page ask.
  */
 export function onWizardFailed(callback: (payload: WizardFailedPayload) => void): Unsubscribe {
-  const unsubscribe = subscribe(WIZARD_EVENTS.failed, callback)
-  requestCurrentFailures()
-  return unsubscribe
+  const hot = hotContext()
+  if (!hot) return () => {}
+  let active = true
+  const delivered = new Map<string, number>()
+  const deliver = (failure: WizardFailedPayload) => {
+    if (delivered.get(failure.wizardId) === failure.timestamp) return
+    delivered.set(failure.wizardId, failure.timestamp)
+    callback(failure)
+  }
+  const forget = ({ wizardId }: { wizardId: string }) => delivered.delete(wizardId)
+  const onState = ({ failures }: WizardStatePayload) => failures.forEach(deliver)
+  const stops = [subscribe(WIZARD_EVENTS.failed, deliver), subscribe(WIZARD_EVENTS.state, onState), subscribe(WIZARD_EVENTS.reloaded, forget), subscribe(WIZARD_EVENTS.removed, forget)]
+  // Failures this page already knows of reach a late subscriber too.
+  const known = currentFailures(hot)
+  queueMicrotask(() => {
+    if (active) known.forEach(deliver)
+  })
+  return () => {
+    if (!active) return
+    active = false
+    for (const stop of stops) stop()
+  }
 }
 
 export function onWizardRemoved(callback: (payload: WizardRemovedPayload) => void): Unsubscribe {
   return subscribe(WIZARD_EVENTS.removed, callback)
 }
 
-let currentFailuresRequested = false
+/**
+ * What this page knows is failing, kept from the events; the first call asks the server for a
+ * snapshot (once per page: the answer reaches every listener on the page).
+ */
+let knownFailures: Map<string, WizardFailedPayload> | undefined
 
-function requestCurrentFailures(): void {
-  const hot = import.meta.hot as HotContext | undefined
-  if (!hot || currentFailuresRequested) return
-  currentFailuresRequested = true
-  hot.send(WIZARD_EVENTS.ready, { client: 'api' })
+function currentFailures(hot: HotContext): WizardFailedPayload[] {
+  if (!knownFailures) {
+    const failures = (knownFailures = new Map())
+    hot.on(WIZARD_EVENTS.failed, ((failure: WizardFailedPayload) => failures.set(failure.wizardId, failure)) as (payload: never) => void)
+    hot.on(WIZARD_EVENTS.reloaded, (({ wizardId }: WizardReloadedPayload) => failures.delete(wizardId)) as (payload: never) => void)
+    hot.on(WIZARD_EVENTS.removed, (({ wizardId }: WizardRemovedPayload) => failures.delete(wizardId)) as (payload: never) => void)
+    hot.on(WIZARD_EVENTS.state, (({ failures: now }: WizardStatePayload) => {
+      failures.clear()
+      for (const failure of now) failures.set(failure.wizardId, failure)
+    }) as (payload: never) => void)
+    hot.send(WIZARD_EVENTS.ready, { client: 'api' })
+  }
+  return [...knownFailures.values()]
+}
+
+function hotContext(): HotContext | undefined {
+  // `import.meta.hot` only exists while Vite serves this module in dev (the plugin keeps it out of
+  // dependency pre-bundling so Vite can inject it); in a build it is undefined.
+  return import.meta.hot as HotContext | undefined
 }
 
 function subscribe<T>(event: string, callback: (payload: T) => void): Unsubscribe {
-  // `import.meta.hot` only exists while Vite serves this module in dev (the plugin keeps it out of
-  // dependency pre-bundling so Vite can inject it); in a build it is undefined.
-  const hot = import.meta.hot as HotContext | undefined
+  const hot = hotContext()
   if (!hot) return () => {}
   const listener = callback as (payload: never) => void
   hot.on(event, listener)

@@ -104,9 +104,9 @@ export class DevSession {
         wizardId: options.wizardId,
         polling: options.polling,
         symlinks: this.symlinks,
-        onChange: ({ file, type }) => {
+        onChange: ({ file, type, firstEventAt }) => {
           debug?.(`${type} ${file}`)
-          this.background(this.coordinator.fileChanged(file), `reloading ${this.log.relative(file)}`)
+          this.background(this.coordinator.fileChanged(file, firstEventAt), `reloading ${this.log.relative(file)}`)
         },
         onRemoveDir: (dir) => this.background(this.coordinator.folderRemoved(dir), `removing the wizards of ${this.log.relative(dir)}`),
         onStructureChange: () => this.scheduleReconcile(),

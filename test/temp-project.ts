@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { createLogger, createServer, type InlineConfig, type Logger, type Plugin, type ViteDevServer } from 'vite'
+import { createLogger, createServer, type InlineConfig, type Logger, type Plugin, type PluginOption, type ViteDevServer } from 'vite'
 import { sessions, wizardHotReload, type WizardHotReloadApi } from '../plugin/plugin.ts'
 import type { WizardHotReloadOptions } from '../plugin/options.ts'
 import type { DevSession } from '../plugin/dev-session.ts'
@@ -24,7 +24,7 @@ export class TestRegistry {
 
   register = async (wizardId: string, wizardClass: unknown): Promise<boolean> => {
     const cls = wizardClass as AnyClass
-    this.calls.push({ type: 'register', wizardId, className: cls.name })
+    this.calls.push({ type: 'register', wizardId, className: classNameOf(cls) })
     const ok = await this.behaviour(wizardId)
     if (ok) this.classes.set(wizardId, cls)
     return ok
@@ -44,6 +44,14 @@ export class TestRegistry {
 
   registerCount(wizardId: string): number {
     return this.calls.filter((call) => call.type === 'register' && call.wizardId === wizardId).length
+  }
+}
+
+function classNameOf(cls: AnyClass): string {
+  try {
+    return cls.name
+  } catch {
+    return '(name getter threw)'
   }
 }
 
@@ -74,6 +82,8 @@ export interface TempProjectOptions {
   /** Start the HTTP server on 127.0.0.1 with a free port (default false: middleware mode). */
   listen?: boolean
   vite?: InlineConfig
+  /** Other plugins on the same server, after this one (or before it, with enforce: 'pre'). */
+  plugins?: PluginOption[]
   env?: Record<string, string>
   /** Called with the project folder once its files are written, before the server starts. */
   beforeStart?: (root: string) => void
@@ -128,8 +138,8 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
       server: options.listen
         ? { host: '127.0.0.1', port: 0, strictPort: false, ws: undefined }
         : { middlewareMode: true, hmr: false, ws: false },
-      plugins: [plugin],
       ...options.vite,
+      plugins: [plugin, ...(options.plugins ?? [])],
     })
     if (options.listen) await server.listen()
   } finally {

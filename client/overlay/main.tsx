@@ -1,6 +1,6 @@
 import { render } from 'preact'
 import type { HotContext } from '../hot-context.ts'
-import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload } from '../protocol.ts'
+import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload, type WizardStatePayload } from '../protocol.ts'
 import { Overlay } from './overlay.tsx'
 import { overlayStyles } from './styles.ts'
 import { ToastStore } from './toast-store.ts'
@@ -30,7 +30,8 @@ declare global {
 
 /**
  * Mounts the overlay once per page in a custom element with an open shadow root, subscribes it to
- * the plugin's HMR events and asks the server for failures that are still present.
+ * the plugin's HMR events and asks the server for a snapshot of the current state (failures that
+ * are still present), applied idempotently.
  */
 export function mountWizardOverlay(hot: HotContext, options: OverlayClientOptions): OverlayHandle {
   const existing = window.__wizardHotReloadOverlay__
@@ -49,6 +50,7 @@ export function mountWizardOverlay(hot: HotContext, options: OverlayClientOption
   const onReloaded = (payload: WizardReloadedPayload) => store.push({ type: 'reloaded', payload })
   const onFailed = (payload: WizardFailedPayload) => store.push({ type: 'failed', payload })
   const onRemoved = (payload: WizardRemovedPayload) => store.push({ type: 'removed', payload })
+  const onState = (payload: WizardStatePayload) => store.applySnapshot(payload)
   let disconnected = false
   const onDisconnect = () => (disconnected = true)
   const onConnect = () => {
@@ -65,6 +67,7 @@ export function mountWizardOverlay(hot: HotContext, options: OverlayClientOption
   hot.on(WIZARD_EVENTS.reloaded, onReloaded)
   hot.on(WIZARD_EVENTS.failed, onFailed)
   hot.on(WIZARD_EVENTS.removed, onRemoved)
+  hot.on(WIZARD_EVENTS.state, onState)
   hot.on('vite:ws:disconnect', onDisconnect)
   hot.on('vite:ws:connect', onConnect)
   document.addEventListener('keydown', onKeyDown)
@@ -82,6 +85,7 @@ export function mountWizardOverlay(hot: HotContext, options: OverlayClientOption
       hot.off?.(WIZARD_EVENTS.reloaded, onReloaded)
       hot.off?.(WIZARD_EVENTS.failed, onFailed)
       hot.off?.(WIZARD_EVENTS.removed, onRemoved)
+      hot.off?.(WIZARD_EVENTS.state, onState)
       hot.off?.('vite:ws:disconnect', onDisconnect)
       hot.off?.('vite:ws:connect', onConnect)
       if (window.__wizardHotReloadOverlay__ === handle) delete window.__wizardHotReloadOverlay__

@@ -88,6 +88,7 @@ describe('mounting', () => {
     act(() => handle.unmount())
     expect(document.querySelector(OVERLAY_ELEMENT)).toBeNull()
     expect(hot.listenerCount(WIZARD_EVENTS.failed)).toBe(0)
+    expect(hot.listenerCount(WIZARD_EVENTS.state)).toBe(0)
     act(() => {
       handle = mountWizardOverlay(hot, options)
     })
@@ -206,10 +207,16 @@ describe('toasts', () => {
     expect(toasts().map((t) => `${t.dataset.toast}:${t.dataset.wizardIds}`)).toEqual(['failed:report summary', 'reloaded:digest'])
   })
 
-  test('a replayed failure (server answer to "ready") shows like a live one', async () => {
-    emit(WIZARD_EVENTS.failed, failure)
+  test('the state snapshot (the answer to "ready") shows current failures once, however often it comes', async () => {
+    emit(WIZARD_EVENTS.state, { failures: [failure] })
+    emit(WIZARD_EVENTS.state, { failures: [failure] })
     emit(WIZARD_EVENTS.failed, failure)
     await flush()
     expect(toasts()).toHaveLength(1)
+    expect(toasts()[0].querySelector('.badge')).toBeNull()
+    // A snapshot without it: the wizard was fixed while the page was not listening.
+    emit(WIZARD_EVENTS.state, { failures: [] })
+    await flush()
+    expect(toasts()).toHaveLength(0)
   })
 })

@@ -1,8 +1,11 @@
 import { describe, expect, test } from 'vitest'
-import { applyEvent, dismiss, type Toast, type ToastEvent } from './toast-store.ts'
+import { applyEvent, applySnapshot, dismiss, ToastStore, type Toast, type ToastEvent } from './toast-store.ts'
+import type { WizardFailedPayload } from '../protocol.ts'
 
 const reloaded = (wizardId: string, reloadCount = 1): ToastEvent => ({ type: 'reloaded', payload: { wizardId, file: `/w/${wizardId}.ts`, reloadCount, durationMs: 3, timestamp: 1 } })
-const failed = (wizardId: string, message = 'SyntaxError: x'): ToastEvent => ({ type: 'failed', payload: { wizardId, file: `/w/${wizardId}.ts`, timestamp: 1, error: { kind: 'syntax', message } } })
+let clock = 0
+/** A new failure each call (its own timestamp, as the server sends them). */
+const failed = (wizardId: string, message = 'SyntaxError: x'): ToastEvent & { type: 'failed' } => ({ type: 'failed', payload: { wizardId, file: `/w/${wizardId}.ts`, timestamp: ++clock, error: { kind: 'syntax', message } } })
 const removed = (wizardId: string): ToastEvent => ({ type: 'removed', payload: { wizardId, file: `/w/${wizardId}.ts`, timestamp: 1 } })
 const run = (events: ToastEvent[]) => events.reduce<Toast[]>((toasts, event) => applyEvent(toasts, event), [])
 
@@ -44,7 +47,7 @@ describe('a broken helper', () => {
     payload: {
       wizardId,
       file: `/w/${wizardId}_wizard.ts`,
-      timestamp: 1,
+      timestamp: ++clock,
       error: { kind: 'syntax', message: 'SyntaxError: Unexpected token', loc: { file: '/w/shared/format.ts', line: 3, column: 5 } },
     },
   })
@@ -69,5 +72,36 @@ describe('a broken helper', () => {
   test('the same wizard failing again is not listed twice; an error in its own file stays its own toast', () => {
     expect(run([helperFailure('a'), helperFailure('b'), helperFailure('a')]).map((t) => t.wizardIds)).toEqual([['b', 'a']])
     expect(run([helperFailure('a'), failed('b')]).map((t) => t.wizardIds)).toEqual([['a'], ['b']])
+  })
+})
+
+describe('state snapshots (idempotent)', () => {
+  const snapshot = (...failures: WizardFailedPayload[]) => ({ failures })
+
+  test('the same failure event twice, or a snapshot repeating it, is one toast with no count', () => {
+    const event = failed('debug')
+    expect(run([event, event])).toMatchObject([{ type: 'failed', count: 1 }])
+    const toasts = applySnapshot(applySnapshot(run([event]), snapshot(event.payload)), snapshot(event.payload))
+    expect(toasts).toHaveLength(1)
+    expect(toasts[0]).toMatchObject({ type: 'failed', count: 1 })
+  })
+
+  test('a snapshot adds failures not shown yet and drops failure toasts of wizards that are fine now', () => {
+    const a = failed('a')
+    const b = failed('b')
+    const toasts = applySnapshot(run([a, reloaded('c')]), snapshot(b.payload))
+    expect(toasts.map((toast) => `${toast.wizardId}:${toast.type}`)).toEqual(['c:reloaded', 'b:failed'])
+  })
+
+  test('a failure the user dismissed does not come back with the next snapshot; a new failure does', () => {
+    const store = new ToastStore()
+    const first = failed('debug')
+    store.applySnapshot(snapshot(first.payload))
+    store.dismiss(store.current[0].key)
+    store.applySnapshot(snapshot(first.payload))
+    expect(store.current).toEqual([])
+    const second = failed('debug', 'SyntaxError: y')
+    store.applySnapshot(snapshot(second.payload))
+    expect(store.current).toMatchObject([{ type: 'failed', count: 1 }])
   })
 })

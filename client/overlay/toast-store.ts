@@ -1,4 +1,4 @@
-import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../protocol.ts'
+import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload, WizardStatePayload } from '../protocol.ts'
 
 export type ToastEvent =
   | { type: 'reloaded'; payload: WizardReloadedPayload }
@@ -20,6 +20,8 @@ export interface Toast {
   sticky: boolean
   /** For a failure caused by another module (a broken helper): failures with the same cause share a toast. */
   cause?: string
+  /** Identities of the failures this toast shows (see `failureIdentity`). */
+  shown: ReadonlySet<string>
 }
 
 let sequence = 0
@@ -32,6 +34,8 @@ const newKey = (wizardId: string) => `${wizardId}#${++sequence}`
  */
 export function applyEvent(toasts: readonly Toast[], event: ToastEvent): Toast[] {
   const wizardId = event.payload.wizardId
+  // The very failure already shown (a snapshot repeating it, two listeners asking): nothing new.
+  if (event.type === 'failed' && isShown(toasts, event.payload)) return toasts as Toast[]
   let previous: Toast | undefined
   const rest: Toast[] = []
   for (const toast of toasts) {
@@ -48,7 +52,8 @@ export function applyEvent(toasts: readonly Toast[], event: ToastEvent): Toast[]
   const cause = event.type === 'failed' ? sharedCause(event.payload) : undefined
   const group = cause === undefined ? undefined : rest.find((toast) => toast.cause === cause)
   if (group) {
-    const joined: Toast = { ...group, key: newKey(group.wizardId), wizardIds: [...group.wizardIds, wizardId], payload: event.payload }
+    const shown = new Set(group.shown).add(failureIdentity(event.payload as WizardFailedPayload))
+    const joined: Toast = { ...group, key: newKey(group.wizardId), wizardIds: [...group.wizardIds, wizardId], payload: event.payload, shown }
     return [...rest.filter((toast) => toast !== group), joined]
   }
 
@@ -63,12 +68,37 @@ export function applyEvent(toasts: readonly Toast[], event: ToastEvent): Toast[]
     count: repeat || sameFailure ? previous!.count + 1 : 1,
     sticky: event.type === 'failed',
     ...(cause === undefined ? {} : { cause }),
+    shown: event.type === 'failed' ? new Set([failureIdentity(event.payload)]) : new Set(),
   }
   return [...rest, toast]
 }
 
 export function dismiss(toasts: readonly Toast[], key: string): Toast[] {
   return toasts.filter((toast) => toast.key !== key)
+}
+
+/**
+ * Applies a `state` snapshot: each failure not shown yet gets its toast (one shown already is left
+ * as it is, so applying the same snapshot twice changes nothing), and a failure toast of a wizard
+ * that is no longer failing goes away (it was fixed while this page was not listening).
+ */
+export function applySnapshot(toasts: readonly Toast[], snapshot: WizardStatePayload, dismissed: ReadonlySet<string> = new Set()): Toast[] {
+  const failing = new Set(snapshot.failures.map((failure) => failure.wizardId))
+  let next = toasts.filter((toast) => toast.type !== 'failed' || toast.wizardIds.some((id) => failing.has(id)))
+  for (const failure of snapshot.failures) {
+    if (dismissed.has(failureIdentity(failure))) continue
+    next = applyEvent(next, { type: 'failed', payload: failure })
+  }
+  return next
+}
+
+/** One failure, as the server sent it: the same wizard and moment is the same failure. */
+export function failureIdentity(failure: WizardFailedPayload): string {
+  return `${failure.wizardId}@${failure.timestamp}`
+}
+
+function isShown(toasts: readonly Toast[], failure: WizardFailedPayload): boolean {
+  return toasts.some((toast) => toast.type === 'failed' && toast.wizardIds.includes(failure.wizardId) && toast.shown.has(failureIdentity(failure)))
 }
 
 function sameError(a: WizardFailedPayload, b: WizardFailedPayload): boolean {
@@ -91,11 +121,19 @@ export class ToastStore {
     return this.toasts
   }
 
+  /** Failures the user dismissed: a snapshot repeating one does not bring it back. */
+  private readonly dismissedFailures = new Set<string>()
+
   push(event: ToastEvent): void {
     this.set(applyEvent(this.toasts, event))
   }
 
+  applySnapshot(snapshot: WizardStatePayload): void {
+    this.set(applySnapshot(this.toasts, snapshot, this.dismissedFailures))
+  }
+
   dismiss(key: string): void {
+    for (const toast of this.toasts) if (toast.key === key) for (const identity of toast.shown) this.dismissedFailures.add(identity)
     this.set(dismiss(this.toasts, key))
   }
 

@@ -87,8 +87,11 @@ export class ReloadCoordinator {
     await Promise.all([...new Set(stale)].map((file) => this.fileChanged(file)))
   }
 
-  /** A file in the watched folders changed, appeared or disappeared (after the debounce). */
-  async fileChanged(file: string): Promise<void> {
+  /**
+   * A file in the watched folders changed, appeared or disappeared (after the debounce);
+   * `eventAt` is when the first event of it happened (`performance.now()`).
+   */
+  async fileChanged(file: string, eventAt = performance.now()): Promise<void> {
     const exists = isFile(file)
     const event = !exists ? 'delete' : this.known.has(file) ? 'update' : 'create'
     if (exists) this.remember(file)
@@ -97,7 +100,7 @@ export class ReloadCoordinator {
       this.options.warn(`a plugin's watchChange hook threw for ${path.basename(file)} (${environment} environment): ${describeThrown(error)}`),
     )
     const dependents = this.dependentWizards(file)
-    await this.sync(file, { force: false })
+    await this.sync(file, { force: false, eventAt })
     await this.reloadAll(event === 'create' ? [...dependents, ...this.importFailures()] : dependents)
   }
 
@@ -144,15 +147,15 @@ export class ReloadCoordinator {
    * exactly what is loaded and registered is left alone (one save often arrives as two events:
    * the truncate and the write).
    */
-  private sync(file: string, { force, initial = false }: { force: boolean; initial?: boolean }): Promise<SyncResult> {
+  private sync(file: string, { force, initial = false, eventAt = performance.now() }: { force: boolean; initial?: boolean; eventAt?: number }): Promise<SyncResult> {
     const key = this.options.wizardId(file) ?? `file:${file}`
-    return this.options.reloader.exclusive(key, () => this.syncNow(file, force, initial), `${force ? 'force' : 'change'}:${initial}:${file}`)
+    return this.options.reloader.exclusive(key, () => this.syncNow(file, force, initial, eventAt), `${force ? 'force' : 'change'}:${initial}:${file}`)
   }
 
-  private async syncNow(file: string, force: boolean, initial: boolean): Promise<SyncResult> {
+  private async syncNow(file: string, force: boolean, initial: boolean, eventAt: number): Promise<SyncResult> {
     const { reloader, server } = this.options
-    if (!force && this.isLoadedAndCurrent(file)) {
-      debug?.(`${file} is unchanged since it was loaded; nothing to do`)
+    if (!force && this.alreadyHandled(file, eventAt)) {
+      debug?.(`${file} is unchanged since it was last loaded; nothing to do`)
       return 'unchanged'
     }
     for (let attempt = 1; attempt <= MAX_ATTEMPTS && !this.disposed; attempt++) {
@@ -178,11 +181,21 @@ export class ReloadCoordinator {
     return 'unchanged'
   }
 
-  private isLoadedAndCurrent(file: string): boolean {
+  /**
+   * One save often arrives as two events (the truncate, then the write): a change is a no-op when
+   * the file's content is exactly what is registered, or what the latest attempt (one that started
+   * after this event) already loaded and reported. A deliberate re-save of the same content after a
+   * failure — an event later than that attempt — still retries.
+   */
+  private alreadyHandled(file: string, eventAt: number): boolean {
     const { state } = this.options.reloader
     const wizardId = state.idOfFile(file)
     const record = wizardId === undefined ? undefined : state.get(wizardId)
-    return record !== undefined && record.wizardClass !== null && record.lastError === null && record.loadedSource !== undefined && record.loadedSource === readText(file)
+    if (!record || record.file !== file) return false
+    const onDisk = readText(file)
+    if (onDisk === undefined) return false
+    if (record.wizardClass !== null && record.lastError === null && record.loadedSource === onDisk) return true
+    return record.lastAttempt !== undefined && record.lastAttempt.startedAt > eventAt && record.lastAttempt.source === onDisk
   }
 
   /** Wizard files that import `file`, directly or not. */

@@ -209,7 +209,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       }
       case 'failed': {
         const timestamp = Date.now()
-        this.state.recordFailure(wizardId, file, outcome.failure, timestamp)
+        this.state.recordFailure(wizardId, file, outcome.failure, timestamp).lastAttempt = { source, startedAt: started }
         this.events.failed?.({ wizardId, file, timestamp, error: outcome.failure, keptPreviousVersion: previousClass !== null })
         const kept = previousClass ? ' (kept previous version)' : ''
         return { ...base, success: false, message: `${wizardId} failed: ${outcome.failure.message}${kept}`, error: outcome.failure.message, failure: outcome.failure, durationMs: durationMs() }
@@ -222,6 +222,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
         }
         this.helperFiles.delete(file)
         const record = this.state.recordSuccess(wizardId, file, outcome.wizardClass, source, !initial)
+        record.lastAttempt = { source, startedAt: started }
         const ms = durationMs()
         if (!initial) this.events.reloaded?.({ wizardId, file, reloadCount: record.reloadCount, durationMs: ms, timestamp: Date.now() })
         return { ...base, success: true, wizardClass: outcome.wizardClass as C, message: `${wizardId} ${initial ? 'loaded' : 'reloaded'} in ${ms} ms`, durationMs: ms }

@@ -8,6 +8,8 @@ export interface WizardRecord {
   wizardClass: WizardClass | null
   /** The source text the registered class was loaded from (to tell a real change from a repeated event). */
   loadedSource: string | undefined
+  /** The latest attempt that was registered or reported: what it read, and when it started (`performance.now()`). */
+  lastAttempt: { source: string | undefined; startedAt: number } | undefined
   /** Successful hot reloads (the initial load does not count). */
   reloadCount: number
   lastReload: Date | null
@@ -90,7 +92,7 @@ export class WizardStateStore {
   private ensure(wizardId: string, file: string): WizardRecord {
     let record = this.records.get(wizardId)
     if (!record) {
-      record = { wizardId, file, wizardClass: null, loadedSource: undefined, reloadCount: 0, lastReload: null, lastError: null }
+      record = { wizardId, file, wizardClass: null, loadedSource: undefined, lastAttempt: undefined, reloadCount: 0, lastReload: null, lastError: null }
       this.records.set(wizardId, record)
     }
     return record
