@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import fs from 'node:fs'
 import { lastEvent, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProject } from '../temp-project.ts'
+import { shell } from '../shell.ts'
 
 let project: TempProject | undefined
 afterEach(async () => {
@@ -29,7 +30,9 @@ describe('edit → reload', () => {
     await expect.poll(() => p.registry.run('debug')).toBe('v2')
     const event = lastEvent(p.events, 'reloaded', 'debug')
     expect(event).toMatchObject({ wizardId: 'debug', file: p.path('wizards/debug_wizard.ts'), reloadCount: 1 })
-    expect(event!.durationMs).toBeGreaterThanOrEqual(0)
+    // Loading a module through Vite takes measurable time; the figure is the reload, not a placeholder.
+    expect(event!.durationMs).toBeGreaterThan(0)
+    expect(event!.durationMs).toBeLessThan(10_000)
     expect(p.logs.some((line) => /\[wizard-hot-reload\] debug reloaded in [\d.]+ ms/.test(line))).toBe(true)
     expect(p.registry.run('codereview')).toBe('review v1')
     expect(p.registry.registerCount('codereview')).toBe(1)
@@ -47,14 +50,12 @@ describe('edit → reload', () => {
     expect(p.registry.calls.filter((call) => call.type === 'unregister')).toEqual([])
   })
 
-  test('a storm of 40 writes 0–2 ms apart ends with the last version registered', async () => {
+  test('a storm of 40 writes 0–2 ms apart (from another process) ends with the last version registered', async () => {
     const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0') }, { delay: 0 })
-    for (let i = 1; i <= 40; i++) {
-      p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', `v${i}`))
-      await new Promise((resolve) => setTimeout(resolve, i % 3))
-    }
+    const writes = Array.from({ length: 40 }, (_, i) => `printf 'export class DebugWizard { run() { return "v${i + 1}" } }\n' > wizards/debug_wizard.ts; sleep 0.00${(i + 1) % 3}`)
+    await shell(p.root, writes.join('\n'))
     await expect.poll(() => p.registry.run('debug')).toBe('v40')
-    await p.session.idle()
+    await p.api.idle()
     expect(p.registry.run('debug')).toBe('v40')
     expect(p.session.state.get('debug')?.lastError).toBeNull()
   })
@@ -64,7 +65,7 @@ test('a second notification for a save already loaded does not reload again (one
   const p = (project = await startTempProject({ files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') } }))
   p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
   await expect.poll(() => p.registry.run('debug')).toBe('v2')
-  await p.session.idle()
+  await p.api.idle()
   const registrations = p.registry.registerCount('debug')
   // What a truncate-then-write save, or chokidar plus the trailing check, delivers: another event for the same content.
   await p.session.coordinator.fileChanged(p.path('wizards/debug_wizard.ts'))
@@ -75,12 +76,10 @@ test('a second notification for a save already loaded does not reload again (one
 test('HOT_RELOAD_DELAY (seconds) debounces: saves within it become one reload', async () => {
   const p = (project = await startTempProject({ env: { HOT_RELOAD_DELAY: '0.4' }, files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0') } }))
   expect(p.api.options?.delay).toBe(400)
-  for (let i = 1; i <= 3; i++) {
-    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', `v${i}`))
-    await new Promise((resolve) => setTimeout(resolve, 60)) // typing pace, well inside the delay
-  }
+  // Three saves at typing pace (60 ms apart, well inside the delay), from another process.
+  await shell(p.root, [1, 2, 3].map((i) => `printf 'export class DebugWizard { run() { return "v${i}" } }\n' > wizards/debug_wizard.ts; sleep 0.06`).join('\n'))
   await expect.poll(() => p.registry.run('debug')).toBe('v3')
-  await p.session.idle()
+  await p.api.idle()
   expect(p.registry.registerCount('debug')).toBe(2) // the initial load and one reload
   expect(p.events.filter((event) => event.type === 'reloaded')).toHaveLength(1)
 })
@@ -256,7 +255,7 @@ describe('helpers and dependents', () => {
     p.write('wizards/debug_wizard.test.ts', `throw new Error('still a test')\n`)
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
     await expect.poll(() => p.registry.run('debug')).toBe('v2')
-    await p.session.idle()
+    await p.api.idle()
     expect(p.events.filter((event) => event.type === 'failed')).toEqual([])
   })
 
@@ -300,7 +299,7 @@ describe('create, delete, rename', () => {
     p.write('wizards/tools/.keep.ts', '')
     p.rename('wizards/debug_wizard.ts', 'wizards/tools/debug_wizard.ts')
     await expect.poll(() => p.session.state.get('debug')?.file).toBe(p.path('wizards/tools/debug_wizard.ts'))
-    await p.session.idle()
+    await p.api.idle()
     expect(p.registry.run('debug')).toBe('v1')
   })
 
