@@ -55,7 +55,7 @@ export const sessions = new WeakMap<WizardHotReloadApi, () => DevSession | undef
  * plugins: [wizardHotReload({ dirs: ['wizards'], register: registerWizard })]
  * ```
  */
-export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions: WizardHotReloadOptions<C> = {}): Plugin {
+export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions: WizardHotReloadOptions<C> = {}): Plugin<WizardHotReloadApi> {
   let config: ResolvedConfig | undefined
   let resolvedOptions: ResolvedWizardHotReloadOptions | undefined
   let session: DevSession | undefined
@@ -122,7 +122,7 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
   }
   sessions.set(api, () => session)
 
-  const plugin: Plugin = {
+  const plugin: Plugin<WizardHotReloadApi> = {
     name: PLUGIN_NAME,
     apply: 'serve',
     api,
@@ -247,7 +247,7 @@ function refuseUpgrades(httpServer: UpgradeableServer, wsPath: string): void {
  * ```
  */
 export function attachWizardHotReload(server: ViteDevServer, httpServer: UpgradeableServer): () => void {
-  const plugin = server.config.plugins.find((candidate) => candidate.name === PLUGIN_NAME) as (Plugin & { api: WizardHotReloadApi }) | undefined
+  const plugin = server.config.plugins.find((candidate) => candidate.name === PLUGIN_NAME) as (Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi }) | undefined
   if (!plugin) throw new Error(`attachWizardHotReload: the dev server has no ${PLUGIN_NAME} plugin; add wizardHotReload() to its plugins.`)
   return plugin.api.attach(httpServer)
 }

@@ -183,7 +183,7 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
 
 /** The plugin's public API object. */
 export function apiOf(plugin: Plugin): WizardHotReloadApi {
-  return (plugin as Plugin & { api: WizardHotReloadApi }).api
+  return (plugin as unknown as { api: WizardHotReloadApi }).api
 }
 
 /** The running session behind an API object (internals, for tests only). */

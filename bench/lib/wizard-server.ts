@@ -54,7 +54,7 @@ process.setSourceMapsEnabled(false)
 export async function startWizardServer(root: string, delay: number, listen = false): Promise<WizardServer> {
   const waiter = new RegistrationWaiter()
   const started = performance.now()
-  const plugin = wizardHotReload({ dirs: ['wizards'], delay, register: waiter.register }) as Plugin & { api: WizardHotReloadApi }
+  const plugin = wizardHotReload({ dirs: ['wizards'], delay, register: waiter.register }) as Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi }
   const server = await createServer({
     root,
     configFile: false,

@@ -1,6 +1,7 @@
 import fs, { type Stats } from 'node:fs'
 import path from 'node:path'
 import { watch, type FSWatcher } from 'chokidar'
+import { debug } from '../debug.ts'
 import { skipNoOpRescans, type RescanStats } from '../vite-internals/chokidar-rescans.ts'
 import { readSignature, sameSignature, signatureOf, type FileSignature } from './file-signature.ts'
 import { FolderPresence } from './folder-presence.ts'
@@ -76,8 +77,6 @@ export class WizardFileWatcher implements AsyncDisposable {
   private readonly trailingChecks = new Map<string, NodeJS.Timeout>()
   private readonly lastEventAt = new Map<string, number>()
   private readonly presence = new Map<string, FolderPresence>()
-  /** Folders chokidar watches (to recognise a watched folder's own deletion among raw events). */
-  private watchedDirs = new Set<string>()
   private readonly skippedLinks = new Set<string>()
   private readonly dirs: string[]
   private readonly delay: number
@@ -164,8 +163,16 @@ export class WizardFileWatcher implements AsyncDisposable {
     this.pending.set(file, { cancel, type, firstEventAt })
   }
 
-  /** (Re)creates the chokidar instance on the folders that exist; waits for the others to appear. */
+  /**
+   * (Re)creates the chokidar instance on the folders that exist; waits for the others to appear.
+   * The old instance is closed first: chokidar shares one fs.watch handle per path across its
+   * instances, so a new one opened beside the old would reuse a handle still attached to the
+   * deleted folder and stay deaf. What changes in between is caught by the reconcile that follows.
+   */
   private async watch(): Promise<void> {
+    const previous = this.chokidar
+    this.chokidar = undefined
+    await previous?.close()
     const present = this.dirs.filter(isDirectory)
     for (const dir of this.dirs) {
       if (present.includes(dir) || this.presence.has(dir)) continue
@@ -177,10 +184,32 @@ export class WizardFileWatcher implements AsyncDisposable {
       await next?.close()
       return
     }
-    const previous = this.chokidar
+    if (next) this.adoptUntracked(next)
+    debug?.(`watching ${present.join(', ')}${this.presence.size ? `; waiting for ${[...this.presence.keys()].join(', ')} to appear` : ''}`)
     this.chokidar = next
-    this.watchedDirs = new Set(next ? Object.keys(next.getWatched()) : [])
-    await previous?.close()
+  }
+
+  /**
+   * A file created while chokidar read its folder — after the listing, before the folder's watcher
+   * was attached — is never tracked, so its later edits and deletion would go unseen. Once ready,
+   * every watched folder is compared with the disk and what chokidar missed is handed to it.
+   */
+  private adoptUntracked(watcher: FSWatcher): void {
+    for (const [dir, children] of Object.entries(watcher.getWatched())) {
+      if (!this.dirs.some((root) => dir === root || dir.startsWith(root + path.sep))) continue
+      let entries: fs.Dirent[]
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true })
+      } catch {
+        continue
+      }
+      const tracked = new Set(children)
+      for (const entry of entries) {
+        if (tracked.has(entry.name) || !this.isTrackedEntry(dir, entry)) continue
+        debug?.(`${path.join(dir, entry.name)} appeared while its folder was read; watching it`)
+        watcher.add(path.join(dir, entry.name))
+      }
+    }
   }
 
   private createChokidar(dirs: string[]): FSWatcher {
@@ -193,18 +222,21 @@ export class WizardFileWatcher implements AsyncDisposable {
       ...(polling ? { usePolling: true, interval: polling, binaryInterval: polling } : {}),
     })
     this.rescans = skipNoOpRescans(watcher, (dir, entry) => this.isTrackedEntry(dir, entry), () => this.structureChanged())
-    // While a replaced folder is watched anew, two instances overlap for a moment: every event
-    // counts (what a change means is decided against the disk, so a repeat is harmless).
+    // Folders this instance watches, to recognise a watched folder's own deletion among raw events.
+    const folders = new Set<string>(dirs)
+    watcher.once('ready', () => {
+      for (const dir of Object.keys(watcher.getWatched())) folders.add(dir)
+    })
     watcher.on('add', (file, stats) => this.onFileEvent(file, 'change', stats, true))
     watcher.on('change', (file, stats) => this.onFileEvent(file, 'change', stats, false))
     watcher.on('unlink', (file) => this.onFileEvent(file, 'remove', undefined, true))
     watcher.on('addDir', (dir) => {
-      this.watchedDirs.add(path.resolve(dir))
+      folders.add(path.resolve(dir))
       this.structureChanged()
     })
     watcher.on('unlinkDir', (rawDir) => {
       const dir = path.resolve(rawDir)
-      this.watchedDirs.delete(dir)
+      if (!this.dirs.includes(dir)) folders.delete(dir)
       this.symlinks.forget(dir)
       this.options.onRemoveDir?.(dir)
       if (this.dirs.includes(dir)) this.scheduleRewatch()
@@ -214,7 +246,10 @@ export class WizardFileWatcher implements AsyncDisposable {
       // A watched folder's own fs.watch reports its deletion or move as a rename of its own name:
       // chokidar keeps listening to the dead folder (or stops entirely), so watch it anew.
       const watchedPath = (details as { watchedPath?: string } | undefined)?.watchedPath
-      if (event === 'rename' && watchedPath && this.watchedDirs.has(watchedPath) && evPath === path.basename(watchedPath)) this.scheduleRewatch()
+      if (event === 'rename' && watchedPath && folders.has(watchedPath) && evPath === path.basename(watchedPath)) {
+        debug?.(`${watchedPath} itself was renamed or deleted: watching the folders anew`)
+        this.scheduleRewatch()
+      }
     })
     watcher.on('error', (error) => this.options.onError?.(error))
     return watcher

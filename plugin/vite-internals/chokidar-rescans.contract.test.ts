@@ -14,7 +14,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup()
 })
 
-async function watched(files: string[]) {
+async function watched(files: string[], beforeReady?: (watcher: ReturnType<typeof watch>) => void) {
   const root = makeTempDir('chokidar-contract-')
   const dir = path.join(root, 'wizards')
   fs.mkdirSync(dir)
@@ -24,6 +24,7 @@ async function watched(files: string[]) {
     await watcher.close()
     fs.rmSync(root, { recursive: true, force: true })
   })
+  beforeReady?.(watcher)
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
   return { dir, watcher, internals: watcher as unknown as Record<string, unknown> & { _nodeFsHandler: Record<string, unknown> } }
 }
@@ -57,21 +58,40 @@ test("_getWatchedDir(dir).getChildren() is exactly the tracked names; a running 
 })
 
 test('installed on a real watcher: content changes skip the re-read, adds and deletes still get it', async () => {
-  const { dir, watcher } = await watched(['a.ts', 'b.ts'])
-  const stats = skipNoOpRescans(watcher, (_dir, entry) => !entry.name.startsWith('.'))
+  let stats!: ReturnType<typeof skipNoOpRescans>
+  const { dir, watcher } = await watched(['a.ts', 'b.ts'], (fresh) => {
+    stats = skipNoOpRescans(fresh, (_dir, entry) => !entry.name.startsWith('.'))
+  })
   expect(stats.installed).toBe(true)
+  const afterScan = stats.performed
   const changed = new Promise<string>((resolve) => watcher.once('change', resolve))
   fs.writeFileSync(path.join(dir, 'a.ts'), 'a2')
   await changed
   await expect.poll(() => stats.skipped).toBeGreaterThan(0)
-  expect(stats.performed).toBe(0)
+  expect(stats.performed).toBe(afterScan)
   const added = new Promise<string>((resolve) => watcher.once('add', resolve))
   fs.writeFileSync(path.join(dir, 'new.ts'), 'n')
   expect(path.basename(await added)).toBe('new.ts')
   const removed = new Promise<string>((resolve) => watcher.once('unlink', resolve))
   fs.rmSync(path.join(dir, 'b.ts'))
   expect(path.basename(await removed)).toBe('b.ts')
-  expect(stats.performed).toBeGreaterThan(0)
+  expect(stats.performed).toBeGreaterThan(afterScan)
+})
+
+test('chokidar passes one watch helper per added folder to every later read of it (the first read is never skipped)', async () => {
+  const reads: Array<{ directory: string; helper: unknown }> = []
+  const { dir } = await watched(['a.ts'], (fresh) => {
+    const handler = (fresh as unknown as { _nodeFsHandler: { _handleRead: (...args: unknown[]) => unknown } })._nodeFsHandler
+    const original = handler._handleRead
+    handler._handleRead = function (this: unknown, ...args: unknown[]) {
+      reads.push({ directory: args[0] as string, helper: args[2] })
+      return original.apply(this, args)
+    }
+  })
+  fs.writeFileSync(path.join(dir, 'a.ts'), 'changed')
+  const ofDir = () => reads.filter((read) => read.directory === dir)
+  await expect.poll(() => ofDir().length).toBeGreaterThan(1)
+  expect(new Set(ofDir().map((read) => read.helper)).size).toBe(1)
 })
 
 test('internals that are not what it expects: nothing is installed', () => {

@@ -25,12 +25,15 @@ interface ChokidarInternals {
  * content changes included. With 1000 wizards in a folder that is ~1000 lstats (~13 ms) per save,
  * which also fill libuv's thread pool so Vite's own read of the changed file waits behind them.
  *
- * This skips a re-read only when it provably has nothing to do: no read of that directory is
- * running or pending (chokidar then re-reads once more when it ends — that catch-up is never
- * skipped for a stale reason), and the directory's entries on disk, filtered as chokidar filters
- * them, are exactly the names chokidar already tracks for it. A re-read in that state adds and
- * removes nothing. A directory holding symlinks or special files is always re-read. When
- * chokidar's internals differ from what this expects, it installs nothing.
+ * This skips a re-read only when it provably has nothing to do: it is a repeat read of a
+ * directory chokidar has already set up (never the first read of a folder being added — that one
+ * also attaches its watcher, and must stay asynchronous so chokidar releases the handle of a
+ * folder of the same name that was just deleted), no read of that directory is running or pending
+ * (chokidar then re-reads once more when it ends — that catch-up is never skipped for a stale
+ * reason), and the directory's entries on disk, filtered as chokidar filters them, are exactly the
+ * names chokidar already tracks for it. A re-read in that state adds and removes nothing. A
+ * directory holding symlinks or special files is always re-read. When chokidar's internals differ
+ * from what this expects, it installs nothing.
  *
  * `isTracked(dir, entry)` must mirror the watcher's `ignored` for names (without stats).
  */
@@ -43,8 +46,12 @@ export function skipNoOpRescans(watcher: FSWatcher, isTracked: (dir: string, ent
 
   const getWatchedDir = internals._getWatchedDir.bind(watcher)
   const throttled = internals._throttled
+  // chokidar makes one watch helper per folder it adds and passes it to every later read of it.
+  const setUp = new WeakSet<object>()
   handler._handleRead = function handleReadUnlessNoOp(this: unknown, directory, initialAdd, wh, target, ...rest) {
-    if (!initialAdd && target === undefined) {
+    const repeat = wh !== undefined && setUp.has(wh)
+    if (wh !== undefined) setUp.add(wh)
+    if (repeat && !initialAdd && target === undefined) {
       const key = path.join(directory, '')
       const reading = throttled.get('readdir')?.has(key) ?? false
       if (!reading && sameNames(onDisk(directory, isTracked), getWatchedDir(wh?.path ?? directory).getChildren())) {

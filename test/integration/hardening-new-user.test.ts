@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { afterEach, describe, expect, test } from 'vitest'
-import { createServer, type Plugin } from 'vite'
+import { createServer } from 'vite'
 import { wizardHotReload } from '../../plugin/plugin.ts'
 import { capturingLogger, lastEvent, makeTempDir, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProject } from '../temp-project.ts'
 import { portOf } from '../reference-ws-client.ts'
@@ -31,7 +31,7 @@ describe('the plugin listed twice', () => {
     })
     try {
       await server.listen()
-      const [active] = server.config.plugins.filter((plugin) => plugin.name === 'vite-plugin-wizard-hot-reload') as Array<Plugin & { api: { ready: Promise<void>; idle(): Promise<void> } }>
+      const [active] = server.config.plugins.filter((plugin) => plugin.name === 'vite-plugin-wizard-hot-reload') as unknown as Array<{ api: { ready: Promise<void>; idle(): Promise<void> } }>
       await active.api.ready
       expect(logs.filter((line) => line.includes('the plugin is listed twice on this server'))).toHaveLength(1)
       fs.writeFileSync(`${root}/wizards/debug_wizard.ts`, wizardSource('DebugWizard', 'v2'))

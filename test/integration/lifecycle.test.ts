@@ -54,7 +54,7 @@ test('a restarted server starts clean with a fresh session', async () => {
   const root = makeTempDir()
   writeFiles(root, { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
   const registry = new TestRegistry()
-  const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register, unregister: registry.unregister }) as Plugin & { api: WizardHotReloadApi }
+  const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register, unregister: registry.unregister }) as Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi }
   const logs: string[] = []
   const server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', customLogger: capturingLogger(logs), server: { middlewareMode: true, hmr: false, ws: false }, plugins: [plugin] })
   try {
@@ -86,7 +86,7 @@ test('enabled: false (or HOT_RELOAD_ENABLED=false): every wizard is loaded and r
   writeFiles(root, { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
   const registry = new TestRegistry()
   const logs: string[] = []
-  const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register }) as Plugin & { api: WizardHotReloadApi }
+  const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register }) as Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi }
   process.env.HOT_RELOAD_ENABLED = 'false'
   const server = await createServer({ root, configFile: false, envDir: false, appType: 'spa', customLogger: capturingLogger(logs), server: { host: '127.0.0.1', port: 0 }, plugins: [plugin] }).finally(() => {
     delete process.env.HOT_RELOAD_ENABLED
@@ -127,7 +127,7 @@ test('a project reached through a symlink (macOS /var → /private/var, linked f
   const linked = `${makeTempDir()}/project-link`
   fs.symlinkSync(real, linked)
   const registry = new TestRegistry()
-  const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register }) as Plugin & { api: WizardHotReloadApi }
+  const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register }) as Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi }
   const server = await createServer({ root: linked, configFile: false, envDir: false, appType: 'custom', customLogger: capturingLogger([]), server: { middlewareMode: true, hmr: false, ws: false }, plugins: [plugin] })
   try {
     await sessionOf(plugin.api)!.ready

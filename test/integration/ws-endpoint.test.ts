@@ -1,7 +1,7 @@
 import http from 'node:http'
 import net from 'node:net'
 import { afterEach, describe, expect, test } from 'vitest'
-import { createServer, type Plugin } from 'vite'
+import { createServer } from 'vite'
 import { attachWizardHotReload, wizardHotReload, type WizardHotReloadApi } from '../../plugin/plugin.ts'
 import { ReferenceWebSocketEndpoint } from '../../plugin/notify/ws-endpoint.ts'
 import { portOf, ReferenceClient } from '../reference-ws-client.ts'
@@ -187,7 +187,7 @@ describe('middleware mode', () => {
     })
     httpServer.on('request', vite.middlewares)
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
-    await (plugin as Plugin & { api: WizardHotReloadApi }).api.ready
+    await (plugin as unknown as { api: WizardHotReloadApi }).api.ready
     cleanups.push(async () => {
       await vite.close()
       httpServer.closeAllConnections()
