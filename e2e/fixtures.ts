@@ -21,3 +21,23 @@ export async function apiRun(playground: Playground, wizardId: string): Promise<
   const response = await fetch(new URL(`/api/wizards/${wizardId}/run`, playground.url), { method: 'POST' })
   return (await response.json()) as { output?: string; error?: string }
 }
+
+/** A screenshot once every animation on the page (the overlay's shadow root included) has ended. */
+export async function screenshotWhenSettled(page: Page, file: string): Promise<void> {
+  await page.evaluate(async () => {
+    const roots: Array<Document | ShadowRoot> = [document, ...[...document.querySelectorAll('*')].flatMap((element) => (element.shadowRoot ? [element.shadowRoot] : []))]
+    await Promise.all(roots.flatMap((root) => root.getAnimations().map((animation) => animation.finished)))
+  })
+  await page.screenshot({ path: file })
+}
+
+/** Counts the HMR frames carrying `event` that the page receives (from now on). */
+export function countHmrFrames(page: Page, event: string): () => number {
+  let count = 0
+  page.on('websocket', (socket) => {
+    socket.on('framereceived', ({ payload }) => {
+      if (typeof payload === 'string' && payload.includes(`"event":"${event}"`)) count++
+    })
+  })
+  return () => count
+}

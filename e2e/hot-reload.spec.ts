@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { apiRun, expect, test, toast } from './fixtures.ts'
+import { apiRun, countHmrFrames, expect, screenshotWhenSettled, test, toast } from './fixtures.ts'
 
 const screenshotDir = process.env.UPDATE_DOCS_SCREENSHOTS ? path.resolve('docs') : path.resolve('test-results/screenshots')
 
@@ -22,7 +22,7 @@ test('edit → success toast, and the page shows the new output without reloadin
   await expect(page.getByTestId('run-greeting')).toHaveText('last run: Hello again, edited')
 
   fs.mkdirSync(screenshotDir, { recursive: true })
-  await page.screenshot({ path: path.join(screenshotDir, 'overlay-success.png') })
+  await screenshotWhenSettled(page, path.join(screenshotDir, 'overlay-success.png'))
   // Success toasts go away by themselves (default 3000 ms).
   await expect(success).toHaveCount(0)
 })
@@ -45,16 +45,22 @@ test('syntax error → failure toast with file:line and code frame, the API keep
   expect(await apiRun(playground, 'greeting')).toMatchObject({ output: 'Hello from the greeting wizard' })
 
   fs.mkdirSync(screenshotDir, { recursive: true })
-  await page.screenshot({ path: path.join(screenshotDir, 'overlay-failure.png') })
+  await screenshotWhenSettled(page, path.join(screenshotDir, 'overlay-failure.png'))
   await page.emulateMedia({ colorScheme: 'dark' })
   await expect(failure).toHaveCSS('background-color', 'rgb(28, 33, 40)')
-  await page.screenshot({ path: path.join(screenshotDir, 'overlay-failure-dark.png') })
+  await screenshotWhenSettled(page, path.join(screenshotDir, 'overlay-failure-dark.png'))
   await page.emulateMedia({ colorScheme: 'light' })
 
-  // Failures stay; a page loaded now is told at once.
+  // Failures stay; a page loaded now is told at once — by the overlay and by the page's own
+  // onWizardFailed, both asking: one toast (no "×2"), one callback.
+  const snapshots = countHmrFrames(page, 'wizard-hot-reload:state')
   await page.reload()
   await expect(toast(page, 'greeting', 'failed')).toBeVisible()
   await expect(toast(page, 'greeting', 'failed').locator('a.loc')).toHaveText(/greeting_wizard\.ts:\d+:\d+/)
+  await expect.poll(snapshots).toBe(2)
+  await expect(page.getByTestId('last-event')).toHaveAttribute('data-failure-callbacks', '1')
+  await expect(toast(page, 'greeting', 'failed')).toHaveCount(1)
+  await expect(toast(page, 'greeting', 'failed').locator('.badge')).toHaveCount(0)
 
   playground.edit('wizards/greeting_wizard.ts', (code) => code.replace("return 'Hello from the greeting wizard' +", "return 'Fixed greeting'"))
   await expect(toast(page, 'greeting', 'failed')).toHaveCount(0)
@@ -104,7 +110,7 @@ test('a helper edit updates the wizards that depend on it; a broken helper shows
   await expect(shared.locator('a.loc')).toHaveText(/^wizards\/shared\/format\.ts:\d+:\d+$/)
   expect(await apiRun(playground, 'digest')).toMatchObject({ output: '== 2 deploys, 0 rollbacks ==' })
   fs.mkdirSync(screenshotDir, { recursive: true })
-  await page.screenshot({ path: path.join(screenshotDir, 'overlay-shared-failure.png') })
+  await screenshotWhenSettled(page, path.join(screenshotDir, 'overlay-shared-failure.png'))
 
   playground.edit('wizards/shared/format.ts', (code) => code.replace('return `== ${text} ==` +', 'return `## ${text}`'))
   await expect(shared).toHaveCount(0)

@@ -11,6 +11,7 @@ export function App() {
   const [wizards, setWizards] = useState<WizardRow[]>([])
   const [runs, setRuns] = useState<Record<string, string>>({})
   const [lastEvent, setLastEvent] = useState('waiting for a wizard to change…')
+  const [failureCallbacks, setFailureCallbacks] = useState(0)
 
   const refresh = useCallback(async () => {
     const response = await fetch('/api/wizards')
@@ -30,7 +31,10 @@ export function App() {
         setLastEvent(`${wizardId} removed`)
         void refresh()
       }),
-      onWizardFailed(({ wizardId, error }) => setLastEvent(`${wizardId} failed (${error.kind}); the previous version keeps serving`)),
+      onWizardFailed(({ wizardId, error }) => {
+        setFailureCallbacks((count) => count + 1)
+        setLastEvent(`${wizardId} failed (${error.kind}); the previous version keeps serving`)
+      }),
     ]
     return () => stops.forEach((stop) => stop())
   }, [refresh])
@@ -47,7 +51,7 @@ export function App() {
       <p class="hint">
         Edit a file in <code>playground/wizards/</code> and watch this list and the toast.
       </p>
-      <p class="event" data-testid="last-event">
+      <p class="event" data-testid="last-event" data-failure-callbacks={failureCallbacks}>
         {lastEvent}
       </p>
       <ul class="wizards">

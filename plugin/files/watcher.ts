@@ -205,7 +205,7 @@ export class WizardFileWatcher implements AsyncDisposable {
       }
       const tracked = new Set(children)
       for (const entry of entries) {
-        if (tracked.has(entry.name) || !this.isTrackedEntry(dir, entry)) continue
+        if (tracked.has(entry.name) || !isTrackedName(entry)) continue
         debug?.(`${path.join(dir, entry.name)} appeared while its folder was read; watching it`)
         watcher.add(path.join(dir, entry.name))
       }
@@ -221,7 +221,7 @@ export class WizardFileWatcher implements AsyncDisposable {
       atomic: true,
       ...(polling ? { usePolling: true, interval: polling, binaryInterval: polling } : {}),
     })
-    this.rescans = skipNoOpRescans(watcher, (dir, entry) => this.isTrackedEntry(dir, entry), () => this.structureChanged())
+    this.rescans = skipNoOpRescans(watcher, isTrackedName, () => this.structureChanged())
     // Folders this instance watches, to recognise a watched folder's own deletion among raw events.
     const folders = new Set<string>(dirs)
     watcher.once('ready', () => {
@@ -320,11 +320,11 @@ export class WizardFileWatcher implements AsyncDisposable {
     return false
   }
 
-  /** `isIgnored` for a directory listing entry (no stats needed: the rules are by name). */
-  private isTrackedEntry(dir: string, entry: fs.Dirent): boolean {
-    const full = path.join(dir, entry.name)
-    return !this.isIgnored(full, undefined) && (entry.isDirectory() ? !isSkippedFolderName(entry.name) : !isSkippedFileName(entry.name))
-  }
+}
+
+/** `isIgnored` for an entry of a watched folder: by name alone (symlinks are decided elsewhere). */
+function isTrackedName(entry: fs.Dirent): boolean {
+  return entry.isDirectory() ? !isSkippedFolderName(entry.name) : !isSkippedFileName(entry.name)
 }
 
 function isDirectory(dir: string): boolean {

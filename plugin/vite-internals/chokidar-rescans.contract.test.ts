@@ -60,7 +60,7 @@ test("_getWatchedDir(dir).getChildren() is exactly the tracked names; a running 
 test('installed on a real watcher: content changes skip the re-read, adds and deletes still get it', async () => {
   let stats!: ReturnType<typeof skipNoOpRescans>
   const { dir, watcher } = await watched(['a.ts', 'b.ts'], (fresh) => {
-    stats = skipNoOpRescans(fresh, (_dir, entry) => !entry.name.startsWith('.'))
+    stats = skipNoOpRescans(fresh, (entry) => !entry.name.startsWith('.'))
   })
   expect(stats.installed).toBe(true)
   const afterScan = stats.performed

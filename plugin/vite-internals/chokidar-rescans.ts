@@ -35,9 +35,15 @@ interface ChokidarInternals {
  * directory holding symlinks or special files is always re-read. When chokidar's internals differ
  * from what this expects, it installs nothing.
  *
- * `isTracked(dir, entry)` must mirror the watcher's `ignored` for names (without stats).
+ * The listing costs ~0.5 ms at 1000 entries, so once it matched, the next checks first look at
+ * the directory's mtime: entries cannot have been added or removed while it stays what it was
+ * when the listing matched — if that listing was taken when the mtime was already older than the
+ * coarsest timestamp resolution (2 s), and chokidar still tracks as many names.
+ *
+ * `isTracked(entry)` must mirror the watcher's `ignored` for names (without stats), for an entry of
+ * a directory that is itself watched.
  */
-export function skipNoOpRescans(watcher: FSWatcher, isTracked: (dir: string, entry: fs.Dirent) => boolean, onRead?: (dir: string) => void): RescanStats {
+export function skipNoOpRescans(watcher: FSWatcher, isTracked: (entry: fs.Dirent) => boolean, onRead?: (dir: string) => void): RescanStats {
   const stats: RescanStats = { performed: 0, skipped: 0, installed: false }
   const internals = watcher as unknown as ChokidarInternals
   const handler = internals._nodeFsHandler
@@ -48,17 +54,26 @@ export function skipNoOpRescans(watcher: FSWatcher, isTracked: (dir: string, ent
   const throttled = internals._throttled
   // chokidar makes one watch helper per folder it adds and passes it to every later read of it.
   const setUp = new WeakSet<object>()
+  const matched = new Map<string, MatchedListing>()
   handler._handleRead = function handleReadUnlessNoOp(this: unknown, directory, initialAdd, wh, target, ...rest) {
     const repeat = wh !== undefined && setUp.has(wh)
     if (wh !== undefined) setUp.add(wh)
-    if (repeat && !initialAdd && target === undefined) {
-      const key = path.join(directory, '')
-      const reading = throttled.get('readdir')?.has(key) ?? false
-      if (!reading && sameNames(onDisk(directory, isTracked), getWatchedDir(wh?.path ?? directory).getChildren())) {
+    if (repeat && !initialAdd && target === undefined && !(throttled.get('readdir')?.has(path.join(directory, '')) ?? false)) {
+      const tracked = getWatchedDir(wh?.path ?? directory).getChildren()
+      const stat = statOf(directory)
+      const previous = matched.get(directory)
+      if (stat && previous && previous.settled && stat.mtimeMs === previous.mtimeMs && stat.ino === previous.ino && tracked.length === previous.count) {
+        stats.skipped++
+        return undefined
+      }
+      const listedAt = Date.now()
+      if (stat && sameNames(onDisk(directory, isTracked), tracked)) {
+        matched.set(directory, { mtimeMs: stat.mtimeMs, ino: stat.ino, count: tracked.length, settled: listedAt - stat.mtimeMs > COARSE_TIMESTAMP_MS })
         stats.skipped++
         return undefined
       }
     }
+    matched.delete(directory)
     stats.performed++
     onRead?.(directory)
     return original.call(this, directory, initialAdd, wh, target, ...rest)
@@ -67,8 +82,28 @@ export function skipNoOpRescans(watcher: FSWatcher, isTracked: (dir: string, ent
   return stats
 }
 
+/** Some file systems keep 1–2 s timestamps: below that age an unchanged mtime proves nothing. */
+const COARSE_TIMESTAMP_MS = 2000
+
+interface MatchedListing {
+  mtimeMs: number
+  ino: number
+  /** How many names chokidar tracked when the listing matched. */
+  count: number
+  /** The listing was taken when the mtime was already older than COARSE_TIMESTAMP_MS. */
+  settled: boolean
+}
+
+function statOf(dir: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(dir)
+  } catch {
+    return undefined
+  }
+}
+
 /** Names chokidar would track in `dir`, or undefined when that cannot be told from the listing alone. */
-function onDisk(dir: string, isTracked: (dir: string, entry: fs.Dirent) => boolean): Set<string> | undefined {
+function onDisk(dir: string, isTracked: (entry: fs.Dirent) => boolean): Set<string> | undefined {
   let entries: fs.Dirent[]
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true })
@@ -78,7 +113,7 @@ function onDisk(dir: string, isTracked: (dir: string, entry: fs.Dirent) => boole
   const names = new Set<string>()
   for (const entry of entries) {
     if (!entry.isFile() && !entry.isDirectory()) return undefined // symlinks (targets may change), sockets, FIFOs
-    if (isTracked(dir, entry)) names.add(entry.name)
+    if (isTracked(entry)) names.add(entry.name)
   }
   return names
 }
