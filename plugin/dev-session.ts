@@ -111,7 +111,7 @@ export class DevSession {
         onRemoveDir: (dir) => this.background(this.coordinator.folderRemoved(dir), `removing the wizards of ${this.log.relative(dir)}`),
         onStructureChange: () => this.scheduleReconcile(),
         onSkippedLink: (link, verdict) => {
-          if (verdict.loop) this.problem(`${this.log.relative(link)} is a symlink to ${this.log.relative(verdict.target)}, a folder that contains it (a loop); it is not watched.`)
+          if (verdict.loop) this.problem(`${this.log.relative(link)} is a symlink to ${this.log.relative(verdict.target)}, a folder on its own path (a loop); it is not watched.`)
           else debug?.(`${link} links into a watched folder (${verdict.target}); its files are watched there`)
         },
         onError: (error) => this.problem(`watcher error: ${describeThrown(error)}`),

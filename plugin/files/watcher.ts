@@ -126,7 +126,7 @@ export class WizardFileWatcher implements AsyncDisposable {
     await this.stop()
   }
 
-  /** How often chokidar re-read a directory, and how often that was skipped (it would have changed nothing). */
+  /** @internal how often chokidar re-read a directory, and how often that was skipped (it would have changed nothing) */
   get directoryRescans(): Readonly<RescanStats> {
     return this.rescans
   }

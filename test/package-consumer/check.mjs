@@ -15,7 +15,7 @@ const server = await createServer({
 })
 try {
   await server.listen()
-  await server.config.plugins.find((plugin) => plugin.name === 'vite-plugin-wizard-hot-reload').api.session.ready
+  await server.config.plugins.find((plugin) => plugin.name === 'vite-plugin-wizard-hot-reload').api.ready
   assert.deepEqual(registered, ['debug:v1'])
   const base = server.resolvedUrls.local[0]
   const html = await (await fetch(base)).text()

@@ -8,3 +8,11 @@ export const stop = onWizardReloaded((payload: WizardReloadedPayload) => console
 onWizardFailed(({ error }) => console.log(error.kind, error.loc?.line))
 import.meta.hot?.on('wizard-hot-reload:removed', (payload) => console.log(payload.wizardId.toUpperCase()))
 export type Result = ReloadResult['success']
+
+// A user's own wizard type fits the callbacks (no casts): the README's registry pattern.
+interface Wizard {
+  run(): string
+}
+const wizards = new Map<string, new () => Wizard>()
+export const typed = wizardHotReload({ register: (id: string, cls: new () => Wizard) => Boolean(wizards.set(id, cls)) })
+export const ready: Promise<void> | undefined = typed.api?.ready
