@@ -35,14 +35,29 @@ export interface WizardReloadError {
   stack?: string
 }
 
+/** Where the time of one reload went, in milliseconds. */
+export interface ReloadPhases {
+  /** The first file event → the reload starting (the debounce, mostly). */
+  detectMs: number
+  /** Invalidating, transforming and evaluating the modules. */
+  loadMs: number
+  /** The `register` call. */
+  registerMs: number
+  /** Disposing the replaced version (its `import.meta.hot.dispose` callbacks). */
+  disposeMs: number
+}
+
 export interface WizardReloadedPayload {
   wizardId: string
   /** Absolute path of the wizard file. */
   file: string
+  /** The version now registered: 1, 2, 3 … per wizard id (the initial load is 1). */
+  version: number
   /** Successful hot reloads of this wizard since the server started. */
   reloadCount: number
-  /** The reload itself, module invalidated → new class registered, in milliseconds (the debounce not included). */
+  /** The reload itself, module invalidated → new class registered and the old one disposed, in milliseconds (the debounce not included). */
   durationMs: number
+  phases: ReloadPhases
   /** Epoch milliseconds. */
   timestamp: number
 }
@@ -129,6 +144,8 @@ export type ReferenceMessage =
 /** Status endpoint body. */
 export interface WizardStatusEntry {
   file: string
+  /** The version registered now (null before one registered). */
+  version: number | null
   reload_count: number
   /** ISO time of the last successful load (initial or hot), or null. */
   last_reload: string | null
@@ -137,6 +154,14 @@ export interface WizardStatusEntry {
   /** Extra: kind and location of the current failure. */
   last_error_kind: WizardFailureKind | null
   last_error_loc: WizardErrorLocation | null
+  /** Phase timings of the last successful reload (or initial load). */
+  last_phases: ReloadPhases | null
+  /**
+   * Versions of this wizard still in memory after the last full garbage collection: the registered
+   * one plus replaced ones something still holds (a timer or listener from module top level, say).
+   * Null until a full GC was seen.
+   */
+  live_versions: number | null
 }
 export type HotReloadStatus =
   | { enabled: false }

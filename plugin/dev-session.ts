@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { ViteDevServer } from 'vite'
+import type { EnvironmentModuleNode, ViteDevServer } from 'vite'
 import type { HotReloadStatus } from '../client/protocol.ts'
 import { debug } from './debug.ts'
 import { displayPath } from './errors/display-path.ts'
@@ -15,14 +15,17 @@ import { TerminalLog } from './notify/terminal-log.ts'
 import { ReferenceWebSocketEndpoint, type UpgradeableServer } from './notify/ws-endpoint.ts'
 import type { ResolvedWizardHotReloadOptions } from './options.ts'
 import { ReloadCoordinator, type InitialLoadSummary } from './reload/coordinator.ts'
-import { loadRegistryModule } from './reload/registry-module.ts'
+import { LeakWatch } from './reload/leak-watch.ts'
+import { loadRegistryModule, registryFromExports, type RegistryModule } from './reload/registry-module.ts'
 import { WizardReloader } from './reload/reloader.ts'
 import { WizardStateStore } from './reload/wizard-state.ts'
-import { afterViteInvalidates } from './vite-internals/module-graph.ts'
-import { SsrErrorLogFilter } from './vite-internals/ssr-error-log-filter.ts'
+import { afterViteInvalidates, isImportedBy } from './vite-internals/module-graph.ts'
+import { ssrLoadModuleExports } from './vite-internals/module-runner.ts'
 
 /** A burst of adds and deletes is followed, once the folders are quiet this long, by a full reconcile. */
 const RECONCILE_AFTER_QUIET_MS = 250
+/** How often to look whether the app loaded the registry module with ssrLoadModule too (a second instance). */
+const TWO_RUNNERS_CHECK_MS = 500
 
 /**
  * Everything the plugin runs for one dev server: created in `configureServer`, disposed when the
@@ -32,8 +35,9 @@ const RECONCILE_AFTER_QUIET_MS = 250
 export class DevSession {
   readonly state = new WizardStateStore()
   readonly events: WizardEventFanout
-  readonly reloader: WizardReloader
-  readonly coordinator: ReloadCoordinator
+  /** Undefined when the configured environment cannot run modules here (the start says why). */
+  readonly reloader: WizardReloader | undefined
+  readonly coordinator: ReloadCoordinator | undefined
   readonly log: TerminalLog
   /** Resolves once the watcher is ready and the initial load is done; never rejects. */
   readonly ready: Promise<void>
@@ -41,13 +45,17 @@ export class DevSession {
   initialLoadSummary: InitialLoadSummary | undefined
   private readonly dirs: WatchedDirs
   private readonly symlinks: SymlinkRule
-  private readonly logFilter = new SsrErrorLogFilter()
+  private readonly leaks: LeakWatch
   private readonly watcher: WizardFileWatcher | undefined
   private readonly hmr: HmrEventSink | undefined
   private readonly ws: ReferenceWebSocketEndpoint | undefined
   private readonly registryFile: string | undefined
-  private registryLoaded = false
+  /** The registry instance registered into: the one the app uses. */
+  private registry: RegistryModule | undefined
+  private warnedTwoRunners = false
+  private twoRunnersTimer: NodeJS.Timeout | undefined
   private reconcileTimer: NodeJS.Timeout | undefined
+  private readonly startError: string | undefined
   private disposed = false
 
   constructor(
@@ -75,29 +83,32 @@ export class DevSession {
       })
       this.events.add(this.ws)
     }
-    this.logFilter.install(server.config.logger)
-    this.reloader = new WizardReloader({
-      server,
-      register: options.register,
-      unregister: options.unregister,
-      registerTimeout: options.registerTimeout,
-      loadTimeout: options.loadTimeout,
-      isWizardClass: options.isWizardClass,
-      events: this.events,
-      state: this.state,
-      warn: (message) => this.problem(message),
-      logFilter: this.logFilter,
-      changedSince: (files, since) => this.watcher?.changedSince(files, since) ?? false,
-    })
-    this.coordinator = new ReloadCoordinator({
-      server,
-      reloader: this.reloader,
-      dirs: this.dirs,
-      symlinks: this.symlinks,
-      wizardId: options.wizardId,
-      warn: (message) => this.problem(message),
-    })
-    if (watching) {
+    this.leaks = new LeakWatch(this.state, (message) => this.problem(message))
+    let reloader: WizardReloader | undefined
+    try {
+      reloader = new WizardReloader({
+        server,
+        environment: options.environment,
+        register: options.register,
+        unregister: options.unregister,
+        registerTimeout: options.registerTimeout,
+        loadTimeout: options.loadTimeout,
+        isWizardClass: options.isWizardClass,
+        events: this.events,
+        state: this.state,
+        warn: (message) => this.problem(message),
+        changedSince: (files, since) => this.watcher?.changedSince(files, since) ?? false,
+        leaks: this.leaks,
+      })
+    } catch (error) {
+      this.startError = describeThrown(error)
+    }
+    this.reloader = reloader
+    this.coordinator = reloader
+      ? new ReloadCoordinator({ server, reloader, dirs: this.dirs, symlinks: this.symlinks, wizardId: options.wizardId, warn: (message) => this.problem(message) })
+      : undefined
+    if (watching && this.coordinator) {
+      const coordinator = this.coordinator
       this.watcher = new WizardFileWatcher({
         dirs: options.dirs,
         delay: options.delay,
@@ -106,9 +117,9 @@ export class DevSession {
         symlinks: this.symlinks,
         onChange: ({ file, type, firstEventAt }) => {
           debug?.(`${type} ${file}`)
-          this.background(this.coordinator.fileChanged(file, firstEventAt), `reloading ${this.log.relative(file)}`)
+          this.background(coordinator.fileChanged(file, firstEventAt), `reloading ${this.log.relative(file)}`)
         },
-        onRemoveDir: (dir) => this.background(this.coordinator.folderRemoved(dir), `removing the wizards of ${this.log.relative(dir)}`),
+        onRemoveDir: (dir) => this.background(coordinator.folderRemoved(dir), `removing the wizards of ${this.log.relative(dir)}`),
         onStructureChange: () => this.scheduleReconcile(),
         onSkippedLink: (link, verdict) => {
           if (verdict.loop) this.problem(`${this.log.relative(link)} is a symlink to ${this.log.relative(verdict.target)}, a folder on its own path (a loop); it is not watched.`)
@@ -119,7 +130,7 @@ export class DevSession {
     }
     // Modules outside the wizard folders are watched by Vite. With HMR on, the plugin's `hotUpdate`
     // reports them; Vite skips that hook when `server.hmr` is false, so then we listen to its watcher.
-    if (watching && server.config.server.hmr === false) {
+    if (watching && this.coordinator && server.config.server.hmr === false) {
       server.watcher.on('change', this.onViteChange)
       server.watcher.on('add', this.onViteAdd)
       server.watcher.on('unlink', this.onViteUnlink)
@@ -156,6 +167,22 @@ export class DevSession {
     return this.events.add(sink)
   }
 
+  /** The environment wizards load in. */
+  get environmentName(): string {
+    return this.options.environment
+  }
+
+  /**
+   * What of a hot update Vite may still act on in the wizards' environment: not the modules a
+   * wizard imports (directly or not), nor the registry — the plugin reloads those transactionally.
+   */
+  withoutOwnedModules(modules: EnvironmentModuleNode[]): EnvironmentModuleNode[] | undefined {
+    if (!this.coordinator) return undefined
+    const owned = (file: string) => file === this.registryFile || (this.dirs.contains(file) && this.options.wizardId(file) !== null)
+    const kept = modules.filter((mod) => !isImportedBy(mod, owned))
+    return kept.length === modules.length ? undefined : kept
+  }
+
   // Vite invalidates the changed module after an `await` in its own listener; we must come after it.
   private readonly onViteChange = (file: string) => this.afterVite(file, 'update')
   private readonly onViteAdd = (file: string) => this.afterVite(file, 'create')
@@ -163,15 +190,16 @@ export class DevSession {
 
   private afterVite(rawFile: string, type: 'create' | 'update' | 'delete'): void {
     const file = path.resolve(rawFile)
+    if (!this.reloader) return
     this.background(
-      afterViteInvalidates(this.server, file).then(() => this.externalFileChanged(file, type)),
+      afterViteInvalidates(this.reloader.environment, file).then(() => this.externalFileChanged(file, type)),
       `reloading the importers of ${this.log.relative(file)}`,
     )
   }
 
   /** Vite's own watcher saw a change (a module outside the watched folders), after Vite invalidated it. */
   externalFileChanged(file: string, type: 'create' | 'update' | 'delete'): void {
-    if (this.disposed || !this.options.enabled || this.dirs.contains(file)) return
+    if (this.disposed || !this.options.enabled || !this.coordinator || this.dirs.contains(file)) return
     if (file === this.registryFile && type !== 'delete') {
       this.background(this.reloadRegistry(), 'reloading the registry')
       return
@@ -182,22 +210,24 @@ export class DevSession {
   /** Resolves when nothing is queued or running. */
   async idle(): Promise<void> {
     await this.ready
-    await this.reloader.idle()
+    await this.reloader?.idle()
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return
     this.disposed = true
     clearTimeout(this.reconcileTimer)
-    this.reloader.dispose()
-    this.coordinator.dispose()
+    clearInterval(this.twoRunnersTimer)
+    this.coordinator?.dispose()
     this.hmr?.dispose()
     this.ws?.close()
-    this.logFilter.uninstall()
+    this.leaks.close()
     this.server.watcher.off('change', this.onViteChange)
     this.server.watcher.off('add', this.onViteAdd)
     this.server.watcher.off('unlink', this.onViteUnlink)
     await this.watcher?.stop()
+    // Every registered version is disposed: signals aborted, dispose callbacks run.
+    await this.reloader?.close()
   }
 
   get isDisposed(): boolean {
@@ -219,12 +249,17 @@ export class DevSession {
   private scheduleReconcile(): void {
     clearTimeout(this.reconcileTimer)
     this.reconcileTimer = setTimeout(() => {
-      if (!this.disposed) this.background(this.coordinator.reconcile(), 'reconciling the wizard folders')
+      if (!this.disposed && this.coordinator) this.background(this.coordinator.reconcile(), 'reconciling the wizard folders')
     }, RECONCILE_AFTER_QUIET_MS)
   }
 
   private async start(): Promise<void> {
     try {
+      if (!this.coordinator) {
+        this.problem(`could not start: ${this.startError}`)
+        return
+      }
+      const coordinator = this.coordinator
       const where = this.options.dirs.map((dir) => displayPath(this.server.config.root, dir) || '.').join(', ')
       if (this.options.dirs.length === 0) {
         this.log.warn('no wizard folder to watch: none of the default folders exists and no `dirs` option or HOT_RELOAD_WATCH_DIRS names one.')
@@ -240,15 +275,15 @@ export class DevSession {
       // The watcher's own scan runs alongside the initial load; `reconcile` covers the overlap.
       const watching = this.watcher?.start() ?? Promise.resolve()
       if (!this.options.initialLoad) {
-        await Promise.all([this.coordinator.scan(), watching])
+        await Promise.all([coordinator.scan(), watching])
         if (!this.disposed) this.log.info(`watching ${where} (delay ${this.options.delay} ms${this.options.polling ? `, polling every ${this.options.polling} ms` : ''})`)
         return
       }
-      const summary = await this.coordinator.initialLoad()
+      const summary = await coordinator.initialLoad()
       this.initialLoadSummary = summary
       await watching
       if (this.disposed) return
-      if (this.watcher) await this.coordinator.reconcile()
+      if (this.watcher) await coordinator.reconcile()
       if (this.disposed) return
       const failed = summary.failed ? `, ${summary.failed} failed` : ''
       const loaded = `loaded ${summary.loaded} wizard${summary.loaded === 1 ? '' : 's'} from ${where} in ${summary.durationMs} ms${failed}`
@@ -259,22 +294,48 @@ export class DevSession {
     }
   }
 
+  /** (Re)loads the `registry` module through the environment's runner and registers into it. */
   private async reloadRegistry(): Promise<void> {
     const registry = this.options.registry
-    if (!registry) return
+    if (!registry || !this.reloader) return
     try {
-      const loaded = await loadRegistryModule(this.server, registry, this.options.loadTimeout)
+      const loaded = await loadRegistryModule(this.reloader.environment, this.server.config.root, registry, this.options.loadTimeout)
       if (this.disposed) return
-      const firstLoad = !this.registryLoaded
-      this.registryLoaded = true
-      this.reloader.setCallbacks(loaded.register, this.options.unregister ?? loaded.unregister)
-      if (!firstLoad) {
-        this.log.info(`${path.relative(this.server.config.root, loaded.file)} changed; registering every wizard into the new registry`)
-        await this.coordinator.reRegisterAll()
-      }
+      await this.useRegistry(loaded, `${this.log.relative(loaded.file)} changed; registering every wizard into the new registry`)
+      this.twoRunnersTimer ??= setInterval(() => this.background(this.followSsrLoadModuleRegistry(), 'checking the registry instance'), TWO_RUNNERS_CHECK_MS).unref()
     } catch (error) {
       this.problems.record(describeThrown(error))
       this.log.error(describeThrown(error))
     }
+  }
+
+  private async useRegistry(next: RegistryModule, whyAgain: string): Promise<void> {
+    if (this.registry?.exports === next.exports || !this.reloader || !this.coordinator) return
+    const first = this.registry === undefined
+    this.registry = next
+    this.reloader.setCallbacks(next.register, this.options.unregister ?? next.unregister)
+    if (first) return
+    this.log.info(whyAgain)
+    await this.coordinator.reRegisterAll()
+  }
+
+  /**
+   * An app whose API loads the registry with `server.ssrLoadModule` holds a second instance of it
+   * (that loader has a module runner of its own). Wizards registered into the plugin's instance
+   * would be where the API never looks: warn once, and register into the instance the app uses.
+   */
+  private async followSsrLoadModuleRegistry(): Promise<void> {
+    if (!this.registryFile || !this.reloader || this.disposed) return
+    const appInstance = ssrLoadModuleExports(this.reloader.environment, this.registryFile)
+    if (!appInstance || appInstance === this.registry?.exports) return
+    const relative = this.log.relative(this.registryFile)
+    if (!this.warnedTwoRunners) {
+      this.warnedTwoRunners = true
+      this.problem(
+        `${relative} is loaded by two module runners: server.ssrLoadModule (your API, it seems) and server.environments.${this.options.environment}.runner (the plugin) — two instances of the registry. ` +
+          `The plugin now registers into the one ssrLoadModule made. Better: load your API with server.environments.${this.options.environment}.runner.import(...) so both share one (ssrLoadModule is deprecated).`,
+      )
+    }
+    await this.useRegistry(registryFromExports(this.registryFile, this.options.registry!, appInstance), `registering every wizard into the ${relative} instance your API loaded with ssrLoadModule`)
   }
 }

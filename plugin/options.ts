@@ -71,6 +71,12 @@ export interface WizardHotReloadOptions<C extends WizardClass = WizardClass> {
   polling?: boolean | number
   /** The injected browser overlay; `false` injects nothing. @default true */
   overlay?: boolean | OverlayOptions
+  /**
+   * The Vite environment whose module runner loads wizards (`server.environments[name].runner`);
+   * it must be runnable in the dev server's process.
+   * @default 'ssr'
+   */
+  environment?: string
   /** Maps a file to a wizard id; `null` means "not a wizard file". @default the documented id rule */
   wizardId?: (file: string) => string | null
   /** Decides which export is the wizard class. @default name ends with `Wizard`, not `Base…`/`Abstract…` */
@@ -99,6 +105,7 @@ export interface ResolvedWizardHotReloadOptions {
   loadTimeout: number
   /** Poll interval in ms, or false for file-system events. */
   polling: number | false
+  environment: string
   overlay: ResolvedOverlayOptions | false
   /** The id rule, guarded: a throw or a wrong return value is a warning naming the file, and the file is skipped. */
   wizardId: (file: string) => string | null
@@ -122,6 +129,7 @@ export const defaultOptions = {
   loadTimeout: 10_000,
   polling: false,
   pollingInterval: 300,
+  environment: 'ssr',
   overlay: { position: 'bottom-right', successTimeout: 3000 } satisfies ResolvedOverlayOptions,
   wizardId: defaultWizardId,
   isWizardClass: defaultIsWizardClass,
@@ -164,6 +172,7 @@ export function resolveOptions<C extends WizardClass = WizardClass>(
     registerTimeout: checkNonNegative(raw.registerTimeout, 'options.registerTimeout', defaultOptions.registerTimeout, warn),
     loadTimeout: resolveSeconds(raw.loadTimeout, 'options.loadTimeout', env.HOT_RELOAD_LOAD_TIMEOUT, 'HOT_RELOAD_LOAD_TIMEOUT', defaultOptions.loadTimeout, warn),
     polling: resolvePolling(raw.polling, env.HOT_RELOAD_POLLING, warn),
+    environment: checkString(raw.environment, 'environment', warn, 'the name of a Vite environment') ?? defaultOptions.environment,
     overlay: resolveOverlay(raw.overlay, warn),
     wizardId: userWizardId ? guardWizardId(userWizardId, root, warn) : defaultOptions.wizardId,
     isWizardClass: checkFunction(raw.isWizardClass, 'isWizardClass', warn) ?? defaultOptions.isWizardClass,
@@ -342,9 +351,9 @@ function checkBoolean(value: unknown, name: string, fallback: boolean, warn: (m:
   return fallback
 }
 
-function checkString(value: unknown, name: string, warn: (m: string) => void): string | undefined {
+function checkString(value: unknown, name: string, warn: (m: string) => void, what = 'a module path'): string | undefined {
   if (value === undefined || (typeof value === 'string' && value.trim() !== '')) return value as string | undefined
-  warn(`options.${name} must be a module path; ignoring it.`)
+  warn(`options.${name} must be ${what}; ignoring it.`)
   return undefined
 }
 

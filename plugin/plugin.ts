@@ -198,8 +198,16 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
       return [overlayScriptTag(config.base, config.html?.cspNonce)]
     },
 
-    hotUpdate({ file, type }) {
-      if (this.environment.name === 'ssr') sessionsByEnvironment.get(this.environment)?.externalFileChanged(file, type)
+    // Last, so it has the final say: Vite must not act on wizard modules behind the plugin's back
+    // (its HMR would re-run or full-reload them before the new version is known to load).
+    hotUpdate: {
+      order: 'post',
+      handler({ file, type, modules }) {
+        const current = sessionsByEnvironment.get(this.environment)
+        if (!current || this.environment.name !== current.environmentName) return
+        current.externalFileChanged(file, type)
+        return current.withoutOwnedModules(modules)
+      },
     },
 
     async buildEnd() {

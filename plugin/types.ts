@@ -6,8 +6,25 @@ import type { WizardReloadError } from '../client/protocol.ts'
  */
 export type WizardClass<Instance = unknown> = abstract new (...args: never[]) => Instance
 
+/** What `register` is told about the version it registers (a third argument; two-argument callbacks ignore it). */
+export interface RegisterContext<C extends WizardClass = WizardClass> {
+  /** 1, 2, 3 … per wizard id: one per registered version (the initial load is version 1). */
+  version: number
+  /** Absolute path of the wizard file. */
+  file: string
+  /** The class being replaced, or undefined for the first version. */
+  previous: C | undefined
+  /**
+   * Aborted when this version stops being the registered one: replaced by a newer version, its
+   * file deleted, rolled back from, or the dev server closing. Tie timers, sockets and pools to it.
+   */
+  signal: AbortSignal
+  /** One object per wizard id that survives versions (like `import.meta.hot.data`): hand state over through it. */
+  data: Record<string, unknown>
+}
+
 /** Returning `false`, throwing, rejecting or taking longer than `registerTimeout` fails the reload. */
-export type RegisterWizard<C extends WizardClass = WizardClass> = (wizardId: string, wizardClass: C) => boolean | void | Promise<boolean | void>
+export type RegisterWizard<C extends WizardClass = WizardClass> = (wizardId: string, wizardClass: C, context: RegisterContext<C>) => boolean | void | Promise<boolean | void>
 
 /** Called when a wizard's file is deleted. */
 export type UnregisterWizard = (wizardId: string) => boolean | void | Promise<boolean | void>

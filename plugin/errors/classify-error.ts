@@ -18,7 +18,12 @@ export function classifyLoadError(raw: unknown, wizardFile: string, root: string
     return withFrame({ kind, message, loc, stack: plainStack(thrown) })
   }
   if (kind === 'import') return withFrame({ kind, message: withoutRoot(plain(thrown.message), root), loc: importLocation(thrown), stack: plainStack(thrown) })
-  const message = thrown.isError ? `${thrown.name ? `${thrown.name}: ` : ''}${withoutRoot(plain(thrown.message), root)}` : `threw a value that is not an Error: ${thrown.message}`
+  const own = withoutRoot(plain(thrown.message), root)
+  const message = !thrown.isError
+    ? `threw a value that is not an Error: ${thrown.message}`
+    : own === ''
+      ? `${thrown.name ?? 'Error'} (its message could not be read)`
+      : `${thrown.name ? `${thrown.name}: ` : ''}${own}`
   return withFrame({ kind, message, loc: stackLocation(thrown, root), stack: plainStack(thrown) })
 }
 

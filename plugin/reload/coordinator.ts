@@ -153,7 +153,7 @@ export class ReloadCoordinator {
   }
 
   private async syncNow(file: string, force: boolean, initial: boolean, eventAt: number): Promise<SyncResult> {
-    const { reloader, server } = this.options
+    const { reloader } = this.options
     if (!force && this.alreadyHandled(file, eventAt)) {
       debug?.(`${file} is unchanged since it was last loaded; nothing to do`)
       return 'unchanged'
@@ -161,17 +161,17 @@ export class ReloadCoordinator {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS && !this.disposed; attempt++) {
       const wizardId = this.options.wizardId(file)
       if (!isFile(file)) {
-        invalidateFile(server, file)
+        invalidateFile(reloader.environment, file)
         const knownAs = reloader.state.idOfFile(file) ?? wizardId
         if (knownAs) await reloader.removeNow(knownAs, file)
         return 'removed'
       }
       if (wizardId === null) {
         // A module by its name (`_shared.ts`, `data.json`): only its importers need the fresh module.
-        invalidateFile(server, file)
+        invalidateFile(reloader.environment, file)
         return 'helper'
       }
-      const result = await reloader.reloadNow(wizardId, file, { initial, lastAttempt: attempt === MAX_ATTEMPTS })
+      const result = await reloader.reloadNow(wizardId, file, { initial, lastAttempt: attempt === MAX_ATTEMPTS, eventAt: initial ? undefined : eventAt })
       if (!result) {
         debug?.(`${file} changed while it was loading; loading it again`)
         continue
@@ -194,13 +194,13 @@ export class ReloadCoordinator {
     if (!record || record.file !== file) return false
     const onDisk = readText(file)
     if (onDisk === undefined) return false
-    if (record.wizardClass !== null && record.lastError === null && record.loadedSource === onDisk) return true
+    if (record.wizardClass !== null && record.lastError === null && record.current?.source === onDisk) return true
     return record.lastAttempt !== undefined && record.lastAttempt.startedAt > eventAt && record.lastAttempt.source === onDisk
   }
 
   /** Wizard files that import `file`, directly or not. */
   private dependentWizards(file: string): string[] {
-    return [...importerFiles(this.options.server, file)].filter((importer) => this.options.dirs.contains(importer) && this.options.wizardId(importer) !== null)
+    return [...importerFiles(this.options.reloader.environment, file)].filter((importer) => this.options.dirs.contains(importer) && this.options.wizardId(importer) !== null)
   }
 
   /** Wizards whose last load failed on a missing import: a new file may be what they were missing. */

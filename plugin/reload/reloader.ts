@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { ViteDevServer } from 'vite'
+import type { RunnableDevEnvironment, ViteDevServer } from 'vite'
 import type { WizardReloadError } from '../../client/protocol.ts'
 import { classifyLoadError, plainFailure } from '../errors/classify-error.ts'
 import { displayPath } from '../errors/display-path.ts'
@@ -7,21 +7,25 @@ import { describeThrown } from '../errors/thrown-value.ts'
 import { readText } from '../files/read-text.ts'
 import { defaultIsWizardClass, hasWizardSuffix } from '../files/wizard-files.ts'
 import type { WizardEventSink } from '../notify/event-sink.ts'
-import type { RegisterWizard, UnregisterWizard } from '../types.ts'
-import type { ReloadResult, WizardClass } from '../types.ts'
-import { importedExports, invalidateFile } from '../vite-internals/module-graph.ts'
-import type { SsrErrorLogFilter } from '../vite-internals/ssr-error-log-filter.ts'
+import type { RegisterContext, RegisterWizard, ReloadResult, UnregisterWizard, WizardClass } from '../types.ts'
+import { invalidateFile, invalidateIds } from '../vite-internals/module-graph.ts'
+import { formatStackWithSources, importedExports, runnableEnvironment } from '../vite-internals/module-runner.ts'
 import { findWizardClass } from './find-wizard-class.ts'
 import { KeyedSerialQueue } from './keyed-queue.ts'
+import type { LeakWatch } from './leak-watch.ts'
+import { ModuleInstances } from './module-instances.ts'
 import { settleWithin, TIMED_OUT } from './settle-within.ts'
 import { WizardStateStore } from './wizard-state.ts'
+import { VersionCounters, type WizardVersion } from './wizard-version.ts'
 
 export interface WizardReloaderOptions<C extends WizardClass = WizardClass> {
-  /** A Vite dev server; modules are evaluated through its module graph. */
+  /** A Vite dev server; modules are evaluated by its `environment`'s module runner. */
   server: ViteDevServer
+  /** The runnable environment whose module runner loads wizards. @default 'ssr' */
+  environment?: string
   register?: RegisterWizard<C>
   unregister?: UnregisterWizard
-  /** Milliseconds a `register` call may take. @default 5000 */
+  /** Milliseconds a `register` call (and a dispose callback) may take. @default 5000 */
   registerTimeout?: number
   /** Milliseconds a module may take to evaluate (`0`: no limit). @default 10000 */
   loadTimeout?: number
@@ -33,10 +37,10 @@ export interface WizardReloaderOptions<C extends WizardClass = WizardClass> {
   warn?: (message: string) => void
   /** @internal shared with the session so the status endpoint sees it */
   state?: WizardStateStore
-  /** @internal drops Vite's duplicate log of evaluation errors */
-  logFilter?: SsrErrorLogFilter
   /** @internal true when the watcher saw any of `files` change after `since` (`performance.now()`) */
   changedSince?: (files: string[], since: number) => boolean
+  /** @internal tracks replaced versions that stay in memory */
+  leaks?: LeakWatch
 }
 
 export interface ReloadOptions {
@@ -44,9 +48,17 @@ export interface ReloadOptions {
   initial?: boolean
 }
 
+/** @internal options of one attempt */
+interface AttemptOptions extends ReloadOptions {
+  /** Report what loaded even if the file changed meanwhile (the last of several tries). */
+  lastAttempt?: boolean
+  /** `performance.now()` of the first file event this reload answers (for `phases.detectMs`). */
+  eventAt?: number
+}
+
 /** @internal how one attempt ended, before it becomes a public `ReloadResult` */
 type Outcome =
-  | { type: 'reloaded'; wizardClass: WizardClass }
+  | { type: 'reloaded'; version: WizardVersion }
   | { type: 'failed'; failure: WizardReloadError }
   | { type: 'helper'; failure?: WizardReloadError; exportNames?: string[] }
   /** The file changed while it loaded: nothing was registered or reported; load it again. */
@@ -55,15 +67,20 @@ type Outcome =
 
 /** A save that truncates first can be seen empty for a moment: give the write this long to land. */
 const EMPTY_FILE_GRACE_MS = 150
+/** Loads of one change, at most, when the file keeps changing while it loads. */
+const MAX_ATTEMPTS = 20
 
 /**
- * Re-evaluates one wizard through the dev server's module graph and registers the new class —
- * transactionally: on any failure the previously registered class stays registered. Calls for one
- * wizard run one after the other.
+ * Re-evaluates one wizard through the dev server's module runner and registers the new class —
+ * transactionally: on any failure the previously registered class stays registered, and the old
+ * version is disposed (its signal aborted, its modules' `import.meta.hot.dispose` callbacks run)
+ * only after the new one is registered. Calls for one wizard run one after the other.
  */
 export class WizardReloader<C extends WizardClass = WizardClass> {
   /** @internal */
   readonly state: WizardStateStore
+  /** @internal the environment wizards load in */
+  readonly environment: RunnableDevEnvironment
   private readonly server: ViteDevServer
   private register: RegisterWizard<C> | undefined
   private unregister: UnregisterWizard | undefined
@@ -72,9 +89,11 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   private readonly isWizardClass: (name: string, value: unknown) => boolean
   private readonly events: WizardEventSink
   private readonly warn: (message: string) => void
-  private readonly logFilter: SsrErrorLogFilter | undefined
   private readonly changedSince: (files: string[], since: number) => boolean
+  private readonly leaks: LeakWatch | undefined
   private readonly queue = new KeyedSerialQueue()
+  private readonly instances: ModuleInstances
+  private readonly counters = new VersionCounters()
   /** Files that loaded without a wizard class: helpers, whose failures their importers report. */
   private readonly helperFiles = new Set<string>()
   /** Files named like wizards that export no wizard class, warned about once. */
@@ -85,6 +104,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
 
   constructor(options: WizardReloaderOptions<C>) {
     this.server = options.server
+    this.environment = runnableEnvironment(options.server, options.environment ?? 'ssr')
     this.register = options.register
     this.unregister = options.unregister
     this.registerTimeout = options.registerTimeout ?? 5000
@@ -93,8 +113,9 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     this.events = options.events ?? {}
     this.state = options.state ?? new WizardStateStore()
     this.warn = options.warn ?? ((message) => options.server.config.logger.warn(message, { timestamp: true }))
-    this.logFilter = options.logFilter
     this.changedSince = options.changedSince ?? (() => false)
+    this.leaks = options.leaks
+    this.instances = new ModuleInstances(() => this.environment.runner, this.registerTimeout, this.warn)
   }
 
   /** @internal swaps the register/unregister callbacks (the `registry` module was re-evaluated) */
@@ -125,9 +146,20 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     return this.exclusive(wizardId, () => this.removeNow(wizardId, path.resolve(filePath)))
   }
 
-  /** No register/unregister call happens after this. */
+  /** No register/unregister call happens after this; `close()` also disposes what is registered. */
   dispose(): void {
     this.disposed = true
+  }
+
+  /** Disposes every registered version (signals aborted, dispose callbacks run) and stops. */
+  async close(): Promise<void> {
+    this.dispose()
+    for (const record of this.state.all()) {
+      const current = record.current
+      if (!current) continue
+      record.current = undefined
+      await this.retire(current)
+    }
   }
 
   get isDisposed(): boolean {
@@ -151,24 +183,33 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
    * @internal One attempt, to be called under the wizard's lock. Undefined means "the file changed
    * while it loaded; nothing was registered or reported — call again" (unless `lastAttempt`).
    */
-  async reloadNow(wizardId: string, file: string, { initial = false, lastAttempt = false }: ReloadOptions & { lastAttempt?: boolean }): Promise<ReloadResult<C> | undefined> {
+  async reloadNow(wizardId: string, file: string, options: AttemptOptions = {}): Promise<ReloadResult<C> | undefined> {
     const started = performance.now()
-    const previousClass = this.state.get(wizardId)?.wizardClass ?? null
+    const previous = this.state.get(wizardId)?.current
     const source = readText(file)
-    const outcome = await this.attempt(wizardId, file, source, started, { initial, lastAttempt })
+    const outcome = await this.attempt(wizardId, file, source, started, previous, options)
     if (outcome.type === 'stale') return undefined
-    return this.finish(wizardId, file, source, started, previousClass, initial, outcome)
+    return this.finish(wizardId, file, started, previous, options.initial ?? false, outcome)
   }
 
-  private async attempt(wizardId: string, file: string, source: string | undefined, started: number, { initial, lastAttempt }: { initial: boolean; lastAttempt: boolean }): Promise<Outcome> {
-    const previousClass = this.state.get(wizardId)?.wizardClass ?? null
+  private async attempt(wizardId: string, file: string, source: string | undefined, started: number, previous: WizardVersion | undefined, options: AttemptOptions): Promise<Outcome> {
+    const { initial = false, lastAttempt = false } = options
     const changedMeanwhile = () => !lastAttempt && readText(file) !== source
 
-    invalidateFile(this.server, file)
+    invalidateFile(this.environment, file)
+    const before = this.instances.snapshot()
     const loaded = await this.load(file)
+    const loadMs = performance.now() - started
     if (this.disposed) return { type: 'cancelled' }
-    if (changedMeanwhile()) return { type: 'stale' }
+    const { all, fresh } = this.instances.closure(file, before)
+    // What a failed or outdated attempt evaluated is torn down, and evaluated afresh when next imported.
+    const discard = async () => invalidateIds(this.environment, await this.instances.discard(fresh))
+    if (changedMeanwhile()) {
+      await discard()
+      return { type: 'stale' }
+    }
     if ('failure' in loaded) {
+      await discard()
       // A failure is only reported for content that is still on disk — the file's own, or the helper it points into.
       const involved = loaded.failure.loc ? [file, loaded.failure.loc.file] : [file]
       if (!lastAttempt && this.changedSince(involved, started)) return { type: 'stale' }
@@ -178,22 +219,52 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
 
     const found = findWizardClass(loaded.exports, this.isWizardClass, this.importedExportsOf(file))
     if (!found.ok) {
-      if (found.reason === 'none' && previousClass === null) return { type: 'helper', exportNames: found.exportNames }
+      // A helper's module stays as evaluated: the wizards importing it reload next and run on it.
+      if (found.reason === 'none' && !previous) return { type: 'helper', exportNames: found.exportNames }
+      await discard()
       // An empty file is most likely a save caught between its truncate and its write.
       if (found.reason === 'none' && !lastAttempt && (source ?? '').trim() === '' && (await this.changesWithin(file, source, EMPTY_FILE_GRACE_MS))) return { type: 'stale' }
       return { type: 'failed', failure: plainFailure('no-class', found.message) }
     }
 
-    const registered = await this.callRegister(wizardId, found.wizardClass as C, previousClass as C | null, initial)
-    if (this.disposed) return { type: 'cancelled' }
-    if (registered !== true) return { type: 'failed', failure: registered }
-    return { type: 'reloaded', wizardClass: found.wizardClass }
+    const version = this.counters.next(wizardId)
+    const controller = new AbortController()
+    const context: RegisterContext = { version, file, previous: previous?.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId) }
+    const candidate: WizardVersion = { wizardId, version, file, wizardClass: found.wizardClass, context, controller, instances: all, source, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
+    this.instances.acquire(candidate, all)
+    const registerStarted = performance.now()
+    const registered = await this.callRegister(wizardId, found.wizardClass as C, context as RegisterContext<C>, previous, initial)
+    const registerMs = performance.now() - registerStarted
+    if (this.disposed || registered !== true) {
+      controller.abort()
+      invalidateIds(this.environment, await this.instances.release(candidate, all))
+      return this.disposed ? { type: 'cancelled' } : { type: 'failed', failure: registered as WizardReloadError }
+    }
+
+    this.counters.commit(wizardId, version)
+    const disposeStarted = performance.now()
+    if (previous) await this.retire(previous)
+    candidate.phases = {
+      detectMs: roundMs(options.eventAt === undefined ? 0 : Math.max(0, started - options.eventAt)),
+      loadMs: roundMs(loadMs),
+      registerMs: roundMs(registerMs),
+      disposeMs: roundMs(performance.now() - disposeStarted),
+    }
+    return { type: 'reloaded', version: candidate }
+  }
+
+  /** A version stops being the registered one: its signal aborts, then what only it ran on is disposed. */
+  private async retire(version: WizardVersion): Promise<void> {
+    version.controller.abort()
+    this.leaks?.retired(version.wizardId, version.version, version.wizardClass)
+    invalidateIds(this.environment, await this.instances.release(version, version.instances))
   }
 
   /** Records the outcome, tells the sinks, and builds the public result — in this one place. */
-  private finish(wizardId: string, file: string, source: string | undefined, started: number, previousClass: WizardClass | null, initial: boolean, outcome: Exclude<Outcome, { type: 'stale' }>): ReloadResult<C> {
+  private finish(wizardId: string, file: string, started: number, previous: WizardVersion | undefined, initial: boolean, outcome: Exclude<Outcome, { type: 'stale' }>): ReloadResult<C> {
     const root = this.server.config.root
-    const base = { wizardId, file, error: null, failure: null, helper: false, wizardClass: previousClass as C | null }
+    const previousClass = (previous?.wizardClass ?? null) as C | null
+    const base = { wizardId, file, error: null, failure: null, helper: false, wizardClass: previousClass }
     const durationMs = () => roundMs(performance.now() - started)
     switch (outcome.type) {
       case 'cancelled':
@@ -209,46 +280,47 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       }
       case 'failed': {
         const timestamp = Date.now()
-        this.state.recordFailure(wizardId, file, outcome.failure, timestamp).lastAttempt = { source, startedAt: started }
+        this.state.recordFailure(wizardId, file, outcome.failure, timestamp).lastAttempt = { source: readText(file), startedAt: started }
         this.events.failed?.({ wizardId, file, timestamp, error: outcome.failure, keptPreviousVersion: previousClass !== null })
         const kept = previousClass ? ' (kept previous version)' : ''
         return { ...base, success: false, message: `${wizardId} failed: ${outcome.failure.message}${kept}`, error: outcome.failure.message, failure: outcome.failure, durationMs: durationMs() }
       }
       case 'reloaded': {
-        const previous = this.state.get(wizardId)
-        if (previous && previous.file !== file && previous.wizardClass !== null && readText(previous.file) !== undefined) {
+        const { version } = outcome
+        const before = this.state.get(wizardId)
+        if (before && before.file !== file && before.wizardClass !== null && readText(before.file) !== undefined) {
           const relative = (f: string) => displayPath(root, f)
-          this.warn(`${wizardId}: ${relative(file)} and ${relative(previous.file)} both map to the wizard id "${wizardId}"; ${relative(file)} (loaded last) is registered. Rename one, or pass a wizardId option.`)
+          this.warn(`${wizardId}: ${relative(file)} and ${relative(before.file)} both map to the wizard id "${wizardId}"; ${relative(file)} (loaded last) is registered. Rename one, or pass a wizardId option.`)
         }
         this.helperFiles.delete(file)
-        const record = this.state.recordSuccess(wizardId, file, outcome.wizardClass, source, !initial)
-        record.lastAttempt = { source, startedAt: started }
+        const record = this.state.recordSuccess(version, !initial)
+        record.lastAttempt = { source: version.source, startedAt: started }
         const ms = durationMs()
-        if (!initial) this.events.reloaded?.({ wizardId, file, reloadCount: record.reloadCount, durationMs: ms, timestamp: Date.now() })
-        return { ...base, success: true, wizardClass: outcome.wizardClass as C, message: `${wizardId} ${initial ? 'loaded' : 'reloaded'} in ${ms} ms`, durationMs: ms }
+        if (!initial) {
+          this.events.reloaded?.({ wizardId, file, version: version.version, reloadCount: record.reloadCount, durationMs: ms, phases: version.phases, timestamp: Date.now() })
+        }
+        return { ...base, success: true, wizardClass: version.wizardClass as C, message: `${wizardId} ${initial ? 'loaded' : 'reloaded'} in ${ms} ms`, durationMs: ms }
       }
     }
   }
 
   /** Evaluates the module, bounded by `loadTimeout`: a top level that never settles is a `timeout` failure. */
   private async load(file: string): Promise<{ exports: Record<string, unknown> } | { failure: WizardReloadError }> {
-    const release = this.logFilter?.begin(file)
-    try {
-      const outcome = await settleWithin(this.server.ssrLoadModule(file, { fixStacktrace: true }), this.loadTimeout > 0 ? this.loadTimeout : undefined)
-      if (outcome === TIMED_OUT) {
-        const seconds = Math.round(this.loadTimeout / 100) / 10
-        return { failure: plainFailure('timeout', `${displayPath(this.server.config.root, file)} did not finish loading within ${seconds} s (loadTimeout): its top level, or a module it imports, never settles (an await that never resolves?)`) }
-      }
-      if ('error' in outcome) return { failure: classifyLoadError(outcome.error, file, this.server.config.root) }
-      return { exports: outcome.value }
-    } finally {
-      release?.()
+    const outcome = await settleWithin(this.environment.runner.import(file) as Promise<Record<string, unknown>>, this.loadTimeout > 0 ? this.loadTimeout : undefined)
+    if (outcome === TIMED_OUT) {
+      const seconds = Math.round(this.loadTimeout / 100) / 10
+      return { failure: plainFailure('timeout', `${displayPath(this.server.config.root, file)} did not finish loading within ${seconds} s (loadTimeout): its top level, or a module it imports, never settles (an await that never resolves?)`) }
     }
+    if ('error' in outcome) {
+      formatStackWithSources(outcome.error, this.environment.runner)
+      return { failure: classifyLoadError(outcome.error, file, this.server.config.root) }
+    }
+    return { exports: outcome.value }
   }
 
   private importedExportsOf(file: string): Record<string, unknown>[] {
     try {
-      return importedExports(this.server, file)
+      return importedExports(this.environment.runner, file)
     } catch {
       return []
     }
@@ -277,16 +349,17 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
         this.warn(`${wizardId}: unregister threw ${describeThrown(error)}`)
       }
     }
+    if (record.current) await this.retire(record.current)
     this.events.removed?.({ wizardId, file, timestamp: Date.now() })
     return true
   }
 
   /** Returns true, or the failure. */
-  private async callRegister(wizardId: string, wizardClass: C, previousClass: C | null, initial: boolean): Promise<true | WizardReloadError> {
+  private async callRegister(wizardId: string, wizardClass: C, context: RegisterContext<C>, previous: WizardVersion | undefined, initial: boolean): Promise<true | WizardReloadError> {
     const register = this.register
     if (!register) return true
     const generation = this.bumpGeneration(wizardId)
-    const call = Promise.resolve().then(() => register(wizardId, wizardClass))
+    const call = Promise.resolve().then(() => register(wizardId, wizardClass, context))
     const outcome = await settleWithin(call, this.registerTimeout)
 
     if (outcome === TIMED_OUT) {
@@ -294,7 +367,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
         (value) => {
           if (value === false || this.disposed || this.registerGeneration.get(wizardId) !== generation) return
           this.warn(`${wizardId}: register finished after the ${this.registerTimeout} ms timeout; restoring the previous version.`)
-          void this.restore(wizardId, previousClass)
+          void this.restore(wizardId, previous)
         },
         () => {},
       )
@@ -305,9 +378,9 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     return true
   }
 
-  private async restore(wizardId: string, previousClass: C | null): Promise<void> {
+  private async restore(wizardId: string, previous: WizardVersion | undefined): Promise<void> {
     try {
-      if (previousClass) await this.register?.(wizardId, previousClass)
+      if (previous) await this.register?.(wizardId, previous.wizardClass as C, previous.context as RegisterContext<C>)
       else await this.unregister?.(wizardId)
     } catch (error) {
       this.warn(`${wizardId}: restoring the previous version failed: ${describeThrown(error)}`)
@@ -337,9 +410,6 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     return next
   }
 }
-
-/** Loads of one change, at most, when the file keeps changing while it loads. */
-const MAX_ATTEMPTS = 20
 
 function roundMs(ms: number): number {
   return Math.round(ms * 10) / 10

@@ -1,15 +1,18 @@
 import type { WizardReloadError, WizardStatusEntry } from '../../client/protocol.ts'
 import type { WizardClass } from '../types.ts'
+import type { WizardVersion } from './wizard-version.ts'
 
 export interface WizardRecord {
   wizardId: string
   file: string
-  /** The class currently registered, or null when no version has loaded yet. */
+  /** The class currently registered, or null when no version has loaded yet (`current.wizardClass`). */
   wizardClass: WizardClass | null
-  /** The source text the registered class was loaded from (to tell a real change from a repeated event). */
-  loadedSource: string | undefined
+  /** The version registered now. */
+  current: WizardVersion | undefined
   /** The latest attempt that was registered or reported: what it read, and when it started (`performance.now()`). */
   lastAttempt: { source: string | undefined; startedAt: number } | undefined
+  /** Versions alive after the last full GC (see LeakWatch), or null before one. */
+  liveVersions: number | null
   /** Successful hot reloads (the initial load does not count). */
   reloadCount: number
   lastReload: Date | null
@@ -39,11 +42,11 @@ export class WizardStateStore {
     return this.totalReloads
   }
 
-  recordSuccess(wizardId: string, file: string, wizardClass: WizardClass, source: string | undefined, countsAsReload: boolean): WizardRecord {
-    const record = this.ensure(wizardId, file)
-    record.file = file
-    record.wizardClass = wizardClass
-    record.loadedSource = source
+  recordSuccess(version: WizardVersion, countsAsReload: boolean): WizardRecord {
+    const record = this.ensure(version.wizardId, version.file)
+    record.file = version.file
+    record.wizardClass = version.wizardClass
+    record.current = version
     record.lastReload = new Date()
     record.lastError = null
     if (countsAsReload) {
@@ -79,11 +82,14 @@ export class WizardStateStore {
     for (const record of this.all().sort((a, b) => a.wizardId.localeCompare(b.wizardId))) {
       wizards[record.wizardId] = {
         file: record.file,
+        version: record.current?.version ?? null,
         reload_count: record.reloadCount,
         last_reload: record.lastReload?.toISOString() ?? null,
         last_error: record.lastError?.error.message ?? null,
         last_error_kind: record.lastError?.error.kind ?? null,
         last_error_loc: record.lastError?.error.loc ?? null,
+        last_phases: record.current?.phases ?? null,
+        live_versions: record.liveVersions,
       }
     }
     return wizards
@@ -92,7 +98,7 @@ export class WizardStateStore {
   private ensure(wizardId: string, file: string): WizardRecord {
     let record = this.records.get(wizardId)
     if (!record) {
-      record = { wizardId, file, wizardClass: null, loadedSource: undefined, lastAttempt: undefined, reloadCount: 0, lastReload: null, lastError: null }
+      record = { wizardId, file, wizardClass: null, current: undefined, lastAttempt: undefined, liveVersions: null, reloadCount: 0, lastReload: null, lastError: null }
       this.records.set(wizardId, record)
     }
     return record

@@ -1,18 +1,18 @@
-import type { EnvironmentModuleNode, ViteDevServer } from 'vite'
-
 import fs from 'node:fs'
+import type { DevEnvironment, EnvironmentModuleNode, ViteDevServer } from 'vite'
 
-/** The module graph `server.ssrLoadModule` evaluates from. */
-function ssrGraph(server: ViteDevServer) {
-  return server.environments.ssr.moduleGraph
-}
+/**
+ * The module graph of the environment wizards load in. Documented API, except where noted:
+ * `lastInvalidationTimestamp` (afterViteInvalidates) is an internal field, and the `watchChange`
+ * forwarding stands in for the events of a watcher Vite does not run on the wizard folders.
+ */
 
 /**
  * The graph's modules of a file. Vite keys them by real path, while a watcher reports a symlinked
  * file under its link's path: look under both.
  */
-function modulesOf(server: ViteDevServer, file: string): EnvironmentModuleNode[] {
-  const graph = ssrGraph(server)
+export function modulesOf(environment: DevEnvironment, file: string): EnvironmentModuleNode[] {
+  const graph = environment.moduleGraph
   const modules = [...(graph.getModulesByFile(file) ?? [])]
   let real: string | undefined
   try {
@@ -26,30 +26,27 @@ function modulesOf(server: ViteDevServer, file: string): EnvironmentModuleNode[]
 
 /**
  * Hard-invalidates every module of `file`; Vite propagates the invalidation to all importers,
- * so the next `ssrLoadModule` of any of them re-evaluates against the fresh module.
+ * so the next `runner.import` of any of them re-evaluates against the fresh module.
  */
-export function invalidateFile(server: ViteDevServer, file: string): void {
-  const graph = ssrGraph(server)
+export function invalidateFile(environment: DevEnvironment, file: string): void {
   const seen = new Set<EnvironmentModuleNode>()
-  for (const mod of modulesOf(server, file)) graph.invalidateModule(mod, seen)
+  for (const mod of modulesOf(environment, file)) environment.moduleGraph.invalidateModule(mod, seen)
 }
 
-/** The export objects of the modules `file` imports (to tell a re-exported class from an own one). */
-export function importedExports(server: ViteDevServer, file: string): Record<string, unknown>[] {
-  const exports: Record<string, unknown>[] = []
-  for (const mod of modulesOf(server, file)) {
-    for (const imported of mod.importedModules) {
-      if (imported.ssrModule) exports.push(imported.ssrModule)
-    }
+/** Invalidates modules by id (instances the plugin disposed must be evaluated afresh when imported next). */
+export function invalidateIds(environment: DevEnvironment, ids: Iterable<string>): void {
+  const seen = new Set<EnvironmentModuleNode>()
+  for (const id of ids) {
+    const mod = environment.moduleGraph.getModuleById(id)
+    if (mod) environment.moduleGraph.invalidateModule(mod, seen)
   }
-  return exports
 }
 
 /** Every file that imports `file`, directly or not (cycles are fine). */
-export function importerFiles(server: ViteDevServer, file: string): Set<string> {
+export function importerFiles(environment: DevEnvironment, file: string): Set<string> {
   const found = new Set<string>()
   const seen = new Set<EnvironmentModuleNode>()
-  const queue = modulesOf(server, file)
+  const queue = modulesOf(environment, file)
   while (queue.length > 0) {
     const mod = queue.pop()!
     if (seen.has(mod)) continue
@@ -60,6 +57,20 @@ export function importerFiles(server: ViteDevServer, file: string): Set<string> 
     }
   }
   return found
+}
+
+/** True when `mod`, or a module that imports it (directly or not), is one of `files`. */
+export function isImportedBy(mod: EnvironmentModuleNode, isWanted: (file: string) => boolean): boolean {
+  const seen = new Set<EnvironmentModuleNode>()
+  const queue = [mod]
+  while (queue.length > 0) {
+    const current = queue.pop()!
+    if (seen.has(current)) continue
+    seen.add(current)
+    if (current.file && isWanted(current.file)) return true
+    for (const importer of current.importers) queue.push(importer)
+  }
+  return false
 }
 
 /**
@@ -91,9 +102,10 @@ export async function forwardFileEventToVite(
  * Vite's watcher listener invalidates a changed module only after awaiting plugin hooks. Called
  * synchronously from a later listener of the same event, this resolves once that invalidation
  * happened (or at once when the module holds nothing to invalidate), at most after `timeoutMs`.
+ * Leans on the internal `lastInvalidationTimestamp` (see vite-internals.contract.test.ts).
  */
-export function afterViteInvalidates(server: ViteDevServer, file: string, timeoutMs = 2000): Promise<void> {
-  const modules = modulesOf(server, file).filter((mod) => mod.transformResult !== null)
+export function afterViteInvalidates(environment: DevEnvironment, file: string, timeoutMs = 2000): Promise<void> {
+  const modules = modulesOf(environment, file).filter((mod) => mod.transformResult !== null)
   if (modules.length === 0) return Promise.resolve()
   const before = modules.map((mod) => mod.lastInvalidationTimestamp)
   const deadline = performance.now() + timeoutMs

@@ -3,7 +3,8 @@ import path from 'node:path'
 import { afterEach, expect, test } from 'vitest'
 import { createServer, type ViteDevServer } from 'vite'
 import { capturingLogger, makeTempDir, writeFiles } from '../../test/temp-project.ts'
-import { afterViteInvalidates, forwardFileEventToVite, importedExports, invalidateFile } from './module-graph.ts'
+import { afterViteInvalidates, forwardFileEventToVite, invalidateFile } from './module-graph.ts'
+import { importClosure, importedExports, runnableEnvironment, ssrLoadModuleExports, takeDisposer } from './module-runner.ts'
 import { firstParseProblem, lineColumnAt } from './parse-source.ts'
 
 /**
@@ -24,15 +25,16 @@ async function start(files: Record<string, string>, hmr = false) {
   root = makeTempDir('vite-contract-')
   writeFiles(root, files)
   server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', customLogger: capturingLogger(logs), server: { middlewareMode: true, hmr, ws: false } })
-  return { server, root, file: (relative: string) => path.join(root!, relative) }
+  const environment = runnableEnvironment(server, 'ssr')
+  return { server, environment, root, file: (relative: string) => path.join(root!, relative) }
 }
 
 test("Vite's watcher stamps lastInvalidationTimestamp when it invalidates a changed module (afterViteInvalidates waits for it)", async () => {
-  const { server, file } = await start({ 'src/a.ts': 'export const a = 1\n' })
-  await server.ssrLoadModule(file('src/a.ts'))
-  const [mod] = server.environments.ssr.moduleGraph.getModulesByFile(file('src/a.ts'))!
+  const { server, environment, file } = await start({ 'src/a.ts': 'export const a = 1\n' })
+  await environment.runner.import(file('src/a.ts'))
+  const [mod] = environment.moduleGraph.getModulesByFile(file('src/a.ts'))!
   const before = mod.lastInvalidationTimestamp
-  const invalidated = new Promise<void>((resolve) => server.watcher.once('change', () => void afterViteInvalidates(server, file('src/a.ts')).then(resolve)))
+  const invalidated = new Promise<void>((resolve) => server.watcher.once('change', () => void afterViteInvalidates(environment, file('src/a.ts')).then(resolve)))
   fs.writeFileSync(file('src/a.ts'), 'export const a = 2\n')
   await invalidated
   expect(mod.lastInvalidationTimestamp).not.toBe(before)
@@ -40,30 +42,63 @@ test("Vite's watcher stamps lastInvalidationTimestamp when it invalidates a chan
 })
 
 test("forwarding a create to every environment's watchChange drops the resolver's cached 'not found'", async () => {
-  const { server, file } = await start({ 'wizards/a_wizard.ts': "import { b } from './b.ts'\nexport const a = b\n" })
-  await expect(server.ssrLoadModule(file('wizards/a_wizard.ts'))).rejects.toThrow()
+  const { server, environment, file } = await start({ 'wizards/a_wizard.ts': "import { b } from './b.ts'\nexport const a = b\n" })
+  await expect(environment.runner.import(file('wizards/a_wizard.ts'))).rejects.toThrow()
   fs.writeFileSync(file('wizards/b.ts'), 'export const b = 2\n')
   await forwardFileEventToVite(server, file('wizards/b.ts'), 'create', (error) => {
     throw error
   })
-  invalidateFile(server, file('wizards/a_wizard.ts'))
-  expect(await server.ssrLoadModule(file('wizards/a_wizard.ts'))).toMatchObject({ a: 2 })
+  invalidateFile(environment, file('wizards/a_wizard.ts'))
+  expect(await environment.runner.import(file('wizards/a_wizard.ts'))).toMatchObject({ a: 2 })
 })
 
-test('after ssrLoadModule, each imported module node holds its exports as ssrModule (importedExports reads them)', async () => {
-  const { server, file } = await start({ 'wizards/base.ts': 'export class BaseWizard {}\n', 'wizards/a_wizard.ts': "export { BaseWizard } from './base.ts'\nexport class AWizard {}\n" })
-  const exports = await server.ssrLoadModule(file('wizards/a_wizard.ts'))
-  const imported = importedExports(server, file('wizards/a_wizard.ts'))
-  expect(imported.some((moduleExports) => moduleExports.BaseWizard === exports.BaseWizard)).toBe(true)
+test('after invalidating a file in the graph, runner.import evaluates it afresh (new exports object) and keeps what did not change', async () => {
+  const { environment, file } = await start({ 'wizards/base.ts': 'export class BaseWizard {}\n', 'wizards/a_wizard.ts': "export { BaseWizard } from './base.ts'\nexport class AWizard {}\n" })
+  const first = await environment.runner.import(file('wizards/a_wizard.ts'))
+  const [baseBefore] = environment.runner.evaluatedModules.getModulesByFile(file('wizards/base.ts'))!
+  const baseExports = baseBefore.exports
+  invalidateFile(environment, file('wizards/a_wizard.ts'))
+  const second = await environment.runner.import(file('wizards/a_wizard.ts'))
+  expect(second).not.toBe(first)
+  expect(second.AWizard).not.toBe(first.AWizard)
+  expect(second.BaseWizard).toBe(first.BaseWizard)
+  expect([...environment.runner.evaluatedModules.getModulesByFile(file('wizards/base.ts'))!][0].exports).toBe(baseExports)
+  // The runner's graph says what a module imports: re-exports are told apart, closures walked.
+  expect(importedExports(environment.runner, file('wizards/a_wizard.ts')).some((exports) => exports.BaseWizard === second.BaseWizard)).toBe(true)
+  expect(importClosure(environment.runner, file('wizards/a_wizard.ts')).map((node) => path.basename(node.file)).sort()).toEqual(['a_wizard.ts', 'base.ts'])
 })
 
-test('ssrLoadModule logs an evaluation error itself as "Error when evaluating SSR module <file>" (the log filter drops that duplicate)', async () => {
-  const { server, file } = await start({ 'wizards/a_wizard.ts': "throw new Error('boom')\n" })
-  await expect(server.ssrLoadModule(file('wizards/a_wizard.ts'))).rejects.toThrow('boom')
-  expect(logs.some((line) => line.includes(`Error when evaluating SSR module ${file('wizards/a_wizard.ts')}`))).toBe(true)
+test('import.meta.hot.dispose(cb) lands in the runner’s hmrClient.disposeMap (keyed by url), data in dataMap; taking it leaves Vite nothing to call', async () => {
+  const { environment, file } = await start({ 'wizards/a_wizard.ts': 'import.meta.hot.data.count = (import.meta.hot.data.count ?? 0) + 1\nimport.meta.hot.dispose((data) => { data.disposed = true })\nexport class AWizard {}\n' }, true)
+  await environment.runner.import(file('wizards/a_wizard.ts'))
+  const [node] = environment.runner.evaluatedModules.getModulesByFile(file('wizards/a_wizard.ts'))!
+  const taken = takeDisposer(environment.runner, node.url)
+  expect(taken).toBeDefined()
+  expect(takeDisposer(environment.runner, node.url)).toBeUndefined()
+  await taken!.dispose(taken!.data)
+  expect(taken!.data).toEqual({ count: 1, disposed: true })
+  invalidateFile(environment, file('wizards/a_wizard.ts'))
+  await environment.runner.import(file('wizards/a_wizard.ts'))
+  expect(takeDisposer(environment.runner, node.url)?.data).toEqual({ count: 2, disposed: true })
 })
 
-test("Vite ships a parser that names the problem and its offset (parseSync in Vite 8, parseAst in Vite 7)", () => {
+test("ssrLoadModule's own runner marks the graph node's ssrModule; the environment's runner does not (two instances)", async () => {
+  const { server, environment, file } = await start({ 'server/registry.ts': 'export const instance = Math.random()\n' })
+  const viaRunner = await environment.runner.import(file('server/registry.ts'))
+  expect(ssrLoadModuleExports(environment, file('server/registry.ts'))).toBeUndefined()
+  const viaSsrLoadModule = await server.ssrLoadModule(file('server/registry.ts'))
+  expect(viaSsrLoadModule.instance).not.toBe(viaRunner.instance)
+  expect(ssrLoadModuleExports(environment, file('server/registry.ts'))?.instance).toBe(viaSsrLoadModule.instance)
+})
+
+test('a custom environment is runnable by default; a missing one is an error naming it', async () => {
+  root = makeTempDir('vite-contract-')
+  server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', logLevel: 'silent', environments: { server: {} }, server: { middlewareMode: true, hmr: false, ws: false } })
+  expect(runnableEnvironment(server, 'server').runner).toBeDefined()
+  expect(() => runnableEnvironment(server!, 'edge')).toThrow('options.environment: this dev server has no environment "edge"')
+})
+
+test('Vite ships a parser that names the problem and its offset (parseSync in Vite 8, parseAst in Vite 7)', () => {
   const source = 'export const a = 1\nconst s = "abc\n'
   const problem = firstParseProblem('x.js', source)
   expect(problem?.message).toMatch(/Unterminated string/)

@@ -24,7 +24,17 @@ test("reloaded / failed / removed arrive on Vite's HMR channel; a page that says
   p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
   await expect.poll(() => page.custom<WizardReloadedPayload>(WIZARD_EVENTS.reloaded).length).toBe(1)
   const reloaded = page.custom<WizardReloadedPayload>(WIZARD_EVENTS.reloaded)[0]
-  expect(reloaded).toEqual({ wizardId: 'debug', file: p.path('wizards/debug_wizard.ts'), reloadCount: 1, durationMs: expect.any(Number), timestamp: expect.any(Number) })
+  expect(reloaded).toEqual({
+    wizardId: 'debug',
+    file: p.path('wizards/debug_wizard.ts'),
+    version: 2,
+    reloadCount: 1,
+    durationMs: expect.any(Number),
+    phases: { detectMs: expect.any(Number), loadMs: expect.any(Number), registerMs: expect.any(Number), disposeMs: expect.any(Number) },
+    timestamp: expect.any(Number),
+  })
+  expect(reloaded.phases.loadMs).toBeGreaterThan(0)
+  expect(reloaded.phases.loadMs + reloaded.phases.registerMs + reloaded.phases.disposeMs).toBeLessThanOrEqual(reloaded.durationMs + 0.3)
 
   p.write('wizards/debug_wizard.ts', `export class DebugWizard {\n  run() { return ( }\n}\n`)
   await expect.poll(() => page.custom<WizardFailedPayload>(WIZARD_EVENTS.failed).length).toBe(1)

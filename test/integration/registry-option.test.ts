@@ -1,3 +1,4 @@
+import type { RunnableDevEnvironment } from 'vite'
 import { afterEach, expect, test } from 'vitest'
 import { startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
 
@@ -21,7 +22,9 @@ import { runWizard, listWizards, runs, createdAt } from './registry'
 export function handle(id: string) { return { output: runWizard(id), wizards: listWizards(), runs: runs.length, createdAt } }
 `
 
-test('registry: the module is shared with a backend that ssrLoadModules it, and keeps its state across reloads', async () => {
+type Backend = { handle(id: string): { output: string; wizards: string[]; runs: number; createdAt: number } }
+
+test('registry: an API loaded with server.environments.ssr.runner.import shares the very instance; its state survives reloads', async () => {
   const p = (project = await startTempProject({
     useTestRegistry: false,
     plugin: { registry: 'server/registry.ts' },
@@ -32,8 +35,7 @@ test('registry: the module is shared with a backend that ssrLoadModules it, and 
       'wizards/review_wizard.ts': wizardSource('ReviewWizard', 'review'),
     },
   }))
-  type Backend = { handle(id: string): { output: string; wizards: string[]; runs: number; createdAt: number } }
-  const backend = () => p.server.ssrLoadModule(p.path('server/backend.ts')) as Promise<Backend>
+  const backend = () => (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/backend.ts')) as Promise<Backend>
 
   const first = (await backend()).handle('debug')
   expect(first).toMatchObject({ output: 'v1', wizards: ['debug', 'review'], runs: 1 })
@@ -49,6 +51,26 @@ test('registry: the module is shared with a backend that ssrLoadModules it, and 
 
   p.remove('wizards/review_wizard.ts')
   await expect.poll(async () => (await backend()).handle('debug').wizards).toEqual(['debug'])
+  await p.api.idle()
+  expect(p.logs.some((line) => line.includes('loaded by two module runners'))).toBe(false)
+})
+
+test('registry: an API loaded with ssrLoadModule holds a second instance: one warning naming the file and the fix, and the plugin registers into the instance the API uses', async () => {
+  const p = (project = await startTempProject({
+    useTestRegistry: false,
+    plugin: { registry: 'server/registry.ts' },
+    files: { 'server/registry.ts': registrySource, 'server/backend.ts': backendSource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+  }))
+  const backend = () => p.server.ssrLoadModule(p.path('server/backend.ts')) as Promise<Backend>
+  // Its own instance is empty at first; the plugin notices, warns, and registers every wizard into it.
+  await backend()
+  await expect.poll(async () => (await backend()).handle('debug').output).toBe('v1')
+  const warnings = p.logs.filter((line) => line.includes('server/registry.ts is loaded by two module runners'))
+  expect(warnings).toHaveLength(1)
+  expect(warnings[0]).toContain('server.environments.ssr.runner.import(')
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+  await expect.poll(async () => (await backend()).handle('debug').output).toBe('v2')
+  expect(p.logs.filter((line) => line.includes('loaded by two module runners'))).toHaveLength(1)
 })
 
 test('registry: a module without registerWizard is named in a clear error', async () => {
@@ -67,8 +89,7 @@ test('registry: editing the registry module re-registers every wizard into the n
     plugin: { registry: 'server/registry.ts' },
     files: { 'server/registry.ts': registrySource, 'server/backend.ts': backendSource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
   }))
-  type Backend = { handle(id: string): { output: string; createdAt: number } }
-  const backend = () => p.server.ssrLoadModule(p.path('server/backend.ts')) as Promise<Backend>
+  const backend = () => (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/backend.ts')) as Promise<Backend>
   const before = (await backend()).handle('debug')
   p.write('server/registry.ts', `${registrySource}\nexport const edited = true\n`)
   await expect.poll(async () => {

@@ -68,7 +68,7 @@ test('a second notification for a save already loaded does not reload again (one
   await p.api.idle()
   const registrations = p.registry.registerCount('debug')
   // What a truncate-then-write save, or chokidar plus the trailing check, delivers: another event for the same content.
-  await p.session.coordinator.fileChanged(p.path('wizards/debug_wizard.ts'))
+  await p.session.coordinator!.fileChanged(p.path('wizards/debug_wizard.ts'))
   expect(p.registry.registerCount('debug')).toBe(registrations)
   expect(p.events.filter((event) => event.type === 'reloaded')).toHaveLength(1)
 })

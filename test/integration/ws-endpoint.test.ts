@@ -247,8 +247,28 @@ describe('status endpoint', () => {
       last_error: null,
       last_error_at: null,
       wizards: {
-        debug: { file: p.path('wizards/debug_wizard.ts'), reload_count: 1, last_reload: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), last_error: null, last_error_kind: null, last_error_loc: null },
-        gone: { file: p.path('wizards/gone_wizard.ts'), reload_count: 0, last_reload: expect.any(String), last_error: expect.stringMatching(/^SyntaxError/), last_error_kind: 'syntax', last_error_loc: expect.objectContaining({ line: 1 }) },
+        debug: {
+          file: p.path('wizards/debug_wizard.ts'),
+          version: 2,
+          reload_count: 1,
+          last_reload: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+          last_error: null,
+          last_error_kind: null,
+          last_error_loc: null,
+          last_phases: { detectMs: expect.any(Number), loadMs: expect.any(Number), registerMs: expect.any(Number), disposeMs: expect.any(Number) },
+          live_versions: null,
+        },
+        gone: {
+          file: p.path('wizards/gone_wizard.ts'),
+          version: 1,
+          reload_count: 0,
+          last_reload: expect.any(String),
+          last_error: expect.stringMatching(/^SyntaxError/),
+          last_error_kind: 'syntax',
+          last_error_loc: expect.objectContaining({ line: 1 }),
+          last_phases: expect.objectContaining({ detectMs: 0 }),
+          live_versions: null,
+        },
       },
     })
     expect(status.wizards.gone.last_error).not.toMatch(/\u001b/)

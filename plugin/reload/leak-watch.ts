@@ -1,0 +1,73 @@
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks'
+import type { WizardStateStore } from './wizard-state.ts'
+
+/** Replaced versions of one wizard still alive after a full GC, beyond what is kept on purpose, before one warning. */
+export const LEAK_THRESHOLD = 3
+
+interface Retired {
+  version: number
+  ref: WeakRef<object>
+}
+
+/**
+ * Notices versions that do not go away. Each replaced version's class is tracked weakly (a
+ * FinalizationRegistry drops it from the list once collected); after each full garbage collection
+ * (observed, never forced) the versions of every wizard still alive are counted. More than
+ * LEAK_THRESHOLD replaced ones beyond those kept on purpose (the previous one, which the current
+ * version's context names, and history) means something holds them: one warning per wizard, and
+ * status `live_versions`.
+ */
+export class LeakWatch {
+  private readonly byWizard = new Map<string, Retired[]>()
+  private readonly warned = new Set<string>()
+  private readonly finalization = new FinalizationRegistry<{ wizardId: string; version: number }>(({ wizardId, version }) => {
+    const list = this.byWizard.get(wizardId)
+    if (list) this.byWizard.set(wizardId, list.filter((entry) => entry.version !== version))
+  })
+  private readonly observer: PerformanceObserver | undefined
+
+  constructor(
+    private readonly state: WizardStateStore,
+    private readonly warn: (message: string) => void,
+    /** How many replaced versions of a wizard are kept alive on purpose (the previous one, history). */
+    private readonly keptOnPurpose: (wizardId: string) => number = () => 1,
+  ) {
+    try {
+      this.observer = new PerformanceObserver((list) => {
+        const major = list.getEntries().some((entry) => ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0) === constants.NODE_PERFORMANCE_GC_MAJOR)
+        if (major) setImmediate(() => this.check())
+      })
+      this.observer.observe({ entryTypes: ['gc'] })
+    } catch {
+      this.observer = undefined // no GC observation here: no leak warnings, nothing else changes
+    }
+  }
+
+  retired(wizardId: string, version: number, wizardClass: object): void {
+    const list = this.byWizard.get(wizardId) ?? []
+    list.push({ version, ref: new WeakRef(wizardClass) })
+    this.byWizard.set(wizardId, list)
+    this.finalization.register(wizardClass, { wizardId, version })
+  }
+
+  /** Counts what survived; called after each full GC (and by tests after `gc()`). */
+  check(): void {
+    for (const record of this.state.all()) {
+      const alive = (this.byWizard.get(record.wizardId) ?? []).filter((entry) => entry.ref.deref() !== undefined)
+      this.byWizard.set(record.wizardId, alive)
+      record.liveVersions = alive.length + (record.current ? 1 : 0)
+      const unexplained = alive.length - this.keptOnPurpose(record.wizardId)
+      if (unexplained > LEAK_THRESHOLD && !this.warned.has(record.wizardId)) {
+        this.warned.add(record.wizardId)
+        this.warn(
+          `${record.wizardId}: ${alive.length} replaced versions are still in memory after garbage collection (versions ${alive.map((entry) => entry.version).join(', ')}). ` +
+            `Something created at module top level holds them — a timer, a listener, a cache or a connection. Undo it in import.meta.hot.dispose(() => …) or tie it to the register context's signal.`,
+        )
+      }
+    }
+  }
+
+  close(): void {
+    this.observer?.disconnect()
+  }
+}

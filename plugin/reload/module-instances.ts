@@ -1,0 +1,113 @@
+import type { ModuleRunner } from 'vite/module-runner'
+import { describeThrown } from '../errors/thrown-value.ts'
+import { importClosure, isInlined, takeDisposer } from '../vite-internals/module-runner.ts'
+import { settleWithin, TIMED_OUT } from './settle-within.ts'
+
+/**
+ * One evaluation of one module, as the runner made it. It is disposed (its `import.meta.hot.dispose`
+ * callback run) once no registered wizard version runs on it any more — which is the transactional
+ * part: a version that was replaced is disposed after its successor is registered, a version whose
+ * reload failed is never disposed, and the instances a failed reload evaluated are.
+ */
+export interface ModuleInstance {
+  /** The module's id in the environment's graph (to evaluate it afresh after disposing it). */
+  id: string
+  url: string
+  dispose: ((data: unknown) => void | Promise<void>) | undefined
+  data: unknown
+  /** Who runs on it: wizard versions (any object standing for one). */
+  users: Set<object>
+  disposed: boolean
+}
+
+export interface Snapshot {
+  /** Export objects of every module the runner had evaluated before an import. */
+  known: Set<object>
+}
+
+/** Tracks module instances per wizard version, keyed by the runner's export objects (one per evaluation). */
+export class ModuleInstances {
+  private readonly byExports = new WeakMap<object, ModuleInstance>()
+
+  constructor(
+    private readonly runner: () => ModuleRunner,
+    private readonly disposeTimeout: number,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** What the runner holds now, to tell afterwards which instances an import evaluated. */
+  snapshot(): Snapshot {
+    const known = new Set<object>()
+    for (const node of this.runner().evaluatedModules.idToModuleMap.values()) if (node.exports) known.add(node.exports as object)
+    return { known }
+  }
+
+  /**
+   * The instances `file` runs on now (itself and what it imports), and which of them the import
+   * after `before` evaluated. Their dispose callbacks are taken out of the runner as they are seen.
+   */
+  closure(file: string, before: Snapshot): { all: ModuleInstance[]; fresh: ModuleInstance[] } {
+    const runner = this.runner()
+    const all: ModuleInstance[] = []
+    const fresh: ModuleInstance[] = []
+    for (const node of importClosure(runner, file)) {
+      if (!isInlined(node) || !node.exports) continue
+      const exports = node.exports as object
+      let instance = this.byExports.get(exports)
+      if (!instance) {
+        const disposer = takeDisposer(runner, node.url)
+        instance = { id: node.id, url: node.url, dispose: disposer?.dispose, data: disposer?.data, users: new Set(), disposed: false }
+        this.byExports.set(exports, instance)
+        if (!before.known.has(exports)) fresh.push(instance)
+      } else if (!instance.dispose) {
+        // A disposer registered late (after a top-level await) or by an instance first seen without one.
+        const disposer = takeDisposer(runner, node.url)
+        if (disposer) Object.assign(instance, { dispose: disposer.dispose, data: disposer.data })
+      }
+      all.push(instance)
+    }
+    return { all, fresh }
+  }
+
+  acquire(user: object, instances: Iterable<ModuleInstance>): void {
+    for (const instance of instances) instance.users.add(user)
+  }
+
+  /**
+   * `user` no longer runs on these instances: those nobody runs on any more are disposed, in import
+   * order reversed (importers first). Returns the ids disposed (to evaluate afresh when imported next).
+   */
+  async release(user: object, instances: Iterable<ModuleInstance>): Promise<string[]> {
+    const orphans: ModuleInstance[] = []
+    for (const instance of instances) {
+      instance.users.delete(user)
+      if (instance.users.size === 0 && !instance.disposed) orphans.push(instance)
+    }
+    for (const instance of orphans) await this.disposeNow(instance)
+    return orphans.map((instance) => instance.id)
+  }
+
+  /** Disposes instances that nobody ever ran on (what a failed reload evaluated). */
+  async discard(instances: Iterable<ModuleInstance>): Promise<string[]> {
+    const disposed: string[] = []
+    for (const instance of instances) {
+      if (instance.users.size > 0 || instance.disposed) continue
+      await this.disposeNow(instance)
+      disposed.push(instance.id)
+    }
+    return disposed
+  }
+
+  private async disposeNow(instance: ModuleInstance): Promise<void> {
+    instance.disposed = true
+    const dispose = instance.dispose
+    instance.dispose = undefined
+    if (!dispose) return
+    const outcome = await settleWithin(
+      Promise.resolve().then(() => dispose(instance.data)),
+      this.disposeTimeout,
+    )
+    if (outcome === TIMED_OUT) this.warn(`the dispose callback of ${instance.url} did not finish within ${this.disposeTimeout} ms; going on without it.`)
+    else if ('error' in outcome) this.warn(`the dispose callback of ${instance.url} threw ${describeThrown(outcome.error)} (the reload itself is not affected).`)
+  }
+}

@@ -1,0 +1,41 @@
+import type { ReloadPhases } from '../../client/protocol.ts'
+import type { RegisterContext, WizardClass } from '../types.ts'
+import type { ModuleInstance } from './module-instances.ts'
+
+/** One registered (or being registered) version of a wizard: its class, its context, and the module instances it runs on. */
+export interface WizardVersion {
+  wizardId: string
+  version: number
+  file: string
+  wizardClass: WizardClass
+  context: RegisterContext
+  controller: AbortController
+  instances: ModuleInstance[]
+  phases: ReloadPhases
+  /** The source text it was loaded from. */
+  source: string | undefined
+}
+
+/** Version numbers and the `data` object, per wizard id, for the whole dev-server session. */
+export class VersionCounters {
+  private readonly last = new Map<string, number>()
+  private readonly data = new Map<string, Record<string, unknown>>()
+
+  /** The number the next registered version of `wizardId` gets. */
+  next(wizardId: string): number {
+    return (this.last.get(wizardId) ?? 0) + 1
+  }
+
+  commit(wizardId: string, version: number): void {
+    this.last.set(wizardId, Math.max(version, this.last.get(wizardId) ?? 0))
+  }
+
+  /** One object per wizard id, shared by all its versions (and kept when its file comes back). */
+  dataOf(wizardId: string): Record<string, unknown> {
+    let data = this.data.get(wizardId)
+    if (!data) this.data.set(wizardId, (data = {}))
+    return data
+  }
+}
+
+export const NO_PHASES: ReloadPhases = { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 }
