@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     maxWorkers: 2,
+    // The leak-warning tests collect garbage on purpose.
+    execArgv: ['--expose-gc'],
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     expect: { poll: { timeout: 10_000, interval: 20 } },
   },

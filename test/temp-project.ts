@@ -4,6 +4,7 @@ import path from 'node:path'
 import { createLogger, createServer, type InlineConfig, type Logger, type Plugin, type PluginOption, type ViteDevServer } from 'vite'
 import { sessions, wizardHotReload, type WizardHotReloadApi } from '../plugin/plugin.ts'
 import type { WizardHotReloadOptions } from '../plugin/options.ts'
+import type { RegisterContext } from '../plugin/types.ts'
 import type { DevSession } from '../plugin/dev-session.ts'
 import { stripVTControlCharacters as stripAnsi } from 'node:util'
 import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../client/protocol.ts'
@@ -19,13 +20,16 @@ type AnyClass = new (...args: never[]) => { run?: () => unknown }
 export class TestRegistry {
   readonly classes = new Map<string, AnyClass>()
   readonly calls: Array<{ type: 'register' | 'unregister'; wizardId: string; className?: string }> = []
+  /** The third argument of every register call. */
+  readonly contexts: Array<{ wizardId: string; context: RegisterContext }> = []
   /** Replace to make register fail, throw or hang. */
-  behaviour: (wizardId: string) => boolean | Promise<boolean> = () => true
+  behaviour: (wizardId: string, context?: RegisterContext) => boolean | Promise<boolean> = () => true
 
-  register = async (wizardId: string, wizardClass: unknown): Promise<boolean> => {
+  register = async (wizardId: string, wizardClass: unknown, context?: RegisterContext): Promise<boolean> => {
     const cls = wizardClass as AnyClass
     this.calls.push({ type: 'register', wizardId, className: classNameOf(cls) })
-    const ok = await this.behaviour(wizardId)
+    if (context) this.contexts.push({ wizardId, context })
+    const ok = await this.behaviour(wizardId, context)
     if (ok) this.classes.set(wizardId, cls)
     return ok
   }
@@ -81,6 +85,8 @@ export interface TempProjectOptions {
   useTestRegistry?: boolean
   /** Start the HTTP server on 127.0.0.1 with a free port (default false: middleware mode). */
   listen?: boolean
+  /** Middleware mode with HMR on (the module runner then gives modules `import.meta.hot`). @default false */
+  hmr?: boolean
   vite?: InlineConfig
   /** Other plugins on the same server, after this one (or before it, with enforce: 'pre'). */
   plugins?: PluginOption[]
@@ -137,7 +143,7 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
       clearScreen: false,
       server: options.listen
         ? { host: '127.0.0.1', port: 0, strictPort: false, ws: undefined }
-        : { middlewareMode: true, hmr: false, ws: false },
+        : { middlewareMode: true, hmr: options.hmr ?? false, ws: false },
       ...options.vite,
       plugins: [plugin, ...(options.plugins ?? [])],
     })

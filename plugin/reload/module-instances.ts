@@ -33,6 +33,8 @@ export class ModuleInstances {
     private readonly runner: () => ModuleRunner,
     private readonly disposeTimeout: number,
     private readonly warn: (message: string) => void,
+    /** How a module's url reads in a message. */
+    private readonly label: (url: string) => string = (url) => url,
   ) {}
 
   /** What the runner holds now, to tell afterwards which instances an import evaluated. */
@@ -74,8 +76,8 @@ export class ModuleInstances {
   }
 
   /**
-   * `user` no longer runs on these instances: those nobody runs on any more are disposed, in import
-   * order reversed (importers first). Returns the ids disposed (to evaluate afresh when imported next).
+   * `user` no longer runs on these instances: those nobody runs on any more are disposed, importers
+   * before what they import. Returns the ids disposed (to evaluate afresh when imported next).
    */
   async release(user: object, instances: Iterable<ModuleInstance>): Promise<string[]> {
     const orphans: ModuleInstance[] = []
@@ -107,7 +109,7 @@ export class ModuleInstances {
       Promise.resolve().then(() => dispose(instance.data)),
       this.disposeTimeout,
     )
-    if (outcome === TIMED_OUT) this.warn(`the dispose callback of ${instance.url} did not finish within ${this.disposeTimeout} ms; going on without it.`)
-    else if ('error' in outcome) this.warn(`the dispose callback of ${instance.url} threw ${describeThrown(outcome.error)} (the reload itself is not affected).`)
+    if (outcome === TIMED_OUT) this.warn(`the dispose callback of ${this.label(instance.url)} did not finish within ${this.disposeTimeout} ms; going on without it.`)
+    else if ('error' in outcome) this.warn(`the dispose callback of ${this.label(instance.url)} threw ${describeThrown(outcome.error)} (the reload itself is not affected).`)
   }
 }

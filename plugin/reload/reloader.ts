@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { RunnableDevEnvironment, ViteDevServer } from 'vite'
 import type { WizardReloadError } from '../../client/protocol.ts'
+import { debug } from '../debug.ts'
 import { classifyLoadError, plainFailure } from '../errors/classify-error.ts'
 import { displayPath } from '../errors/display-path.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
@@ -115,7 +116,8 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     this.warn = options.warn ?? ((message) => options.server.config.logger.warn(message, { timestamp: true }))
     this.changedSince = options.changedSince ?? (() => false)
     this.leaks = options.leaks
-    this.instances = new ModuleInstances(() => this.environment.runner, this.registerTimeout, this.warn)
+    const root = options.server.config.root
+    this.instances = new ModuleInstances(() => this.environment.runner, this.registerTimeout, this.warn, (url) => displayPath(root, url.startsWith(root) ? url : path.join(root, url)))
   }
 
   /** @internal swaps the register/unregister callbacks (the `registry` module was re-evaluated) */
@@ -296,6 +298,8 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
         const record = this.state.recordSuccess(version, !initial)
         record.lastAttempt = { source: version.source, startedAt: started }
         const ms = durationMs()
+        const { detectMs, loadMs, registerMs, disposeMs } = version.phases
+        debug?.(`${wizardId} v${version.version} registered in ${ms} ms: detect ${detectMs}, load ${loadMs}, register ${registerMs}, dispose ${disposeMs} ms`)
         if (!initial) {
           this.events.reloaded?.({ wizardId, file, version: version.version, reloadCount: record.reloadCount, durationMs: ms, phases: version.phases, timestamp: Date.now() })
         }
