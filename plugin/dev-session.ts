@@ -19,7 +19,8 @@ import { LeakWatch } from './reload/leak-watch.ts'
 import { loadRegistryModule, registryFromExports, type RegistryModule } from './reload/registry-module.ts'
 import { WizardReloader } from './reload/reloader.ts'
 import { WizardStateStore } from './reload/wizard-state.ts'
-import { afterViteInvalidates, isImportedBy } from './vite-internals/module-graph.ts'
+import { TrailingCheck } from './files/trailing-check.ts'
+import { afterViteInvalidates, invalidateFile, isImportedBy } from './vite-internals/module-graph.ts'
 import { ssrLoadModuleExports } from './vite-internals/module-runner.ts'
 
 /** A burst of adds and deletes is followed, once the folders are quiet this long, by a full reconcile. */
@@ -55,6 +56,12 @@ export class DevSession {
   private warnedTwoRunners = false
   private twoRunnersTimer: NodeJS.Timeout | undefined
   private reconcileTimer: NodeJS.Timeout | undefined
+  /** Vite's watcher has chokidar's 50 ms change throttle too: a quick second save of a module outside dirs is looked at again. */
+  private readonly viteTrailing = new TrailingCheck((file, exists) => {
+    if (this.disposed || !this.reloader) return
+    invalidateFile(this.reloader.environment, file) // what Vite's watcher would have done
+    this.externalFileChanged(file, exists ? 'update' : 'delete')
+  })
   private readonly startError: string | undefined
   private disposed = false
 
@@ -200,6 +207,7 @@ export class DevSession {
   /** Vite's own watcher saw a change (a module outside the watched folders), after Vite invalidated it. */
   externalFileChanged(file: string, type: 'create' | 'update' | 'delete'): void {
     if (this.disposed || !this.options.enabled || !this.coordinator || this.dirs.contains(file)) return
+    this.viteTrailing.after(file)
     if (file === this.registryFile && type !== 'delete') {
       this.background(this.reloadRegistry(), 'reloading the registry')
       return
@@ -218,6 +226,7 @@ export class DevSession {
     this.disposed = true
     clearTimeout(this.reconcileTimer)
     clearInterval(this.twoRunnersTimer)
+    this.viteTrailing.stop()
     this.coordinator?.dispose()
     this.hmr?.dispose()
     this.ws?.close()

@@ -3,9 +3,10 @@ import path from 'node:path'
 import { watch, type FSWatcher } from 'chokidar'
 import { debug } from '../debug.ts'
 import { skipNoOpRescans, type RescanStats } from '../vite-internals/chokidar-rescans.ts'
-import { readSignature, sameSignature, signatureOf, type FileSignature } from './file-signature.ts'
+import { readSignature, signatureOf } from './file-signature.ts'
 import { FolderPresence } from './folder-presence.ts'
 import { SymlinkRule, type SymlinkVerdict } from './symlink-rule.ts'
+import { TrailingCheck } from './trailing-check.ts'
 import { defaultWizardId, isSkippedFileName, isSkippedFolderName } from './wizard-files.ts'
 
 export type WizardFileChangeType = 'change' | 'remove'
@@ -47,13 +48,6 @@ export interface WizardFileWatcherOptions {
   onSkippedLink?: (link: string, verdict: Extract<SymlinkVerdict, { follow: false }>) => void
 }
 
-/**
- * chokidar drops a `change` of a path that comes within 50 ms of the previous one it emitted
- * (`_throttle(EV.CHANGE, path, 50)`), so a quick second save would be lost. After each event we
- * look at the file once more, just after that window, and report a change if it moved on.
- */
-export const CHOKIDAR_CHANGE_THROTTLE_MS = 50
-const TRAILING_CHECK_MS = CHOKIDAR_CHANGE_THROTTLE_MS + 15
 /** A watched folder that was replaced (branch switch, `rm -rf && git checkout`) is watched anew once things are this quiet. */
 const REWATCH_AFTER_MS = 150
 
@@ -67,14 +61,17 @@ interface PendingChange {
  * Watches wizard folders with a chokidar instance of its own (the folders are kept out of Vite's
  * watcher): every file except dotfiles and editors' backups, debounced per file (saves within
  * `delay` collapse into one change, whose type is the last event's), with a trailing check for
- * chokidar's 50 ms change throttle. It survives what chokidar alone does not: a watched folder
+ * chokidar's 50 ms change throttle (trailing-check.ts). It survives what chokidar alone does not: a watched folder
  * deleted and re-created (it is watched anew), a folder that does not exist yet (watched for),
  * symlink loops (never walked). Directory re-reads that would change nothing are skipped.
  */
 export class WizardFileWatcher implements AsyncDisposable {
   private chokidar: FSWatcher | undefined
   private readonly pending = new Map<string, PendingChange>()
-  private readonly trailingChecks = new Map<string, NodeJS.Timeout>()
+  /** chokidar's 50 ms change throttle would swallow a quick second save: look again after it. */
+  private readonly trailing = new TrailingCheck((file, exists) => {
+    if (this.running) this.queue(file, exists ? 'change' : 'remove')
+  })
   private readonly lastEventAt = new Map<string, number>()
   private readonly presence = new Map<string, FolderPresence>()
   private readonly skippedLinks = new Set<string>()
@@ -109,8 +106,7 @@ export class WizardFileWatcher implements AsyncDisposable {
     this.running = false
     for (const { cancel } of this.pending.values()) cancel()
     this.pending.clear()
-    for (const timer of this.trailingChecks.values()) clearTimeout(timer)
-    this.trailingChecks.clear()
+    this.trailing.stop()
     clearTimeout(this.rewatchTimer)
     clearTimeout(this.structureTimer)
     for (const presence of this.presence.values()) presence.close()
@@ -282,20 +278,8 @@ export class WizardFileWatcher implements AsyncDisposable {
     const file = path.resolve(rawFile)
     this.lastEventAt.set(file, performance.now())
     this.queue(file, type)
-    this.scheduleTrailingCheck(file, type === 'remove' ? null : signatureOf(stats) ?? readSignature(file))
+    this.trailing.after(file, type === 'remove' ? null : signatureOf(stats) ?? readSignature(file))
     if (structural) this.structureChanged()
-  }
-
-  private scheduleTrailingCheck(file: string, seen: FileSignature | null): void {
-    clearTimeout(this.trailingChecks.get(file))
-    const timer = setTimeout(() => {
-      this.trailingChecks.delete(file)
-      if (!this.running) return
-      const now = readSignature(file)
-      if (sameSignature(now, seen)) return
-      this.queue(file, now === null ? 'remove' : 'change')
-    }, TRAILING_CHECK_MS)
-    this.trailingChecks.set(file, timer)
   }
 
   private isIgnored(file: string, stats: Stats | undefined): boolean {

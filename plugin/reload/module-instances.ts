@@ -12,6 +12,8 @@ import { settleWithin, TIMED_OUT } from './settle-within.ts'
 export interface ModuleInstance {
   /** The module's id in the environment's graph (to evaluate it afresh after disposing it). */
   id: string
+  /** This evaluation's exports object (weakly: identity only). */
+  exports: WeakRef<object>
   url: string
   dispose: ((data: unknown) => void | Promise<void>) | undefined
   data: unknown
@@ -58,7 +60,7 @@ export class ModuleInstances {
       let instance = this.byExports.get(exports)
       if (!instance) {
         const disposer = takeDisposer(runner, node.url)
-        instance = { id: node.id, url: node.url, dispose: disposer?.dispose, data: disposer?.data, users: new Set(), disposed: false }
+        instance = { id: node.id, exports: new WeakRef(exports), url: node.url, dispose: disposer?.dispose, data: disposer?.data, users: new Set(), disposed: false }
         this.byExports.set(exports, instance)
         if (!before.known.has(exports)) fresh.push(instance)
       } else if (!instance.dispose) {
@@ -77,7 +79,8 @@ export class ModuleInstances {
 
   /**
    * `user` no longer runs on these instances: those nobody runs on any more are disposed, importers
-   * before what they import. Returns the ids disposed (to evaluate afresh when imported next).
+   * before what they import. Returns the ids of disposed instances the runner still holds (to be
+   * evaluated afresh when imported next; one already replaced by a newer evaluation is left alone).
    */
   async release(user: object, instances: Iterable<ModuleInstance>): Promise<string[]> {
     const orphans: ModuleInstance[] = []
@@ -86,18 +89,23 @@ export class ModuleInstances {
       if (instance.users.size === 0 && !instance.disposed) orphans.push(instance)
     }
     for (const instance of orphans) await this.disposeNow(instance)
-    return orphans.map((instance) => instance.id)
+    return this.stillHeld(orphans)
   }
 
   /** Disposes instances that nobody ever ran on (what a failed reload evaluated). */
   async discard(instances: Iterable<ModuleInstance>): Promise<string[]> {
-    const disposed: string[] = []
+    const disposed: ModuleInstance[] = []
     for (const instance of instances) {
       if (instance.users.size > 0 || instance.disposed) continue
       await this.disposeNow(instance)
-      disposed.push(instance.id)
+      disposed.push(instance)
     }
-    return disposed
+    return this.stillHeld(disposed)
+  }
+
+  private stillHeld(instances: ModuleInstance[]): string[] {
+    const modules = this.runner().evaluatedModules
+    return instances.filter((instance) => modules.getModuleById(instance.id)?.exports === instance.exports.deref()).map((instance) => instance.id)
   }
 
   private async disposeNow(instance: ModuleInstance): Promise<void> {

@@ -1,0 +1,78 @@
+import { afterEach, expect, test } from 'vitest'
+import { DevEnvironment, type RunnableDevEnvironment } from 'vite'
+import { lastEvent, startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
+
+/** Wizards load through an environment's module runner (the Environment API), not ssrLoadModule. */
+let project: TempProject | undefined
+afterEach(async () => {
+  await project?.close()
+  project = undefined
+  delete (globalThis as { __evaluations?: number }).__evaluations
+})
+
+test('the default environment is ssr: wizards are that runner’s modules, invalidated in its graph', async () => {
+  const p = (project = await startTempProject({ files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') } }))
+  const ssr = p.server.environments.ssr as RunnableDevEnvironment
+  const exports = (await ssr.runner.import(p.path('wizards/debug_wizard.ts'))) as { DebugWizard: unknown }
+  expect(p.registry.classes.get('debug')).toBe(exports.DebugWizard)
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+  await expect.poll(() => p.registry.run('debug')).toBe('v2')
+  expect(p.registry.classes.get('debug')).toBe(((await ssr.runner.import(p.path('wizards/debug_wizard.ts'))) as { DebugWizard: unknown }).DebugWizard)
+})
+
+test('a user-defined runnable environment works the same', async () => {
+  const p = (project = await startTempProject({
+    files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+    plugin: { environment: 'server' },
+    vite: { environments: { server: {} } },
+  }))
+  const server = p.server.environments.server as RunnableDevEnvironment
+  expect(p.registry.classes.get('debug')).toBe(((await server.runner.import(p.path('wizards/debug_wizard.ts'))) as { DebugWizard: unknown }).DebugWizard)
+  expect(p.server.environments.ssr.moduleGraph.getModulesByFile(p.path('wizards/debug_wizard.ts'))).toBeUndefined()
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+  await expect.poll(() => p.registry.run('debug')).toBe('v2')
+})
+
+test('an environment that cannot run modules in this process is a clear error at start, naming it; the server keeps running', async () => {
+  const p = (project = await startTempProject({
+    files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+    plugin: { environment: 'edge' },
+    vite: { environments: { edge: { dev: { createEnvironment: (name, config) => new DevEnvironment(name, config, { hot: false }) } } } },
+  }))
+  expect(p.logs.some((line) => line.includes('could not start: options.environment: the "edge" environment cannot run modules in the dev server\'s process'))).toBe(true)
+  expect(p.registry.calls).toEqual([])
+  expect(p.api.getStatus()).toMatchObject({ last_error: expect.stringContaining('"edge"') })
+})
+
+test("with future: 'warn', the plugin causes no deprecation warning", async () => {
+  const p = (project = await startTempProject({
+    listen: true,
+    files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'src/lib/format.ts': 'export const f = 1\n', 'wizards/uses_wizard.ts': `import { f } from '../src/lib/format.ts'\nexport class UsesWizard { run() { return f } }\n`, 'index.html': '<!doctype html><html><head></head><body></body></html>' },
+    vite: { future: 'warn' },
+  }))
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+  p.write('src/lib/format.ts', 'export const f = 2\n')
+  await expect.poll(() => [p.registry.run('debug'), p.registry.run('uses')]).toEqual(['v2', 2])
+  p.write('wizards/debug_wizard.ts', 'export class DebugWizard { run() { throw new Error("x") } }\nthrow new Error("top")\n')
+  await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe('evaluate')
+  await fetch(`http://127.0.0.1:${(p.server.httpServer!.address() as { port: number }).port}/`)
+  await p.api.idle()
+  expect(p.logs.filter((line) => /deprecat|future\.|removeSsrLoadModule|removeServer/i.test(line))).toEqual([])
+})
+
+test("Vite's own server-side HMR does not act on wizard modules: a helper outside dirs changes, each wizard is evaluated and registered once per save", async () => {
+  const counting = (name: string) => `globalThis.__evaluations = (globalThis.__evaluations ?? 0) + 1\nimport { money } from '../src/lib/format.ts'\nexport class ${name}Wizard { run() { return money(3) } }\n`
+  const p = (project = await startTempProject({
+    listen: true,
+    files: { 'src/lib/format.ts': "export const money = (n: number) => '$' + n.toFixed(2)\n", 'wizards/price_wizard.ts': counting('Price'), 'wizards/total_wizard.ts': counting('Total') },
+  }))
+  const evaluations = () => (globalThis as { __evaluations?: number }).__evaluations ?? 0
+  expect(evaluations()).toBe(2)
+  for (let i = 1; i <= 3; i++) {
+    p.write('src/lib/format.ts', `export const money = (n: number) => n.toFixed(2) + ' EUR${i}'\n`)
+    await expect.poll(() => [p.registry.run('price'), p.registry.run('total')]).toEqual([`3.00 EUR${i}`, `3.00 EUR${i}`])
+    await p.api.idle()
+    expect(evaluations()).toBe(2 + 2 * i)
+    expect([p.registry.registerCount('price'), p.registry.registerCount('total')]).toEqual([1 + i, 1 + i])
+  }
+})
