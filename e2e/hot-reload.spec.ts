@@ -82,7 +82,7 @@ test('the failure toast is reachable by keyboard and Escape dismisses it', async
 
 test('a new wizard file appears in the list; a deleted one disappears', async ({ page, playground }) => {
   await playground.open(page)
-  await expect(page.locator('[data-wizard]')).toHaveCount(4)
+  await expect(page.locator('[data-wizard]')).toHaveCount(5)
   playground.write('wizards/triage_wizard.ts', "export class TriageWizard {\n  static title = 'Triage'\n  run() { return 'sorted 4 tickets' }\n}\n")
   await expect(page.getByTestId('output-triage')).toHaveText('sorted 4 tickets')
   await expect(toast(page, 'triage', 'reloaded')).toBeVisible()
@@ -90,7 +90,7 @@ test('a new wizard file appears in the list; a deleted one disappears', async ({
   playground.remove('wizards/greeting_wizard.ts')
   await expect(page.locator('[data-wizard="greeting"]')).toHaveCount(0)
   await expect(toast(page, 'greeting', 'removed')).toBeVisible()
-  await expect(page.locator('[data-wizard]')).toHaveCount(4)
+  await expect(page.locator('[data-wizard]')).toHaveCount(5)
 })
 
 test('a helper edit updates the wizards that depend on it; a broken helper shows one toast naming them', async ({ page, playground }) => {
@@ -135,4 +135,19 @@ test("the reference's plain WebSocket browser snippet receives wizard_reloaded",
   await expect
     .poll(() => page.evaluate(() => (window as unknown as { hotReloadMessages: unknown[] }).hotReloadMessages.at(-1)))
     .toMatchObject({ event: 'wizard_reloaded', wizard_id: 'greeting', success: true, reload_count: 1 })
+})
+
+test('a wizard keeps state across versions (import.meta.hot.data) and its timer does not outlive its version (dispose)', async ({ page, playground }) => {
+  await playground.open(page)
+  await expect(page.getByTestId('output-heartbeat')).toHaveText('load #1, 1 timer running')
+  await expect(page.getByTestId('version-heartbeat')).toHaveText('v1')
+  for (const load of [2, 3]) {
+    playground.edit('wizards/heartbeat_wizard.ts', (code) => code.replace(/static title = '[^']*'/, `static title = 'Heartbeat ${load}'`))
+    await expect(page.getByTestId('output-heartbeat')).toHaveText(`load #${load}, 1 timer running`)
+    await expect(page.getByTestId('version-heartbeat')).toHaveText(`v${load}`)
+  }
+  // A broken save disposes nothing that runs: the last good version keeps its timer.
+  playground.edit('wizards/heartbeat_wizard.ts', (code) => code.replace('export class HeartbeatWizard {', 'export class HeartbeatWizard {{'))
+  await expect(toast(page, 'heartbeat', 'failed')).toBeVisible()
+  expect(await apiRun(playground, 'heartbeat')).toMatchObject({ output: 'load #3, 1 timer running' })
 })

@@ -18,6 +18,6 @@ export {
 } from './options.ts'
 export { defaultWizardId, defaultIsWizardClass } from './files/wizard-files.ts'
 export type { WizardEventSink } from './notify/event-sink.ts'
-export type { ReloadResult, WizardClass } from './types.ts'
+export type { RegisterContext, ReloadResult, WizardClass } from './types.ts'
 export * from '../client/protocol.ts'
 export type * from '../client/vite-custom-events.ts'

@@ -1,10 +1,11 @@
 import path from 'node:path'
-import type { Plugin } from 'vite'
+import type { Plugin, RunnableDevEnvironment } from 'vite'
 import type * as Api from './api.ts'
 
 /**
- * Serves the wizard API inside the dev server. The API module is loaded with ssrLoadModule, so it
- * shares the registry instance the hot-reload plugin registers into.
+ * Serves the wizard API inside the dev server. The API module is loaded through the ssr
+ * environment's module runner — the one the hot-reload plugin loads wizards and the registry
+ * with — so both share one registry instance (ssrLoadModule would make a second one).
  */
 export function wizardApi(): Plugin {
   return {
@@ -14,14 +15,13 @@ export function wizardApi(): Plugin {
       server.middlewares.use(async function wizardApiMiddleware(req, res, next) {
         if (!req.url?.startsWith('/api/wizards')) return next()
         try {
-          const api = (await server.ssrLoadModule(apiModule)) as typeof Api
+          const api = (await (server.environments.ssr as RunnableDevEnvironment).runner.import(apiModule)) as typeof Api
           const response = api.handleApiRequest(req.method ?? 'GET', req.url)
           if (!response) return next()
           res.statusCode = response.status
           res.setHeader('Content-Type', 'application/json')
           res.end(JSON.stringify(response.body))
         } catch (error) {
-          if (error instanceof Error) server.ssrFixStacktrace(error)
           next(error)
         }
       })

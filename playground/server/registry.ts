@@ -2,6 +2,8 @@
  * The backend's wizard registry. It never imports wizard files itself: the plugin loads them and
  * calls registerWizard / unregisterWizard, so this module (and its state) survives every reload.
  */
+import type { RegisterContext } from 'vite-plugin-wizard-hot-reload'
+
 export interface Wizard {
   run(input?: string): string
 }
@@ -11,20 +13,23 @@ export interface WizardClass {
 }
 
 const wizards = new Map<string, WizardClass>()
+const versions = new Map<string, number>()
 let runs = 0
 
-export function registerWizard(wizardId: string, wizardClass: WizardClass): boolean {
+export function registerWizard(wizardId: string, wizardClass: WizardClass, context?: RegisterContext<WizardClass>): boolean {
   if (typeof wizardClass.prototype?.run !== 'function') return false
   wizards.set(wizardId, wizardClass)
+  versions.set(wizardId, context?.version ?? 1)
   return true
 }
 
 export function unregisterWizard(wizardId: string): void {
   wizards.delete(wizardId)
+  versions.delete(wizardId)
 }
 
-export function listWizards(): Array<{ id: string; title: string; output: string }> {
-  return [...wizards.keys()].sort().map((id) => ({ id, title: titleOf(id), output: runWizard(id) }))
+export function listWizards(): Array<{ id: string; title: string; version: number; output: string }> {
+  return [...wizards.keys()].sort().map((id) => ({ id, title: titleOf(id), version: versions.get(id) ?? 1, output: runWizard(id) }))
 }
 
 export function runWizard(wizardId: string, input?: string): string {

@@ -4,6 +4,7 @@ import { onWizardFailed, onWizardReloaded, onWizardRemoved } from 'vite-plugin-w
 interface WizardRow {
   id: string
   title: string
+  version: number
   output: string
 }
 
@@ -58,7 +59,10 @@ export function App() {
         {wizards.map((wizard) => (
           <li key={wizard.id} data-wizard={wizard.id}>
             <div class="row">
-              <strong>{wizard.title}</strong> <code>{wizard.id}</code>
+              <strong>{wizard.title}</strong> <code>{wizard.id}</code>{' '}
+              <span class="version" data-testid={`version-${wizard.id}`}>
+                v{wizard.version}
+              </span>
               <button type="button" onClick={() => void run(wizard.id)}>
                 Run
               </button>
