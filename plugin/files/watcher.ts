@@ -239,12 +239,21 @@ export class WizardFileWatcher implements AsyncDisposable {
       this.structureChanged()
     })
     watcher.on('raw', (event, evPath, details) => {
+      const watchedPath = (details as { watchedPath?: string } | undefined)?.watchedPath
+      if (!watchedPath || typeof evPath !== 'string') return
       // A watched folder's own fs.watch reports its deletion or move as a rename of its own name:
       // chokidar keeps listening to the dead folder (or stops entirely), so watch it anew.
-      const watchedPath = (details as { watchedPath?: string } | undefined)?.watchedPath
-      if (event === 'rename' && watchedPath && folders.has(watchedPath) && evPath === path.basename(watchedPath)) {
+      if (event === 'rename' && folders.has(watchedPath) && evPath === path.basename(watchedPath)) {
         debug?.(`${watchedPath} itself was renamed or deleted: watching the folders anew`)
         this.scheduleRewatch()
+        return
+      }
+      // A content change, straight from fs.watch: start the debounce now instead of after
+      // chokidar's own stat (~0.5 ms later). chokidar's `change` follows and joins it; a file read
+      // half-written is loaded again (what loaded is always checked against the disk).
+      if (event === 'change' && this.usesFsEvents) {
+        const file = folders.has(watchedPath) ? path.join(watchedPath, evPath) : watchedPath
+        if (file !== watchedPath || !folders.has(file)) this.onRawChange(file)
       }
     })
     watcher.on('error', (error) => this.options.onError?.(error))
@@ -272,6 +281,18 @@ export class WizardFileWatcher implements AsyncDisposable {
     this.structureTimer = setTimeout(() => {
       if (this.running) this.options.onStructureChange?.()
     }, 0)
+  }
+
+  private get usesFsEvents(): boolean {
+    return !this.options.polling
+  }
+
+  private onRawChange(file: string): void {
+    const name = path.basename(file)
+    if (isSkippedFileName(name) || !this.dirs.some((root) => file.startsWith(root + path.sep))) return
+    if (path.relative(this.dirs.find((root) => file.startsWith(root + path.sep))!, file).split(path.sep).slice(0, -1).some(isSkippedFolderName)) return
+    this.lastEventAt.set(file, performance.now())
+    this.queue(file, 'change')
   }
 
   private onFileEvent(rawFile: string, type: WizardFileChangeType, stats: Stats | undefined, structural: boolean): void {

@@ -15,6 +15,8 @@ import type { WizardReloader } from './reloader.ts'
 const MAX_ATTEMPTS = 20
 // Loading is CPU-bound in Vite's pipeline, with file reads in between; 32 in flight measured best (bench/).
 const INITIAL_LOAD_CONCURRENCY = 32
+/** Bigger files are not kept for comparing repeat events (they are just processed again). */
+const MAX_REMEMBERED_CONTENT = 256 * 1024
 
 export interface ReloadCoordinatorOptions {
   server: ViteDevServer
@@ -40,6 +42,8 @@ export interface InitialLoadSummary {
 export class ReloadCoordinator {
   /** Every file seen in the watched folders, with its signature when last processed. */
   private readonly known = new Map<string, FileSignature>()
+  /** The content each (small) file had when its last change was processed: a repeat event for the same save carries nothing new. */
+  private readonly lastSeen = new Map<string, string>()
   private disposed = false
 
   constructor(private readonly options: ReloadCoordinatorOptions) {}
@@ -96,6 +100,16 @@ export class ReloadCoordinator {
     const event = !exists ? 'delete' : this.known.has(file) ? 'update' : 'create'
     if (exists) this.remember(file)
     else this.known.delete(file)
+    // One save often arrives as several events (fs.watch, chokidar, the trailing check): when the
+    // content is what the last one saw, Vite and the importers have nothing new to hear. The file's
+    // own sync still runs (it is a no-op, or the retry of a failed version saved again).
+    const content = exists ? readText(file) : undefined
+    if (event === 'update' && content !== undefined && this.lastSeen.get(file) === content) {
+      await this.sync(file, { force: false, eventAt })
+      return
+    }
+    if (content !== undefined && content.length <= MAX_REMEMBERED_CONTENT) this.lastSeen.set(file, content)
+    else this.lastSeen.delete(file)
     await forwardFileEventToVite(this.options.server, file, event, (error, environment) =>
       this.options.warn(`a plugin's watchChange hook threw for ${path.basename(file)} (${environment} environment): ${describeThrown(error)}`),
     )
