@@ -12,9 +12,14 @@ export const WIZARD_EVENTS = {
   ready: 'wizard-hot-reload:ready',
   /** The current state (failures still present), sent to a page that said it is ready. Apply it idempotently. */
   state: 'wizard-hot-reload:state',
+  rolledBack: 'wizard-hot-reload:rolled-back',
+  /** From a page: history, diff, rollback, undo, retry (over Vite's own HMR socket, which checks its token and Origin). */
+  request: 'wizard-hot-reload:request',
+  /** To that page: the answer to one request, by its `id`. */
+  reply: 'wizard-hot-reload:reply',
 } as const
 
-export type WizardFailureKind = 'syntax' | 'import' | 'evaluate' | 'no-class' | 'register' | 'timeout'
+export type WizardFailureKind = 'syntax' | 'import' | 'evaluate' | 'no-class' | 'register' | 'timeout' | 'config'
 
 export interface WizardErrorLocation {
   /** Absolute path of the file the error points at. */
@@ -82,14 +87,87 @@ export interface WizardReadyPayload {
   client?: string
 }
 
+export interface WizardRolledBackPayload {
+  wizardId: string
+  file: string
+  /** The version registered again. */
+  version: number
+  /** True: the file on disk is newer; its next save unpins the wizard and reloads it. */
+  pinned: boolean
+  timestamp: number
+}
+
+/** One wizard as the overlay's badge and panel show it. */
+export interface WizardSummary {
+  wizardId: string
+  file: string
+  /** The version registered now, or null when none loaded yet. */
+  version: number | null
+  /** `failed`: its latest load failed (a previous version may still serve); `pinned`: rolled back. */
+  state: 'ok' | 'failed' | 'pinned'
+}
+
 /**
- * A snapshot, not an event: every wizard whose latest load failed, as its `failed` event said it.
- * A failure already shown (same `wizardId` and `timestamp`) is not new; a wizard missing from
- * `failures` is not failing any more.
+ * A snapshot, not an event: every wizard whose latest load failed, as its `failed` event said it,
+ * and every wizard known. A failure already shown (same `wizardId` and `timestamp`) is not new; a
+ * wizard missing from `failures` is not failing any more.
  */
 export interface WizardStatePayload {
   failures: WizardFailedPayload[]
+  wizards: WizardSummary[]
 }
+
+/** How one reload attempt ended. */
+export type WizardOutcome = 'loaded' | 'reloaded' | 'config' | 'failed' | 'removed' | 'rolled-back'
+
+/** One entry of a wizard's reload history (metadata only: no class, no source). */
+export interface WizardHistoryEntry {
+  /** 1, 2, 3 … per wizard: every attempt counts, failed ones too. */
+  attempt: number
+  /** The version this attempt registered (or rolled back to); null for failures and removals. */
+  version: number | null
+  outcome: WizardOutcome
+  /** Epoch milliseconds. */
+  timestamp: number
+  kind?: WizardFailureKind
+  message?: string
+  durationMs: number
+  phases?: ReloadPhases
+  file: string
+  /** sha256 of the source the attempt loaded (12 hex digits), or null when there was none. */
+  sourceHash: string | null
+  /** The class (and source) is kept: this version can be rolled back to, and diffed. */
+  kept: boolean
+}
+
+/** A line diff between two kept versions' sources (unified-diff hunks, 3 lines of context). */
+export interface WizardDiff {
+  wizardId: string
+  from: number
+  to: number
+  hunks: Array<{ oldStart: number; oldLines: number; newStart: number; newLines: number; lines: string[] }>
+}
+
+/** What a page may ask, over Vite's HMR socket (`import.meta.hot.send(WIZARD_EVENTS.request, …)`). */
+export type WizardRequest =
+  | { id: string; type: 'history'; wizardId: string }
+  | { id: string; type: 'diff'; wizardId: string; from: number; to: number }
+  | { id: string; type: 'rollback'; wizardId: string; version: number }
+  | { id: string; type: 'undo'; wizardId: string }
+  | { id: string; type: 'retry'; wizardId: string }
+
+/** The result of each request type. */
+export interface WizardRequestResults {
+  history: WizardHistoryEntry[]
+  diff: WizardDiff
+  rollback: { wizardId: string; version: number }
+  undo: { wizardId: string; version: number }
+  retry: { wizardId: string; success: boolean; version: number | null; error: string | null }
+}
+
+export type WizardReply =
+  | { id: string; ok: true; result: WizardRequestResults[keyof WizardRequestResults] }
+  | { id: string; ok: false; error: string }
 
 /** Maps each HMR event name to its payload; the source of Vite's `CustomEventMap` augmentation. */
 export interface WizardEventMap {
@@ -98,6 +176,9 @@ export interface WizardEventMap {
   'wizard-hot-reload:removed': WizardRemovedPayload
   'wizard-hot-reload:ready': WizardReadyPayload
   'wizard-hot-reload:state': WizardStatePayload
+  'wizard-hot-reload:rolled-back': WizardRolledBackPayload
+  'wizard-hot-reload:request': WizardRequest
+  'wizard-hot-reload:reply': WizardReply
 }
 
 /** The reference protocol on the plain WebSocket endpoint (JSON text frames): `ReferenceMessage`. */
@@ -131,6 +212,13 @@ export interface ReferenceRemovedMessage {
   event: 'wizard_removed'
   wizard_id: string
 }
+export interface ReferenceRolledBackMessage {
+  event: 'wizard_rolled_back'
+  wizard_id: string
+  version: number
+  /** Extra: the file on disk is newer (the next save reloads it). */
+  pinned: boolean
+}
 export interface ReferencePongMessage {
   event: 'pong'
 }
@@ -139,6 +227,7 @@ export type ReferenceMessage =
   | ReferenceReloadedMessage
   | ReferenceFailedMessage
   | ReferenceRemovedMessage
+  | ReferenceRolledBackMessage
   | ReferencePongMessage
 
 /** Status endpoint body. */
@@ -162,6 +251,10 @@ export interface WizardStatusEntry {
    * Null until a full GC was seen.
    */
   live_versions: number | null
+  /** Rolled back to this version (the file on disk is newer), or null. */
+  pinned_version: number | null
+  /** The last `history` reload attempts, oldest first (metadata only). */
+  history: WizardHistoryEntry[]
 }
 export type HotReloadStatus =
   | { enabled: false }

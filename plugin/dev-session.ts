@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { EnvironmentModuleNode, ViteDevServer } from 'vite'
-import type { HotReloadStatus } from '../client/protocol.ts'
+import type { HotReloadStatus, WizardDiff, WizardHistoryEntry } from '../client/protocol.ts'
 import { debug } from './debug.ts'
 import { displayPath } from './errors/display-path.ts'
 import { describeThrown } from './errors/thrown-value.ts'
@@ -15,7 +15,10 @@ import { TerminalLog } from './notify/terminal-log.ts'
 import { ReferenceWebSocketEndpoint, type UpgradeableServer } from './notify/ws-endpoint.ts'
 import type { ResolvedWizardHotReloadOptions } from './options.ts'
 import { ReloadCoordinator, type InitialLoadSummary } from './reload/coordinator.ts'
+import { ReloadHistory } from './reload/history.ts'
 import { LeakWatch } from './reload/leak-watch.ts'
+import { sourceDiff } from './reload/source-diff.ts'
+import { PageRequests, RequestError } from './notify/page-requests.ts'
 import { loadRegistryModule, registryFromExports, type RegistryModule } from './reload/registry-module.ts'
 import { WizardReloader } from './reload/reloader.ts'
 import { WizardStateStore } from './reload/wizard-state.ts'
@@ -47,6 +50,8 @@ export class DevSession {
   private readonly dirs: WatchedDirs
   private readonly symlinks: SymlinkRule
   private readonly leaks: LeakWatch
+  readonly history: ReloadHistory
+  private readonly requests: PageRequests | undefined
   private readonly watcher: WizardFileWatcher | undefined
   private readonly hmr: HmrEventSink | undefined
   private readonly ws: ReferenceWebSocketEndpoint | undefined
@@ -90,7 +95,8 @@ export class DevSession {
       })
       this.events.add(this.ws)
     }
-    this.leaks = new LeakWatch(this.state, (message) => this.problem(message))
+    this.history = new ReloadHistory(options.history)
+    this.leaks = new LeakWatch(this.state, (message) => this.problem(message), (wizardId, version) => this.history.kept(wizardId, version) !== undefined)
     let reloader: WizardReloader | undefined
     try {
       reloader = new WizardReloader({
@@ -106,6 +112,7 @@ export class DevSession {
         warn: (message) => this.problem(message),
         changedSince: (files, since) => this.watcher?.changedSince(files, since) ?? false,
         leaks: this.leaks,
+        historyStore: this.history,
       })
     } catch (error) {
       this.startError = describeThrown(error)
@@ -114,6 +121,15 @@ export class DevSession {
     this.coordinator = reloader
       ? new ReloadCoordinator({ server, reloader, dirs: this.dirs, symlinks: this.symlinks, wizardId: options.wizardId, warn: (message) => this.problem(message) })
       : undefined
+    if (watching && this.reloader) {
+      this.requests = new PageRequests(server, {
+        history: async ({ wizardId }) => this.historyOf(wizardId),
+        diff: async ({ wizardId, from, to }) => this.diff(wizardId, from, to),
+        rollback: async ({ wizardId, version }) => this.answer(await this.rollback(wizardId, version)),
+        undo: async ({ wizardId }) => this.answer(await this.undo(wizardId)),
+        retry: async ({ wizardId }) => ({ wizardId, ...(await this.retry(wizardId)) }),
+      })
+    }
     if (watching && this.coordinator) {
       const coordinator = this.coordinator
       this.watcher = new WizardFileWatcher({
@@ -165,13 +181,50 @@ export class DevSession {
       websocket_path: this.options.wsPath || null,
       last_error: last?.message ?? null,
       last_error_at: last ? new Date(last.at).toISOString() : null,
-      wizards: this.state.toStatus(),
+      wizards: this.state.toStatus(this.history),
     }
   }
 
   /** Adds a sink (the WebSocket endpoint, a user's listener) for reload events. */
   addSink(sink: WizardEventSink): () => void {
     return this.events.add(sink)
+  }
+
+  /** The wizard's last reload attempts, oldest first (metadata only). */
+  historyOf(wizardId: string): WizardHistoryEntry[] {
+    if (!this.state.get(wizardId) && this.history.entries(wizardId).length === 0) throw new RequestError(`no wizard "${wizardId}"`)
+    return this.history.entries(wizardId)
+  }
+
+  /** Registers a kept version again and pins the wizard to it (until its file's next save). */
+  rollback(wizardId: string, version: number): Promise<{ ok: true; wizardId: string; version: number } | { ok: false; error: string }> {
+    return this.reloader ? this.reloader.rollback(wizardId, version) : Promise.resolve({ ok: false, error: this.startError ?? 'not started' })
+  }
+
+  undo(wizardId: string): Promise<{ ok: true; wizardId: string; version: number } | { ok: false; error: string }> {
+    return this.reloader ? this.reloader.undo(wizardId) : Promise.resolve({ ok: false, error: this.startError ?? 'not started' })
+  }
+
+  /** Reloads the wizard's file now. */
+  retry(wizardId: string): Promise<{ success: boolean; version: number | null; error: string | null }> {
+    return this.coordinator ? this.coordinator.retry(wizardId) : Promise.resolve({ success: false, version: null, error: this.startError ?? 'not started' })
+  }
+
+  /** A line diff between two kept versions' sources. */
+  diff(wizardId: string, from: number, to: number): WizardDiff {
+    const source = (version: number) => {
+      const kept = this.history.kept(wizardId, version)
+      if (!kept) throw new RequestError(`${wizardId} v${version} is not kept in the history`)
+      if (kept.source === undefined) throw new RequestError(`the source of ${wizardId} v${version} is no longer kept (sources are capped in size)`)
+      return { version, source: kept.source }
+    }
+    return sourceDiff(wizardId, source(from), source(to))
+  }
+
+  private answer<T extends { ok: true } | { ok: false; error: string }>(outcome: T): Omit<Extract<T, { ok: true }>, 'ok'> {
+    if (!outcome.ok) throw new RequestError((outcome as { error: string }).error)
+    const { ok: _ok, ...result } = outcome as Extract<T, { ok: true }>
+    return result
   }
 
   /** The environment wizards load in. */
@@ -229,6 +282,7 @@ export class DevSession {
     this.viteTrailing.stop()
     this.coordinator?.dispose()
     this.hmr?.dispose()
+    this.requests?.dispose()
     this.ws?.close()
     this.leaks.close()
     this.server.watcher.off('change', this.onViteChange)

@@ -3,7 +3,7 @@ import { wizardHotReload } from './plugin.ts'
 export default wizardHotReload
 export { wizardHotReload, attachWizardHotReload, PLUGIN_NAME, type WizardHotReloadApi } from './plugin.ts'
 export type { UpgradeableServer } from './notify/ws-endpoint.ts'
-export { WizardReloader, type WizardReloaderOptions, type ReloadOptions } from './reload/reloader.ts'
+export { WizardReloader, type WizardReloaderOptions, type ReloadOptions, type RollbackOutcome } from './reload/reloader.ts'
 export { WizardFileWatcher, type WizardFileWatcherOptions, type WizardFileChange, type WizardFileChangeType } from './files/watcher.ts'
 export {
   defaultOptions,

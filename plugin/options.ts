@@ -72,6 +72,12 @@ export interface WizardHotReloadOptions<C extends WizardClass = WizardClass> {
   /** The injected browser overlay; `false` injects nothing. @default true */
   overlay?: boolean | OverlayOptions
   /**
+   * Reload attempts kept per wizard, for the overlay's timeline, diffs and rollback (successful
+   * ones keep their class and source; sources are capped at 8 MB overall). `0` turns it off.
+   * @default 20
+   */
+  history?: number
+  /**
    * The Vite environment whose module runner loads wizards (`server.environments[name].runner`);
    * it must be runnable in the dev server's process.
    * @default 'ssr'
@@ -106,6 +112,7 @@ export interface ResolvedWizardHotReloadOptions {
   /** Poll interval in ms, or false for file-system events. */
   polling: number | false
   environment: string
+  history: number
   overlay: ResolvedOverlayOptions | false
   /** The id rule, guarded: a throw or a wrong return value is a warning naming the file, and the file is skipped. */
   wizardId: (file: string) => string | null
@@ -130,6 +137,7 @@ export const defaultOptions = {
   polling: false,
   pollingInterval: 300,
   environment: 'ssr',
+  history: 20,
   overlay: { position: 'bottom-right', successTimeout: 3000 } satisfies ResolvedOverlayOptions,
   wizardId: defaultWizardId,
   isWizardClass: defaultIsWizardClass,
@@ -173,6 +181,7 @@ export function resolveOptions<C extends WizardClass = WizardClass>(
     loadTimeout: resolveSeconds(raw.loadTimeout, 'options.loadTimeout', env.HOT_RELOAD_LOAD_TIMEOUT, 'HOT_RELOAD_LOAD_TIMEOUT', defaultOptions.loadTimeout, warn),
     polling: resolvePolling(raw.polling, env.HOT_RELOAD_POLLING, warn),
     environment: checkString(raw.environment, 'environment', warn, 'the name of a Vite environment') ?? defaultOptions.environment,
+    history: checkCount(raw.history, 'options.history', defaultOptions.history, warn),
     overlay: resolveOverlay(raw.overlay, warn),
     wizardId: userWizardId ? guardWizardId(userWizardId, root, warn) : defaultOptions.wizardId,
     isWizardClass: checkFunction(raw.isWizardClass, 'isWizardClass', warn) ?? defaultOptions.isWizardClass,
@@ -341,6 +350,13 @@ function checkNonNegative(value: unknown, name: string, fallback: number, warn: 
   if (value === undefined) return fallback
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value
   warn(`${name}=${JSON.stringify(value)} must be a number ≥ 0; using ${fallback}.`)
+  return fallback
+}
+
+function checkCount(value: unknown, name: string, fallback: number, warn: (m: string) => void): number {
+  if (value === undefined) return fallback
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value
+  warn(`${name}=${JSON.stringify(value)} must be a whole number ≥ 0; using ${fallback}.`)
   return fallback
 }
 

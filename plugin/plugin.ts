@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { Duplex } from 'node:stream'
 import type { IncomingMessage } from 'node:http'
 import { loadEnv, type Plugin, type ResolvedConfig, type ViteDevServer } from 'vite'
-import type { HotReloadStatus } from '../client/protocol.ts'
+import type { HotReloadStatus, WizardHistoryEntry } from '../client/protocol.ts'
 import { DevSession } from './dev-session.ts'
 import { WatchedDirs } from './files/watched-dirs.ts'
 import type { WizardEventSink } from './notify/event-sink.ts'
@@ -22,6 +22,7 @@ import { statusMiddleware } from './notify/status-endpoint.ts'
 import { LOG_PREFIX } from './notify/terminal-log.ts'
 import type { UpgradeableServer } from './notify/ws-endpoint.ts'
 import { resolveOptions, type ResolvedWizardHotReloadOptions, type WizardHotReloadOptions } from './options.ts'
+import type { RollbackOutcome } from './reload/reloader.ts'
 import type { WizardClass } from './types.ts'
 
 export const PLUGIN_NAME = 'vite-plugin-wizard-hot-reload'
@@ -36,7 +37,18 @@ export interface WizardHotReloadApi {
   idle(): Promise<void>
   /** What the status endpoint answers. */
   getStatus(): HotReloadStatus
-  /** Receives every reloaded / failed / removed event, across server restarts; returns a function that removes it. */
+  /** A wizard's last reload attempts, oldest first: versions, outcomes, timings, source hashes (no classes, no source). */
+  history(wizardId: string): WizardHistoryEntry[]
+  /**
+   * Registers a kept version of a wizard again (transactional: if `register` refuses, nothing
+   * changes) and pins it until its file's next save. Never writes your files.
+   */
+  rollback(wizardId: string, version: number): Promise<RollbackOutcome>
+  /** Rolls back to the version registered before the current one. */
+  undo(wizardId: string): Promise<RollbackOutcome>
+  /** Reloads the wizard's file now (unpinning it). */
+  retry(wizardId: string): Promise<{ success: boolean; version: number | null; error: string | null }>
+  /** Receives every reloaded / failed / removed / rolled-back event, across server restarts; returns a function that removes it. */
   addSink(sink: WizardEventSink): () => void
   /**
    * Serves the reference WebSocket endpoint on your own HTTP server (middleware mode, where Vite
@@ -104,6 +116,18 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
     },
     getStatus() {
       return session?.getStatus() ?? { enabled: false }
+    },
+    history(wizardId) {
+      return session?.history.entries(wizardId) ?? []
+    },
+    rollback(wizardId, version) {
+      return session?.rollback(wizardId, version) ?? Promise.resolve({ ok: false, error: 'no dev server is running' })
+    },
+    undo(wizardId) {
+      return session?.undo(wizardId) ?? Promise.resolve({ ok: false, error: 'no dev server is running' })
+    },
+    retry(wizardId) {
+      return session?.retry(wizardId) ?? Promise.resolve({ success: false, version: null, error: 'no dev server is running' })
     },
     addSink(sink) {
       if (!sinks.has(sink)) sinks.set(sink, session?.addSink(sink) ?? (() => {}))

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { watch, type FSWatcher } from 'chokidar'
 import { debug } from '../debug.ts'
 import { skipNoOpRescans, type RescanStats } from '../vite-internals/chokidar-rescans.ts'
-import { readSignature, signatureOf } from './file-signature.ts'
+import { readSignature, sameSignature, signatureOf, type FileSignature } from './file-signature.ts'
 import { FolderPresence } from './folder-presence.ts'
 import { SymlinkRule, type SymlinkVerdict } from './symlink-rule.ts'
 import { TrailingCheck } from './trailing-check.ts'
@@ -48,6 +48,8 @@ export interface WizardFileWatcherOptions {
   onSkippedLink?: (link: string, verdict: Extract<SymlinkVerdict, { follow: false }>) => void
 }
 
+/** How long after reporting a change an event for the very same file signature counts as its duplicate. */
+const DUPLICATE_WINDOW_MS = 100
 /** A watched folder that was replaced (branch switch, `rm -rf && git checkout`) is watched anew once things are this quiet. */
 const REWATCH_AFTER_MS = 150
 
@@ -73,6 +75,8 @@ export class WizardFileWatcher implements AsyncDisposable {
     if (this.running) this.queue(file, exists ? 'change' : 'remove')
   })
   private readonly lastEventAt = new Map<string, number>()
+  /** The file's signature when its last change was reported: a late duplicate of that event (chokidar after fs.watch) is dropped. */
+  private readonly reported = new Map<string, { signature: FileSignature | null; at: number }>()
   private readonly presence = new Map<string, FolderPresence>()
   private readonly skippedLinks = new Set<string>()
   private readonly dirs: string[]
@@ -107,6 +111,7 @@ export class WizardFileWatcher implements AsyncDisposable {
     for (const { cancel } of this.pending.values()) cancel()
     this.pending.clear()
     this.trailing.stop()
+    this.reported.clear()
     clearTimeout(this.rewatchTimer)
     clearTimeout(this.structureTimer)
     for (const presence of this.presence.values()) presence.close()
@@ -145,6 +150,7 @@ export class WizardFileWatcher implements AsyncDisposable {
     const firstEventAt = existing?.firstEventAt ?? performance.now()
     const fire = () => {
       this.pending.delete(file)
+      this.reported.set(file, { signature: type === 'remove' ? null : readSignature(file), at: performance.now() })
       this.options.onChange({ type, file, wizardId: this.toWizardId(file), firstEventAt })
     }
     // delay 0 still collapses the events of one tick, without a timer's ≥1 ms wait.
@@ -291,16 +297,24 @@ export class WizardFileWatcher implements AsyncDisposable {
     const name = path.basename(file)
     if (isSkippedFileName(name) || !this.dirs.some((root) => file.startsWith(root + path.sep))) return
     if (path.relative(this.dirs.find((root) => file.startsWith(root + path.sep))!, file).split(path.sep).slice(0, -1).some(isSkippedFolderName)) return
-    this.lastEventAt.set(file, performance.now())
-    this.queue(file, 'change')
+    const signature = readSignature(file)
+    if (signature) this.note(file, 'change', signature)
   }
 
   private onFileEvent(rawFile: string, type: WizardFileChangeType, stats: Stats | undefined, structural: boolean): void {
     const file = path.resolve(rawFile)
+    const signature = type === 'remove' ? null : signatureOf(stats) ?? readSignature(file)
+    this.trailing.after(file, signature)
+    if (structural) this.structureChanged()
+    this.note(file, type, signature)
+  }
+
+  /** One event for a file, unless it is a duplicate of what was just reported (fs.watch and chokidar both tell of one save). */
+  private note(file: string, type: WizardFileChangeType, signature: FileSignature | null): void {
+    const last = this.reported.get(file)
+    if (type === 'change' && last && performance.now() - last.at < DUPLICATE_WINDOW_MS && sameSignature(last.signature, signature)) return
     this.lastEventAt.set(file, performance.now())
     this.queue(file, type)
-    this.trailing.after(file, type === 'remove' ? null : signatureOf(stats) ?? readSignature(file))
-    if (structural) this.structureChanged()
   }
 
   private isIgnored(file: string, stats: Stats | undefined): boolean {

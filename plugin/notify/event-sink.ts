@@ -1,4 +1,4 @@
-import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../../client/protocol.ts'
+import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload, WizardRolledBackPayload } from '../../client/protocol.ts'
 
 /**
  * Where reload outcomes go: the terminal, Vite's HMR channel, the reference WebSocket endpoint,
@@ -8,6 +8,7 @@ export interface WizardEventSink {
   reloaded?(payload: WizardReloadedPayload): void
   failed?(payload: WizardFailedPayload): void
   removed?(payload: WizardRemovedPayload): void
+  rolledBack?(payload: WizardRolledBackPayload): void
 }
 
 /** Fans one event out to every sink; a sink that throws (or rejects) never stops the others. */
@@ -31,6 +32,10 @@ export class WizardEventFanout implements Required<WizardEventSink> {
 
   removed(payload: WizardRemovedPayload): void {
     this.each((sink) => sink.removed?.(payload))
+  }
+
+  rolledBack(payload: WizardRolledBackPayload): void {
+    this.each((sink) => sink.rolledBack?.(payload))
   }
 
   private each(call: (sink: WizardEventSink) => unknown): void {

@@ -1,6 +1,6 @@
 import type { ViteDevServer } from 'vite'
 import type {} from '../../client/vite-custom-events.ts'
-import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload, type WizardStatePayload } from '../../client/protocol.ts'
+import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload, type WizardRolledBackPayload, type WizardStatePayload } from '../../client/protocol.ts'
 import type { WizardStateStore } from '../reload/wizard-state.ts'
 import type { WizardEventSink } from './event-sink.ts'
 
@@ -28,7 +28,11 @@ export class HmrEventSink implements WizardEventSink {
       if (!record.lastError) continue
       failures.push({ wizardId: record.wizardId, file: record.file, timestamp: record.lastError.timestamp, error: record.lastError.error, keptPreviousVersion: record.wizardClass !== null })
     }
-    return { failures }
+    return { failures, wizards: this.state.summaries() }
+  }
+
+  rolledBack(payload: WizardRolledBackPayload): void {
+    this.server.ws.send(WIZARD_EVENTS.rolledBack, payload)
   }
 
   reloaded(payload: WizardReloadedPayload): void {

@@ -1,6 +1,6 @@
 import colors from 'picocolors'
 import type { Logger } from 'vite'
-import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../../client/protocol.ts'
+import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload, WizardRolledBackPayload } from '../../client/protocol.ts'
 import { displayPath } from '../errors/display-path.ts'
 import type { WizardEventSink } from './event-sink.ts'
 
@@ -54,6 +54,10 @@ export class TerminalLog implements WizardEventSink {
 
   removed({ wizardId, file }: WizardRemovedPayload): void {
     this.info(`${colors.yellow(wizardId)} removed (${this.relative(file)} deleted)`)
+  }
+
+  rolledBack({ wizardId, version, file }: WizardRolledBackPayload): void {
+    this.info(`${colors.magenta(wizardId)} rolled back to v${version} — the file on disk is newer (the next save of ${this.relative(file)} reloads it)`)
   }
 
   relative(file: string): string {

@@ -9,6 +9,7 @@ import {
   type WizardFailedPayload,
   type WizardReloadedPayload,
   type WizardRemovedPayload,
+  type WizardRolledBackPayload,
 } from '../../client/protocol.ts'
 import type { WizardEventSink } from './event-sink.ts'
 import { isHostAllowed, isOriginAllowed } from './request-guards.ts'
@@ -87,6 +88,10 @@ export class ReferenceWebSocketEndpoint implements WizardEventSink {
 
   removed({ wizardId }: WizardRemovedPayload): void {
     this.broadcast({ event: 'wizard_removed', wizard_id: wizardId })
+  }
+
+  rolledBack({ wizardId, version, pinned }: WizardRolledBackPayload): void {
+    this.broadcast({ event: 'wizard_rolled_back', wizard_id: wizardId, version, pinned })
   }
 
   /** Closes every connection (1001 "going away") and stops listening for upgrades. */

@@ -100,6 +100,12 @@ export class ReloadCoordinator {
     const event = !exists ? 'delete' : this.known.has(file) ? 'update' : 'create'
     if (exists) this.remember(file)
     else this.known.delete(file)
+    // The next save of a rolled-back wizard's file unpins it: the file on disk is what loads again.
+    const pinned = exists ? this.unpin(file) : false
+    if (pinned) {
+      await this.sync(file, { force: true, eventAt })
+      return
+    }
     // One save often arrives as several events (fs.watch, chokidar, the trailing check): when the
     // content is what the last one saw, Vite and the importers have nothing new to hear. The file's
     // own sync still runs (it is a no-op, or the retry of a failed version saved again).
@@ -132,9 +138,31 @@ export class ReloadCoordinator {
     return this.reloadAll(created ? [...dependents, ...this.importFailures()] : dependents)
   }
 
-  /** Re-registers every loaded class (the registry module was re-evaluated and is empty). */
+  /** Re-registers every loaded class (the registry module was re-evaluated and is empty); a pinned one as it is. */
   async reRegisterAll(): Promise<void> {
-    await this.reloadAll(this.options.reloader.state.registered().map((record) => record.file))
+    const { reloader } = this.options
+    const records = reloader.state.registered()
+    await Promise.all(records.filter((record) => record.pinned !== undefined).map((record) => reloader.exclusive(record.wizardId, () => reloader.reregisterNow(record.wizardId))))
+    await this.reloadAll(records.filter((record) => record.pinned === undefined).map((record) => record.file))
+  }
+
+  /** Reloads a wizard's file now (the overlay's retry), pinned or not. */
+  async retry(wizardId: string): Promise<{ success: boolean; version: number | null; error: string | null }> {
+    const record = this.options.reloader.state.get(wizardId)
+    if (!record) return { success: false, version: null, error: `no wizard "${wizardId}"` }
+    record.pinned = undefined
+    await this.sync(record.file, { force: true })
+    const after = this.options.reloader.state.get(wizardId)
+    return { success: after !== undefined && after.lastError === null, version: after?.current?.version ?? null, error: after?.lastError?.error.message ?? (after ? null : `${wizardId} is gone`) }
+  }
+
+  private unpin(file: string): boolean {
+    const { state } = this.options.reloader
+    const wizardId = state.idOfFile(file)
+    const record = wizardId === undefined ? undefined : state.get(wizardId)
+    if (!record || record.pinned === undefined) return false
+    record.pinned = undefined
+    return true
   }
 
   dispose(): void {
@@ -150,9 +178,14 @@ export class ReloadCoordinator {
     if (signature) this.known.set(file, signature)
   }
 
-  /** Reloads files whose imports changed: always, even though their own source did not. */
+  /** Reloads files whose imports changed: always, even though their own source did not — but a pinned wizard stays as it is. */
   private reloadAll(files: Iterable<string>): Promise<void> {
-    return Promise.all([...new Set(files)].map((file) => this.sync(file, { force: true }))).then(() => {})
+    const { state } = this.options.reloader
+    const unpinned = [...new Set(files)].filter((file) => {
+      const wizardId = state.idOfFile(file)
+      return wizardId === undefined || state.get(wizardId)?.pinned === undefined
+    })
+    return Promise.all(unpinned.map((file) => this.sync(file, { force: true }))).then(() => {})
   }
 
   /**
@@ -196,10 +229,11 @@ export class ReloadCoordinator {
   }
 
   /**
-   * One save often arrives as two events (the truncate, then the write): a change is a no-op when
-   * the file's content is exactly what is registered, or what the latest attempt (one that started
-   * after this event) already loaded and reported. A deliberate re-save of the same content after a
-   * failure — an event later than that attempt — still retries.
+   * One save often arrives as several events (the truncate and the write, fs.watch and chokidar): a
+   * change is a no-op when the file's content is exactly what is registered, or what the latest
+   * attempt already loaded and reported — if that attempt started after this event, or the file is
+   * untouched since (same signature). A deliberate re-save of the same content after a failure
+   * (a new mtime) still retries.
    */
   private alreadyHandled(file: string, eventAt: number): boolean {
     const { state } = this.options.reloader
@@ -209,7 +243,8 @@ export class ReloadCoordinator {
     const onDisk = readText(file)
     if (onDisk === undefined) return false
     if (record.wizardClass !== null && record.lastError === null && record.current?.source === onDisk) return true
-    return record.lastAttempt !== undefined && record.lastAttempt.startedAt > eventAt && record.lastAttempt.source === onDisk
+    const attempt = record.lastAttempt
+    return attempt !== undefined && attempt.source === onDisk && (attempt.startedAt > eventAt || sameSignature(attempt.signature, readSignature(file)))
   }
 
   /** Wizard files that import `file`, directly or not. */

@@ -14,8 +14,8 @@ interface Retired {
  * FinalizationRegistry drops it from the list once collected); after each full garbage collection
  * (observed, never forced) the versions of every wizard still alive are counted. More than
  * LEAK_THRESHOLD replaced ones beyond those kept on purpose (the previous one, which the current
- * version's context names, and history) means something holds them: one warning per wizard, and
- * status `live_versions`.
+ * version's context names, and those the history keeps for rollback) means something holds them:
+ * one warning per wizard, and status `live_versions`.
  */
 export class LeakWatch {
   private readonly byWizard = new Map<string, Retired[]>()
@@ -29,8 +29,8 @@ export class LeakWatch {
   constructor(
     private readonly state: WizardStateStore,
     private readonly warn: (message: string) => void,
-    /** How many replaced versions of a wizard are kept alive on purpose (the previous one, history). */
-    private readonly keptOnPurpose: (wizardId: string) => number = () => 1,
+    /** True for a version the history keeps on purpose (to roll back to). */
+    private readonly keptOnPurpose: (wizardId: string, version: number) => boolean = () => false,
   ) {
     try {
       this.observer = new PerformanceObserver((list) => {
@@ -56,7 +56,8 @@ export class LeakWatch {
       const alive = (this.byWizard.get(record.wizardId) ?? []).filter((entry) => entry.ref.deref() !== undefined)
       this.byWizard.set(record.wizardId, alive)
       record.liveVersions = alive.length + (record.current ? 1 : 0)
-      const unexplained = alive.length - this.keptOnPurpose(record.wizardId)
+      const previous = record.current?.context.previous
+      const unexplained = alive.filter((entry) => !this.keptOnPurpose(record.wizardId, entry.version) && entry.ref.deref() !== previous).length
       if (unexplained > LEAK_THRESHOLD && !this.warned.has(record.wizardId)) {
         this.warned.add(record.wizardId)
         this.warn(

@@ -5,6 +5,7 @@ import { debug } from '../debug.ts'
 import { classifyLoadError, plainFailure } from '../errors/classify-error.ts'
 import { displayPath } from '../errors/display-path.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
+import { readSignature } from '../files/file-signature.ts'
 import { readText } from '../files/read-text.ts'
 import { defaultIsWizardClass, hasWizardSuffix } from '../files/wizard-files.ts'
 import type { WizardEventSink } from '../notify/event-sink.ts'
@@ -13,10 +14,11 @@ import { invalidateFile, invalidateIds } from '../vite-internals/module-graph.ts
 import { formatStackWithSources, importedExports, runnableEnvironment } from '../vite-internals/module-runner.ts'
 import { findWizardClass } from './find-wizard-class.ts'
 import { KeyedSerialQueue } from './keyed-queue.ts'
+import { ReloadHistory } from './history.ts'
 import type { LeakWatch } from './leak-watch.ts'
 import { ModuleInstances } from './module-instances.ts'
 import { settleWithin, TIMED_OUT } from './settle-within.ts'
-import { WizardStateStore } from './wizard-state.ts'
+import { WizardStateStore, type WizardRecord } from './wizard-state.ts'
 import { VersionCounters, type WizardVersion } from './wizard-version.ts'
 
 export interface WizardReloaderOptions<C extends WizardClass = WizardClass> {
@@ -42,7 +44,14 @@ export interface WizardReloaderOptions<C extends WizardClass = WizardClass> {
   changedSince?: (files: string[], since: number) => boolean
   /** @internal tracks replaced versions that stay in memory */
   leaks?: LeakWatch
+  /** Reload attempts kept per wizard (for history and rollback); `0` = none. @default 20 */
+  history?: number
+  /** @internal the history store, when the session shares it */
+  historyStore?: ReloadHistory
 }
+
+/** What a rollback did: the version now registered, or why nothing changed. */
+export type RollbackOutcome = { ok: true; wizardId: string; version: number } | { ok: false; error: string }
 
 export interface ReloadOptions {
   /** An initial load: no `reloaded` event and it does not count as a reload. */
@@ -82,6 +91,8 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   readonly state: WizardStateStore
   /** @internal the environment wizards load in */
   readonly environment: RunnableDevEnvironment
+  /** @internal */
+  readonly history: ReloadHistory
   private readonly server: ViteDevServer
   private register: RegisterWizard<C> | undefined
   private unregister: UnregisterWizard | undefined
@@ -116,6 +127,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     this.warn = options.warn ?? ((message) => options.server.config.logger.warn(message, { timestamp: true }))
     this.changedSince = options.changedSince ?? (() => false)
     this.leaks = options.leaks
+    this.history = options.historyStore ?? new ReloadHistory(options.history ?? 20)
     const root = options.server.config.root
     this.instances = new ModuleInstances(() => this.environment.runner, this.registerTimeout, this.warn, (url) => displayPath(root, url.startsWith(root) ? url : path.join(root, url)))
   }
@@ -188,10 +200,11 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   async reloadNow(wizardId: string, file: string, options: AttemptOptions = {}): Promise<ReloadResult<C> | undefined> {
     const started = performance.now()
     const previous = this.state.get(wizardId)?.current
+    const signature = readSignature(file)
     const source = readText(file)
     const outcome = await this.attempt(wizardId, file, source, started, previous, options)
     if (outcome.type === 'stale') return undefined
-    return this.finish(wizardId, file, started, previous, options.initial ?? false, outcome)
+    return this.finish(wizardId, file, { source, signature, startedAt: started }, previous, options.initial ?? false, outcome)
   }
 
   private async attempt(wizardId: string, file: string, source: string | undefined, started: number, previous: WizardVersion | undefined, options: AttemptOptions): Promise<Outcome> {
@@ -263,7 +276,8 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   }
 
   /** Records the outcome, tells the sinks, and builds the public result — in this one place. */
-  private finish(wizardId: string, file: string, started: number, previous: WizardVersion | undefined, initial: boolean, outcome: Exclude<Outcome, { type: 'stale' }>): ReloadResult<C> {
+  private finish(wizardId: string, file: string, read: NonNullable<WizardRecord['lastAttempt']>, previous: WizardVersion | undefined, initial: boolean, outcome: Exclude<Outcome, { type: 'stale' }>): ReloadResult<C> {
+    const started = read.startedAt
     const root = this.server.config.root
     const previousClass = (previous?.wizardClass ?? null) as C | null
     const base = { wizardId, file, error: null, failure: null, helper: false, wizardClass: previousClass }
@@ -282,7 +296,8 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       }
       case 'failed': {
         const timestamp = Date.now()
-        this.state.recordFailure(wizardId, file, outcome.failure, timestamp).lastAttempt = { source: readText(file), startedAt: started }
+        this.state.recordFailure(wizardId, file, outcome.failure, timestamp).lastAttempt = read
+        this.history.record(wizardId, { version: null, outcome: 'failed', timestamp, kind: outcome.failure.kind, message: outcome.failure.message, durationMs: durationMs(), file, source: read.source })
         this.events.failed?.({ wizardId, file, timestamp, error: outcome.failure, keptPreviousVersion: previousClass !== null })
         const kept = previousClass ? ' (kept previous version)' : ''
         return { ...base, success: false, message: `${wizardId} failed: ${outcome.failure.message}${kept}`, error: outcome.failure.message, failure: outcome.failure, durationMs: durationMs() }
@@ -296,8 +311,9 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
         }
         this.helperFiles.delete(file)
         const record = this.state.recordSuccess(version, !initial)
-        record.lastAttempt = { source: version.source, startedAt: started }
+        record.lastAttempt = read
         const ms = durationMs()
+        this.history.record(wizardId, { version: version.version, outcome: initial ? 'loaded' : 'reloaded', timestamp: Date.now(), durationMs: ms, phases: version.phases, file, source: version.source }, version)
         const { detectMs, loadMs, registerMs, disposeMs } = version.phases
         debug?.(`${wizardId} v${version.version} registered in ${ms} ms: detect ${detectMs}, load ${loadMs}, register ${registerMs}, dispose ${disposeMs} ms`)
         if (!initial) {
@@ -354,8 +370,70 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       }
     }
     if (record.current) await this.retire(record.current)
-    this.events.removed?.({ wizardId, file, timestamp: Date.now() })
+    const timestamp = Date.now()
+    this.history.record(wizardId, { version: null, outcome: 'removed', timestamp, durationMs: 0, file })
+    this.events.removed?.({ wizardId, file, timestamp })
     return true
+  }
+
+  /**
+   * Registers a kept version's class again — transactionally: if `register` refuses, nothing
+   * changes; otherwise the version being left is disposed after, as in any reload. The wizard is
+   * then pinned (the file on disk is newer) until its next save. Never writes the user's files.
+   */
+  rollback(wizardId: string, version: number): Promise<RollbackOutcome> {
+    return this.exclusive(wizardId, () => this.rollbackNow(wizardId, version))
+  }
+
+  /** Rolls back to the version registered before the current one. */
+  undo(wizardId: string): Promise<RollbackOutcome> {
+    return this.exclusive(wizardId, async () => {
+      const current = this.state.get(wizardId)?.current
+      if (!current) return { ok: false, error: `no wizard "${wizardId}" is registered` }
+      const target = this.history.registeredBefore(wizardId, current.version)
+      if (target === undefined) return { ok: false, error: `${wizardId}: there is no earlier version to go back to (history keeps ${this.history.limit})` }
+      return this.rollbackNow(wizardId, target)
+    })
+  }
+
+  private async rollbackNow(wizardId: string, target: number): Promise<RollbackOutcome> {
+    if (this.disposed) return { ok: false, error: 'the dev server is closing' }
+    const record = this.state.get(wizardId)
+    const current = record?.current
+    if (!record || !current) return { ok: false, error: `no wizard "${wizardId}" is registered` }
+    if (current.version === target) return { ok: false, error: `${wizardId} v${target} is the version registered now` }
+    const kept = this.history.kept(wizardId, target)
+    if (!kept) {
+      const available = this.history.entries(wizardId).filter((entry) => entry.kept && entry.version !== null).map((entry) => `v${entry.version}`)
+      return { ok: false, error: `${wizardId} v${target} is not kept in the history${available.length ? ` (kept: ${[...new Set(available)].join(', ')})` : ''}` }
+    }
+    const started = performance.now()
+    const controller = new AbortController()
+    const context: RegisterContext = { version: target, file: kept.version.file, previous: current.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId) }
+    const candidate: WizardVersion = { ...kept.version, context, controller, instances: [], source: kept.source ?? kept.version.source, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
+    const registered = await this.callRegister(wizardId, candidate.wizardClass as C, context as RegisterContext<C>, current, false)
+    const registerMs = performance.now() - started
+    if (this.disposed) return { ok: false, error: 'the dev server is closing' }
+    if (registered !== true) {
+      controller.abort()
+      this.warn(`${wizardId}: rollback to v${target} refused: ${registered.message}; v${current.version} stays registered.`)
+      return { ok: false, error: `register refused the rollback to v${target}: ${registered.message}` }
+    }
+    const disposeStarted = performance.now()
+    await this.retire(current)
+    candidate.phases = { detectMs: 0, loadMs: 0, registerMs: roundMs(registerMs), disposeMs: roundMs(performance.now() - disposeStarted) }
+    this.state.recordSuccess(candidate, false).pinned = target
+    const timestamp = Date.now()
+    this.history.record(wizardId, { version: target, outcome: 'rolled-back', timestamp, durationMs: roundMs(performance.now() - started), phases: candidate.phases, file: candidate.file, source: candidate.source }, candidate)
+    this.events.rolledBack?.({ wizardId, file: candidate.file, version: target, pinned: true, timestamp })
+    return { ok: true, wizardId, version: target }
+  }
+
+  /** @internal registers the current version again (into a re-evaluated registry), under the wizard's lock */
+  async reregisterNow(wizardId: string): Promise<boolean> {
+    const current = this.state.get(wizardId)?.current
+    if (!current || this.disposed) return false
+    return (await this.callRegister(wizardId, current.wizardClass as C, current.context as RegisterContext<C>, current, false)) === true
   }
 
   /** Returns true, or the failure. */

@@ -1,4 +1,6 @@
-import type { WizardReloadError, WizardStatusEntry } from '../../client/protocol.ts'
+import type { WizardReloadError, WizardStatusEntry, WizardSummary } from '../../client/protocol.ts'
+import type { FileSignature } from '../files/file-signature.ts'
+import type { ReloadHistory } from './history.ts'
 import type { WizardClass } from '../types.ts'
 import type { WizardVersion } from './wizard-version.ts'
 
@@ -10,9 +12,11 @@ export interface WizardRecord {
   /** The version registered now. */
   current: WizardVersion | undefined
   /** The latest attempt that was registered or reported: what it read, and when it started (`performance.now()`). */
-  lastAttempt: { source: string | undefined; startedAt: number } | undefined
+  lastAttempt: { source: string | undefined; signature: FileSignature | null; startedAt: number } | undefined
   /** Versions alive after the last full GC (see LeakWatch), or null before one. */
   liveVersions: number | null
+  /** Rolled back to this version: the file on disk is newer, and its next save unpins the wizard. */
+  pinned: number | undefined
   /** Successful hot reloads (the initial load does not count). */
   reloadCount: number
   lastReload: Date | null
@@ -47,6 +51,7 @@ export class WizardStateStore {
     record.file = version.file
     record.wizardClass = version.wizardClass
     record.current = version
+    record.pinned = undefined
     record.lastReload = new Date()
     record.lastError = null
     if (countsAsReload) {
@@ -77,7 +82,14 @@ export class WizardStateStore {
     return this.all().filter((record) => record.wizardClass !== null)
   }
 
-  toStatus(): Record<string, WizardStatusEntry> {
+  /** What the overlay's badge and panel show. */
+  summaries(): WizardSummary[] {
+    return this.all()
+      .sort((a, b) => a.wizardId.localeCompare(b.wizardId))
+      .map((record) => ({ wizardId: record.wizardId, file: record.file, version: record.current?.version ?? null, state: record.lastError ? 'failed' : record.pinned !== undefined ? 'pinned' : 'ok' }))
+  }
+
+  toStatus(history?: ReloadHistory): Record<string, WizardStatusEntry> {
     const wizards: Record<string, WizardStatusEntry> = {}
     for (const record of this.all().sort((a, b) => a.wizardId.localeCompare(b.wizardId))) {
       wizards[record.wizardId] = {
@@ -90,6 +102,8 @@ export class WizardStateStore {
         last_error_loc: record.lastError?.error.loc ?? null,
         last_phases: record.current?.phases ?? null,
         live_versions: record.liveVersions,
+        pinned_version: record.pinned ?? null,
+        history: history?.entries(record.wizardId) ?? [],
       }
     }
     return wizards
@@ -98,7 +112,7 @@ export class WizardStateStore {
   private ensure(wizardId: string, file: string): WizardRecord {
     let record = this.records.get(wizardId)
     if (!record) {
-      record = { wizardId, file, wizardClass: null, current: undefined, lastAttempt: undefined, liveVersions: null, reloadCount: 0, lastReload: null, lastError: null }
+      record = { wizardId, file, wizardClass: null, current: undefined, lastAttempt: undefined, liveVersions: null, pinned: undefined, reloadCount: 0, lastReload: null, lastError: null }
       this.records.set(wizardId, record)
     }
     return record

@@ -48,7 +48,15 @@ test("reloaded / failed / removed arrive on Vite's HMR channel; a page that says
   later.send(WIZARD_EVENTS.ready, { client: 'overlay' })
   later.send(WIZARD_EVENTS.ready, { client: 'api' })
   await expect.poll(() => later.custom<WizardStatePayload>(WIZARD_EVENTS.state)).toHaveLength(2)
-  for (const snapshot of later.custom<WizardStatePayload>(WIZARD_EVENTS.state)) expect(snapshot).toEqual({ failures: [failed] })
+  for (const snapshot of later.custom<WizardStatePayload>(WIZARD_EVENTS.state)) {
+    expect(snapshot).toEqual({
+      failures: [failed],
+      wizards: [
+        { wizardId: 'debug', file: p.path('wizards/debug_wizard.ts'), version: 2, state: 'failed' },
+        { wizardId: 'gone', file: p.path('wizards/gone_wizard.ts'), version: 1, state: 'ok' },
+      ],
+    })
+  }
   expect(later.custom(WIZARD_EVENTS.failed)).toEqual([])
   expect(page.custom(WIZARD_EVENTS.failed)).toHaveLength(1)
   expect(page.custom(WIZARD_EVENTS.state)).toEqual([])
@@ -60,7 +68,7 @@ test("reloaded / failed / removed arrive on Vite's HMR channel; a page that says
   await expect.poll(() => page.custom(WIZARD_EVENTS.reloaded)).toHaveLength(2)
   const fresh = await connect(p)
   fresh.send(WIZARD_EVENTS.ready, {})
-  await expect.poll(() => fresh.custom<WizardStatePayload>(WIZARD_EVENTS.state)).toEqual([{ failures: [] }])
+  await expect.poll(() => fresh.custom<WizardStatePayload>(WIZARD_EVENTS.state)).toEqual([{ failures: [], wizards: [{ wizardId: 'debug', file: p.path('wizards/debug_wizard.ts'), version: 3, state: 'ok' }] }])
 })
 
 test('with HMR on, editing a module outside dirs reloads its importers (through hotUpdate)', async () => {

@@ -257,6 +257,8 @@ describe('status endpoint', () => {
           last_error_loc: null,
           last_phases: { detectMs: expect.any(Number), loadMs: expect.any(Number), registerMs: expect.any(Number), disposeMs: expect.any(Number) },
           live_versions: null,
+          pinned_version: null,
+          history: [expect.objectContaining({ attempt: 1, version: 1, outcome: 'loaded' }), expect.objectContaining({ attempt: 2, version: 2, outcome: 'reloaded' })],
         },
         gone: {
           file: p.path('wizards/gone_wizard.ts'),
@@ -268,6 +270,8 @@ describe('status endpoint', () => {
           last_error_loc: expect.objectContaining({ line: 1 }),
           last_phases: expect.objectContaining({ detectMs: 0 }),
           live_versions: null,
+          pinned_version: null,
+          history: [expect.objectContaining({ outcome: 'loaded' }), expect.objectContaining({ outcome: 'failed', kind: 'syntax' })],
         },
       },
     })

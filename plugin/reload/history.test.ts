@@ -1,0 +1,52 @@
+import { describe, expect, test } from 'vitest'
+import type { WizardVersion } from './wizard-version.ts'
+import { hashOf, ReloadHistory } from './history.ts'
+
+const version = (n: number): WizardVersion => ({ wizardId: 'debug', version: n, file: '/w/debug_wizard.ts', wizardClass: class {}, context: {} as WizardVersion['context'], controller: new AbortController(), instances: [], phases: { detectMs: 0, loadMs: 1, registerMs: 0, disposeMs: 0 }, source: `v${n}` })
+const success = (history: ReloadHistory, n: number, source = `source of v${n}`) => history.record('debug', { version: n, outcome: 'reloaded', timestamp: n, durationMs: 1, file: '/w/debug_wizard.ts', source }, version(n))
+const failure = (history: ReloadHistory, at: number) => history.record('debug', { version: null, outcome: 'failed', kind: 'syntax', message: 'x', timestamp: at, durationMs: 1, file: '/w/debug_wizard.ts', source: 'broken' })
+
+describe('ReloadHistory', () => {
+  test('keeps the last N attempts; older ones (and their classes) are released', () => {
+    const history = new ReloadHistory(3)
+    for (let n = 1; n <= 4; n++) success(history, n)
+    failure(history, 5)
+    expect(history.entries('debug').map((entry) => [entry.attempt, entry.version, entry.outcome])).toEqual([
+      [3, 3, 'reloaded'],
+      [4, 4, 'reloaded'],
+      [5, null, 'failed'],
+    ])
+    expect(history.kept('debug', 2)).toBeUndefined()
+    expect(history.kept('debug', 4)?.version.version).toBe(4)
+    expect(history.keptClasses('debug')).toBe(2)
+    expect(history.entries('debug')[2]).toMatchObject({ kept: false, sourceHash: hashOf('broken'), kind: 'syntax' })
+  })
+
+  test('sources are capped in bytes overall: the oldest go first, hashes and classes stay', () => {
+    const history = new ReloadHistory(20, 25)
+    success(history, 1, 'a'.repeat(10))
+    success(history, 2, 'b'.repeat(10))
+    success(history, 3, 'c'.repeat(10))
+    expect(history.kept('debug', 1)).toMatchObject({ source: undefined })
+    expect(history.kept('debug', 1)?.version.version).toBe(1)
+    expect(history.kept('debug', 2)?.source).toBe('b'.repeat(10))
+    expect(history.entries('debug')[0].sourceHash).toBe(hashOf('a'.repeat(10)))
+  })
+
+  test('undo goes to the version registered before the current registration', () => {
+    const history = new ReloadHistory(20)
+    for (let n = 1; n <= 3; n++) success(history, n)
+    expect(history.registeredBefore('debug', 3)).toBe(2)
+    history.record('debug', { version: 1, outcome: 'rolled-back', timestamp: 9, durationMs: 1, file: '/w/debug_wizard.ts', source: 'v1' }, version(1))
+    // After rolling back to v1, undo returns to v3 (the version left).
+    expect(history.registeredBefore('debug', 1)).toBe(3)
+    expect(new ReloadHistory(20).registeredBefore('debug', 1)).toBeUndefined()
+  })
+
+  test('history 0 records nothing', () => {
+    const history = new ReloadHistory(0)
+    success(history, 1)
+    expect(history.entries('debug')).toEqual([])
+    expect(history.kept('debug', 1)).toBeUndefined()
+  })
+})
