@@ -9,7 +9,18 @@
  */
 export type * from './vite-custom-events.ts'
 import type { HotContext } from './hot-context.ts'
-import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload, type WizardStatePayload } from './protocol.ts'
+import {
+  WIZARD_EVENTS,
+  type WizardDiff,
+  type WizardFailedPayload,
+  type WizardHistoryEntry,
+  type WizardReloadedPayload,
+  type WizardRemovedPayload,
+  type WizardRequestResults,
+  type WizardRolledBackPayload,
+  type WizardStatePayload,
+} from './protocol.ts'
+import { createRequester, type Request } from './requests.ts'
 
 export * from './protocol.ts'
 
@@ -52,6 +63,43 @@ export function onWizardFailed(callback: (payload: WizardFailedPayload) => void)
 
 export function onWizardRemoved(callback: (payload: WizardRemovedPayload) => void): Unsubscribe {
   return subscribe(WIZARD_EVENTS.removed, callback)
+}
+
+/** A wizard was rolled back to a kept version (it stays pinned until its file's next save). */
+export function onWizardRolledBack(callback: (payload: WizardRolledBackPayload) => void): Unsubscribe {
+  return subscribe(WIZARD_EVENTS.rolledBack, callback)
+}
+
+/**
+ * Asks the dev server about wizards and acts on them, over Vite's own HMR socket. Each call
+ * resolves with the server's answer or rejects with its reason (an unknown wizard or version, say);
+ * in a production build every call rejects.
+ *
+ * ```ts
+ * import { wizardHotReload } from 'vite-plugin-wizard-hot-reload/client'
+ * const history = await wizardHotReload.history('debug')
+ * await wizardHotReload.rollback('debug', history[0].version!)
+ * ```
+ */
+export const wizardHotReload = {
+  /** The last reload attempts of a wizard, oldest first. */
+  history: (wizardId: string): Promise<WizardHistoryEntry[]> => request()({ type: 'history', wizardId }),
+  /** A line diff between two kept versions' sources. */
+  diff: (wizardId: string, from: number, to: number): Promise<WizardDiff> => request()({ type: 'diff', wizardId, from, to }),
+  /** Registers a kept version again; the wizard stays pinned to it until its file's next save. */
+  rollback: (wizardId: string, version: number): Promise<WizardRequestResults['rollback']> => request()({ type: 'rollback', wizardId, version }),
+  /** Rolls back to the version registered before the current one. */
+  undo: (wizardId: string): Promise<WizardRequestResults['undo']> => request()({ type: 'undo', wizardId }),
+  /** Reloads the wizard's file now. */
+  retry: (wizardId: string): Promise<WizardRequestResults['retry']> => request()({ type: 'retry', wizardId }),
+}
+
+let requester: Request | undefined
+
+function request(): Request {
+  const hot = hotContext()
+  if (!hot) return () => Promise.reject(new Error('wizardHotReload: not served by a Vite dev server (import.meta.hot is undefined)'))
+  return (requester ??= createRequester(hot).request)
 }
 
 /**

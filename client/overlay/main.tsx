@@ -1,14 +1,19 @@
 import { render } from 'preact'
 import type { HotContext } from '../hot-context.ts'
-import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload, type WizardStatePayload } from '../protocol.ts'
+import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload, type WizardRolledBackPayload, type WizardStatePayload } from '../protocol.ts'
+import { createRequester } from '../requests.ts'
+import { notifyInBackground } from './notify.ts'
 import { Overlay } from './overlay.tsx'
+import { nextPosition, type OverlayPosition } from './position.ts'
+import { loadPrefs, savePrefs, type OverlayPrefs } from './prefs.ts'
 import { overlayStyles } from './styles.ts'
 import { ToastStore } from './toast-store.ts'
+import { WizardList } from './wizard-list.ts'
 
 export const OVERLAY_ELEMENT = 'wizard-hot-reload-overlay'
 
 export interface OverlayClientOptions {
-  position: 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left'
+  position: OverlayPosition
   successTimeout: number
   /** Vite's `base`. */
   base: string
@@ -19,6 +24,7 @@ export interface OverlayClientOptions {
 export interface OverlayHandle {
   element: HTMLElement
   store: ToastStore
+  list: WizardList
   unmount(): void
 }
 
@@ -29,9 +35,9 @@ declare global {
 }
 
 /**
- * Mounts the overlay once per page in a custom element with an open shadow root, subscribes it to
- * the plugin's HMR events and asks the server for a snapshot of the current state (failures that
- * are still present), applied idempotently.
+ * Mounts the overlay once per page in a custom element with an open shadow root: toasts, a corner
+ * badge and a panel (Alt+Shift+W). It subscribes to the plugin's HMR events and asks the server for
+ * a snapshot of the current state (failures, wizards), applied idempotently.
  */
 export function mountWizardOverlay(hot: HotContext, options: OverlayClientOptions): OverlayHandle {
   const existing = window.__wizardHotReloadOverlay__
@@ -39,18 +45,48 @@ export function mountWizardOverlay(hot: HotContext, options: OverlayClientOption
 
   if (!customElements.get(OVERLAY_ELEMENT)) customElements.define(OVERLAY_ELEMENT, class WizardHotReloadOverlay extends HTMLElement {})
   const element = document.createElement(OVERLAY_ELEMENT)
-  element.dataset.position = options.position
   const shadow = element.attachShadow({ mode: 'open' })
   adoptStyles(shadow)
   const container = document.createElement('div')
   shadow.appendChild(container)
   ;(document.body ?? document.documentElement).appendChild(element)
 
+  let prefs: OverlayPrefs = loadPrefs()
+  const prefListeners = new Set<() => void>()
+  const place = () => (element.dataset.position = prefs.position ?? options.position)
+  const setPrefs = (change: Partial<OverlayPrefs>) => {
+    if (change.open && !prefs.open) store.dismissTransient() // the panel shows their news
+    prefs = { ...prefs, ...change }
+    savePrefs(prefs)
+    place()
+    for (const listener of prefListeners) listener()
+  }
+  place()
+
   const store = new ToastStore()
-  const onReloaded = (payload: WizardReloadedPayload) => store.push({ type: 'reloaded', payload })
-  const onFailed = (payload: WizardFailedPayload) => store.push({ type: 'failed', payload })
-  const onRemoved = (payload: WizardRemovedPayload) => store.push({ type: 'removed', payload })
-  const onState = (payload: WizardStatePayload) => store.applySnapshot(payload)
+  const list = new WizardList()
+  const requester = createRequester(hot)
+  const onReloaded = (payload: WizardReloadedPayload) => {
+    if (prefs.open) store.forget(payload.wizardId)
+    else store.push({ type: 'reloaded', payload })
+    list.reloaded(payload)
+    notifyInBackground(prefs, { type: 'reloaded', payload })
+  }
+  const onFailed = (payload: WizardFailedPayload) => {
+    store.push({ type: 'failed', payload })
+    list.failed(payload)
+    notifyInBackground(prefs, { type: 'failed', payload })
+  }
+  const onRemoved = (payload: WizardRemovedPayload) => {
+    if (prefs.open) store.forget(payload.wizardId)
+    else store.push({ type: 'removed', payload })
+    list.removed(payload)
+  }
+  const onRolledBack = (payload: WizardRolledBackPayload) => list.rolledBack(payload)
+  const onState = (payload: WizardStatePayload) => {
+    store.applySnapshot(payload)
+    list.snapshot(payload)
+  }
   let disconnected = false
   const onDisconnect = () => (disconnected = true)
   const onConnect = () => {
@@ -60,34 +96,63 @@ export function mountWizardOverlay(hot: HotContext, options: OverlayClientOption
     hot.send(WIZARD_EVENTS.ready, { client: 'overlay' })
   }
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape' || event.defaultPrevented || isTyping(event)) return
-    if (store.dismissNewest()) event.preventDefault()
+    if (event.defaultPrevented) return
+    if (event.altKey && event.shiftKey && event.code === 'KeyW') {
+      event.preventDefault()
+      setPrefs({ open: !prefs.open })
+      return
+    }
+    if (event.key !== 'Escape' || isTyping(event)) return
+    if (prefs.open) setPrefs({ open: false })
+    else if (!store.dismissNewest()) return
+    event.preventDefault()
   }
 
-  hot.on(WIZARD_EVENTS.reloaded, onReloaded)
-  hot.on(WIZARD_EVENTS.failed, onFailed)
-  hot.on(WIZARD_EVENTS.removed, onRemoved)
-  hot.on(WIZARD_EVENTS.state, onState)
-  hot.on('vite:ws:disconnect', onDisconnect)
-  hot.on('vite:ws:connect', onConnect)
+  const subscriptions: Array<[string, (payload: never) => void]> = [
+    [WIZARD_EVENTS.reloaded, onReloaded as (payload: never) => void],
+    [WIZARD_EVENTS.failed, onFailed as (payload: never) => void],
+    [WIZARD_EVENTS.removed, onRemoved as (payload: never) => void],
+    [WIZARD_EVENTS.rolledBack, onRolledBack as (payload: never) => void],
+    [WIZARD_EVENTS.state, onState as (payload: never) => void],
+    ['vite:ws:disconnect', onDisconnect],
+    ['vite:ws:connect', onConnect],
+  ]
+  for (const [event, listener] of subscriptions) hot.on(event, listener)
   document.addEventListener('keydown', onKeyDown)
   hot.send(WIZARD_EVENTS.ready, { client: 'overlay' })
 
-  render(<Overlay store={store} successTimeout={options.successTimeout} base={options.base} root={options.root} />, container)
+  const prefsHandle = {
+    get: () => prefs,
+    set: setPrefs,
+    subscribe: (listener: () => void) => {
+      prefListeners.add(listener)
+      return () => prefListeners.delete(listener)
+    },
+  }
+  render(
+    <Overlay
+      store={store}
+      list={list}
+      request={requester.request}
+      prefs={prefsHandle}
+      onMove={() => setPrefs({ position: nextPosition(prefs.position ?? options.position) })}
+      successTimeout={options.successTimeout}
+      base={options.base}
+      root={options.root}
+    />,
+    container,
+  )
 
   const handle: OverlayHandle = {
     element,
     store,
+    list,
     unmount() {
       render(null, container)
       element.remove()
       document.removeEventListener('keydown', onKeyDown)
-      hot.off?.(WIZARD_EVENTS.reloaded, onReloaded)
-      hot.off?.(WIZARD_EVENTS.failed, onFailed)
-      hot.off?.(WIZARD_EVENTS.removed, onRemoved)
-      hot.off?.(WIZARD_EVENTS.state, onState)
-      hot.off?.('vite:ws:disconnect', onDisconnect)
-      hot.off?.('vite:ws:connect', onConnect)
+      requester.close()
+      for (const [event, listener] of subscriptions) hot.off?.(event, listener)
       if (window.__wizardHotReloadOverlay__ === handle) delete window.__wizardHotReloadOverlay__
     },
   }

@@ -208,14 +208,14 @@ describe('toasts', () => {
   })
 
   test('the state snapshot (the answer to "ready") shows current failures once, however often it comes', async () => {
-    emit(WIZARD_EVENTS.state, { failures: [failure] })
-    emit(WIZARD_EVENTS.state, { failures: [failure] })
+    emit(WIZARD_EVENTS.state, { failures: [failure], wizards: [] })
+    emit(WIZARD_EVENTS.state, { failures: [failure], wizards: [] })
     emit(WIZARD_EVENTS.failed, failure)
     await flush()
     expect(toasts()).toHaveLength(1)
     expect(toasts()[0].querySelector('.badge')).toBeNull()
     // A snapshot without it: the wizard was fixed while the page was not listening.
-    emit(WIZARD_EVENTS.state, { failures: [] })
+    emit(WIZARD_EVENTS.state, { failures: [], wizards: [] })
     await flush()
     expect(toasts()).toHaveLength(0)
   })

@@ -1,26 +1,44 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useReducer, useState } from 'preact/hooks'
+import type { Request } from '../requests.ts'
+import { Badge } from './badge.tsx'
+import { Panel } from './panel.tsx'
+import type { OverlayPrefs } from './prefs.ts'
 import type { Toast, ToastStore } from './toast-store.ts'
 import { ToastView } from './toast-view.tsx'
+import type { WizardList } from './wizard-list.ts'
 
 export interface OverlayProps {
   store: ToastStore
+  list: WizardList
+  request: Request
+  prefs: { get(): OverlayPrefs; set(change: Partial<OverlayPrefs>): void; subscribe(listener: () => void): () => void }
+  onMove: () => void
   successTimeout: number
   base: string
   root: string
 }
 
-export function Overlay({ store, successTimeout, base, root }: OverlayProps) {
+export function Overlay({ store, list, request, prefs, onMove, successTimeout, base, root }: OverlayProps) {
   const [toasts, setToasts] = useState<readonly Toast[]>(store.current)
+  const [, bump] = useReducer((n: number) => n + 1, 0)
   useEffect(() => {
-    const unsubscribe = store.subscribe(setToasts)
+    const refresh = () => bump(undefined)
+    const stops = [store.subscribe(setToasts), list.subscribe(refresh), prefs.subscribe(refresh)]
     setToasts(store.current) // events may have arrived between the first render and this effect
-    return unsubscribe
-  }, [store])
+    return () => stops.forEach((stop) => stop())
+  }, [store, list, prefs])
+  const current = prefs.get()
   return (
-    <div class="stack" role="region" aria-label="Wizard hot reload notifications">
-      {toasts.map((toast) => (
+    <div class="stack" role="region" aria-label="Wizard hot reload">
+      {/* The open panel shows what the toasts would (and they would cover it); failures wait for it to close. */}
+      {!current.open && toasts.map((toast) => (
         <ToastView key={toast.key} toast={toast} successTimeout={successTimeout} base={base} root={root} onDismiss={(key) => store.dismiss(key)} />
       ))}
+      {current.open ? (
+        <Panel list={list} request={request} prefs={current} setPrefs={(change) => prefs.set(change)} onClose={() => prefs.set({ open: false })} onMove={onMove} base={base} root={root} />
+      ) : (
+        list.counts.total > 0 && <Badge list={list} onOpen={() => prefs.set({ open: true })} />
+      )}
     </div>
   )
 }

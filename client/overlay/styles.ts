@@ -15,6 +15,7 @@ export const overlayStyles = /* css */ `
   --frame-bg: #f6f8fa;
   --hl-bg: #ffebe9;
   --focus: #0969da;
+  --pin: #8250df;
   font: 13px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: var(--fg);
 }
@@ -30,6 +31,7 @@ export const overlayStyles = /* css */ `
     --frame-bg: #151b23;
     --hl-bg: #4b1f22;
     --focus: #4493f8;
+    --pin: #ab7df8;
   }
 }
 :host([data-position="top-right"]) { top: 16px; right: 16px; }
@@ -127,4 +129,56 @@ pre.frame span { display: block; padding: 0 8px; white-space: pre; }
 pre.frame span.hl { background: var(--hl-bg); }
 pre.frame span.caret { color: var(--fail); }
 .note { margin-top: 6px; color: var(--muted); font-size: 12px; }
+button { font: inherit; color: inherit; }
+button:focus-visible, input:focus-visible, h2:focus-visible { outline: 2px solid var(--focus); outline-offset: 1px; }
+.muted { color: var(--muted); }
+.wbadge, .panel { box-sizing: border-box; background: var(--bg); border: 1px solid var(--border); border-radius: 999px; box-shadow: 0 6px 24px rgba(0, 0, 0, 0.18); }
+.wbadge { align-self: flex-end; display: inline-flex; align-items: center; gap: 6px; padding: 4px 10px; cursor: pointer; --accent: var(--ok); }
+:host([data-position$="left"]) .wbadge { align-self: flex-start; }
+.wbadge.failed, .wizard.failed { --accent: var(--fail); }
+.wbadge.pinned, .wizard.pinned { --accent: var(--pin); }
+.dot { width: 8px; height: 8px; border-radius: 50%; background: var(--accent, var(--ok)); flex: none; }
+.count { font-weight: 600; }
+.detail { color: var(--muted); font-size: 12px; }
+.panel { border-radius: 8px; padding: 10px 12px; max-height: calc(100vh - 34px); display: flex; flex-direction: column; overflow: hidden; }
+.panel header { display: flex; align-items: center; gap: 4px; }
+.panel h2 { flex: 1; margin: 0; font-size: 14px; }
+.icon-button { all: unset; cursor: pointer; padding: 2px 6px; border-radius: 4px; color: var(--muted); font-size: 15px; }
+.icon-button:hover { background: var(--frame-bg); color: var(--fg); }
+.wizard-list { list-style: none; margin: 8px 0; padding: 0; display: flex; flex-wrap: wrap; gap: 4px; }
+.wizard { display: inline-flex; align-items: center; gap: 6px; background: none; border: 1px solid var(--border); border-radius: 999px; padding: 2px 8px; cursor: pointer; --accent: var(--ok); }
+.wizard[aria-current="true"] { border-color: var(--focus); background: var(--frame-bg); }
+.wizard .id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.selected { border-top: 1px solid var(--border); padding-top: 6px; }
+.details { padding-top: 2px; flex: 1 1 auto; min-height: 0; overflow-y: auto; }
+.legend { display: flex; gap: 10px; font-size: 11px; color: var(--muted); margin-top: 6px; }
+.legend .phase { display: inline-block; width: 8px; height: 8px; border-radius: 2px; margin-right: 3px; }
+.actions { display: flex; flex-wrap: wrap; gap: 6px; margin: 4px 0; }
+.actions button { background: var(--frame-bg); border: 1px solid var(--border); border-radius: 4px; padding: 1px 8px; cursor: pointer; font-size: 12px; }
+.actions button:hover { border-color: var(--focus); }
+.notice { margin: 6px 0; font-size: 12px; color: var(--muted); }
+.notice.error { color: var(--fail); }
+.pinned-note { color: var(--pin); }
+.failure { --accent: var(--fail); border-left: 3px solid var(--fail); padding-left: 8px; margin: 6px 0; }
+.timeline { list-style: none; margin: 6px 0 0; padding: 0; }
+.entry { padding: 6px 0; border-bottom: 1px dashed var(--border); --accent: var(--ok); }
+.entry.failed { --accent: var(--fail); }
+.entry.removed { --accent: var(--info); }
+.entry[data-outcome="rolled-back"] { --accent: var(--pin); }
+.entry .row { display: flex; gap: 8px; align-items: baseline; }
+.entry time { color: var(--muted); font-size: 12px; font-variant-numeric: tabular-nums; }
+.entry .what { flex: 1; }
+.entry .what b { color: var(--accent); }
+.bar { display: flex; height: 6px; margin-top: 4px; border-radius: 3px; overflow: hidden; background: var(--frame-bg); }
+.phase { min-width: 1px; }
+.phase.detect { background: #8c959f; }
+.phase.load { background: var(--focus); }
+.phase.register { background: var(--ok); }
+.phase.dispose { background: var(--info); }
+pre.diff { margin: 6px 0; padding: 6px 0; background: var(--frame-bg); border-radius: 4px; overflow-x: auto; font: 12px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+pre.diff span { display: block; padding: 0 8px; white-space: pre; }
+pre.diff .add { background: rgba(46, 160, 67, 0.18); }
+pre.diff .del { background: rgba(248, 81, 73, 0.18); }
+pre.diff .hunk { color: var(--muted); }
+.panel footer { display: flex; flex-wrap: wrap; gap: 12px; margin-top: 8px; font-size: 12px; color: var(--muted); }
 `

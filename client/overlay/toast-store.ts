@@ -36,18 +36,7 @@ export function applyEvent(toasts: readonly Toast[], event: ToastEvent): Toast[]
   const wizardId = event.payload.wizardId
   // The very failure already shown (a snapshot repeating it, two listeners asking): nothing new.
   if (event.type === 'failed' && isShown(toasts, event.payload)) return toasts as Toast[]
-  let previous: Toast | undefined
-  const rest: Toast[] = []
-  for (const toast of toasts) {
-    if (!toast.wizardIds.includes(wizardId)) rest.push(toast)
-    else if (toast.wizardIds.length === 1) previous = toast
-    else {
-      // This wizard leaves a shared failure; the others stay in it.
-      const remaining = toast.wizardIds.filter((id) => id !== wizardId)
-      rest.push({ ...toast, key: newKey(remaining[0]), wizardId: remaining[0], wizardIds: remaining })
-      previous = toast
-    }
-  }
+  const { rest, previous } = split(toasts, wizardId)
 
   const cause = event.type === 'failed' ? sharedCause(event.payload) : undefined
   const group = cause === undefined ? undefined : rest.find((toast) => toast.cause === cause)
@@ -71,6 +60,27 @@ export function applyEvent(toasts: readonly Toast[], event: ToastEvent): Toast[]
     shown: event.type === 'failed' ? new Set([failureIdentity(event.payload)]) : new Set(),
   }
   return [...rest, toast]
+}
+
+/** The toasts without `wizardId`'s (it leaves a shared failure; the others stay in it), and its toast. */
+function split(toasts: readonly Toast[], wizardId: string): { rest: Toast[]; previous?: Toast } {
+  let previous: Toast | undefined
+  const rest: Toast[] = []
+  for (const toast of toasts) {
+    if (!toast.wizardIds.includes(wizardId)) rest.push(toast)
+    else if (toast.wizardIds.length === 1) previous = toast
+    else {
+      const remaining = toast.wizardIds.filter((id) => id !== wizardId)
+      rest.push({ ...toast, key: newKey(remaining[0]), wizardId: remaining[0], wizardIds: remaining })
+      previous = toast
+    }
+  }
+  return { rest, previous }
+}
+
+/** `wizardId` reloaded or went away while nobody needs telling (the panel is open): its toast goes. */
+export function forget(toasts: readonly Toast[], wizardId: string): Toast[] {
+  return split(toasts, wizardId).rest
 }
 
 export function dismiss(toasts: readonly Toast[], key: string): Toast[] {
@@ -135,6 +145,16 @@ export class ToastStore {
   dismiss(key: string): void {
     for (const toast of this.toasts) if (toast.key === key) for (const identity of toast.shown) this.dismissedFailures.add(identity)
     this.set(dismiss(this.toasts, key))
+  }
+
+  /** Removes `wizardId`'s toast without a new one (its news is shown elsewhere). */
+  forget(wizardId: string): void {
+    this.set(forget(this.toasts, wizardId))
+  }
+
+  /** Removes the toasts that would go away by themselves (successes, removals); failures stay. */
+  dismissTransient(): void {
+    if (this.toasts.some((toast) => !toast.sticky)) this.set(this.toasts.filter((toast) => toast.sticky))
   }
 
   /** Dismisses the newest toast; false when there is none. */

@@ -1,5 +1,6 @@
 import { useEffect } from 'preact/hooks'
 import type { WizardFailedPayload, WizardReloadedPayload } from '../protocol.ts'
+import { FailureDetails } from './failure-details.tsx'
 import type { Toast } from './toast-store.ts'
 
 export interface ToastViewProps {
@@ -65,46 +66,6 @@ function ReloadedMeta({ payload }: { payload: WizardReloadedPayload }) {
   )
 }
 
-function FailureDetails({ payload, base, root, shared }: { payload: WizardFailedPayload; base: string; root: string; shared: boolean }) {
-  const { error } = payload
-  const loc = error.loc
-  const where = loc ? `${relativePath(loc.file, root)}:${loc.line}:${loc.column}` : undefined
-  const editorUrl = loc ? `${base}__open-in-editor?file=${encodeURIComponent(`${loc.file}:${loc.line}:${loc.column}`)}` : undefined
-  return (
-    <>
-      <p class="message">{error.message}</p>
-      {where && (
-        <a
-          class="loc"
-          href={editorUrl}
-          title="Open in editor"
-          onClick={(event) => {
-            event.preventDefault()
-            void fetch(editorUrl!)
-          }}
-        >
-          {where}
-        </a>
-      )}
-      {error.frame && (
-        <pre class="frame" aria-label="Code frame">
-          {error.frame.split('\n').map((line, index) => (
-            <span key={index} class={line.startsWith('>') ? 'hl' : /^\s*\|\s*\^\s*$/.test(line) ? 'caret' : undefined}>
-              {line}
-            </span>
-          ))}
-        </pre>
-      )}
-      {payload.keptPreviousVersion && <div class="note">{shared ? 'Their previous versions keep serving.' : 'The previous version keeps serving.'}</div>}
-    </>
-  )
-}
-
-function formatMs(ms: number): string {
+export function formatMs(ms: number): string {
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`
-}
-
-function relativePath(file: string, root: string): string {
-  const prefix = root.endsWith('/') ? root : `${root}/`
-  return root && file.startsWith(prefix) ? file.slice(prefix.length) : file
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks'
-import { onWizardFailed, onWizardReloaded, onWizardRemoved } from 'vite-plugin-wizard-hot-reload/client'
+import { onWizardFailed, onWizardReloaded, onWizardRemoved, onWizardRolledBack, wizardHotReload } from 'vite-plugin-wizard-hot-reload/client'
 
 interface WizardRow {
   id: string
@@ -13,6 +13,8 @@ export function App() {
   const [runs, setRuns] = useState<Record<string, string>>({})
   const [lastEvent, setLastEvent] = useState('waiting for a wizard to change…')
   const [failureCallbacks, setFailureCallbacks] = useState(0)
+  // Wizards rolled back to a kept version (from the overlay's panel or the Undo buttons below).
+  const [pinned, setPinned] = useState<Record<string, number>>({})
 
   const refresh = useCallback(async () => {
     const response = await fetch('/api/wizards')
@@ -26,10 +28,16 @@ export function App() {
     const stops = [
       onWizardReloaded(({ wizardId, durationMs }) => {
         setLastEvent(`${wizardId} reloaded in ${durationMs} ms`)
+        setPinned(({ [wizardId]: _, ...rest }) => rest)
         void refresh()
       }),
       onWizardRemoved(({ wizardId }) => {
         setLastEvent(`${wizardId} removed`)
+        void refresh()
+      }),
+      onWizardRolledBack(({ wizardId, version, pinned: isPinned }) => {
+        setLastEvent(`${wizardId} rolled back to v${version}`)
+        setPinned(({ [wizardId]: _, ...rest }) => (isPinned ? { ...rest, [wizardId]: version } : rest))
         void refresh()
       }),
       onWizardFailed(({ wizardId, error }) => {
@@ -45,6 +53,8 @@ export function App() {
     const data = (await response.json()) as { output?: string; error?: string }
     setRuns((current) => ({ ...current, [id]: data.output ?? `error: ${data.error}` }))
   }
+  // The client helper talks to the dev server over Vite's HMR socket: the page's own controls.
+  const undo = (id: string) => wizardHotReload.undo(id).catch((error: Error) => setLastEvent(error.message))
 
   return (
     <main>
@@ -63,8 +73,16 @@ export function App() {
               <span class="version" data-testid={`version-${wizard.id}`}>
                 v{wizard.version}
               </span>
+              {pinned[wizard.id] !== undefined && (
+                <span class="pinned" data-testid={`pinned-${wizard.id}`}>
+                  pinned (the file on disk is newer)
+                </span>
+              )}
               <button type="button" onClick={() => void run(wizard.id)}>
                 Run
+              </button>
+              <button type="button" onClick={() => void undo(wizard.id)}>
+                Undo
               </button>
             </div>
             <output data-testid={`output-${wizard.id}`}>{wizard.output}</output>
