@@ -67,7 +67,7 @@ export const sessions = new WeakMap<WizardHotReloadApi, () => DevSession | undef
  * plugins: [wizardHotReload({ dirs: ['wizards'], register: registerWizard })]
  * ```
  */
-export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions: WizardHotReloadOptions<C> = {}): Plugin<WizardHotReloadApi> {
+export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions: WizardHotReloadOptions<C> = {}): Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi } {
   let config: ResolvedConfig | undefined
   let resolvedOptions: ResolvedWizardHotReloadOptions | undefined
   let session: DevSession | undefined
@@ -146,7 +146,7 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
   }
   sessions.set(api, () => session)
 
-  const plugin: Plugin<WizardHotReloadApi> = {
+  const plugin: Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi } = {
     name: PLUGIN_NAME,
     apply: 'serve',
     api,
