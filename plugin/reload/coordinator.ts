@@ -101,8 +101,10 @@ export class ReloadCoordinator {
     if (exists) this.remember(file)
     else this.known.delete(file)
     // The next save of a rolled-back wizard's file unpins it: the file on disk is what loads again.
-    const pinned = exists ? this.unpin(file) : false
-    if (pinned) {
+    // An event for the write the rollback already saw on disk (a late duplicate) leaves it pinned.
+    const pin = exists ? this.unpin(file) : 'none'
+    if (pin === 'kept') return
+    if (pin === 'unpinned') {
       await this.sync(file, { force: true, eventAt })
       return
     }
@@ -156,13 +158,15 @@ export class ReloadCoordinator {
     return { success: after !== undefined && after.lastError === null, version: after?.current?.version ?? null, error: after?.lastError?.error.message ?? (after ? null : `${wizardId} is gone`) }
   }
 
-  private unpin(file: string): boolean {
+  /** `unpinned` when `file` belongs to a pinned wizard and was written since the rollback; `kept` when it was not. */
+  private unpin(file: string): 'none' | 'kept' | 'unpinned' {
     const { state } = this.options.reloader
     const wizardId = state.idOfFile(file)
     const record = wizardId === undefined ? undefined : state.get(wizardId)
-    if (!record || record.pinned === undefined) return false
+    if (!record || record.pinned === undefined) return 'none'
+    if (record.pinned.signature && sameSignature(record.pinned.signature, readSignature(file))) return 'kept'
     record.pinned = undefined
-    return true
+    return 'unpinned'
   }
 
   dispose(): void {

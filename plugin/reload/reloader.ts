@@ -422,7 +422,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     const disposeStarted = performance.now()
     await this.retire(current)
     candidate.phases = { detectMs: 0, loadMs: 0, registerMs: roundMs(registerMs), disposeMs: roundMs(performance.now() - disposeStarted) }
-    this.state.recordSuccess(candidate, false).pinned = target
+    this.state.recordSuccess(candidate, false).pinned = { version: target, signature: readSignature(candidate.file) }
     const timestamp = Date.now()
     this.history.record(wizardId, { version: target, outcome: 'rolled-back', timestamp, durationMs: roundMs(performance.now() - started), phases: candidate.phases, file: candidate.file, source: candidate.source }, candidate)
     this.events.rolledBack?.({ wizardId, file: candidate.file, version: target, pinned: true, timestamp })

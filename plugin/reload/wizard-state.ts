@@ -15,8 +15,11 @@ export interface WizardRecord {
   lastAttempt: { source: string | undefined; signature: FileSignature | null; startedAt: number } | undefined
   /** Versions alive after the last full GC (see LeakWatch), or null before one. */
   liveVersions: number | null
-  /** Rolled back to this version: the file on disk is newer, and its next save unpins the wizard. */
-  pinned: number | undefined
+  /**
+   * Rolled back to this version: the file on disk is newer, and its next save unpins the wizard.
+   * `signature` is the file's at the rollback: a late event for that same write is not a save.
+   */
+  pinned: { version: number; signature: FileSignature | null } | undefined
   /** Successful hot reloads (the initial load does not count). */
   reloadCount: number
   lastReload: Date | null
@@ -102,7 +105,7 @@ export class WizardStateStore {
         last_error_loc: record.lastError?.error.loc ?? null,
         last_phases: record.current?.phases ?? null,
         live_versions: record.liveVersions,
-        pinned_version: record.pinned ?? null,
+        pinned_version: record.pinned?.version ?? null,
         history: history?.entries(record.wizardId) ?? [],
       }
     }

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import { afterEach, describe, expect, test } from 'vitest'
 import { WIZARD_EVENTS, type WizardHistoryEntry, type WizardReply, type WizardRolledBackPayload } from '../../client/protocol.ts'
 import { portOf, ReferenceClient } from '../reference-ws-client.ts'
-import { startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
+import { sessionOf, startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
 import { ViteHmrClient } from '../vite-hmr-client.ts'
 
 let project: TempProject | undefined
@@ -75,6 +75,21 @@ describe('rollback, undo, retry', () => {
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v4'))
     await expect.poll(() => p.registry.run('debug')).toBe('v4')
     expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { version: 4, pinned_version: null } } })
+  })
+
+  test('a late event for the write the rollback already saw (a duplicate, the trailing check) keeps it pinned', async () => {
+    const p = await withVersions(['v1', 'v2'])
+    expect(await p.api.rollback('debug', 1)).toMatchObject({ ok: true })
+    const registers = p.registry.registerCount('debug')
+    await sessionOf(p.api)!.coordinator!.fileChanged(p.path('wizards/debug_wizard.ts'))
+    await p.api.idle()
+    expect(p.registry.run('debug')).toBe('v1')
+    expect(p.registry.registerCount('debug')).toBe(registers)
+    expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { version: 1, pinned_version: 1 } } })
+    // A save with the very same content is still a save: it loads what is on disk.
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+    await expect.poll(() => p.registry.run('debug')).toBe('v2')
+    expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { pinned_version: null } } })
   })
 
   test('a pinned wizard stays as it is when a helper it imports changes', async () => {
