@@ -63,6 +63,10 @@ export interface WizardReloadedPayload {
   /** The reload itself, module invalidated → new class registered and the old one disposed, in milliseconds (the debounce not included). */
   durationMs: number
   phases: ReloadPhases
+  /** What changed: the wizard's code (or a module it imports), or only its config file (the class registered again with the new config, no code evaluated). */
+  reason: 'code' | 'config'
+  /** The config file the version was registered with, or null when the wizard has none. */
+  configFile: string | null
   /** Epoch milliseconds. */
   timestamp: number
 }
@@ -136,16 +140,31 @@ export interface WizardHistoryEntry {
   file: string
   /** sha256 of the source the attempt loaded (12 hex digits), or null when there was none. */
   sourceHash: string | null
+  /** The config file this version was registered with (null: none). */
+  configFile: string | null
+  /** sha256 of that config file's text (12 hex digits), or null. */
+  configHash: string | null
   /** The class (and source) is kept: this version can be rolled back to, and diffed. */
   kept: boolean
 }
 
-/** A line diff between two kept versions' sources (unified-diff hunks, 3 lines of context). */
+/** One unified-diff hunk: lines start with ' ', '-' or '+'. */
+export interface DiffHunk {
+  oldStart: number
+  oldLines: number
+  newStart: number
+  newLines: number
+  lines: string[]
+}
+
+/** A line diff between two kept versions (unified-diff hunks, 3 lines of context): their code, and their config files. */
 export interface WizardDiff {
   wizardId: string
   from: number
   to: number
-  hunks: Array<{ oldStart: number; oldLines: number; newStart: number; newLines: number; lines: string[] }>
+  hunks: DiffHunk[]
+  /** The config files' diff (empty when both versions had the same config, or none). */
+  config: { from: string | null; to: string | null; hunks: DiffHunk[] }
 }
 
 /** What a page may ask, over Vite's HMR socket (`import.meta.hot.send(WIZARD_EVENTS.request, …)`). */
@@ -199,6 +218,8 @@ export interface ReferenceReloadedMessage {
   wizard_reload_count: number
   /** Extra: milliseconds the reload took (invalidated → registered). */
   duration_ms: number
+  /** Extra: `config` when only the wizard's config file changed. */
+  reason: 'code' | 'config'
 }
 export interface ReferenceFailedMessage {
   event: 'wizard_reload_failed'
@@ -253,6 +274,10 @@ export interface WizardStatusEntry {
   live_versions: number | null
   /** Rolled back to this version (the file on disk is newer), or null. */
   pinned_version: number | null
+  /** The config file the registered version got (`context.config`), or null when it has none. */
+  config_file: string | null
+  /** sha256 of that config file's text (12 hex digits), or null. */
+  config_hash: string | null
   /** The last `history` reload attempts, oldest first (metadata only). */
   history: WizardHistoryEntry[]
 }

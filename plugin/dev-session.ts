@@ -113,13 +113,23 @@ export class DevSession {
         changedSince: (files, since) => this.watcher?.changedSince(files, since) ?? false,
         leaks: this.leaks,
         historyStore: this.history,
+        configFile: options.configFile,
       })
     } catch (error) {
       this.startError = describeThrown(error)
     }
     this.reloader = reloader
     this.coordinator = reloader
-      ? new ReloadCoordinator({ server, reloader, dirs: this.dirs, symlinks: this.symlinks, wizardId: options.wizardId, warn: (message) => this.problem(message) })
+      ? new ReloadCoordinator({
+          server,
+          reloader,
+          dirs: this.dirs,
+          symlinks: this.symlinks,
+          wizardId: options.wizardId,
+          warn: (message) => this.problem(message),
+          // A config file outside the wizard folders: Vite's watcher reports it (hotUpdate), as any file it watches.
+          watchOutside: watching ? (file) => server.watcher.add(file) : undefined,
+        })
       : undefined
     if (watching && this.reloader) {
       this.requests = new PageRequests(server, {
@@ -216,7 +226,8 @@ export class DevSession {
       const kept = this.history.kept(wizardId, version)
       if (!kept) throw new RequestError(`${wizardId} v${version} is not kept in the history`)
       if (kept.source === undefined) throw new RequestError(`the source of ${wizardId} v${version} is no longer kept (sources are capped in size)`)
-      return { version, source: kept.source }
+      const configFile = kept.version.config?.file
+      return { version, source: kept.source, config: configFile && kept.configSource !== undefined ? { file: configFile, source: kept.configSource } : undefined }
     }
     return sourceDiff(wizardId, source(from), source(to))
   }
@@ -261,6 +272,10 @@ export class DevSession {
   externalFileChanged(file: string, type: 'create' | 'update' | 'delete'): void {
     if (this.disposed || !this.options.enabled || !this.coordinator || this.dirs.contains(file)) return
     this.viteTrailing.after(file)
+    if (this.coordinator.isConfigFile(file)) {
+      this.background(this.coordinator.fileChanged(file), `reloading the config ${this.log.relative(file)}`)
+      return
+    }
     if (file === this.registryFile && type !== 'delete') {
       this.background(this.reloadRegistry(), 'reloading the registry')
       return

@@ -87,6 +87,12 @@ export interface WizardHotReloadOptions<C extends WizardClass = WizardClass> {
   wizardId?: (file: string) => string | null
   /** Decides which export is the wizard class. @default name ends with `Wizard`, not `Base…`/`Abstract…` */
   isWizardClass?: (name: string, value: unknown) => boolean
+  /**
+   * Maps a wizard file to its config file (absolute, or relative to the root; `.yaml`, `.yml`,
+   * `.json`, `.jsonc` or `.toml`); `null` = it has none. A throw fails that wizard's reload (kind `config`).
+   * @default the file without its extension + `.config.{yaml,yml,json,jsonc,toml}` (at most one of them)
+   */
+  configFile?: (wizardFile: string) => string | null
 }
 
 export interface ResolvedOverlayOptions {
@@ -117,6 +123,8 @@ export interface ResolvedWizardHotReloadOptions {
   /** The id rule, guarded: a throw or a wrong return value is a warning naming the file, and the file is skipped. */
   wizardId: (file: string) => string | null
   isWizardClass: (name: string, value: unknown) => boolean
+  /** Undefined: the default rule (`<file>.config.{yaml,yml,json,jsonc,toml}`). */
+  configFile: ((wizardFile: string) => string | null) | undefined
 }
 
 export const DEFAULT_WIZARD_DIRS = [
@@ -141,6 +149,7 @@ export const defaultOptions = {
   overlay: { position: 'bottom-right', successTimeout: 3000 } satisfies ResolvedOverlayOptions,
   wizardId: defaultWizardId,
   isWizardClass: defaultIsWizardClass,
+  configFile: undefined,
 } as const
 
 const OVERLAY_POSITIONS: readonly OverlayPosition[] = ['top-right', 'top-left', 'bottom-right', 'bottom-left']
@@ -185,6 +194,7 @@ export function resolveOptions<C extends WizardClass = WizardClass>(
     overlay: resolveOverlay(raw.overlay, warn),
     wizardId: userWizardId ? guardWizardId(userWizardId, root, warn) : defaultOptions.wizardId,
     isWizardClass: checkFunction(raw.isWizardClass, 'isWizardClass', warn) ?? defaultOptions.isWizardClass,
+    configFile: checkFunction(raw.configFile, 'configFile', warn),
   }
 }
 

@@ -1,3 +1,4 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { WizardReloadError } from '../client/protocol.ts'
 
 /**
@@ -5,6 +6,12 @@ import type { WizardReloadError } from '../client/protocol.ts'
  * own wizard type (`new () => Wizard`); the plugin hands over what the module exports.
  */
 export type WizardClass<Instance = unknown> = abstract new (...args: never[]) => Instance
+
+/**
+ * The config a wizard class gets: its `static configSchema`'s output type (a Standard Schema:
+ * Zod, Valibot, ArkType …), else `unknown` (the parsed file as it is, or undefined without one).
+ */
+export type WizardConfigOf<C> = C extends { configSchema: infer S } ? (S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : unknown) : unknown
 
 /** What `register` is told about the version it registers (a third argument; two-argument callbacks ignore it). */
 export interface RegisterContext<C extends WizardClass = WizardClass> {
@@ -21,6 +28,12 @@ export interface RegisterContext<C extends WizardClass = WizardClass> {
   signal: AbortSignal
   /** One object per wizard id that survives versions (like `import.meta.hot.data`): hand state over through it. */
   data: Record<string, unknown>
+  /**
+   * The wizard's config file (`debug_wizard.config.yaml` …), parsed and validated by the class's
+   * `static configSchema` when it has one; undefined when there is no config file (and the schema
+   * allows that). A config edit registers the same class again with the new config.
+   */
+  config: WizardConfigOf<C>
 }
 
 /** Returning `false`, throwing, rejecting or taking longer than `registerTimeout` fails the reload. */

@@ -184,17 +184,25 @@ describe('panel', () => {
     expect($('.notice.error')!.textContent).toBe('SyntaxError: x')
   })
 
-  test('a diff between two versions is fetched on request and shown as added and removed lines', async () => {
+  test('a diff between two versions is fetched on request and shown as added and removed lines, code then config', async () => {
     await openPanel()
     await click($('.wizard[data-wizard-id="debug"]')!)
     await reply('history', { result: debugHistory })
     await click(button('Diff v2 → v3'))
     expect(requests().at(-1)).toMatchObject({ type: 'diff', wizardId: 'debug', from: 2, to: 3 })
-    await reply('diff', { result: { wizardId: 'debug', from: 2, to: 3, hunks: [{ oldStart: 1, oldLines: 2, newStart: 1, newLines: 2, lines: [' class A {', "-  x = 'v2'", "+  x = 'v3'"] }] } })
+    await reply('diff', {
+      result: {
+        wizardId: 'debug',
+        from: 2,
+        to: 3,
+        hunks: [{ oldStart: 1, oldLines: 2, newStart: 1, newLines: 2, lines: [' class A {', "-  x = 'v2'", "+  x = 'v3'"] }],
+        config: { from: '/project/wizards/debug_wizard.config.yaml', to: '/project/wizards/debug_wizard.config.yaml', hunks: [{ oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, lines: ['-model: small', '+model: large'] }] },
+      },
+    })
     expect($('.diff')!.getAttribute('aria-label')).toBe('Changes from v2 to v3')
-    expect($('.diff .hunk')!.textContent).toBe('@@ -1,2 +1,2 @@')
-    expect($('.diff .del')!.textContent).toBe("-  x = 'v2'")
-    expect($('.diff .add')!.textContent).toBe("+  x = 'v3'")
+    expect($$('.diff .hunk').map((h) => h.textContent)).toEqual(['@@ -1,2 +1,2 @@', 'config: debug_wizard.config.yaml → debug_wizard.config.yaml', '@@ -1,1 +1,1 @@'])
+    expect($$('.diff .del').map((l) => l.textContent)).toEqual(["-  x = 'v2'", '-model: small'])
+    expect($$('.diff .add').map((l) => l.textContent)).toEqual(["+  x = 'v3'", '+model: large'])
   })
 
   test('a request nobody answers fails after a while with a message, not a spinner forever', async () => {

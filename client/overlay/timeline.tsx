@@ -1,4 +1,4 @@
-import type { WizardDiff, WizardHistoryEntry } from '../protocol.ts'
+import type { DiffHunk, WizardDiff, WizardHistoryEntry } from '../protocol.ts'
 import { formatMs } from './toast-view.tsx'
 
 const PHASES = [
@@ -74,19 +74,35 @@ export function Timeline({ entries, current, actions }: { entries: WizardHistory
   )
 }
 
-/** A line diff (unified hunks) as the server computed it. */
+/** A line diff (unified hunks) as the server computed it: the code, then the config file. */
 export function DiffView({ diff }: { diff: WizardDiff }) {
+  const config = diff.config
+  const noChange = diff.hunks.length === 0 && config.hunks.length === 0
   return (
     <pre class="diff" aria-label={`Changes from v${diff.from} to v${diff.to}`}>
-      {diff.hunks.length === 0 && <span>(no changes)</span>}
-      {diff.hunks.flatMap((hunk, index) => [
-        <span key={`h${index}`} class="hunk">{`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`}</span>,
+      {noChange && <span>(no changes)</span>}
+      <Hunks hunks={diff.hunks} prefix="c" />
+      {config.hunks.length > 0 && <span class="hunk">{`config: ${basename(config.from ?? '(none)')} → ${basename(config.to ?? '(none)')}`}</span>}
+      <Hunks hunks={config.hunks} prefix="k" />
+    </pre>
+  )
+}
+
+function Hunks({ hunks, prefix }: { hunks: DiffHunk[]; prefix: string }) {
+  return (
+    <>
+      {hunks.flatMap((hunk, index) => [
+        <span key={`${prefix}${index}`} class="hunk">{`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`}</span>,
         ...hunk.lines.map((line, n) => (
-          <span key={`${index}-${n}`} class={line[0] === '+' ? 'add' : line[0] === '-' ? 'del' : undefined}>
+          <span key={`${prefix}${index}-${n}`} class={line[0] === '+' ? 'add' : line[0] === '-' ? 'del' : undefined}>
             {line}
           </span>
         )),
       ])}
-    </pre>
+    </>
   )
+}
+
+function basename(file: string): string {
+  return file.slice(file.lastIndexOf('/') + 1)
 }

@@ -118,7 +118,8 @@ function sameError(a: WizardFailedPayload, b: WizardFailedPayload): boolean {
 /** The error points into another module than the wizard's own file: that module is the cause. */
 export function sharedCause(payload: WizardFailedPayload): string | undefined {
   const { loc, kind, message } = payload.error
-  if (!loc || loc.file === payload.file) return undefined
+  // A config file is a wizard's own, even when several wizards share one: each keeps its toast.
+  if (!loc || loc.file === payload.file || kind === 'config') return undefined
   return `${kind}|${message}|${loc.file}:${loc.line}:${loc.column}`
 }
 

@@ -43,7 +43,7 @@ export function ToastView({ toast, successTimeout, base, root, onDismiss }: Toas
           {toast.type === 'reloaded' ? '✓' : failed ? '✗' : '−'}
         </span>
         <span class="title">
-          <span class="id">{shared ? `${toast.wizardIds.length} wizards` : toast.wizardId}</span> {toast.type === 'reloaded' ? 'reloaded' : failed ? 'failed to reload' : 'removed'}
+          <span class="id">{shared ? `${toast.wizardIds.length} wizards` : toast.wizardId}</span> {toast.type === 'reloaded' ? ((toast.payload as WizardReloadedPayload).reason === 'config' ? 'config reloaded' : 'reloaded') : failed ? 'failed to reload' : 'removed'}
         </span>
         {toast.count > 1 && <span class="badge" title={`${toast.count} times`}>×{toast.count}</span>}
         {toast.type === 'reloaded' && <ReloadedMeta payload={toast.payload as WizardReloadedPayload} />}

@@ -30,14 +30,15 @@ export class TerminalLog implements WizardEventSink {
     this.logger.error(`${colors.red(LOG_PREFIX)} ${message}`, { timestamp: true })
   }
 
-  reloaded({ wizardId, durationMs }: WizardReloadedPayload): void {
-    this.info(`${colors.green(wizardId)} reloaded in ${durationMs} ms`)
+  reloaded({ wizardId, durationMs, reason, configFile }: WizardReloadedPayload): void {
+    if (reason === 'config') this.info(`${colors.green(wizardId)} config reloaded in ${durationMs} ms${configFile ? ` (${this.relative(configFile)})` : ' (config file removed)'}`)
+    else this.info(`${colors.green(wizardId)} reloaded in ${durationMs} ms`)
   }
 
   failed({ wizardId, file, error, keptPreviousVersion }: WizardFailedPayload): void {
     const kept = keptPreviousVersion ? ' (kept previous version)' : ' (not registered)'
     // A broken helper fails every wizard importing it: after the first, one short line each.
-    if (error.loc && error.loc.file !== file) {
+    if (error.loc && error.loc.file !== file && error.kind !== 'config') {
       const key = `${error.kind}|${error.message}|${error.loc.file}:${error.loc.line}:${error.loc.column}`
       const now = Date.now()
       const repeat = this.lastCause?.key === key && now - this.lastCause.at < SAME_CAUSE_WINDOW_MS

@@ -78,8 +78,8 @@ export class ReferenceWebSocketEndpoint implements WizardEventSink {
     return detach
   }
 
-  reloaded({ wizardId, reloadCount, durationMs }: WizardReloadedPayload): void {
-    this.broadcast({ event: 'wizard_reloaded', wizard_id: wizardId, success: true, reload_count: this.options.getReloadCount(), wizard_reload_count: reloadCount, duration_ms: durationMs })
+  reloaded({ wizardId, reloadCount, durationMs, reason }: WizardReloadedPayload): void {
+    this.broadcast({ event: 'wizard_reloaded', wizard_id: wizardId, success: true, reload_count: this.options.getReloadCount(), wizard_reload_count: reloadCount, duration_ms: durationMs, reason })
   }
 
   failed({ wizardId, error }: WizardFailedPayload): void {

@@ -26,6 +26,8 @@ export interface ReloadCoordinatorOptions {
   /** The id rule, already guarded: never throws. */
   wizardId: (file: string) => string | null
   warn: (message: string) => void
+  /** A wizard's config file outside the watched folders: someone else (Vite's watcher) must watch it. */
+  watchOutside?: (file: string) => void
 }
 
 export interface InitialLoadSummary {
@@ -44,6 +46,8 @@ export class ReloadCoordinator {
   private readonly known = new Map<string, FileSignature>()
   /** The content each (small) file had when its last change was processed: a repeat event for the same save carries nothing new. */
   private readonly lastSeen = new Map<string, string>()
+  /** Every path a known wizard's config may be at → that wizard's file. */
+  private readonly configOwners = new Map<string, string>()
   private disposed = false
 
   constructor(private readonly options: ReloadCoordinatorOptions) {}
@@ -100,6 +104,12 @@ export class ReloadCoordinator {
     const event = !exists ? 'delete' : this.known.has(file) ? 'update' : 'create'
     if (exists) this.remember(file)
     else this.known.delete(file)
+    const owner = this.configOwners.get(file)
+    if (owner !== undefined) {
+      await this.configChanged(owner, eventAt)
+      // A config a module imports too (a JSON import) is also a module change; otherwise that is all.
+      if (this.dependentWizards(file).length === 0) return
+    }
     // The next save of a rolled-back wizard's file unpins it: the file on disk is what loads again.
     // An event for the write the rollback already saw on disk (a late duplicate) leaves it pinned.
     const pin = exists ? this.unpin(file) : 'none'
@@ -146,6 +156,54 @@ export class ReloadCoordinator {
     const records = reloader.state.registered()
     await Promise.all(records.filter((record) => record.pinned !== undefined).map((record) => reloader.exclusive(record.wizardId, () => reloader.reregisterNow(record.wizardId))))
     await this.reloadAll(records.filter((record) => record.pinned === undefined).map((record) => record.file))
+  }
+
+  /** True for a path some known wizard's config may be at. */
+  isConfigFile(file: string): boolean {
+    return this.configOwners.has(file)
+  }
+
+  /**
+   * A wizard's config file changed, appeared or went away: the same class registers again with the
+   * new config (no code evaluated) — unless its code changed too, then one full reload reads both.
+   */
+  private async configChanged(wizardFile: string, eventAt: number): Promise<void> {
+    const { reloader } = this.options
+    const key = this.options.wizardId(wizardFile)
+    if (key === null) return
+    const record = reloader.state.get(reloader.state.idOfFile(wizardFile) ?? key)
+    if (record?.pinned) {
+      // Rolled back: the next change of its config on disk unpins it, like a save of its code.
+      if (reloader.configOnDisk(wizardFile) === record.pinned.configOnDisk) return
+      record.pinned = undefined
+      await this.sync(wizardFile, { force: true, eventAt })
+      return
+    }
+    await reloader.exclusive(
+      key,
+      async () => {
+        for (let attempt = 1; attempt <= MAX_ATTEMPTS && !this.disposed; attempt++) {
+          const result = await reloader.reconfigureNow(record?.wizardId ?? key, { eventAt, lastAttempt: attempt === MAX_ATTEMPTS })
+          if (result === undefined) continue
+          if (result === 'code' && isFile(wizardFile)) await this.syncNow(wizardFile, true, false, eventAt)
+          return
+        }
+      },
+      `config:${wizardFile}`,
+    )
+  }
+
+  /** Routes changes of the paths a wizard's config may be at to that wizard. */
+  private trackConfig(wizardFile: string): void {
+    for (const candidate of this.options.reloader.configFilesOf(wizardFile)) {
+      if (this.configOwners.get(candidate) === wizardFile) continue
+      this.configOwners.set(candidate, wizardFile)
+      if (!this.options.dirs.contains(candidate)) this.options.watchOutside?.(candidate)
+    }
+  }
+
+  private untrackConfig(wizardFile: string): void {
+    for (const [candidate, owner] of this.configOwners) if (owner === wizardFile) this.configOwners.delete(candidate)
   }
 
   /** Reloads a wizard's file now (the overlay's retry), pinned or not. */
@@ -215,6 +273,7 @@ export class ReloadCoordinator {
         invalidateFile(reloader.environment, file)
         const knownAs = reloader.state.idOfFile(file) ?? wizardId
         if (knownAs) await reloader.removeNow(knownAs, file)
+        this.untrackConfig(file)
         return 'removed'
       }
       if (wizardId === null) {
@@ -222,6 +281,7 @@ export class ReloadCoordinator {
         invalidateFile(reloader.environment, file)
         return 'helper'
       }
+      this.trackConfig(file)
       const result = await reloader.reloadNow(wizardId, file, { initial, lastAttempt: attempt === MAX_ATTEMPTS, eventAt: initial ? undefined : eventAt })
       if (!result) {
         debug?.(`${file} changed while it was loading; loading it again`)

@@ -7,9 +7,18 @@ export const MAX_KEPT_SOURCE_BYTES = 8 * 1024 * 1024
 
 interface Kept {
   entry: WizardHistoryEntry
-  /** The registered version, with its class: what a rollback registers again. */
+  /** The registered version, with its class (and config): what a rollback registers again. */
   version: WizardVersion | undefined
   source: string | undefined
+  /** Its config file's text, for diffs. */
+  configSource: string | undefined
+}
+
+/** What one attempt records: the entry's metadata, the source it read, and the config it had. */
+export type HistoryRecord = Omit<WizardHistoryEntry, 'attempt' | 'kept' | 'sourceHash' | 'configFile' | 'configHash'> & {
+  source?: string
+  config?: { file: string; hash: string } | undefined
+  configSource?: string
 }
 
 /**
@@ -31,19 +40,20 @@ export class ReloadHistory {
   }
 
   /** Records one attempt; `version` for one that registered a class (and so can be rolled back to). */
-  record(wizardId: string, entry: Omit<WizardHistoryEntry, 'attempt' | 'kept' | 'sourceHash'> & { source?: string }, version?: WizardVersion): WizardHistoryEntry | undefined {
+  record(wizardId: string, entry: HistoryRecord, version?: WizardVersion): WizardHistoryEntry | undefined {
     if (!this.enabled) return undefined
     const attempt = (this.attempts.get(wizardId) ?? 0) + 1
     this.attempts.set(wizardId, attempt)
-    const { source, ...rest } = entry
+    const { source, config, configSource, ...rest } = entry
     const kept: Kept = {
-      entry: { ...rest, attempt, sourceHash: source === undefined ? null : hashOf(source), kept: version !== undefined },
+      entry: { ...rest, attempt, sourceHash: source === undefined ? null : hashOf(source), configFile: config?.file ?? null, configHash: config?.hash ?? null, kept: version !== undefined },
       version,
       source: version ? source : undefined,
+      configSource: version ? configSource : undefined,
     }
     const list = this.byWizard.get(wizardId) ?? []
     list.push(kept)
-    this.sourceBytes += kept.source?.length ?? 0
+    this.sourceBytes += bytesOf(kept)
     while (list.length > this.limit) this.drop(list.shift()!)
     this.byWizard.set(wizardId, list)
     this.capSources()
@@ -56,11 +66,11 @@ export class ReloadHistory {
   }
 
   /** The newest kept registration of `version` (the class a rollback registers again). */
-  kept(wizardId: string, version: number): { version: WizardVersion; source: string | undefined } | undefined {
+  kept(wizardId: string, version: number): { version: WizardVersion; source: string | undefined; configSource: string | undefined } | undefined {
     const list = this.byWizard.get(wizardId) ?? []
     for (let i = list.length - 1; i >= 0; i--) {
       const kept = list[i]
-      if (kept.version && kept.version.version === version) return { version: kept.version, source: kept.source }
+      if (kept.version && kept.version.version === version) return { version: kept.version, source: kept.source, configSource: kept.configSource }
     }
     return undefined
   }
@@ -87,21 +97,27 @@ export class ReloadHistory {
   }
 
   private drop(kept: Kept): void {
-    this.sourceBytes -= kept.source?.length ?? 0
+    this.sourceBytes -= bytesOf(kept)
     kept.source = undefined
+    kept.configSource = undefined
     kept.version = undefined
     kept.entry.kept = false
   }
 
   private capSources(): void {
     if (this.sourceBytes <= this.maxSourceBytes) return
-    const all = [...this.byWizard.values()].flat().filter((kept) => kept.source !== undefined).sort((a, b) => a.entry.timestamp - b.entry.timestamp)
+    const all = [...this.byWizard.values()].flat().filter((kept) => bytesOf(kept) > 0).sort((a, b) => a.entry.timestamp - b.entry.timestamp)
     for (const kept of all) {
       if (this.sourceBytes <= this.maxSourceBytes) break
-      this.sourceBytes -= kept.source!.length
+      this.sourceBytes -= bytesOf(kept)
       kept.source = undefined
+      kept.configSource = undefined
     }
   }
+}
+
+function bytesOf(kept: Kept): number {
+  return (kept.source?.length ?? 0) + (kept.configSource?.length ?? 0)
 }
 
 export function hashOf(source: string): string {

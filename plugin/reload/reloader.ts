@@ -2,6 +2,8 @@ import path from 'node:path'
 import type { RunnableDevEnvironment, ViteDevServer } from 'vite'
 import type { WizardReloadError } from '../../client/protocol.ts'
 import { debug } from '../debug.ts'
+import type { ConfigFileOption } from '../config/config-location.ts'
+import { configWatchList, loadWizardConfig, type ConfigLoad } from '../config/wizard-config.ts'
 import { classifyLoadError, plainFailure } from '../errors/classify-error.ts'
 import { displayPath } from '../errors/display-path.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
@@ -14,7 +16,7 @@ import { invalidateFile, invalidateIds } from '../vite-internals/module-graph.ts
 import { formatStackWithSources, importedExports, runnableEnvironment } from '../vite-internals/module-runner.ts'
 import { findWizardClass } from './find-wizard-class.ts'
 import { KeyedSerialQueue } from './keyed-queue.ts'
-import { ReloadHistory } from './history.ts'
+import { hashOf, ReloadHistory } from './history.ts'
 import type { LeakWatch } from './leak-watch.ts'
 import { ModuleInstances } from './module-instances.ts'
 import { settleWithin, TIMED_OUT } from './settle-within.ts'
@@ -46,6 +48,8 @@ export interface WizardReloaderOptions<C extends WizardClass = WizardClass> {
   leaks?: LeakWatch
   /** Reload attempts kept per wizard (for history and rollback); `0` = none. @default 20 */
   history?: number
+  /** Maps a wizard file to its config file; null = none. @default `<file without extension>.config.{yaml,yml,json,jsonc,toml}` */
+  configFile?: ConfigFileOption
   /** @internal the history store, when the session shares it */
   historyStore?: ReloadHistory
 }
@@ -68,7 +72,7 @@ interface AttemptOptions extends ReloadOptions {
 
 /** @internal how one attempt ended, before it becomes a public `ReloadResult` */
 type Outcome =
-  | { type: 'reloaded'; version: WizardVersion }
+  | { type: 'reloaded'; version: WizardVersion; reason: 'code' | 'config'; configSource: string | undefined }
   | { type: 'failed'; failure: WizardReloadError }
   | { type: 'helper'; failure?: WizardReloadError; exportNames?: string[] }
   /** The file changed while it loaded: nothing was registered or reported; load it again. */
@@ -99,6 +103,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   private readonly registerTimeout: number
   private readonly loadTimeout: number
   private readonly isWizardClass: (name: string, value: unknown) => boolean
+  private readonly configFile: ConfigFileOption | undefined
   private readonly events: WizardEventSink
   private readonly warn: (message: string) => void
   private readonly changedSince: (files: string[], since: number) => boolean
@@ -122,6 +127,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     this.registerTimeout = options.registerTimeout ?? 5000
     this.loadTimeout = options.loadTimeout ?? 10_000
     this.isWizardClass = options.isWizardClass ?? defaultIsWizardClass
+    this.configFile = options.configFile
     this.events = options.events ?? {}
     this.state = options.state ?? new WizardStateStore()
     this.warn = options.warn ?? ((message) => options.server.config.logger.warn(message, { timestamp: true }))
@@ -242,10 +248,19 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       return { type: 'failed', failure: plainFailure('no-class', found.message) }
     }
 
+    // The config is read with the code: a save of both in one burst is one reload with both new.
+    const configured = await this.loadConfig(wizardId, file, found.wizardClass)
+    if (this.disposed) return { type: 'cancelled' }
+    if (!configured.ok) {
+      await discard()
+      if (!lastAttempt && (changedMeanwhile() || configChangedSince(configured))) return { type: 'stale' }
+      return { type: 'failed', failure: configured.failure }
+    }
+
     const version = this.counters.next(wizardId)
     const controller = new AbortController()
-    const context: RegisterContext = { version, file, previous: previous?.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId) }
-    const candidate: WizardVersion = { wizardId, version, file, wizardClass: found.wizardClass, context, controller, instances: all, source, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
+    const context: RegisterContext = { version, file, previous: previous?.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId), config: configured.value }
+    const candidate: WizardVersion = { wizardId, version, file, wizardClass: found.wizardClass, context, controller, instances: all, source, config: configured.config, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
     this.instances.acquire(candidate, all)
     const registerStarted = performance.now()
     const registered = await this.callRegister(wizardId, found.wizardClass as C, context as RegisterContext<C>, previous, initial)
@@ -258,20 +273,79 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
 
     this.counters.commit(wizardId, version)
     const disposeStarted = performance.now()
-    if (previous) await this.retire(previous)
+    if (previous) await this.retire(previous, candidate)
     candidate.phases = {
       detectMs: roundMs(options.eventAt === undefined ? 0 : Math.max(0, started - options.eventAt)),
       loadMs: roundMs(loadMs),
       registerMs: roundMs(registerMs),
       disposeMs: roundMs(performance.now() - disposeStarted),
     }
-    return { type: 'reloaded', version: candidate }
+    return { type: 'reloaded', version: candidate, reason: 'code', configSource: configured.source }
   }
 
-  /** A version stops being the registered one: its signal aborts, then what only it ran on is disposed. */
-  private async retire(version: WizardVersion): Promise<void> {
+  /**
+   * @internal The wizard's config file changed (or appeared, or went away): registers the current
+   * class again with the new config — no code is evaluated; transactional like any reload. `code`:
+   * its code on disk differs from what is registered (saved in the same burst, or never loaded),
+   * so a full reload is what to do. Undefined: the config changed while it was read; call again.
+   * To be called under the wizard's lock.
+   */
+  async reconfigureNow(wizardId: string, options: AttemptOptions = {}): Promise<ReloadResult<C> | 'code' | 'unchanged' | undefined> {
+    const record = this.state.get(wizardId)
+    const current = record?.current
+    if (!record || !current || readText(record.file) !== current.source) return 'code'
+    const started = performance.now()
+    const read = record.lastAttempt ?? { source: current.source, signature: readSignature(current.file), startedAt: started }
+    const configured = await this.loadConfig(wizardId, current.file, current.wizardClass)
+    if (this.disposed) return this.finish(wizardId, current.file, read, current, false, { type: 'cancelled' })
+    if (!configured.ok) {
+      if (!options.lastAttempt && configChangedSince(configured)) return undefined
+      return this.finish(wizardId, current.file, read, current, false, { type: 'failed', failure: configured.failure })
+    }
+    if (record.lastError === null && configured.config?.file === current.config?.file && configured.config?.hash === current.config?.hash) return 'unchanged'
+
+    const version = this.counters.next(wizardId)
+    const controller = new AbortController()
+    const context: RegisterContext = { version, file: current.file, previous: current.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId), config: configured.value }
+    // The same class and module instances: nothing is evaluated, so nothing of the code is disposed.
+    const candidate: WizardVersion = { ...current, version, context, controller, config: configured.config, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
+    this.instances.acquire(candidate, current.instances)
+    const registerStarted = performance.now()
+    const registered = await this.callRegister(wizardId, current.wizardClass as C, context as RegisterContext<C>, current, false)
+    const registerMs = performance.now() - registerStarted
+    if (this.disposed || registered !== true) {
+      controller.abort()
+      await this.instances.release(candidate, current.instances)
+      return this.finish(wizardId, current.file, read, current, false, this.disposed ? { type: 'cancelled' } : { type: 'failed', failure: registered as WizardReloadError })
+    }
+    this.counters.commit(wizardId, version)
+    const disposeStarted = performance.now()
+    await this.retire(current, candidate)
+    candidate.phases = {
+      detectMs: roundMs(options.eventAt === undefined ? 0 : Math.max(0, started - options.eventAt)),
+      loadMs: roundMs(registerStarted - started),
+      registerMs: roundMs(registerMs),
+      disposeMs: roundMs(performance.now() - disposeStarted),
+    }
+    return this.finish(wizardId, current.file, read, current, false, { type: 'reloaded', version: candidate, reason: 'config', configSource: configured.source })
+  }
+
+  /** @internal the files a wizard's config may be in (to route their changes to it) */
+  configFilesOf(wizardFile: string): string[] {
+    return configWatchList(wizardFile, this.server.config.root, this.configFile)
+  }
+
+  private loadConfig(wizardId: string, file: string, wizardClass: unknown): Promise<ConfigLoad> {
+    return loadWizardConfig({ wizardId, wizardFile: file, wizardClass, root: this.server.config.root, configFile: this.configFile, timeoutMs: this.loadTimeout > 0 ? this.loadTimeout : undefined })
+  }
+
+  /**
+   * A version stops being the registered one: its signal aborts, then what only it ran on is
+   * disposed. A successor with the same class (a config change) is not a replaced class.
+   */
+  private async retire(version: WizardVersion, successor?: WizardVersion): Promise<void> {
     version.controller.abort()
-    this.leaks?.retired(version.wizardId, version.version, version.wizardClass)
+    if (successor?.wizardClass !== version.wizardClass) this.leaks?.retired(version.wizardId, version.version, version.wizardClass)
     invalidateIds(this.environment, await this.instances.release(version, version.instances))
   }
 
@@ -313,13 +387,15 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
         const record = this.state.recordSuccess(version, !initial)
         record.lastAttempt = read
         const ms = durationMs()
-        this.history.record(wizardId, { version: version.version, outcome: initial ? 'loaded' : 'reloaded', timestamp: Date.now(), durationMs: ms, phases: version.phases, file, source: version.source }, version)
+        const { reason, configSource } = outcome
+        const what = initial ? 'loaded' : reason === 'config' ? 'config' : 'reloaded'
+        this.history.record(wizardId, { version: version.version, outcome: what, timestamp: Date.now(), durationMs: ms, phases: version.phases, file, source: version.source, config: version.config, configSource }, version)
         const { detectMs, loadMs, registerMs, disposeMs } = version.phases
-        debug?.(`${wizardId} v${version.version} registered in ${ms} ms: detect ${detectMs}, load ${loadMs}, register ${registerMs}, dispose ${disposeMs} ms`)
+        debug?.(`${wizardId} v${version.version} registered (${reason}) in ${ms} ms: detect ${detectMs}, load ${loadMs}, register ${registerMs}, dispose ${disposeMs} ms`)
         if (!initial) {
-          this.events.reloaded?.({ wizardId, file, version: version.version, reloadCount: record.reloadCount, durationMs: ms, phases: version.phases, timestamp: Date.now() })
+          this.events.reloaded?.({ wizardId, file, version: version.version, reloadCount: record.reloadCount, durationMs: ms, phases: version.phases, reason, configFile: version.config?.file ?? null, timestamp: Date.now() })
         }
-        return { ...base, success: true, wizardClass: version.wizardClass as C, message: `${wizardId} ${initial ? 'loaded' : 'reloaded'} in ${ms} ms`, durationMs: ms }
+        return { ...base, success: true, wizardClass: version.wizardClass as C, message: `${wizardId} ${initial ? 'loaded' : reason === 'config' ? 'config reloaded' : 'reloaded'} in ${ms} ms`, durationMs: ms }
       }
     }
   }
@@ -409,7 +485,8 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     }
     const started = performance.now()
     const controller = new AbortController()
-    const context: RegisterContext = { version: target, file: kept.version.file, previous: current.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId) }
+    // That version's own context: its number and the config it was registered with.
+    const context: RegisterContext = { version: target, file: kept.version.file, previous: current.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId), config: kept.version.context.config }
     const candidate: WizardVersion = { ...kept.version, context, controller, instances: [], source: kept.source ?? kept.version.source, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
     const registered = await this.callRegister(wizardId, candidate.wizardClass as C, context as RegisterContext<C>, current, false)
     const registerMs = performance.now() - started
@@ -420,13 +497,22 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       return { ok: false, error: `register refused the rollback to v${target}: ${registered.message}` }
     }
     const disposeStarted = performance.now()
-    await this.retire(current)
+    await this.retire(current, candidate)
     candidate.phases = { detectMs: 0, loadMs: 0, registerMs: roundMs(registerMs), disposeMs: roundMs(performance.now() - disposeStarted) }
-    this.state.recordSuccess(candidate, false).pinned = { version: target, signature: readSignature(candidate.file) }
+    this.state.recordSuccess(candidate, false).pinned = { version: target, signature: readSignature(candidate.file), configOnDisk: this.configOnDisk(candidate.file) }
     const timestamp = Date.now()
-    this.history.record(wizardId, { version: target, outcome: 'rolled-back', timestamp, durationMs: roundMs(performance.now() - started), phases: candidate.phases, file: candidate.file, source: candidate.source }, candidate)
+    this.history.record(wizardId, { version: target, outcome: 'rolled-back', timestamp, durationMs: roundMs(performance.now() - started), phases: candidate.phases, file: candidate.file, source: candidate.source, config: candidate.config, configSource: kept.configSource }, candidate)
     this.events.rolledBack?.({ wizardId, file: candidate.file, version: target, pinned: true, timestamp })
     return { ok: true, wizardId, version: target }
+  }
+
+  /** @internal what the wizard's config file on disk holds now (a hash), or null when there is none */
+  configOnDisk(wizardFile: string): string | null {
+    for (const candidate of this.configFilesOf(wizardFile)) {
+      const text = readText(candidate)
+      if (text !== undefined) return hashOf(text)
+    }
+    return null
   }
 
   /** @internal registers the current version again (into a re-evaluated registry), under the wizard's lock */
@@ -491,6 +577,13 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     this.registerGeneration.set(wizardId, next)
     return next
   }
+}
+
+/** The config file a failed load read has changed since (the failure is about content no longer there). */
+function configChangedSince(configured: Extract<ConfigLoad, { ok: false }>): boolean {
+  if (!configured.file || configured.source === undefined) return false
+  const now = readText(configured.file)
+  return (now?.charCodeAt(0) === 0xfeff ? now.slice(1) : now) !== configured.source
 }
 
 function roundMs(ms: number): number {

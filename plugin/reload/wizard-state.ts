@@ -19,7 +19,7 @@ export interface WizardRecord {
    * Rolled back to this version: the file on disk is newer, and its next save unpins the wizard.
    * `signature` is the file's at the rollback: a late event for that same write is not a save.
    */
-  pinned: { version: number; signature: FileSignature | null } | undefined
+  pinned: { version: number; signature: FileSignature | null; /** hash of its config file on disk then, or null */ configOnDisk: string | null } | undefined
   /** Successful hot reloads (the initial load does not count). */
   reloadCount: number
   lastReload: Date | null
@@ -106,6 +106,8 @@ export class WizardStateStore {
         last_phases: record.current?.phases ?? null,
         live_versions: record.liveVersions,
         pinned_version: record.pinned?.version ?? null,
+        config_file: record.current?.config?.file ?? null,
+        config_hash: record.current?.config?.hash ?? null,
         history: history?.entries(record.wizardId) ?? [],
       }
     }

@@ -1,4 +1,5 @@
 import type { ReloadPhases } from '../../client/protocol.ts'
+import type { WizardConfig } from '../config/wizard-config.ts'
 import type { RegisterContext, WizardClass } from '../types.ts'
 import type { ModuleInstance } from './module-instances.ts'
 
@@ -14,6 +15,8 @@ export interface WizardVersion {
   phases: ReloadPhases
   /** The source text it was loaded from. */
   source: string | undefined
+  /** The config file it was registered with (undefined: none). */
+  config: WizardConfig | undefined
 }
 
 /** Version numbers and the `data` object, per wizard id, for the whole dev-server session. */

@@ -31,6 +31,8 @@ test("reloaded / failed / removed arrive on Vite's HMR channel; a page that says
     reloadCount: 1,
     durationMs: expect.any(Number),
     phases: { detectMs: expect.any(Number), loadMs: expect.any(Number), registerMs: expect.any(Number), disposeMs: expect.any(Number) },
+    reason: 'code',
+    configFile: null,
     timestamp: expect.any(Number),
   })
   expect(reloaded.phases.loadMs).toBeGreaterThan(0)

@@ -40,7 +40,7 @@ describe('reference protocol over a real socket', () => {
 
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
     await expect.poll(() => first.of('wizard_reloaded')).toEqual([
-      { event: 'wizard_reloaded', wizard_id: 'debug', success: true, reload_count: 1, wizard_reload_count: 1, duration_ms: expect.any(Number) },
+      { event: 'wizard_reloaded', wizard_id: 'debug', success: true, reload_count: 1, wizard_reload_count: 1, duration_ms: expect.any(Number), reason: 'code' },
     ])
 
     p.write('wizards/debug_wizard.ts', 'export class DebugWizard {')
@@ -258,6 +258,8 @@ describe('status endpoint', () => {
           last_phases: { detectMs: expect.any(Number), loadMs: expect.any(Number), registerMs: expect.any(Number), disposeMs: expect.any(Number) },
           live_versions: null,
           pinned_version: null,
+          config_file: null,
+          config_hash: null,
           history: [expect.objectContaining({ attempt: 1, version: 1, outcome: 'loaded' }), expect.objectContaining({ attempt: 2, version: 2, outcome: 'reloaded' })],
         },
         gone: {
@@ -271,6 +273,8 @@ describe('status endpoint', () => {
           last_phases: expect.objectContaining({ detectMs: 0 }),
           live_versions: null,
           pinned_version: null,
+          config_file: null,
+          config_hash: null,
           history: [expect.objectContaining({ outcome: 'loaded' }), expect.objectContaining({ outcome: 'failed', kind: 'syntax' })],
         },
       },
