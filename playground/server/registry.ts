@@ -8,24 +8,28 @@ export interface Wizard {
   run(input?: string): string
 }
 export interface WizardClass {
-  new (): Wizard
+  /** `config`: the wizard's config file, validated by its `static configSchema` (undefined without one). */
+  new (config?: never): Wizard
   title?: string
 }
 
 const wizards = new Map<string, WizardClass>()
 const versions = new Map<string, number>()
+const configs = new Map<string, unknown>()
 let runs = 0
 
 export function registerWizard(wizardId: string, wizardClass: WizardClass, context?: RegisterContext<WizardClass>): boolean {
   if (typeof wizardClass.prototype?.run !== 'function') return false
   wizards.set(wizardId, wizardClass)
   versions.set(wizardId, context?.version ?? 1)
+  configs.set(wizardId, context?.config)
   return true
 }
 
 export function unregisterWizard(wizardId: string): void {
   wizards.delete(wizardId)
   versions.delete(wizardId)
+  configs.delete(wizardId)
 }
 
 export function listWizards(): Array<{ id: string; title: string; version: number; output: string }> {
@@ -36,7 +40,7 @@ export function runWizard(wizardId: string, input?: string): string {
   const wizardClass = wizards.get(wizardId)
   if (!wizardClass) throw new Error(`no wizard "${wizardId}"`)
   runs++
-  return new wizardClass().run(input)
+  return new wizardClass(configs.get(wizardId) as never).run(input)
 }
 
 export function hasWizard(wizardId: string): boolean {
