@@ -73,6 +73,8 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
   let session: DevSession | undefined
   /** Set when this is not the first instance of the plugin in the config: it then does nothing. */
   let inert = false
+  /** No other plugin has a load hook: the plugin may hand Vite the wizard source it just read. */
+  let servesSources = false
   const problems = new ProblemLog()
   // On restart Vite creates the new server before closing the old one: find a session by its server's environment.
   const sessionsByEnvironment = new WeakMap<object, DevSession>()
@@ -167,6 +169,8 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
       // Listed twice (vite.config.ts and createServer({ plugins }), say): the first one runs, this one stays out of the way.
       const first = resolved.plugins.find((candidate) => candidate.name === PLUGIN_NAME)
       inert = first !== undefined && first !== plugin
+      // Vite's own plugins never load a plain module file; another plugin's load hook is left to do its work.
+      servesSources = !resolved.plugins.some((other) => other !== plugin && other.load !== undefined && !/^(?:vite|builtin):/.test(other.name))
       if (inert && resolved.command === 'serve') {
         resolved.logger.warn(
           `${LOG_PREFIX} the plugin is listed twice on this server (for example in vite.config.ts and again in createServer({ plugins })); ` +
@@ -203,18 +207,27 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
       if (id === OVERLAY_BUNDLE_PUBLIC_PATH) return OVERLAY_BUNDLE_VIRTUAL_ID
     },
 
-    load(id) {
-      if (!overlayActive() || !session || !config || session.options.overlay === false) return
-      // An empty map: prebuilt code, so Vite need not generate (and inline) a source map for it.
-      if (id === OVERLAY_VIRTUAL_ID) {
-        const bundle = locateOverlayBundle()
-        if (!bundle) session.log.warn(MISSING_BUNDLE_MESSAGE)
-        return { code: overlayModuleCode(bundle, { overlay: session.options.overlay, base: config.base, root: config.root }), map: { mappings: '' } }
-      }
-      if (id === OVERLAY_BUNDLE_VIRTUAL_ID) {
-        const bundle = locateOverlayBundle()
-        return { code: bundle ? fs.readFileSync(bundle, 'utf8') : 'export function mountWizardOverlay() {}', map: { mappings: '' } }
-      }
+    load: {
+      // 'pre': ahead of Vite's own load hooks and its file read — the wizard being reloaded was just read.
+      order: 'pre',
+      handler(id) {
+        if (servesSources && session && this.environment?.name === session.environmentName) {
+          // What evaluates is exactly the text the reload read (and compares with the disk).
+          const source = session.reloader?.sourceBeingLoaded(id)
+          if (source !== undefined) return source
+        }
+        if (!overlayActive() || !session || !config || session.options.overlay === false) return
+        // An empty map: prebuilt code, so Vite need not generate (and inline) a source map for it.
+        if (id === OVERLAY_VIRTUAL_ID) {
+          const bundle = locateOverlayBundle()
+          if (!bundle) session.log.warn(MISSING_BUNDLE_MESSAGE)
+          return { code: overlayModuleCode(bundle, { overlay: session.options.overlay, base: config.base, root: config.root }), map: { mappings: '' } }
+        }
+        if (id === OVERLAY_BUNDLE_VIRTUAL_ID) {
+          const bundle = locateOverlayBundle()
+          return { code: bundle ? fs.readFileSync(bundle, 'utf8') : 'export function mountWizardOverlay() {}', map: { mappings: '' } }
+        }
+      },
     },
 
     transformIndexHtml() {

@@ -100,9 +100,10 @@ export class ReloadCoordinator {
    * `eventAt` is when the first event of it happened (`performance.now()`).
    */
   async fileChanged(file: string, eventAt = performance.now()): Promise<void> {
-    const exists = isFile(file)
+    const signature = readSignature(file) // one stat: whether it exists, and what it is now
+    const exists = signature !== null
     const event = !exists ? 'delete' : this.known.has(file) ? 'update' : 'create'
-    if (exists) this.remember(file)
+    if (signature) this.known.set(file, signature)
     else this.known.delete(file)
     const owner = this.configOwners.get(file)
     if (owner !== undefined) {

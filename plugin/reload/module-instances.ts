@@ -1,6 +1,6 @@
 import type { ModuleRunner } from 'vite/module-runner'
 import { describeThrown } from '../errors/thrown-value.ts'
-import { importClosure, isInlined, takeDisposer } from '../vite-internals/module-runner.ts'
+import { evaluationNumberOf, evaluationsSoFar, importClosure, isInlined, takeDisposer } from '../vite-internals/module-runner.ts'
 import { settleWithin, TIMED_OUT } from './settle-within.ts'
 
 /**
@@ -23,8 +23,8 @@ export interface ModuleInstance {
 }
 
 export interface Snapshot {
-  /** Export objects of every module the runner had evaluated before an import. */
-  known: Set<object>
+  /** How many evaluations the runner had begun before an import (constant time, however many modules it holds). */
+  evaluations: number
 }
 
 /** Tracks module instances per wizard version, keyed by the runner's export objects (one per evaluation). */
@@ -41,9 +41,7 @@ export class ModuleInstances {
 
   /** What the runner holds now, to tell afterwards which instances an import evaluated. */
   snapshot(): Snapshot {
-    const known = new Set<object>()
-    for (const node of this.runner().evaluatedModules.idToModuleMap.values()) if (node.exports) known.add(node.exports as object)
-    return { known }
+    return { evaluations: evaluationsSoFar(this.runner()) }
   }
 
   /**
@@ -62,7 +60,7 @@ export class ModuleInstances {
         const disposer = takeDisposer(runner, node.url)
         instance = { id: node.id, exports: new WeakRef(exports), url: node.url, dispose: disposer?.dispose, data: disposer?.data, users: new Set(), disposed: false }
         this.byExports.set(exports, instance)
-        if (!before.known.has(exports)) fresh.push(instance)
+        if (evaluationNumberOf(exports) > before.evaluations) fresh.push(instance)
       } else if (!instance.dispose) {
         // A disposer registered late (after a top-level await) or by an instance first seen without one.
         const disposer = takeDisposer(runner, node.url)

@@ -118,6 +118,8 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   /** Bumped on every register call per wizard, so a late answer can tell whether it is stale. */
   private readonly registerGeneration = new Map<string, number>()
   private disposed = false
+  /** The text each file being imported was read as: the plugin's load hook hands it to Vite. */
+  private readonly loadingSources = new Map<string, string>()
 
   constructor(options: WizardReloaderOptions<C>) {
     this.server = options.server
@@ -187,6 +189,15 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   }
 
   /**
+   * @internal The text `id` had when its reload read it, while the runner imports it; undefined
+   * for any other id, and for a file with an inline source map (Vite's own load extracts it).
+   */
+  sourceBeingLoaded(id: string): string | undefined {
+    const source = this.loadingSources.get(id)
+    return source === undefined || source.includes('sourceMappingURL') ? undefined : source
+  }
+
+  /**
    * @internal Runs `task` under the wizard's lock (the one queue per wizard). With a `token`, a call
    * that finds the same token still waiting joins it instead of queueing a second run.
    */
@@ -219,7 +230,13 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
 
     invalidateFile(this.environment, file)
     const before = this.instances.snapshot()
-    const loaded = await this.load(file)
+    if (source !== undefined) this.loadingSources.set(file, source)
+    let loaded: Awaited<ReturnType<typeof this.load>>
+    try {
+      loaded = await this.load(file)
+    } finally {
+      this.loadingSources.delete(file)
+    }
     const loadMs = performance.now() - started
     if (this.disposed) return { type: 'cancelled' }
     const { all, fresh } = this.instances.closure(file, before)

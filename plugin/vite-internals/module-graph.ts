@@ -16,7 +16,7 @@ export function modulesOf(environment: DevEnvironment, file: string): Environmen
   const modules = [...(graph.getModulesByFile(file) ?? [])]
   let real: string | undefined
   try {
-    real = fs.realpathSync(file)
+    real = fs.realpathSync.native(file)
   } catch {
     real = undefined
   }

@@ -30,7 +30,7 @@ export function runnerNodesOf(runner: ModuleRunner, file: string): EvaluatedModu
   const nodes = [...(runner.evaluatedModules.getModulesByFile(file) ?? [])]
   let real: string | undefined
   try {
-    real = fs.realpathSync(file)
+    real = fs.realpathSync.native(file)
   } catch {
     real = undefined
   }
@@ -145,4 +145,33 @@ function safeHeader(thrown: unknown): string {
   } catch {
     return 'Error'
   }
+}
+
+/** The order in which the runner began evaluating each exports object (one per evaluation). */
+const evaluationOrder = new WeakMap<object, number>()
+let evaluationCount = 0
+const countedEvaluators = new WeakSet<object>()
+
+/**
+ * How many module evaluations the runner has begun, counted from the first call on (an O(1)
+ * "snapshot" of what it holds). Wraps its evaluator's `runInlinedModule` once (the public
+ * `ModuleEvaluator` interface; the runner sets `module.exports` to a fresh object before calling
+ * it — see vite-internals.contract.test.ts).
+ */
+export function evaluationsSoFar(runner: ModuleRunner): number {
+  const evaluator = runner.evaluator
+  if (!countedEvaluators.has(evaluator)) {
+    countedEvaluators.add(evaluator)
+    const runInlinedModule = evaluator.runInlinedModule
+    evaluator.runInlinedModule = function (this: unknown, context, code, module) {
+      if (module.exports) evaluationOrder.set(module.exports as object, ++evaluationCount)
+      return runInlinedModule.call(this, context, code, module)
+    }
+  }
+  return evaluationCount
+}
+
+/** When an exports object's evaluation began (see `evaluationsSoFar`); 0 for one begun before counting did. */
+export function evaluationNumberOf(exports: object): number {
+  return evaluationOrder.get(exports) ?? 0
 }

@@ -4,7 +4,7 @@ import { afterEach, expect, test } from 'vitest'
 import { createServer, type ViteDevServer } from 'vite'
 import { capturingLogger, makeTempDir, writeFiles } from '../../test/temp-project.ts'
 import { afterViteInvalidates, forwardFileEventToVite, invalidateFile } from './module-graph.ts'
-import { importClosure, importedExports, runnableEnvironment, ssrLoadModuleExports, takeDisposer } from './module-runner.ts'
+import { evaluationNumberOf, evaluationsSoFar, importClosure, importedExports, runnableEnvironment, ssrLoadModuleExports, takeDisposer } from './module-runner.ts'
 import { firstParseProblem, lineColumnAt } from './parse-source.ts'
 
 /**
@@ -66,6 +66,22 @@ test('after invalidating a file in the graph, runner.import evaluates it afresh 
   // The runner's graph says what a module imports: re-exports are told apart, closures walked.
   expect(importedExports(environment.runner, file('wizards/a_wizard.ts')).some((exports) => exports.BaseWizard === second.BaseWizard)).toBe(true)
   expect(importClosure(environment.runner, file('wizards/a_wizard.ts')).map((node) => path.basename(node.file)).sort()).toEqual(['a_wizard.ts', 'base.ts'])
+})
+
+test("the runner's evaluator gets each module's fresh exports object before evaluating it (evaluations are numbered, in O(1))", async () => {
+  const { environment, file } = await start({ 'wizards/base.ts': 'export class BaseWizard {}\n', 'wizards/a_wizard.ts': "import './base.ts'\nexport class AWizard {}\n" })
+  const before = evaluationsSoFar(environment.runner)
+  const first = (await environment.runner.import(file('wizards/a_wizard.ts'))) as object
+  const base = [...environment.runner.evaluatedModules.getModulesByFile(file('wizards/base.ts'))!][0].exports as object
+  expect(evaluationNumberOf(first)).toBeGreaterThan(before)
+  expect(evaluationNumberOf(base)).toBeGreaterThan(before)
+  const middle = evaluationsSoFar(environment.runner)
+  expect(middle - before).toBe(2)
+  invalidateFile(environment, file('wizards/a_wizard.ts'))
+  const second = (await environment.runner.import(file('wizards/a_wizard.ts'))) as object
+  expect(evaluationNumberOf(second)).toBeGreaterThan(middle)
+  expect(evaluationNumberOf(base)).toBeLessThanOrEqual(middle) // not evaluated again
+  expect(evaluationsSoFar(environment.runner)).toBe(middle + 1)
 })
 
 test('import.meta.hot.dispose(cb) lands in the runner’s hmrClient.disposeMap (keyed by url), data in dataMap; taking it leaves Vite nothing to call', async () => {
