@@ -67,8 +67,23 @@ export interface WizardReloadedPayload {
   reason: 'code' | 'config'
   /** The config file the version was registered with, or null when the wizard has none. */
   configFile: string | null
+  /** How the backend processes connected to the dev server did (absent when none is connected). */
+  backends?: WizardBackendsOutcome
   /** Epoch milliseconds. */
   timestamp: number
+}
+
+/** One reload across the connected backend processes (`connectWizardHotReload`). */
+export interface WizardBackendsOutcome {
+  /** Backends asked. */
+  total: number
+  /** Backends that registered the new version. */
+  ok: number
+  /** Their load + register times, fastest and slowest (null when none succeeded). */
+  minMs: number | null
+  maxMs: number | null
+  /** Backends where it failed (their previous version keeps serving there), or that did not answer in time. */
+  failed: Array<{ name: string; error: WizardReloadError }>
 }
 
 export interface WizardFailedPayload {
@@ -220,6 +235,8 @@ export interface ReferenceReloadedMessage {
   duration_ms: number
   /** Extra: `config` when only the wizard's config file changed. */
   reason: 'code' | 'config'
+  /** Extra, with backend processes connected: how many registered it, and which did not. */
+  backends?: { ok: number; total: number; failed: string[] }
 }
 export interface ReferenceFailedMessage {
   event: 'wizard_reload_failed'
@@ -281,6 +298,18 @@ export interface WizardStatusEntry {
   /** The last `history` reload attempts, oldest first (metadata only). */
   history: WizardHistoryEntry[]
 }
+/** A connected backend process, in the status endpoint. */
+export interface BackendStatusEntry {
+  name: string
+  pid: number
+  /** The machine it runs on (its hostname) and where it connected from. */
+  hostname: string
+  address: string | null
+  connected_since: string
+  /** Per wizard: the backend's own version registered, and how its last load there went. */
+  wizards: Record<string, { version: number | null; ok: boolean; error: string | null; at: string }>
+}
+
 export type HotReloadStatus =
   | { enabled: false }
   | {
@@ -299,4 +328,6 @@ export type HotReloadStatus =
       last_error: string | null
       last_error_at: string | null
       wizards: Record<string, WizardStatusEntry>
+      /** Backend processes connected now (`connectWizardHotReload`). */
+      backends: BackendStatusEntry[]
     }

@@ -25,6 +25,15 @@ import { WizardStateStore } from './reload/wizard-state.ts'
 import { TrailingCheck } from './files/trailing-check.ts'
 import { afterViteInvalidates, invalidateFile, isImportedBy } from './vite-internals/module-graph.ts'
 import { ssrLoadModuleExports } from './vite-internals/module-runner.ts'
+import { BackendEndpoint } from './backends/backend-endpoint.ts'
+import { BackendHub } from './backends/backend-hub.ts'
+import { BackendRelay } from './backends/backend-relay.ts'
+import type { RemoteError } from './backends/protocol.ts'
+import { ensureToken } from './backends/token.ts'
+import { configCandidates } from './config/config-location.ts'
+import { classifyLoadError } from './errors/classify-error.ts'
+import { isLoadingAllowed } from './vite-internals/fs-rules.ts'
+import type { WizardReloadError } from '../client/protocol.ts'
 
 /** A burst of adds and deletes is followed, once the folders are quiet this long, by a full reconcile. */
 const RECONCILE_AFTER_QUIET_MS = 250
@@ -55,6 +64,10 @@ export class DevSession {
   private readonly watcher: WizardFileWatcher | undefined
   private readonly hmr: HmrEventSink | undefined
   private readonly ws: ReferenceWebSocketEndpoint | undefined
+  /** Backend processes (`connectWizardHotReload`): their hub, its endpoint, and the relay that waits for them. */
+  private readonly backends: BackendHub | undefined
+  private readonly backendEndpoint: BackendEndpoint | undefined
+  private readonly relay: BackendRelay | undefined
   private readonly registryFile: string | undefined
   /** The registry instance registered into: the one the app uses. */
   private registry: RegistryModule | undefined
@@ -95,6 +108,29 @@ export class DevSession {
       })
       this.events.add(this.ws)
     }
+    if (watching && options.backends) {
+      const backends = new BackendHub({
+        environment: () => this.reloader!.environment,
+        state: this.state,
+        options: { root, registerTimeout: options.registerTimeout, loadTimeout: options.loadTimeout, history: options.history },
+        ready: () => this.ready,
+        configDescribed: (file) => {
+          const where = configCandidates(file, root, options.configFile)
+          return where.ok ? where.described : 'none'
+        },
+        mayServe: (file) => isLoadingAllowed(server.config, file),
+        classify: (error, wizardFile) => this.classifyRemote(error, wizardFile),
+        info: (message) => this.log.info(message),
+        warn: (message) => this.problem(message),
+      })
+      this.backends = backends
+      this.relay = new BackendRelay(backends, this.events, (error) => this.problem(`telling backends: ${describeThrown(error)}`))
+      try {
+        this.backendEndpoint = new BackendEndpoint({ token: ensureToken(server.config.cacheDir), allowedHosts: server.config.server.allowedHosts, hub: backends })
+      } catch (error) {
+        this.problem(`the backend endpoint is off: cannot write its token under ${displayPath(root, server.config.cacheDir)}: ${describeThrown(error)}`)
+      }
+    }
     this.history = new ReloadHistory(options.history)
     this.leaks = new LeakWatch(this.state, (message) => this.problem(message), (wizardId, version) => this.history.kept(wizardId, version) !== undefined)
     let reloader: WizardReloader | undefined
@@ -107,7 +143,7 @@ export class DevSession {
         registerTimeout: options.registerTimeout,
         loadTimeout: options.loadTimeout,
         isWizardClass: options.isWizardClass,
-        events: this.events,
+        events: this.relay ?? this.events,
         state: this.state,
         warn: (message) => this.problem(message),
         changedSince: (files, since) => this.watcher?.changedSince(files, since) ?? false,
@@ -174,7 +210,18 @@ export class DevSession {
 
   /** Serves the reference WebSocket endpoint on this HTTP server too (middleware mode). */
   attachWebSocket(httpServer: UpgradeableServer): () => void {
-    return this.ws?.attach(httpServer) ?? (() => {})
+    const detach = [this.ws?.attach(httpServer), this.backendEndpoint?.attach(httpServer)]
+    return () => detach.forEach((stop) => stop?.())
+  }
+
+  /** A backend's failure, told the way a local one is: the dev server has the sources for its location and frame. */
+  private classifyRemote(error: RemoteError, wizardFile: string): WizardReloadError {
+    if (!error.thrown) return { kind: error.kind, message: error.message, ...(error.loc ? { loc: error.loc } : {}), ...(error.frame ? { frame: error.frame } : {}) }
+    const { thrown } = error
+    if (!thrown.isError) return { kind: error.kind, message: `threw a value that is not an Error: ${thrown.message}` }
+    const revived = Object.assign(new Error(thrown.message), thrown.props ?? {}, { name: thrown.name ?? 'Error', stack: thrown.stack, code: thrown.code })
+    const classified = classifyLoadError(revived, wizardFile, this.server.config.root)
+    return error.kind === 'evaluate' || error.kind === 'syntax' || error.kind === 'import' ? classified : { ...classified, kind: error.kind, message: error.message }
   }
 
   getStatus(): HotReloadStatus {
@@ -192,6 +239,7 @@ export class DevSession {
       last_error: last?.message ?? null,
       last_error_at: last ? new Date(last.at).toISOString() : null,
       wizards: this.state.toStatus(this.history),
+      backends: this.backends?.status() ?? [],
     }
   }
 
@@ -287,6 +335,7 @@ export class DevSession {
   async idle(): Promise<void> {
     await this.ready
     await this.reloader?.idle()
+    await this.relay?.idle()
   }
 
   async dispose(): Promise<void> {
@@ -299,6 +348,8 @@ export class DevSession {
     this.hmr?.dispose()
     this.requests?.dispose()
     this.ws?.close()
+    this.backendEndpoint?.close()
+    this.backends?.close()
     this.leaks.close()
     this.server.watcher.off('change', this.onViteChange)
     this.server.watcher.off('add', this.onViteAdd)

@@ -93,6 +93,12 @@ export interface WizardHotReloadOptions<C extends WizardClass = WizardClass> {
    * @default the file without its extension + `.config.{yaml,yml,json,jsonc,toml}` (at most one of them)
    */
   configFile?: (wizardFile: string) => string | null
+  /**
+   * Accept backend processes (`connectWizardHotReload` from `vite-plugin-wizard-hot-reload/backend`)
+   * on the dev server: they present the project's secret, kept under Vite's cache folder.
+   * @default true
+   */
+  backends?: boolean
 }
 
 export interface ResolvedOverlayOptions {
@@ -125,6 +131,7 @@ export interface ResolvedWizardHotReloadOptions {
   isWizardClass: (name: string, value: unknown) => boolean
   /** Undefined: the default rule (`<file>.config.{yaml,yml,json,jsonc,toml}`). */
   configFile: ((wizardFile: string) => string | null) | undefined
+  backends: boolean
 }
 
 export const DEFAULT_WIZARD_DIRS = [
@@ -150,6 +157,7 @@ export const defaultOptions = {
   wizardId: defaultWizardId,
   isWizardClass: defaultIsWizardClass,
   configFile: undefined,
+  backends: true,
 } as const
 
 const OVERLAY_POSITIONS: readonly OverlayPosition[] = ['top-right', 'top-left', 'bottom-right', 'bottom-left']
@@ -195,6 +203,7 @@ export function resolveOptions<C extends WizardClass = WizardClass>(
     wizardId: userWizardId ? guardWizardId(userWizardId, root, warn) : defaultOptions.wizardId,
     isWizardClass: checkFunction(raw.isWizardClass, 'isWizardClass', warn) ?? defaultOptions.isWizardClass,
     configFile: checkFunction(raw.configFile, 'configFile', warn),
+    backends: checkBoolean(raw.backends, 'backends', defaultOptions.backends, warn),
   }
 }
 

@@ -75,6 +75,8 @@ export interface TempProject {
   atomicWrite(relative: string, content: string): void
   remove(relative: string): void
   rename(from: string, to: string): void
+  /** Stops the dev server, keeping the folder (to start another on it). */
+  stop(): Promise<void>
   close(): Promise<void>
 }
 
@@ -93,6 +95,8 @@ export interface TempProjectOptions {
   env?: Record<string, string>
   /** Called with the project folder once its files are written, before the server starts. */
   beforeStart?: (root: string) => void
+  /** Use this folder (a restart of an earlier project) instead of a new temp one. */
+  root?: string
 }
 
 export function makeTempDir(prefix = 'wizard-hot-reload-'): string {
@@ -118,7 +122,7 @@ export function capturingLogger(logs: string[]): Logger {
 }
 
 export async function startTempProject(options: TempProjectOptions): Promise<TempProject> {
-  const root = makeTempDir()
+  const root = options.root ?? makeTempDir()
   writeFiles(root, options.files)
   options.beforeStart?.(root)
   const registry = new TestRegistry()
@@ -180,6 +184,7 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
     },
     remove: (relative) => fs.rmSync(abs(relative), { recursive: true, force: true }),
     rename: (from, to) => fs.renameSync(abs(from), abs(to)),
+    stop: () => server.close(),
     async close() {
       await server.close()
       fs.rmSync(root, { recursive: true, force: true })

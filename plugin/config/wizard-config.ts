@@ -46,51 +46,78 @@ export function configWatchList(wizardFile: string, root: string, option: Config
  * whose location points into the config file when that can be told.
  */
 export async function loadWizardConfig(options: ConfigLoadOptions): Promise<ConfigLoad> {
-  const { wizardId, wizardFile, wizardClass, root } = options
+  const { wizardFile, root } = options
   const where = configCandidates(wizardFile, root, options.configFile)
-  if (!where.ok) return fail(where.message, [], undefined, undefined)
+  if (!where.ok) return configFailure(where.message, [], undefined, undefined)
   const watch = where.candidates
   const present = existingConfig(watch, root, wizardFile)
-  if (!present.ok) return fail(present.message, watch, undefined, undefined)
+  if (!present.ok) return configFailure(present.message, watch, undefined, undefined)
+  let text: ConfigText | undefined
+  if (present.file !== undefined) {
+    try {
+      text = { file: present.file, text: fs.readFileSync(present.file, 'utf8') }
+    } catch (error) {
+      return configFailure(`${displayPath(root, present.file)} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, watch, present.file, undefined)
+    }
+  }
+  return interpretWizardConfig({ ...options, found: text, described: where.described, watch })
+}
 
+/** A config file's path and text, as read (where the file was found: a backend gets it sent). */
+export interface ConfigText {
+  file: string
+  text: string
+}
+
+export interface ConfigInterpretOptions {
+  wizardId: string
+  wizardClass: unknown
+  root: string
+  timeoutMs: number | undefined
+  /** The config file found, or undefined when there is none. */
+  found: ConfigText | undefined
+  /** Where it was looked for, for messages (`wizards/x_wizard.config.{yaml,…}`). */
+  described: string
+  watch: string[]
+}
+
+/** Parses and validates a config's text against the class's schema (or its absence). */
+export async function interpretWizardConfig(options: ConfigInterpretOptions): Promise<ConfigLoad> {
+  const { wizardId, wizardClass, root, found, watch } = options
   const schema = configSchemaOf(wizardClass)
-  if ('problem' in schema) return fail(`${wizardId}: ${schema.problem}`, watch, present.file, undefined)
+  if ('problem' in schema) return configFailure(`${wizardId}: ${schema.problem}`, watch, found?.file, undefined)
 
-  if (present.file === undefined) {
+  if (found === undefined) {
     if (!schema.schema) return { ok: true, config: undefined, value: undefined, watch }
     const validated = await validateConfig(schema.schema, undefined, options.timeoutMs)
     if (validated.ok) return { ok: true, config: undefined, value: validated.value, watch }
     const reason = 'problem' in validated ? validated.problem : validated.issues.map((issue) => issue.message).join('; ')
-    return fail(`${wizardId} has no config file (looked for ${where.described}) and its configSchema requires one: ${reason}`, watch, undefined, undefined)
+    return configFailure(`${wizardId} has no config file (looked for ${options.described}) and its configSchema requires one: ${reason}`, watch, undefined, undefined)
   }
 
-  const file = present.file
+  const { file, text: raw } = found
   const name = displayPath(root, file)
   const signature = readSignature(file)
-  let raw: string
-  try {
-    raw = fs.readFileSync(file, 'utf8')
-  } catch (error) {
-    return fail(`${name} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, watch, file, undefined)
-  }
   const source = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw // a BOM is not content
-  const parsed = parseConfig(configFormatOf(file)!, source)
-  if (!parsed.ok) return fail(`${name}: ${parsed.message}`, watch, file, source, parsed.position)
+  const format = configFormatOf(file)
+  if (!format) return configFailure(`${name} is not a config file (it must end with .yaml, .yml, .json, .jsonc or .toml)`, watch, file, undefined)
+  const parsed = parseConfig(format, source)
+  if (!parsed.ok) return configFailure(`${name}: ${parsed.message}`, watch, file, source, parsed.position)
 
   const base = { file, hash: hashOf(raw), signature }
   if (!schema.schema) return { ok: true, config: { ...base, value: parsed.config.value }, value: parsed.config.value, watch, source: raw }
   const validated = await validateConfig(schema.schema, parsed.config.value, options.timeoutMs)
   if (validated.ok) return { ok: true, config: { ...base, value: validated.value }, value: validated.value, watch, source: raw }
-  if ('problem' in validated) return fail(`${name}: ${wizardId}: ${validated.problem}`, watch, file, source)
+  if ('problem' in validated) return configFailure(`${name}: ${wizardId}: ${validated.problem}`, watch, file, source)
   const [first, ...more] = validated.issues
   const described = validated.issues.slice(0, 3).map((issue) => `${formatConfigPath(issue.path)}: ${issue.message}`)
   const extra = more.length > 2 ? ` (and ${more.length - 2} more)` : ''
-  return fail(`${name}: ${described.join('; ')}${extra}`, watch, file, source, parsed.config.locate(first.path))
+  return configFailure(`${name}: ${described.join('; ')}${extra}`, watch, file, source, parsed.config.locate(first.path))
+}
 
-  function fail(message: string, watchList: string[], at: string | undefined, text: string | undefined, position?: ConfigPosition): ConfigLoad {
-    const loc = at && position ? { file: at, line: position.line, column: position.column } : undefined
-    const frame = loc && text !== undefined ? createCodeFrame(text, loc.line, loc.column) || undefined : undefined
-    const failure: WizardReloadError = { kind: 'config', message, ...(loc ? { loc } : {}), ...(frame ? { frame } : {}) }
-    return { ok: false, failure, watch: watchList, file: at, source: text }
-  }
+function configFailure(message: string, watch: string[], at: string | undefined, text: string | undefined, position?: ConfigPosition): ConfigLoad {
+  const loc = at && position ? { file: at, line: position.line, column: position.column } : undefined
+  const frame = loc && text !== undefined ? createCodeFrame(text, loc.line, loc.column) || undefined : undefined
+  const failure: WizardReloadError = { kind: 'config', message, ...(loc ? { loc } : {}), ...(frame ? { frame } : {}) }
+  return { ok: false, failure, watch, file: at, source: text }
 }

@@ -30,9 +30,14 @@ export class TerminalLog implements WizardEventSink {
     this.logger.error(`${colors.red(LOG_PREFIX)} ${message}`, { timestamp: true })
   }
 
-  reloaded({ wizardId, durationMs, reason, configFile }: WizardReloadedPayload): void {
-    if (reason === 'config') this.info(`${colors.green(wizardId)} config reloaded in ${durationMs} ms${configFile ? ` (${this.relative(configFile)})` : ' (config file removed)'}`)
-    else this.info(`${colors.green(wizardId)} reloaded in ${durationMs} ms`)
+  reloaded({ wizardId, durationMs, reason, configFile, backends }: WizardReloadedPayload): void {
+    const what = reason === 'config' ? `config reloaded in ${durationMs} ms${configFile ? ` (${this.relative(configFile)})` : ' (config file removed)'}` : `reloaded in ${durationMs} ms`
+    if (!backends) return this.info(`${colors.green(wizardId)} ${what}`)
+    const range = backends.minMs === null ? '' : backends.minMs === backends.maxMs ? ` (${backends.minMs} ms)` : ` (${backends.minMs}–${backends.maxMs} ms)`
+    const line = `${what} · ${backends.ok}/${backends.total} backends${range}`
+    if (backends.failed.length === 0) return this.info(`${colors.green(wizardId)} ${line}`)
+    const failures = backends.failed.map(({ name, error }) => `${name} failed: ${error.message}`).join('; ')
+    this.warn(`${colors.yellow(wizardId)} ${line} — ${failures} (its previous version keeps serving there; the others have the new one)`)
   }
 
   failed({ wizardId, file, error, keptPreviousVersion }: WizardFailedPayload): void {

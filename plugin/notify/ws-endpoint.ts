@@ -78,8 +78,10 @@ export class ReferenceWebSocketEndpoint implements WizardEventSink {
     return detach
   }
 
-  reloaded({ wizardId, reloadCount, durationMs, reason }: WizardReloadedPayload): void {
-    this.broadcast({ event: 'wizard_reloaded', wizard_id: wizardId, success: true, reload_count: this.options.getReloadCount(), wizard_reload_count: reloadCount, duration_ms: durationMs, reason })
+  reloaded({ wizardId, reloadCount, durationMs, reason, backends }: WizardReloadedPayload): void {
+    const message: ReferenceMessage = { event: 'wizard_reloaded', wizard_id: wizardId, success: true, reload_count: this.options.getReloadCount(), wizard_reload_count: reloadCount, duration_ms: durationMs, reason }
+    if (backends) message.backends = { ok: backends.ok, total: backends.total, failed: backends.failed.map((entry) => entry.name) }
+    this.broadcast(message)
   }
 
   failed({ wizardId, error }: WizardFailedPayload): void {

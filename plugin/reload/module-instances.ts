@@ -1,6 +1,6 @@
 import type { ModuleRunner } from 'vite/module-runner'
 import { describeThrown } from '../errors/thrown-value.ts'
-import { evaluationNumberOf, evaluationsSoFar, importClosure, isInlined, takeDisposer } from '../vite-internals/module-runner.ts'
+import { evaluationNumberOf, evaluationsSoFar, importClosure, isInlined, takeDisposer } from '../vite-internals/runner-graph.ts'
 import { settleWithin, TIMED_OUT } from './settle-within.ts'
 
 /**

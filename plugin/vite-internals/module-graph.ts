@@ -118,3 +118,20 @@ export function afterViteInvalidates(environment: DevEnvironment, file: string, 
     setImmediate(check)
   })
 }
+
+/** Every file `file` imports, directly or not, in the environment's graph (what a module runner evaluates with it). */
+export function importedFiles(environment: DevEnvironment, file: string): string[] {
+  const found = new Set<string>()
+  const seen = new Set<EnvironmentModuleNode>()
+  const queue = modulesOf(environment, file)
+  while (queue.length > 0) {
+    const mod = queue.pop()!
+    if (seen.has(mod)) continue
+    seen.add(mod)
+    for (const imported of mod.importedModules) {
+      if (imported.file && imported.file !== file) found.add(imported.file)
+      queue.push(imported)
+    }
+  }
+  return [...found].sort()
+}

@@ -4,7 +4,8 @@ import { afterEach, expect, test } from 'vitest'
 import { createServer, type ViteDevServer } from 'vite'
 import { capturingLogger, makeTempDir, writeFiles } from '../../test/temp-project.ts'
 import { afterViteInvalidates, forwardFileEventToVite, invalidateFile } from './module-graph.ts'
-import { evaluationNumberOf, evaluationsSoFar, importClosure, importedExports, runnableEnvironment, ssrLoadModuleExports, takeDisposer } from './module-runner.ts'
+import { runnableEnvironment, ssrLoadModuleExports } from './module-runner.ts'
+import { evaluationNumberOf, evaluationsSoFar, importClosure, importedExports, takeDisposer } from './runner-graph.ts'
 import { firstParseProblem, lineColumnAt } from './parse-source.ts'
 
 /**

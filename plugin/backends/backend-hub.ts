@@ -1,0 +1,279 @@
+import { createHash } from 'node:crypto'
+import type { WizardBackendsOutcome, BackendStatusEntry, WizardReloadError } from '../../client/protocol.ts'
+import { describeThrown } from '../errors/thrown-value.ts'
+import { readText } from '../files/read-text.ts'
+import type { WizardStateStore } from '../reload/wizard-state.ts'
+import { importedFiles } from '../vite-internals/module-graph.ts'
+import type { RunnableDevEnvironment } from 'vite'
+import type { BackendSocket } from './backend-socket.ts'
+import { BACKEND_PROTOCOL_VERSION, type BackendMessage, type RemoteError, type ServerMessage, type WireOptions, type WireOutcome, type WireWizard } from './protocol.ts'
+
+export interface BackendHubOptions {
+  /** The environment wizards load in (its graph and `fetchModule` serve the backends' runners). */
+  environment: () => RunnableDevEnvironment
+  state: WizardStateStore
+  options: WireOptions
+  /** Resolves once the dev server's initial load is done: a backend is welcomed with the full set. */
+  ready: () => Promise<void>
+  /** Where a wizard's config was looked for, for messages. */
+  configDescribed(wizardFile: string): string
+  /** Whether the dev server may hand a backend this file (Vite's `server.fs` rules). */
+  mayServe(file: string): boolean
+  /** A backend's failure as the protocol's failure (the dev server has the sources for frames). */
+  classify(error: RemoteError, wizardFile: string): WizardReloadError
+  info(message: string): void
+  warn(message: string): void
+}
+
+type Answer = WireOutcome | 'timeout' | 'disconnected'
+
+/** One connected backend process. */
+class Backend {
+  name = 'backend'
+  pid = 0
+  hostname = ''
+  welcomed = false
+  readonly connectedAt = new Date()
+  readonly pending = new Map<number, (answer: Answer) => void>()
+  readonly wizards = new Map<string, { version: number | null; ok: boolean; error: string | null; at: Date }>()
+
+  constructor(
+    readonly socket: BackendSocket,
+    readonly address: string | null,
+  ) {}
+
+  record(outcome: WireOutcome, message?: string): void {
+    this.wizards.set(outcome.wizardId, { version: outcome.version, ok: outcome.ok, error: outcome.ok ? null : (message ?? outcome.error?.message ?? 'failed'), at: new Date() })
+  }
+}
+
+/**
+ * The dev server's side of backend processes: welcomes each (with every registered wizard),
+ * serves its module runner's `fetchModule`, tells it what changed and what to load, and collects
+ * what each did — bounded by `registerTimeout`, so a dead or stuck backend never holds anything up.
+ */
+export class BackendHub {
+  private readonly backends = new Set<Backend>()
+  private seq = 0
+  private closed = false
+
+  constructor(private readonly options: BackendHubOptions) {}
+
+  get count(): number {
+    return [...this.backends].filter((backend) => backend.welcomed).length
+  }
+
+  /** A socket that passed the endpoint's checks (token, Host, no Origin). */
+  accept(socket: BackendSocket, address: string | null): void {
+    if (this.closed) return socket.close(1001, 'dev server closing')
+    const backend = new Backend(socket, address)
+    this.backends.add(backend)
+    socket.onMessage((message) => void this.onMessage(backend, message as BackendMessage))
+    socket.onClose(() => {
+      this.backends.delete(backend)
+      for (const resolve of backend.pending.values()) resolve('disconnected')
+      backend.pending.clear()
+      if (backend.welcomed && !this.closed) this.options.info(`backend ${backend.name} (pid ${backend.pid}) disconnected`)
+    })
+  }
+
+  /** Each backend loads the wizard's registered code afresh; resolves with how they did (undefined: none connected). */
+  load(wizardId: string): Promise<WizardBackendsOutcome | undefined> {
+    const wizard = this.wire(wizardId)
+    if (!wizard) return Promise.resolve(undefined)
+    return this.ask(wizard.file, (seq) => ({ type: 'load', seq, wizard }))
+  }
+
+  /** Each backend registers its current class again with the wizard's new config. */
+  reconfigure(wizardId: string): Promise<WizardBackendsOutcome | undefined> {
+    const wizard = this.wire(wizardId)
+    if (!wizard) return Promise.resolve(undefined)
+    return this.ask(wizard.file, (seq) => ({ type: 'reconfigure', seq, wizardId, version: wizard.version, config: wizard.config, configDescribed: wizard.configDescribed }))
+  }
+
+  remove(wizardId: string, file: string): Promise<WizardBackendsOutcome | undefined> {
+    return this.ask(file, (seq) => ({ type: 'remove', seq, wizardId }))
+  }
+
+  rollback(wizardId: string, file: string, version: number): Promise<WizardBackendsOutcome | undefined> {
+    return this.ask(file, (seq) => ({ type: 'rollback', seq, wizardId, version }))
+  }
+
+  status(): BackendStatusEntry[] {
+    return [...this.backends]
+      .filter((backend) => backend.welcomed)
+      .map((backend) => ({
+        name: backend.name,
+        pid: backend.pid,
+        hostname: backend.hostname,
+        address: backend.address,
+        connected_since: backend.connectedAt.toISOString(),
+        wizards: Object.fromEntries([...backend.wizards].map(([id, entry]) => [id, { version: entry.version, ok: entry.ok, error: entry.error, at: entry.at.toISOString() }])),
+      }))
+  }
+
+  /** Closes every backend's socket (1012: the dev server restarts or stops; backends keep serving and reconnect). */
+  close(): void {
+    this.closed = true
+    for (const backend of this.backends) backend.socket.close(1012, 'dev server closing')
+    this.backends.clear()
+  }
+
+  private async onMessage(backend: Backend, message: BackendMessage): Promise<void> {
+    switch (message?.type) {
+      case 'hello':
+        return this.welcome(backend, message)
+      case 'invoke':
+        backend.socket.send({ type: 'invoked', id: message.id, result: await this.invoke(message.name, message.data) } satisfies ServerMessage)
+        return
+      case 'synced': {
+        const failed = message.outcomes.filter((outcome) => !outcome.ok)
+        for (const outcome of message.outcomes) backend.record(outcome, outcome.ok ? undefined : this.describe(outcome))
+        const loaded = message.outcomes.filter((outcome) => outcome.ok && outcome.version !== null).length
+        this.options.info(
+          `backend ${backend.name} (pid ${backend.pid}${backend.hostname ? ` on ${backend.hostname}` : ''}) connected: ${loaded} wizard${loaded === 1 ? '' : 's'} in sync` +
+            (failed.length ? `; ${failed.map((outcome) => `${outcome.wizardId} failed there: ${this.describe(outcome)}`).join('; ')}` : ''),
+        )
+        return
+      }
+      case 'outcome': {
+        const resolve = backend.pending.get(message.seq)
+        backend.pending.delete(message.seq)
+        backend.record(message.outcome, message.outcome.ok ? undefined : this.describe(message.outcome))
+        if (resolve) resolve(message.outcome)
+        else if (!message.outcome.ok) this.options.warn(`backend ${backend.name}: ${message.outcome.wizardId} failed after the ${this.options.options.registerTimeout} ms wait: ${this.describe(message.outcome)}`)
+        return
+      }
+      default:
+        return
+    }
+  }
+
+  private async welcome(backend: Backend, hello: Extract<BackendMessage, { type: 'hello' }>): Promise<void> {
+    backend.name = typeof hello.name === 'string' && hello.name ? hello.name.slice(0, 100) : 'backend'
+    backend.pid = Number(hello.pid) || 0
+    backend.hostname = typeof hello.hostname === 'string' ? hello.hostname.slice(0, 200) : ''
+    if (hello.protocol !== BACKEND_PROTOCOL_VERSION) {
+      this.options.warn(`backend ${backend.name} speaks protocol ${hello.protocol}, this dev server ${BACKEND_PROTOCOL_VERSION}: update vite-plugin-wizard-hot-reload in one of them`)
+      return backend.socket.close(4000, `protocol ${BACKEND_PROTOCOL_VERSION} expected`)
+    }
+    await this.options.ready()
+    if (this.closed) return
+    const wizards = this.options.state
+      .registered()
+      .map((record) => this.wire(record.wizardId))
+      .filter((wizard): wizard is WireWizard => wizard !== undefined)
+    backend.welcomed = true
+    backend.socket.send({ type: 'welcome', protocol: BACKEND_PROTOCOL_VERSION, options: this.options.options, wizards } satisfies ServerMessage)
+  }
+
+  /** The module runner's calls: `fetchModule` (only files Vite's `server.fs` rules allow), `getBuiltins`. */
+  private async invoke(name: string, data: unknown[]): Promise<{ result: unknown } | { error: unknown }> {
+    const environment = this.options.environment()
+    if (name === 'fetchModule') {
+      const [url, importer, fetchOptions] = data as Parameters<RunnableDevEnvironment['fetchModule']>
+      try {
+        const result = await environment.fetchModule(url, importer, fetchOptions)
+        const file = 'file' in result ? result.file : undefined
+        if (file && !this.options.mayServe(file)) return { error: { name: 'Error', message: `${file} is outside server.fs.allow: the dev server does not serve it to backends` } }
+        return { result }
+      } catch (error) {
+        return { error: serializeError(error) }
+      }
+    }
+    try {
+      return await environment.hot.handleInvoke({ type: 'custom', event: 'vite:invoke', data: { id: `send:${name}`, name, data } })
+    } catch (error) {
+      return { error: serializeError(error) }
+    }
+  }
+
+  /** Sends one command to every welcomed backend, in order per wizard, and collects the answers. */
+  private ask(file: string, make: (seq: number) => ServerMessage): Promise<WizardBackendsOutcome | undefined> {
+    const targets = [...this.backends].filter((backend) => backend.welcomed)
+    if (targets.length === 0 || this.closed) return Promise.resolve(undefined)
+    const timeout = this.options.options.registerTimeout
+    return Promise.all(
+      targets.map(
+        (backend) =>
+          new Promise<{ backend: Backend; answer: Answer }>((resolve) => {
+            const seq = ++this.seq
+            const timer = setTimeout(() => {
+              backend.pending.delete(seq)
+              resolve({ backend, answer: 'timeout' })
+            }, timeout)
+            backend.pending.set(seq, (answer) => {
+              clearTimeout(timer)
+              resolve({ backend, answer })
+            })
+            if (!backend.socket.send(make(seq))) {
+              backend.pending.delete(seq)
+              clearTimeout(timer)
+              resolve({ backend, answer: 'disconnected' })
+            }
+          }),
+      ),
+    ).then((answers) => this.summarize(answers, file))
+  }
+
+  private summarize(answers: Array<{ backend: Backend; answer: Answer }>, file: string): WizardBackendsOutcome {
+    const times: number[] = []
+    const failed: WizardBackendsOutcome['failed'] = []
+    for (const { backend, answer } of answers) {
+      if (answer === 'timeout') failed.push({ name: backend.name, error: { kind: 'timeout', message: `no answer within ${this.options.options.registerTimeout} ms (registerTimeout); it may still finish` } })
+      else if (answer === 'disconnected') failed.push({ name: backend.name, error: { kind: 'register', message: 'disconnected before it answered' } })
+      else if (answer.ok) times.push(answer.durationMs)
+      else failed.push({ name: backend.name, error: answer.error ? this.options.classify(answer.error, file) : { kind: 'register', message: 'failed' } })
+    }
+    return { total: answers.length, ok: times.length, minMs: times.length ? Math.min(...times) : null, maxMs: times.length ? Math.max(...times) : null, failed }
+  }
+
+  private describe(outcome: WireOutcome): string {
+    const file = this.options.state.get(outcome.wizardId)?.file ?? ''
+    return outcome.error ? this.options.classify(outcome.error, file).message : 'failed'
+  }
+
+  /** A registered wizard as backends get it: its file, version, import closure (with a hash of it) and config text. */
+  wire(wizardId: string): WireWizard | undefined {
+    const record = this.options.state.get(wizardId)
+    const current = record?.current
+    if (!record || !current) return undefined
+    const closure = [current.file, ...importedFiles(this.options.environment(), current.file)].map((file) => ({ file, hash: contentHash(file) }))
+    const hash = createHash('sha256')
+    for (const { file, hash: fileHash } of closure) hash.update(`${file}\0${fileHash}\0`)
+    const configFile = current.config?.file
+    const text = configFile ? readText(configFile) : undefined
+    return {
+      wizardId,
+      file: current.file,
+      version: current.version,
+      closureHash: hash.digest('hex').slice(0, 16),
+      closure,
+      config: configFile && text !== undefined ? { file: configFile, text } : null,
+      configDescribed: this.options.configDescribed(current.file),
+    }
+  }
+
+}
+
+/** A file's content hash (what a backend compares with what it evaluated); "-" when it cannot be read. */
+function contentHash(file: string): string {
+  const text = readText(file)
+  return text === undefined ? '-' : createHash('sha256').update(text).digest('hex').slice(0, 16)
+}
+
+/** An error as JSON (the runner revives it with these fields: message, stack, Vite's loc/frame/plugin/id). */
+function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { name: 'Error', message: describeThrown(error) }
+  const out: Record<string, unknown> = { name: error.name, message: error.message, stack: error.stack }
+  for (const key of ['code', 'id', 'plugin', 'loc', 'frame', 'errors'] as const) {
+    const value = (error as unknown as Record<string, unknown>)[key]
+    if (value === undefined) continue
+    try {
+      out[key] = JSON.parse(JSON.stringify(value))
+    } catch {
+      // not serializable: left out
+    }
+  }
+  return out
+}

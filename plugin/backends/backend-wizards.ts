@@ -1,0 +1,347 @@
+import type { ModuleRunner } from 'vite/module-runner'
+import { interpretWizardConfig, type WizardConfig } from '../config/wizard-config.ts'
+import { describeThrown } from '../errors/thrown-value.ts'
+import { defaultIsWizardClass } from '../files/wizard-files.ts'
+import { findWizardClass } from '../reload/find-wizard-class.ts'
+import { hashOf } from '../reload/history.ts'
+import { KeyedSerialQueue } from '../reload/keyed-queue.ts'
+import { ModuleInstances, type ModuleInstance } from '../reload/module-instances.ts'
+import { settleWithin, TIMED_OUT } from '../reload/settle-within.ts'
+import { VersionCounters } from '../reload/wizard-version.ts'
+import type { RegisterContext, RegisterWizard, UnregisterWizard, WizardClass } from '../types.ts'
+import { formatStackWithSources, importedExports, runnerNodesOf } from '../vite-internals/runner-graph.ts'
+import type { RemoteError, WireConfig, WireOptions, WireOutcome, WireWizard } from './protocol.ts'
+
+/** One version registered in this backend process. */
+interface LocalVersion {
+  wizardId: string
+  /** This process's own number (1, 2, 3 … per wizard, also across dev-server restarts). */
+  version: number
+  /** The dev server's number for it (what a rollback names). */
+  serverVersion: number
+  file: string
+  wizardClass: WizardClass
+  context: RegisterContext
+  controller: AbortController
+  instances: ModuleInstance[]
+  config: WizardConfig | undefined
+  configHash: string | null
+  closureHash: string
+}
+
+export interface BackendWizardsOptions<C extends WizardClass> {
+  runner: ModuleRunner
+  register: RegisterWizard<C>
+  unregister: UnregisterWizard | undefined
+  isWizardClass: ((name: string, value: unknown) => boolean) | undefined
+  options: () => WireOptions
+  warn: (message: string) => void
+}
+
+type Attempt = { ok: true; version: LocalVersion } | { ok: false; error: RemoteError }
+
+/**
+ * The wizards registered in a backend process, loaded through its own module runner (code
+ * transformed by the dev server) — with the dev server's semantics: transactional (a failure keeps
+ * the running version; the replaced one is disposed only after the new one is registered), one
+ * at a time per wizard, `register` bounded by `registerTimeout`, the same `context`.
+ */
+export class BackendWizards<C extends WizardClass = WizardClass> {
+  private readonly current = new Map<string, LocalVersion>()
+  /** Registered versions kept for rollback, oldest first (the last `history` of them). */
+  private readonly kept = new Map<string, LocalVersion[]>()
+  private readonly counters = new VersionCounters()
+  private readonly queue = new KeyedSerialQueue()
+  private readonly instances: ModuleInstances
+  private readonly generations = new Map<string, number>()
+  /** The content hash each file had when this runner last evaluated it (as the dev server told). */
+  private readonly evaluated = new Map<string, string>()
+  private closed = false
+
+  constructor(private readonly o: BackendWizardsOptions<C>) {
+    this.instances = new ModuleInstances(
+      () => o.runner,
+      o.options().registerTimeout,
+      o.warn,
+    )
+  }
+
+  /** What is registered here, for the dev server to tell what is out of date. */
+  summary(): Record<string, { closureHash: string; configHash: string | null }> {
+    return Object.fromEntries([...this.current].map(([id, version]) => [id, { closureHash: version.closureHash, configHash: version.configHash }]))
+  }
+
+  registered(): Array<{ wizardId: string; version: number; file: string }> {
+    return [...this.current.values()].map(({ wizardId, version, file }) => ({ wizardId, version, file }))
+  }
+
+  /**
+   * Before loading a wizard: its own module, and every module of its closure whose content is not
+   * what this runner evaluated (plus what imports those), are evaluated afresh.
+   */
+  private refresh(wizard: WireWizard): void {
+    const stale = [wizard.file, ...wizard.closure.filter(({ file, hash }) => this.evaluated.get(file) !== hash).map(({ file }) => file)]
+    const modules = this.o.runner.evaluatedModules
+    const queue = stale.flatMap((file) => runnerNodesOf(this.o.runner, file))
+    const seen = new Set<string>()
+    while (queue.length > 0) {
+      const node = queue.pop()!
+      if (seen.has(node.id)) continue
+      seen.add(node.id)
+      for (const importer of node.importers) {
+        const importerNode = modules.getModuleById(importer)
+        if (importerNode) queue.push(importerNode)
+      }
+      modules.invalidateModule(node)
+    }
+    for (const { file, hash } of wizard.closure) this.evaluated.set(file, hash)
+  }
+
+  /** Brings this process in line with the dev server's wizards (on every (re)connect): loads what is new or out of date, removes what is gone. */
+  async sync(wizards: WireWizard[]): Promise<WireOutcome[]> {
+    const outcomes: WireOutcome[] = []
+    const wanted = new Set(wizards.map((wizard) => wizard.wizardId))
+    for (const wizardId of [...this.current.keys()]) if (!wanted.has(wizardId)) outcomes.push(await this.remove(wizardId))
+    const stale = wizards.filter((wizard) => {
+      const local = this.current.get(wizard.wizardId)
+      if (local && local.file === wizard.file && local.closureHash === wizard.closureHash && local.configHash === configHashOf(wizard.config)) {
+        local.serverVersion = wizard.version
+        outcomes.push({ wizardId: wizard.wizardId, ok: true, version: local.version, durationMs: 0 })
+        return false
+      }
+      return true
+    })
+    outcomes.push(...(await Promise.all(stale.map((wizard) => this.load(wizard)))))
+    return outcomes
+  }
+
+  load(wizard: WireWizard): Promise<WireOutcome> {
+    return this.queue.run(wizard.wizardId, async () => {
+      const started = performance.now()
+      const attempt = await this.attempt(wizard)
+      return this.outcome(wizard.wizardId, attempt, started)
+    })
+  }
+
+  /** The wizard's config changed: the current class registers again with it, no code evaluated. */
+  reconfigure(wizardId: string, serverVersion: number, config: WireConfig | null, configDescribed: string): Promise<WireOutcome> {
+    return this.queue.run(wizardId, async () => {
+      const started = performance.now()
+      const current = this.current.get(wizardId)
+      if (!current) return this.outcome(wizardId, { ok: false, error: { kind: 'register', message: `${wizardId} is not loaded in this backend` } }, started)
+      const configured = await interpretWizardConfig({ wizardId, wizardClass: current.wizardClass, root: this.o.options().root, timeoutMs: this.loadTimeout(), found: config ?? undefined, described: configDescribed, watch: [] })
+      if (!configured.ok) return this.outcome(wizardId, { ok: false, error: { kind: 'config', message: configured.failure.message, loc: configured.failure.loc, frame: configured.failure.frame } }, started)
+      const candidate = this.candidate(current, { serverVersion, config: configured.config, value: configured.value, configHash: configHashOf(config), instances: current.instances, closureHash: current.closureHash })
+      return this.outcome(wizardId, await this.commit(candidate, current), started)
+    })
+  }
+
+  remove(wizardId: string): Promise<WireOutcome> {
+    return this.queue.run(wizardId, async () => {
+      const started = performance.now()
+      const current = this.current.get(wizardId)
+      if (current) {
+        this.current.delete(wizardId)
+        this.kept.delete(wizardId)
+        this.bump(wizardId)
+        try {
+          await this.o.unregister?.(wizardId)
+        } catch (error) {
+          this.o.warn(`${wizardId}: unregister threw ${describeThrown(error)}`)
+        }
+        await this.retire(current)
+      }
+      return { wizardId, ok: true, version: null, durationMs: round(performance.now() - started) }
+    })
+  }
+
+  /** Registers again the version this backend had for the dev server's `serverVersion`. */
+  rollback(wizardId: string, serverVersion: number): Promise<WireOutcome> {
+    return this.queue.run(wizardId, async () => {
+      const started = performance.now()
+      const current = this.current.get(wizardId)
+      const target = this.kept.get(wizardId)?.findLast((version) => version.serverVersion === serverVersion)
+      if (!current || !target) return this.outcome(wizardId, { ok: false, error: { kind: 'register', message: `${wizardId} v${serverVersion} is not kept in this backend (it connected later, or its history is shorter)` } }, started)
+      if (target === current) return this.outcome(wizardId, { ok: true, version: current }, started)
+      const candidate = this.candidate(target, { serverVersion, config: target.config, value: target.context.config, configHash: target.configHash, instances: target.instances, closureHash: '' })
+      candidate.context.previous = current.wizardClass
+      return this.outcome(wizardId, await this.commit(candidate, current), started)
+    })
+  }
+
+  /** Disposes every registered version (signals aborted, dispose callbacks run); nothing is unregistered. */
+  async close(): Promise<void> {
+    this.closed = true
+    await this.queue.idle()
+    for (const version of this.current.values()) await this.retire(version)
+    this.current.clear()
+    this.kept.clear()
+  }
+
+  private async attempt(wizard: WireWizard): Promise<Attempt> {
+    const { runner } = this.o
+    const previous = this.current.get(wizard.wizardId)
+    this.refresh(wizard)
+    const before = this.instances.snapshot()
+    const imported = await settleWithin(runner.import(wizard.file) as Promise<Record<string, unknown>>, this.loadTimeout())
+    const { all, fresh } = this.instances.closure(wizard.file, before)
+    const discard = async () => this.forget(await this.instances.discard(fresh))
+    if (imported === TIMED_OUT) {
+      await discard()
+      return { ok: false, error: { kind: 'timeout', message: `${wizard.file} did not finish loading within ${this.o.options().loadTimeout / 1000} s (loadTimeout) in this backend` } }
+    }
+    if ('error' in imported) {
+      await discard()
+      formatStackWithSources(imported.error, runner)
+      return { ok: false, error: thrownError('evaluate', imported.error) }
+    }
+    const isWizardClass = this.o.isWizardClass ?? defaultIsWizardClass
+    const found = findWizardClass(imported.value, isWizardClass, safeImportedExports(runner, wizard.file))
+    if (!found.ok) {
+      await discard()
+      return { ok: false, error: { kind: 'no-class', message: found.message } }
+    }
+    const configured = await interpretWizardConfig({ wizardId: wizard.wizardId, wizardClass: found.wizardClass, root: this.o.options().root, timeoutMs: this.loadTimeout(), found: wizard.config ?? undefined, described: wizard.configDescribed, watch: [] })
+    if (!configured.ok) {
+      await discard()
+      return { ok: false, error: { kind: 'config', message: configured.failure.message, loc: configured.failure.loc, frame: configured.failure.frame } }
+    }
+    const template = { wizardId: wizard.wizardId, file: wizard.file, wizardClass: found.wizardClass } as LocalVersion
+    const candidate = this.candidate(template, { serverVersion: wizard.version, config: configured.config, value: configured.value, configHash: configHashOf(wizard.config), instances: all, closureHash: wizard.closureHash })
+    candidate.context.previous = previous?.wizardClass
+    const outcome = await this.commit(candidate, previous)
+    if (!outcome.ok) this.forget(await this.instances.discard(fresh))
+    return outcome
+  }
+
+  private candidate(
+    base: Pick<LocalVersion, 'wizardId' | 'file' | 'wizardClass'>,
+    parts: { serverVersion: number; config: WizardConfig | undefined; value: unknown; configHash: string | null; instances: ModuleInstance[]; closureHash: string },
+  ): LocalVersion {
+    const version = this.counters.next(base.wizardId)
+    const controller = new AbortController()
+    const context: RegisterContext = { version, file: base.file, previous: base.wizardClass, signal: controller.signal, data: this.counters.dataOf(base.wizardId), config: parts.value }
+    return { wizardId: base.wizardId, file: base.file, wizardClass: base.wizardClass, version, serverVersion: parts.serverVersion, context, controller, instances: parts.instances, config: parts.config, configHash: parts.configHash, closureHash: parts.closureHash }
+  }
+
+  /** Registers `candidate`; on success the previous version is disposed after, on failure nothing changes. */
+  private async commit(candidate: LocalVersion, previous: LocalVersion | undefined): Promise<Attempt> {
+    this.instances.acquire(candidate, candidate.instances)
+    const registered = await this.callRegister(candidate, previous)
+    if (registered !== true || this.closed) {
+      candidate.controller.abort()
+      this.forget(await this.instances.release(candidate, candidate.instances))
+      return { ok: false, error: registered === true ? { kind: 'register', message: 'the backend is closing' } : registered }
+    }
+    this.counters.commit(candidate.wizardId, candidate.version)
+    this.current.set(candidate.wizardId, candidate)
+    const kept = this.kept.get(candidate.wizardId) ?? []
+    kept.push(candidate)
+    while (kept.length > Math.max(1, this.o.options().history)) kept.shift()
+    this.kept.set(candidate.wizardId, kept)
+    if (previous && previous !== candidate) await this.retire(previous)
+    return { ok: true, version: candidate }
+  }
+
+  private async callRegister(candidate: LocalVersion, previous: LocalVersion | undefined): Promise<true | RemoteError> {
+    const { wizardId } = candidate
+    const timeout = this.o.options().registerTimeout
+    const generation = this.bump(wizardId)
+    const call = Promise.resolve().then(() => this.o.register(wizardId, candidate.wizardClass as C, candidate.context as RegisterContext<C>))
+    const outcome = await settleWithin(call, timeout)
+    if (outcome === TIMED_OUT) {
+      void call.then(
+        (value) => {
+          if (value === false || this.closed || this.generations.get(wizardId) !== generation || !previous) return
+          this.o.warn(`${wizardId}: register finished after the ${timeout} ms timeout; registering the previous version again.`)
+          void Promise.resolve()
+            .then(() => this.o.register(wizardId, previous.wizardClass as C, previous.context as RegisterContext<C>))
+            .catch((error: unknown) => this.o.warn(`${wizardId}: restoring the previous version failed: ${describeThrown(error)}`))
+        },
+        () => {},
+      )
+      return { kind: 'timeout', message: `register("${wizardId}") did not finish within ${timeout} ms (registerTimeout); kept the previous version.` }
+    }
+    if ('error' in outcome) return thrownError('register', outcome.error, `register("${wizardId}") threw ${describeThrown(outcome.error)}`)
+    if (outcome.value === false) return { kind: 'register', message: `register("${wizardId}") returned false` }
+    return true
+  }
+
+  /** A version stops being the registered one: its signal aborts, then what only it ran on is disposed. */
+  private async retire(version: LocalVersion): Promise<void> {
+    version.controller.abort()
+    this.forget(await this.instances.release(version, version.instances))
+  }
+
+  /** Disposed instances the runner still holds are evaluated afresh when next imported. */
+  private forget(ids: string[]): void {
+    const modules = this.o.runner.evaluatedModules
+    for (const id of ids) {
+      const node = modules.getModuleById(id)
+      if (node) modules.invalidateModule(node)
+    }
+  }
+
+  private outcome(wizardId: string, attempt: Attempt, started: number): WireOutcome {
+    const durationMs = round(performance.now() - started)
+    if (attempt.ok) return { wizardId, ok: true, version: attempt.version.version, durationMs }
+    return { wizardId, ok: false, version: this.current.get(wizardId)?.version ?? null, durationMs, error: attempt.error }
+  }
+
+  private loadTimeout(): number | undefined {
+    const ms = this.o.options().loadTimeout
+    return ms > 0 ? ms : undefined
+  }
+
+  private bump(wizardId: string): number {
+    const next = (this.generations.get(wizardId) ?? 0) + 1
+    this.generations.set(wizardId, next)
+    return next
+  }
+}
+
+function configHashOf(config: WireConfig | null): string | null {
+  return config ? hashOf(config.text) : null
+}
+
+function safeImportedExports(runner: ModuleRunner, file: string): Record<string, unknown>[] {
+  try {
+    return importedExports(runner, file)
+  } catch {
+    return []
+  }
+}
+
+/** What a load or register threw, as the dev server needs it to tell the user (it classifies and frames it). */
+function thrownError(kind: RemoteError['kind'], error: unknown, message?: string): RemoteError {
+  const isError = error instanceof Error
+  const props: Record<string, unknown> = {}
+  if (isError) {
+    for (const key of ['loc', 'frame', 'plugin', 'id', 'errors'] as const) {
+      const value = (error as unknown as Record<string, unknown>)[key]
+      if (value === undefined) continue
+      try {
+        props[key] = JSON.parse(JSON.stringify(value))
+      } catch {
+        // left out
+      }
+    }
+  }
+  const read = (key: string) => {
+    try {
+      const value = (error as Record<string, unknown>)[key]
+      return typeof value === 'string' ? value : undefined
+    } catch {
+      return undefined
+    }
+  }
+  return {
+    kind,
+    message: message ?? describeThrown(error),
+    thrown: { isError, name: isError ? read('name') : undefined, message: isError ? (read('message') ?? '') : describeThrown(error), stack: isError ? read('stack') : undefined, code: isError ? read('code') : undefined, props },
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10
+}

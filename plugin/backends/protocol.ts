@@ -1,0 +1,78 @@
+import type { WizardFailureKind } from '../../client/protocol.ts'
+
+/**
+ * The wire protocol between the dev server and backend processes (`connectWizardHotReload`): JSON
+ * text frames on one WebSocket per backend. Module code travels through `invoke` (the module
+ * runner's transport); everything else is the dev server telling each backend what to load, and
+ * the backend telling how it went. One source of truth for both ends.
+ */
+export const BACKEND_PROTOCOL_VERSION = 1
+/** Served on the dev server's own HTTP server, next to Vite's HMR socket. */
+export const BACKEND_PATH = '/@wizard-hot-reload/backend'
+/** The backend's name, sent as a header on the upgrade request. */
+export const BACKEND_NAME_HEADER = 'x-wizard-hot-reload-backend'
+/** Where the per-project secret is kept, under Vite's cache folder (`node_modules/.vite` by default). */
+export const TOKEN_FILE = 'wizard-hot-reload/backend-token'
+export const TOKEN_ENV = 'WIZARD_HOT_RELOAD_TOKEN'
+
+/** A wizard's config file as the dev server found it: backends parse and validate it against their class. */
+export interface WireConfig {
+  file: string
+  text: string
+}
+
+/** One wizard as the dev server has it registered. */
+export interface WireWizard {
+  wizardId: string
+  file: string
+  /** The dev server's version number (what rollbacks refer to). */
+  version: number
+  /** Changes whenever a file of its import closure does: a backend with the same one is up to date. */
+  closureHash: string
+  /** The wizard's file and every file it imports, with a hash of each one's content: a backend evaluates afresh those it has not seen so. */
+  closure: Array<{ file: string; hash: string }>
+  config: WireConfig | null
+  /** Where its config was looked for, for messages. */
+  configDescribed: string
+}
+
+export interface WireOptions {
+  root: string
+  registerTimeout: number
+  loadTimeout: number
+  history: number
+}
+
+export type ServerMessage =
+  | { type: 'welcome'; protocol: number; options: WireOptions; wizards: WireWizard[] }
+  | { type: 'load'; seq: number; wizard: WireWizard }
+  | { type: 'reconfigure'; seq: number; wizardId: string; version: number; config: WireConfig | null; configDescribed: string }
+  | { type: 'remove'; seq: number; wizardId: string }
+  | { type: 'rollback'; seq: number; wizardId: string; version: number }
+  /** The answer to an `invoke` (the module runner's `fetchModule`, `getBuiltins`). */
+  | { type: 'invoked'; id: number; result: { result: unknown } | { error: unknown } }
+
+/** What a backend's load threw, for the dev server to classify (it has the sources for code frames). */
+export interface RemoteError {
+  kind: WizardFailureKind
+  message: string
+  /** Set when `message` is a thrown value's, not a finished sentence: the dev server classifies it. */
+  thrown?: { name?: string; message: string; stack?: string; code?: string; isError: boolean; /** Vite's error fields (loc, frame, plugin, id, errors), JSON-safe */ props?: Record<string, unknown> }
+  loc?: { file: string; line: number; column: number }
+  frame?: string
+}
+
+export interface WireOutcome {
+  wizardId: string
+  ok: boolean
+  /** The backend's own version number now registered (null: none). */
+  version: number | null
+  durationMs: number
+  error?: RemoteError
+}
+
+export type BackendMessage =
+  | { type: 'hello'; protocol: number; name: string; pid: number; hostname: string; node: string; wizards: Record<string, { closureHash: string; configHash: string | null }> }
+  | { type: 'synced'; outcomes: WireOutcome[] }
+  | { type: 'outcome'; seq: number; outcome: WireOutcome }
+  | { type: 'invoke'; id: number; name: string; data: unknown[] }

@@ -1,0 +1,69 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { TOKEN_ENV, TOKEN_FILE } from './protocol.ts'
+
+/**
+ * The dev server's secret for backend processes, per project: created once under Vite's cache
+ * folder (readable by processes of the same user on this machine, or a container sharing the
+ * project folder) and kept across restarts, so connected backends reconnect with it.
+ */
+export function ensureToken(cacheDir: string): string {
+  const file = path.join(cacheDir, TOKEN_FILE)
+  try {
+    const existing = fs.readFileSync(file, 'utf8').trim()
+    if (/^[0-9a-f]{64}$/.test(existing)) return existing
+  } catch {
+    // none yet
+  }
+  const token = randomBytes(32).toString('hex')
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 })
+  return token
+}
+
+/** Constant-time comparison (the length is not a secret). */
+export function sameToken(expected: string, given: string | undefined): boolean {
+  if (given === undefined) return false
+  const a = Buffer.from(expected)
+  const b = Buffer.from(given)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+export interface TokenSource {
+  token?: string
+  tokenFile?: string
+  /** Where to start looking for `node_modules/.vite/<TOKEN_FILE>` upwards. @default process.cwd() */
+  root?: string
+}
+
+/** The token a backend presents: the option, the environment variable, the file named, or the nearest project's. */
+export function findToken({ token, tokenFile, root = process.cwd() }: TokenSource, env: NodeJS.ProcessEnv = process.env): { token: string; from: string } | { problem: string } {
+  if (token) return { token, from: 'the token option' }
+  if (env[TOKEN_ENV]) return { token: env[TOKEN_ENV]!.trim(), from: TOKEN_ENV }
+  if (tokenFile) {
+    try {
+      return { token: fs.readFileSync(tokenFile, 'utf8').trim(), from: tokenFile }
+    } catch (error) {
+      return { problem: `cannot read the token file ${tokenFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }
+    }
+  }
+  const looked: string[] = []
+  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
+    // Vite's default cache folder: node_modules/.vite, or .vite in a project without node_modules.
+    for (const file of [path.join(dir, 'node_modules', '.vite', TOKEN_FILE), path.join(dir, '.vite', TOKEN_FILE)]) {
+      looked.push(file)
+      try {
+        return { token: fs.readFileSync(file, 'utf8').trim(), from: file }
+      } catch {
+        // keep looking upwards
+      }
+    }
+    if (path.dirname(dir) === dir) break
+  }
+  return {
+    problem:
+      `no token: none of ${looked.slice(0, 2).join(', ')}${looked.length > 2 ? ', …' : ''} exists (the dev server writes it when it starts). ` +
+      `Start the dev server with the plugin first, or pass { token } / set ${TOKEN_ENV} / { tokenFile } (with a custom cacheDir: <cacheDir>/${TOKEN_FILE}).`,
+  }
+}

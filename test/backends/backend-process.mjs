@@ -1,0 +1,66 @@
+// A backend process for the tests: plain Node (no Vite, no TypeScript loader), running the built
+// `vite-plugin-wizard-hot-reload/backend` entry. It is told what to do over IPC and answers there.
+//   env: BACKEND_ENTRY (path to dist/plugin/backend.js), DEV_SERVER (URL), BACKEND_NAME, BACKEND_ROOT,
+//        REFUSE_WIZARD (register returns false for this id), BACKEND_WAIT ("false": do not wait for the sync)
+import { pathToFileURL } from 'node:url'
+
+const { connectWizardHotReload } = await import(pathToFileURL(process.env.BACKEND_ENTRY).href)
+
+const wizards = new Map()
+const registrations = []
+let refuse = process.env.REFUSE_WIZARD ?? ''
+
+function register(wizardId, WizardClass, context) {
+  registrations.push({ wizardId, version: context.version, config: context.config ?? null })
+  if (wizardId === refuse) return false
+  wizards.set(wizardId, { WizardClass, context })
+  return true
+}
+function unregister(wizardId) {
+  wizards.delete(wizardId)
+}
+
+const logs = []
+const logger = { info: (m) => logs.push(`info ${m}`), warn: (m) => logs.push(`warn ${m}`), error: (m) => logs.push(`error ${m}`) }
+
+let link
+try {
+  link = await connectWizardHotReload({
+    server: process.env.DEV_SERVER,
+    register,
+    unregister,
+    name: process.env.BACKEND_NAME,
+    root: process.env.BACKEND_ROOT,
+    logger,
+    wait: process.env.BACKEND_WAIT !== 'false',
+    token: process.env.BACKEND_TOKEN || undefined,
+  })
+  process.send({ type: 'started' })
+} catch (error) {
+  process.send({ type: 'refused', message: error.message, logs })
+  process.exit(3)
+}
+
+process.on('message', async (message) => {
+  const answer = (value) => process.send({ type: 'answer', id: message.id, value })
+  switch (message.type) {
+    case 'run': {
+      const entry = wizards.get(message.wizardId)
+      if (!entry) return answer({ missing: true })
+      try {
+        return answer({ output: new entry.WizardClass(entry.context.config).run(), version: entry.context.version, aborted: entry.context.signal.aborted })
+      } catch (error) {
+        return answer({ error: String(error) })
+      }
+    }
+    case 'state':
+      return answer({ connected: link.connected, wizards: link.wizards(), registrations, logs })
+    case 'refuse':
+      refuse = message.wizardId
+      return answer(true)
+    case 'close':
+      await link.close()
+      answer(true)
+      return process.exit(0)
+  }
+})

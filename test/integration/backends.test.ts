@@ -1,0 +1,156 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, describe, expect, test } from 'vitest'
+import { WebSocket } from 'ws'
+import type { WizardReloadedPayload } from '../../client/protocol.ts'
+import { BACKEND_PATH, TOKEN_FILE } from '../../plugin/backends/protocol.ts'
+import { BackendChild } from '../backends/backend-child.ts'
+import { portOf } from '../reference-ws-client.ts'
+import { lastEvent, startTempProject, wizardSource, type TempProject, type TempProjectOptions } from '../temp-project.ts'
+
+const projects: TempProject[] = []
+const children: BackendChild[] = []
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((child) => child.close()))
+  for (const project of projects.splice(0)) await project.close()
+})
+
+async function devServer(options: Partial<TempProjectOptions> = {}) {
+  const p = await startTempProject({
+    listen: true,
+    files: {
+      'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'),
+      'wizards/report_wizard.ts': "import { tag } from './_tag.ts'\nexport class ReportWizard { run() { return 'report ' + tag } }\n",
+      'wizards/_tag.ts': "export const tag = 'one'\n",
+    },
+    ...options,
+  })
+  projects.push(p)
+  return p
+}
+const urlOf = (p: TempProject) => `http://127.0.0.1:${portOf(p.server.httpServer!)}`
+
+async function backend(p: TempProject, name: string, extra: { refuse?: string; token?: string; root?: string } = {}) {
+  const child = BackendChild.spawn({ server: urlOf(p), name, root: extra.root ?? p.root, refuse: extra.refuse, token: extra.token })
+  children.push(child)
+  const started = await child.started
+  if (!started.ok) throw new Error(`backend ${name} did not start: ${started.message}`)
+  return child
+}
+const reloads = (p: TempProject, wizardId: string) => p.events.filter((event) => event.type === 'reloaded' && event.payload.wizardId === wizardId).map((event) => event.payload as WizardReloadedPayload)
+
+describe('backends in their own processes', () => {
+  test('two backends load every wizard through their own runners; an edit reaches both, and one event says so', async () => {
+    const p = await devServer()
+    const [api, worker] = await Promise.all([backend(p, 'api'), backend(p, 'worker')])
+    for (const child of [api, worker]) {
+      expect(await child.run('debug')).toMatchObject({ output: 'v1', version: 1 })
+      expect(await child.run('report')).toMatchObject({ output: 'report one' })
+    }
+    await expect.poll(() => p.logs.some((line) => /backend api \(pid \d+ on .+\) connected: 2 wizards in sync/.test(line))).toBe(true)
+
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+    await expect.poll(() => reloads(p, 'debug').length).toBe(1)
+    expect(reloads(p, 'debug')[0].backends).toEqual({ total: 2, ok: 2, minMs: expect.any(Number), maxMs: expect.any(Number), failed: [] })
+    for (const child of [api, worker]) expect(await child.run('debug')).toMatchObject({ output: 'v2', version: 2 })
+    expect(p.logs.some((line) => /debug reloaded in [\d.]+ ms · 2\/2 backends \([\d.]+(–[\d.]+)? ms\)/.test(line))).toBe(true)
+
+    // A helper edit: the dependent wizard reloads in both, with the helper evaluated afresh there.
+    p.write('wizards/_tag.ts', "export const tag = 'two'\n")
+    await expect.poll(() => reloads(p, 'report').at(-1)?.backends?.ok).toBe(2)
+    for (const child of [api, worker]) expect(await child.run('report')).toMatchObject({ output: 'report two' })
+
+    const status = p.api.getStatus()
+    expect(status).toMatchObject({ backends: [expect.objectContaining({ name: expect.stringMatching(/^(api|worker)$/), pid: expect.any(Number) }), expect.any(Object)] })
+    const apiStatus = (status as { backends: Array<{ name: string; wizards: Record<string, unknown> }> }).backends.find((entry) => entry.name === 'api')!
+    expect(apiStatus.wizards.debug).toMatchObject({ version: 2, ok: true, error: null })
+
+    // Removal reaches them too.
+    p.remove('wizards/debug_wizard.ts')
+    await expect.poll(async () => (await api.run('debug')).missing).toBe(true)
+    await expect.poll(async () => (await worker.run('debug')).missing).toBe(true)
+  })
+
+  test('a failure in one backend only: the other has the new version, the failing one keeps the old; the event names it', async () => {
+    const p = await devServer()
+    const [api, worker] = await Promise.all([backend(p, 'api'), backend(p, 'worker', { refuse: 'none-yet' })])
+    await worker.refuse('debug')
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+    await expect.poll(() => reloads(p, 'debug').length).toBe(1)
+    const [event] = reloads(p, 'debug')
+    expect(event.backends).toMatchObject({ total: 2, ok: 1, failed: [{ name: 'worker', error: { kind: 'register', message: 'register("debug") returned false' } }] })
+    expect(await api.run('debug')).toMatchObject({ output: 'v2' })
+    expect(await worker.run('debug')).toMatchObject({ output: 'v1', version: 1 })
+    expect(p.logs.some((line) => line.includes('1/2 backends') && line.includes('worker failed: register("debug") returned false') && line.includes('its previous version keeps serving there'))).toBe(true)
+    expect(p.registry.run('debug')).toBe('v2') // the dev server's own registry has it too
+  })
+
+  test('the dev server stops: backends keep serving; it comes back and a file changed meanwhile is re-synced', async () => {
+    const p = await devServer()
+    const port = portOf(p.server.httpServer!)
+    const api = await backend(p, 'api')
+    await p.stop()
+    await expect.poll(async () => (await api.state()).connected).toBe(false)
+    expect(await api.run('debug')).toMatchObject({ output: 'v1' })
+    expect((await api.state()).logs.some((line) => line.includes('what is registered keeps serving'))).toBe(true)
+
+    // Edited while the dev server is down; then it starts again on the same folder and port.
+    fs.writeFileSync(p.path('wizards/debug_wizard.ts'), wizardSource('DebugWizard', 'v2 (while away)'))
+    fs.writeFileSync(p.path('wizards/_tag.ts'), "export const tag = 'changed'\n")
+    const again = await startTempProject({ listen: true, root: p.root, files: {}, vite: { server: { host: '127.0.0.1', port, strictPort: true } } })
+    projects.splice(projects.indexOf(p), 1, again)
+    await expect.poll(async () => (await api.run('debug')).output, { timeout: 20_000 }).toBe('v2 (while away)')
+    expect(await api.run('report')).toMatchObject({ output: 'report changed' })
+    expect((await api.state()).logs.some((line) => line.includes('reconnected to the dev server'))).toBe(true)
+  })
+
+  test('only clients with the project secret: no token, a wrong one, a browser Origin — refused with a reason, nothing loaded', async () => {
+    const p = await devServer()
+    expect(fs.readFileSync(path.join(p.root, '.vite', TOKEN_FILE), 'utf8')).toMatch(/^[0-9a-f]{64}\n$/)
+    const wrong = BackendChild.spawn({ server: urlOf(p), name: 'intruder', token: 'f'.repeat(64), root: p.root })
+    children.push(wrong)
+    expect(await wrong.started).toMatchObject({ ok: false, message: expect.stringContaining('refused this backend: wrong token') })
+    const elsewhere = BackendChild.spawn({ server: urlOf(p), name: 'lost', root: path.dirname(p.root) })
+    children.push(elsewhere)
+    expect(await elsewhere.started).toMatchObject({ ok: false, message: expect.stringMatching(/refused this backend: no token.*\(no token: none of .* exists/) })
+    // A browser page (any Origin) is refused before the token is even looked at.
+    const token = fs.readFileSync(path.join(p.root, '.vite', TOKEN_FILE), 'utf8').trim()
+    const status = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${portOf(p.server.httpServer!)}${BACKEND_PATH}`, { headers: { authorization: `Bearer ${token}`, origin: `http://127.0.0.1:${portOf(p.server.httpServer!)}` } })
+      socket.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0))
+      socket.on('open', () => resolve(101))
+      socket.on('error', () => {})
+    })
+    expect(status).toBe(403)
+    expect(p.api.getStatus()).toMatchObject({ backends: [] })
+  })
+
+  test('a backend killed mid-reload does not stall the next reload (even with a long registerTimeout)', async () => {
+    const p = await devServer({ plugin: { registerTimeout: 60_000 } })
+    const [api, doomed] = await Promise.all([backend(p, 'api'), backend(p, 'doomed')])
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+    doomed.kill()
+    await expect.poll(() => reloads(p, 'debug').length).toBe(1)
+    expect(reloads(p, 'debug')[0].backends?.ok).toBe(1)
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v3'))
+    await expect.poll(() => reloads(p, 'debug').length).toBe(2)
+    expect(reloads(p, 'debug')[1].backends).toMatchObject({ total: 1, ok: 1 })
+    expect(await api.run('debug')).toMatchObject({ output: 'v3' })
+  })
+
+  test('config edits and rollbacks reach backends: the same class with the new config, a kept version back', async () => {
+    const p = await devServer({
+      files: {
+        'wizards/tone_wizard.ts': 'export class ToneWizard { constructor(config) { this.config = config } run() { return this.config?.tone ?? "none" } }\n',
+        'wizards/tone_wizard.config.json': '{ "tone": "dry" }',
+      },
+    })
+    const api = await backend(p, 'api')
+    expect(await api.run('tone')).toMatchObject({ output: 'dry', version: 1 })
+    p.write('wizards/tone_wizard.config.json', '{ "tone": "warm" }')
+    await expect.poll(async () => (await api.run('tone')).output).toBe('warm')
+    expect(lastEvent(p.events, 'reloaded', 'tone')).toMatchObject({ reason: 'config', backends: { ok: 1, total: 1 } })
+    expect(await p.api.rollback('tone', 1)).toMatchObject({ ok: true })
+    await expect.poll(async () => (await api.run('tone')).output).toBe('dry')
+  })
+})
