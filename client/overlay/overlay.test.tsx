@@ -207,6 +207,22 @@ describe('toasts', () => {
     expect(toasts().map((t) => `${t.dataset.toast}:${t.dataset.wizardIds}`)).toEqual(['failed:report summary', 'reloaded:digest'])
   })
 
+  test('backends: "reloaded in 3/3 backends (times)"; one that failed is named, plainly, and the toast stays', async () => {
+    const base = { wizardId: 'debug', file: '/project/wizards/debug_wizard.ts', version: 2, reloadCount: 1, durationMs: 2.5, phases: { detectMs: 0, loadMs: 2, registerMs: 0.3, disposeMs: 0.2 }, reason: 'code', configFile: null, timestamp: 1 }
+    emit(WIZARD_EVENTS.reloaded, { ...base, backends: { total: 3, ok: 3, minMs: 2.1, maxMs: 3.4, failed: [] } })
+    await flush()
+    expect(toasts()[0].querySelector('.title')!.textContent).toBe('debug reloaded in 3/3 backends')
+    expect(toasts()[0].querySelector('.meta')!.textContent).toBe('(2.1–3.4 ms) · reload #1')
+    emit(WIZARD_EVENTS.reloaded, { ...base, reloadCount: 2, timestamp: 2, backends: { total: 3, ok: 2, minMs: 2, maxMs: 2, failed: [{ name: 'worker', error: { kind: 'register', message: 'register("debug") returned false' } }] } })
+    await flush()
+    const [toast] = toasts()
+    expect(toast.classList.contains('partial')).toBe(true)
+    expect(toast.querySelector('.title')!.textContent).toBe('debug reloaded in 2/3 backends')
+    expect([...toast.querySelectorAll('.backend-failures li')].map((li) => li.textContent)).toEqual(['worker: register("debug") returned false', 'Its previous version keeps serving there; the others have the new one.'])
+    await advance(10_000)
+    expect(toasts()).toHaveLength(1) // stays, like a failure
+  })
+
   test('the state snapshot (the answer to "ready") shows current failures once, however often it comes', async () => {
     emit(WIZARD_EVENTS.state, { failures: [failure], wizards: [] })
     emit(WIZARD_EVENTS.state, { failures: [failure], wizards: [] })

@@ -180,5 +180,8 @@ pre.diff span { display: block; padding: 0 8px; white-space: pre; }
 pre.diff .add { background: rgba(46, 160, 67, 0.18); }
 pre.diff .del { background: rgba(248, 81, 73, 0.18); }
 pre.diff .hunk { color: var(--muted); }
+.toast.partial { --accent: var(--info); }
+.backend-failures { margin: 6px 0 0; padding-left: 18px; font-size: 12px; }
+.backend-failures .note { list-style: none; margin-left: -18px; color: var(--muted); }
 .panel footer { display: flex; flex-wrap: wrap; gap: 12px; margin-top: 8px; font-size: 12px; color: var(--muted); }
 `

@@ -55,7 +55,8 @@ export function applyEvent(toasts: readonly Toast[], event: ToastEvent): Toast[]
     type: event.type,
     payload: event.payload,
     count: repeat || sameFailure ? previous!.count + 1 : 1,
-    sticky: event.type === 'failed',
+    // A reload some backends did not take stays until the next one, like a failure.
+    sticky: event.type === 'failed' || (event.type === 'reloaded' && ((event.payload as WizardReloadedPayload).backends?.failed.length ?? 0) > 0),
     ...(cause === undefined ? {} : { cause }),
     shown: event.type === 'failed' ? new Set([failureIdentity(event.payload)]) : new Set(),
   }

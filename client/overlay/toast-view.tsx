@@ -22,9 +22,11 @@ export function ToastView({ toast, successTimeout, base, root, onDismiss }: Toas
 
   const failed = toast.type === 'failed'
   const shared = toast.wizardIds.length > 1
+  const backends = toast.type === 'reloaded' ? (toast.payload as WizardReloadedPayload).backends : undefined
+  const partial = backends !== undefined && backends.failed.length > 0
   return (
     <div
-      class={`toast ${toast.type}`}
+      class={`toast ${toast.type}${partial ? ' partial' : ''}`}
       role={failed ? 'alert' : 'status'}
       aria-live={failed ? 'assertive' : 'polite'}
       aria-atomic="true"
@@ -43,7 +45,7 @@ export function ToastView({ toast, successTimeout, base, root, onDismiss }: Toas
           {toast.type === 'reloaded' ? '✓' : failed ? '✗' : '−'}
         </span>
         <span class="title">
-          <span class="id">{shared ? `${toast.wizardIds.length} wizards` : toast.wizardId}</span> {toast.type === 'reloaded' ? ((toast.payload as WizardReloadedPayload).reason === 'config' ? 'config reloaded' : 'reloaded') : failed ? 'failed to reload' : 'removed'}
+          <span class="id">{shared ? `${toast.wizardIds.length} wizards` : toast.wizardId}</span> {toast.type === 'reloaded' ? `${(toast.payload as WizardReloadedPayload).reason === 'config' ? 'config reloaded' : 'reloaded'}${backends ? ` in ${backends.ok}/${backends.total} backends` : ''}` : failed ? 'failed to reload' : 'removed'}
         </span>
         {toast.count > 1 && <span class="badge" title={`${toast.count} times`}>×{toast.count}</span>}
         {toast.type === 'reloaded' && <ReloadedMeta payload={toast.payload as WizardReloadedPayload} />}
@@ -54,14 +56,26 @@ export function ToastView({ toast, successTimeout, base, root, onDismiss }: Toas
       </div>
       {shared && <p class="ids">{toast.wizardIds.join(', ')} — all import the module below</p>}
       {failed && <FailureDetails payload={toast.payload as WizardFailedPayload} base={base} root={root} shared={shared} />}
+      {partial && (
+        <ul class="backend-failures">
+          {backends.failed.map(({ name, error }) => (
+            <li key={name}>
+              <b>{name}</b>: {error.message}
+            </li>
+          ))}
+          <li class="note">{backends.failed.length === 1 ? 'Its' : 'Their'} previous version keeps serving there; {backends.ok === 0 ? 'no backend has the new one.' : `the other${backends.ok === 1 ? ' has' : 's have'} the new one.`}</li>
+        </ul>
+      )}
     </div>
   )
 }
 
 function ReloadedMeta({ payload }: { payload: WizardReloadedPayload }) {
+  const backends = payload.backends
+  const range = backends && backends.minMs !== null ? (backends.minMs === backends.maxMs ? formatMs(backends.minMs) : `${formatMs(backends.minMs).replace(' ms', '')}–${formatMs(backends.maxMs!)}`) : undefined
   return (
     <span class="meta">
-      {formatMs(payload.durationMs)} · reload #{payload.reloadCount}
+      {range ? `(${range}) · ` : `${formatMs(payload.durationMs)} · `}reload #{payload.reloadCount}
     </span>
   )
 }

@@ -18,8 +18,17 @@ export function ensureToken(cacheDir: string): string {
   }
   const token = randomBytes(32).toString('hex')
   fs.mkdirSync(path.dirname(file), { recursive: true })
-  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 })
-  return token
+  try {
+    // Exclusive: two dev servers of one project starting at once agree on the first one's token.
+    fs.writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' })
+    return token
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    const existing = fs.readFileSync(file, 'utf8').trim()
+    if (/^[0-9a-f]{64}$/.test(existing)) return existing
+    fs.writeFileSync(file, `${token}\n`, { mode: 0o600 }) // unreadable garbage: replace it
+    return token
+  }
 }
 
 /** Constant-time comparison (the length is not a secret). */
