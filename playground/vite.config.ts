@@ -2,6 +2,9 @@ import { defineConfig } from 'vite'
 import wizardHotReload from 'vite-plugin-wizard-hot-reload'
 import { wizardApi } from './server/api-plugin.ts'
 
+// `npm run playground:backend` also runs an API in a process of its own (backend/api.mjs); the page reaches it here.
+const backendUrl = process.env.PLAYGROUND_BACKEND_URL
+
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   plugins: [
@@ -10,4 +13,5 @@ export default defineConfig({
     wizardHotReload({ dirs: ['wizards'], registry: 'server/registry.ts' }),
     wizardApi(),
   ],
+  server: backendUrl ? { proxy: { '/backend': { target: backendUrl, rewrite: (path) => path.replace(/^\/backend/, '') } } } : {},
 })

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks'
+import { BackendPanel } from './backend-panel.tsx'
 import { onWizardFailed, onWizardReloaded, onWizardRemoved, onWizardRolledBack, wizardHotReload } from 'vite-plugin-wizard-hot-reload/client'
 
 interface WizardRow {
@@ -26,8 +27,8 @@ export function App() {
     void refresh()
     // Refresh the list whenever a wizard changes: no page reload.
     const stops = [
-      onWizardReloaded(({ wizardId, durationMs }) => {
-        setLastEvent(`${wizardId} reloaded in ${durationMs} ms`)
+      onWizardReloaded(({ wizardId, durationMs, backends }) => {
+        setLastEvent(`${wizardId} reloaded in ${durationMs} ms${backends ? ` (and in ${backends.ok}/${backends.total} backends)` : ''}`)
         setPinned(({ [wizardId]: _, ...rest }) => rest)
         void refresh()
       }),
@@ -90,6 +91,7 @@ export function App() {
           </li>
         ))}
       </ul>
+      <BackendPanel />
     </main>
   )
 }

@@ -82,6 +82,8 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
   private resolveReady!: () => void
   private rejectReady!: (error: Error) => void
   private readonly url: URL
+  /** The dev server as the user named it (http://…), for messages. */
+  private readonly origin: string
   private readonly name: string
   private readonly log: WizardBackendLogger
   private readonly remote = new RemoteRunner()
@@ -104,6 +106,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
     })
     this.ready.catch(() => {}) // a caller with wait: false may not listen
     this.url = backendUrl(options.server)
+    this.origin = new URL(options.server).origin
     this.name = options.name ?? defaultName()
     this.log = options.logger === false ? { info() {}, warn() {}, error() {} } : (options.logger ?? consoleLogger())
     if (typeof options.register !== 'function') throw new TypeError('connectWizardHotReload: options.register must be a function (wizardId, WizardClass, context) => boolean | void')
@@ -138,7 +141,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
       const done = () => {
         const reason = body.trim() || `HTTP ${response.statusCode}`
         const hint = 'problem' in token && response.statusCode === 401 ? ` (${token.problem})` : ''
-        this.refused(`the dev server at ${this.url.origin} refused this backend: ${reason}${hint}`, response.statusCode === 404)
+        this.refused(`the dev server at ${this.origin} refused this backend: ${reason}${hint}`, response.statusCode === 404)
         socket.terminate()
       }
       response.once('end', done)
@@ -147,7 +150,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (!this.waitingSaid) {
         this.waitingSaid = true
-        this.log.info(`waiting for the dev server at ${this.url.origin} (${error.code ?? error.message})${this.everSynced ? '; what is registered keeps serving' : ''}`)
+        this.log.info(`waiting for the dev server at ${this.origin} (${error.code ?? error.message})${this.everSynced ? '; what is registered keeps serving' : ''}`)
       }
     })
     socket.on('open', () => {
@@ -173,10 +176,10 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
       const wasWelcomed = this.welcomed
       this.welcomed = false
       if (this.closed) return
-      if (code === 4000) return this.refused(`the dev server at ${this.url.origin} refused this backend: ${String(reason)}`, false)
+      if (code === 4000) return this.refused(`the dev server at ${this.origin} refused this backend: ${String(reason)}`, false)
       if (wasWelcomed) {
         this.waitingSaid = true
-        this.log.warn(`lost the dev server at ${this.url.origin} (${code === 1012 ? 'it is restarting or stopping' : `code ${code}`}); what is registered keeps serving — reconnecting`)
+        this.log.warn(`lost the dev server at ${this.origin} (${code === 1012 ? 'it is restarting or stopping' : `code ${code}`}); what is registered keeps serving — reconnecting`)
         this.retryMs = MIN_RETRY_MS
       }
       this.scheduleRetry()
@@ -212,7 +215,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
         reply({ type: 'synced', outcomes })
         const failed = outcomes.filter((outcome) => !outcome.ok)
         const loaded = outcomes.filter((outcome) => outcome.ok && outcome.version !== null).length
-        this.log.info(`${this.everSynced ? 'reconnected to' : 'connected to'} the dev server at ${this.url.origin} as "${this.name}": ${loaded} wizard${loaded === 1 ? '' : 's'} registered${failed.length ? `, ${failed.length} failed (${failed.map((outcome) => outcome.wizardId).join(', ')})` : ''}`)
+        this.log.info(`${this.everSynced ? 'reconnected to' : 'connected to'} the dev server at ${this.origin} as "${this.name}": ${loaded} wizard${loaded === 1 ? '' : 's'} registered${failed.length ? `, ${failed.length} failed (${failed.map((outcome) => outcome.wizardId).join(', ')})` : ''}`)
         for (const outcome of failed) this.log.error(`${outcome.wizardId} failed: ${outcome.error?.message ?? 'failed'}`)
         this.everSynced = true
         this.resolveReady()
