@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { createServer } from 'vite'
 import wizardHotReload, { WizardReloader, WizardFileWatcher, attachWizardHotReload } from 'vite-plugin-wizard-hot-reload'
+import { connectWizardHotReload } from 'vite-plugin-wizard-hot-reload/backend'
 
 assert.equal(typeof WizardReloader, 'function')
 assert.equal(typeof WizardFileWatcher, 'function')
@@ -26,6 +27,11 @@ try {
   assert.match(bundle, /wizard-hot-reload-overlay/)
   const client = await (await fetch(`${base}src/app.ts`)).text()
   assert.match(client, /vite-plugin-wizard-hot-reload\/dist\/client\/api\.js/, 'the client API is served from the package, not pre-bundled')
+  // The backend entry: its own module runner over the token-guarded socket (the token found under node_modules/.vite).
+  const inBackend = []
+  const link = await connectWizardHotReload({ server: base, register: (id, cls) => inBackend.push(`${id}:${new cls().run()}`), logger: false })
+  assert.deepEqual(inBackend, ['debug:v1'])
+  await link.close()
   console.log('package check: runtime ok')
 } finally {
   await server.close()

@@ -16,3 +16,11 @@ interface Wizard {
 const wizards = new Map<string, new () => Wizard>()
 export const typed = wizardHotReload({ register: (id: string, cls: new () => Wizard) => Boolean(wizards.set(id, cls)) })
 export const ready: Promise<void> | undefined = typed.api?.ready
+
+// The backend entry, typed: a register callback's context carries the version, signal and config.
+import { connectWizardHotReload, type WizardBackendLink } from 'vite-plugin-wizard-hot-reload/backend'
+export const link: Promise<WizardBackendLink> = connectWizardHotReload({
+  server: 'http://localhost:5173',
+  name: 'api',
+  register: (id, cls, context) => Boolean(id && cls && context.version > 0 && !context.signal.aborted),
+})
