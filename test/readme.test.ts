@@ -43,6 +43,7 @@ afterAll(() => fs.rmSync(project, { recursive: true, force: true }))
 const packagePaths = {
   'vite-plugin-wizard-hot-reload': [path.join(repoRoot, 'plugin/index.ts')],
   'vite-plugin-wizard-hot-reload/client': [path.join(repoRoot, 'client/api.ts')],
+  'vite-plugin-wizard-hot-reload/backend': [path.join(repoRoot, 'plugin/backend.ts')],
 }
 const compilerOptions = { strict: true, noEmit: true, skipLibCheck: true, allowImportingTsExtensions: true, types: ['node', 'vite/client'], jsx: 'preserve' as const }
 
