@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { transform as transformCss } from 'lightningcss'
-import { defineConfig, type Plugin } from 'vite'
+import { defineConfig, version, type Plugin } from 'vite'
 
 const stylesModule = fileURLToPath(new URL('./client/overlay/styles.ts', import.meta.url))
 
@@ -19,24 +19,31 @@ function minifyOverlayCss(): Plugin {
   }
 }
 
+// Vite 8 bundles with Rolldown and minifies with oxc; Vite 7 (the peer range's other end, which
+// CI's compat run builds with) with Rollup and esbuild.
+const vite7 = Number(version.split('.')[0]) < 8
+// Not library mode: Vite keeps whitespace in ES library output (for a later bundler's tree-shaking),
+// and this file is served as is. One entry, its exports kept, no code splitting.
+const bundle = {
+  input: fileURLToPath(new URL('./client/overlay/main.tsx', import.meta.url)),
+  preserveEntrySignatures: 'strict' as const,
+  output: { format: 'es' as const, entryFileNames: 'overlay.js' },
+}
+
 // Builds the overlay into one ES module with Preact inside, so host apps on any framework are unaffected.
 export default defineConfig({
   logLevel: 'warn',
   plugins: [minifyOverlayCss()],
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  ...(vite7 ? { esbuild: { jsx: 'automatic' as const, jsxImportSource: 'preact' } } : {}),
   build: {
     outDir: fileURLToPath(new URL('./dist/client', import.meta.url)),
     emptyOutDir: false,
-    target: 'es2020',
-    // Vite keeps whitespace in ES library output (for a later bundler's tree-shaking); this file is served as
-    // is, so it is minified fully.
-    minify: 'oxc',
-    rolldownOptions: { output: { minify: true } },
+    target: 'es2022',
+    minify: vite7 ? 'esbuild' : 'oxc',
+    modulePreload: false,
+    copyPublicDir: false,
     sourcemap: false,
-    lib: {
-      entry: fileURLToPath(new URL('./client/overlay/main.tsx', import.meta.url)),
-      formats: ['es'],
-      fileName: () => 'overlay.js',
-    },
+    ...(vite7 ? { rollupOptions: bundle } : { rolldownOptions: bundle }),
   },
 })

@@ -68,7 +68,8 @@ export class BackendHub {
     if (this.closed) return socket.close(1001, 'dev server closing')
     const backend = new Backend(socket, address)
     this.backends.add(backend)
-    socket.onMessage((message) => void this.onMessage(backend, message as BackendMessage))
+    // Whatever a backend sends (a bug, a version mismatch) costs at most a warning, never the dev server.
+    socket.onMessage((message) => void this.onMessage(backend, message as BackendMessage).catch((error: unknown) => this.options.warn(`backend ${backend.name}: a message could not be handled: ${describeThrown(error)}`)))
     socket.onClose(() => {
       this.backends.delete(backend)
       for (const resolve of backend.pending.values()) resolve('disconnected')
@@ -124,9 +125,11 @@ export class BackendHub {
       case 'hello':
         return this.welcome(backend, message)
       case 'invoke':
+        if (!backend.welcomed || typeof message.name !== 'string' || !Array.isArray(message.data)) return
         backend.socket.send({ type: 'invoked', id: message.id, result: await this.invoke(message.name, message.data) } satisfies ServerMessage)
         return
       case 'synced': {
+        if (!Array.isArray(message.outcomes)) return
         const failed = message.outcomes.filter((outcome) => !outcome.ok)
         for (const outcome of message.outcomes) backend.record(outcome, outcome.ok ? undefined : this.describe(outcome))
         const loaded = message.outcomes.filter((outcome) => outcome.ok && outcome.version !== null).length
@@ -137,6 +140,7 @@ export class BackendHub {
         return
       }
       case 'outcome': {
+        if (typeof message.outcome !== 'object' || message.outcome === null || typeof message.outcome.wizardId !== 'string') return
         const resolve = backend.pending.get(message.seq)
         backend.pending.delete(message.seq)
         backend.record(message.outcome, message.outcome.ok ? undefined : this.describe(message.outcome))

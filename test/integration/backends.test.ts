@@ -125,6 +125,30 @@ describe('backends in their own processes', () => {
     expect(p.api.getStatus()).toMatchObject({ backends: [] })
   })
 
+  test('a client with the token that sends garbage costs nothing: the dev server and a real backend keep working', async () => {
+    const p = await devServer()
+    const token = fs.readFileSync(path.join(p.root, '.vite', TOKEN_FILE), 'utf8').trim()
+    const secret = path.join(path.dirname(p.root), `outside-${path.basename(p.root)}.txt`)
+    fs.writeFileSync(secret, 'not for backends')
+    const socket = new WebSocket(`ws://127.0.0.1:${portOf(p.server.httpServer!)}${BACKEND_PATH}`, { headers: { authorization: `Bearer ${token}` } })
+    await new Promise((resolve) => socket.once('open', resolve))
+    const answers: Array<{ type: string; id?: number; result?: { error?: { message?: string } } }> = []
+    socket.on('message', (data) => answers.push(JSON.parse(String(data))))
+    socket.send('{"type":"hello","protocol":1}')
+    await expect.poll(() => answers.some((answer) => answer.type === 'welcome')).toBe(true)
+    for (const frame of ['not json', '[]', 'null', '{"type":"outcome"}', '{"type":"outcome","seq":1,"outcome":null}', '{"type":"invoke","id":1,"name":"fetchModule","data":"x"}', '{"type":"synced","outcomes":5}', '{"type":"hello","protocol":1}', '{"type":"invoke","id":2,"name":"nope","data":[]}', JSON.stringify({ type: 'invoke', id: 3, name: 'fetchModule', data: [`${secret}?raw`] })]) socket.send(frame)
+    socket.send(Buffer.from([1, 2, 3]))
+    await expect.poll(() => answers.filter((answer) => answer.type === 'invoked').length).toBe(2)
+    // Vite's server.fs rules hold on this channel too: a file outside the project is not handed out.
+    expect(answers.find((answer) => answer.id === 3)?.result).toEqual({ error: expect.objectContaining({ message: expect.stringContaining('is outside server.fs.allow') }) })
+    expect(JSON.stringify(answers)).not.toContain('not for backends')
+    fs.rmSync(secret)
+    const api = await backend(p, 'api')
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+    await expect.poll(async () => (await api.run('debug')).output).toBe('v2')
+    socket.close()
+  })
+
   test('a backend killed mid-reload does not stall the next reload (even with a long registerTimeout)', async () => {
     const p = await devServer({ plugin: { registerTimeout: 60_000 } })
     const [api, doomed] = await Promise.all([backend(p, 'api'), backend(p, 'doomed')])

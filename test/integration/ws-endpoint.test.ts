@@ -246,6 +246,7 @@ describe('status endpoint', () => {
       websocket_path: '/ws/hot-reload',
       last_error: null,
       last_error_at: null,
+      backends: [],
       wizards: {
         debug: {
           file: p.path('wizards/debug_wizard.ts'),
