@@ -122,6 +122,18 @@ describe('backends in their own processes', () => {
       socket.on('error', () => {})
     })
     expect(status).toBe(403)
+    // The Host rule of the rest of the dev server (server.allowedHosts) holds here too.
+    const badHost = await new Promise<{ status: number; body: string }>((resolve) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${portOf(p.server.httpServer!)}${BACKEND_PATH}`, { headers: { authorization: `Bearer ${token}`, host: 'evil.example' } })
+      socket.on('unexpected-response', (_, response) => {
+        let body = ''
+        response.on('data', (chunk) => (body += chunk))
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
+      })
+      socket.on('open', () => resolve({ status: 101, body: '' }))
+      socket.on('error', () => {})
+    })
+    expect(badHost).toEqual({ status: 403, body: 'Host "evil.example" is not allowed (see server.allowedHosts)' })
     expect(p.api.getStatus()).toMatchObject({ backends: [] })
   })
 
@@ -160,6 +172,22 @@ describe('backends in their own processes', () => {
     await expect.poll(() => reloads(p, 'debug').length).toBe(2)
     expect(reloads(p, 'debug')[1].backends).toMatchObject({ total: 1, ok: 1 })
     expect(await api.run('debug')).toMatchObject({ output: 'v3' })
+  })
+
+  test('a frozen backend (SIGSTOP) holds the event at most registerTimeout; it is named, the others are not held up', async () => {
+    const p = await devServer({ plugin: { registerTimeout: 700 } })
+    const [api, frozen] = await Promise.all([backend(p, 'api'), backend(p, 'frozen')])
+    frozen.child.kill('SIGSTOP')
+    try {
+      p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+      await expect.poll(() => reloads(p, 'debug').length).toBe(1)
+      expect(reloads(p, 'debug')[0].backends).toMatchObject({ total: 2, ok: 1, failed: [{ name: 'frozen', error: { kind: 'timeout', message: expect.stringContaining('no answer within 700 ms') } }] })
+      expect(await api.run('debug')).toMatchObject({ output: 'v2' })
+    } finally {
+      frozen.child.kill('SIGCONT')
+    }
+    // Thawed, it catches up (its answer came late; the status shows it).
+    await expect.poll(async () => (await frozen.run('debug')).output).toBe('v2')
   })
 
   test('config edits and rollbacks reach backends: the same class with the new config, a kept version back', async () => {
