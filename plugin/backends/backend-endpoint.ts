@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
-import type { UpgradeableServer } from '../notify/ws-endpoint.ts'
+import { UpgradeRoute, type UpgradeableServer } from '../notify/upgrade-route.ts'
 import { isHostAllowed } from '../notify/request-guards.ts'
 import { BackendSocket, MAX_FRAME_BYTES } from './backend-socket.ts'
 import type { BackendHub } from './backend-hub.ts'
@@ -24,30 +24,20 @@ export interface BackendEndpointOptions {
  */
 export class BackendEndpoint {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: false, perMessageDeflate: false })
-  private readonly detachers = new Map<UpgradeableServer, () => void>()
+  private readonly route = new UpgradeRoute(BACKEND_PATH, (req, socket, head) => {
+    if (!this.closed) this.handleUpgrade(req, socket, head)
+  })
   private closed = false
 
   constructor(private readonly options: BackendEndpointOptions) {}
 
   attach(httpServer: UpgradeableServer): () => void {
-    const existing = this.detachers.get(httpServer)
-    if (existing) return existing
-    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (this.closed || (req.url ?? '').split('?', 1)[0] !== BACKEND_PATH) return
-      this.handleUpgrade(req, socket, head)
-    }
-    httpServer.on('upgrade', onUpgrade)
-    const detach = () => {
-      httpServer.off('upgrade', onUpgrade)
-      this.detachers.delete(httpServer)
-    }
-    this.detachers.set(httpServer, detach)
-    return detach
+    return this.route.attach(httpServer)
   }
 
   close(): void {
     this.closed = true
-    for (const detach of [...this.detachers.values()]) detach()
+    this.route.detachAll()
     this.wss.close()
   }
 

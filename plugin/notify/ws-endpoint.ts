@@ -1,5 +1,4 @@
-import type { IncomingMessage, Server as HttpServer } from 'node:http'
-import type { Http2SecureServer } from 'node:http2'
+import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { CorsOptions } from 'vite'
 import { WebSocketServer, WebSocket, type RawData } from 'ws'
@@ -13,8 +12,9 @@ import {
 } from '../../client/protocol.ts'
 import type { WizardEventSink } from './event-sink.ts'
 import { isHostAllowed, isOriginAllowed } from './request-guards.ts'
+import { UpgradeRoute, type UpgradeableServer } from './upgrade-route.ts'
 
-export type UpgradeableServer = HttpServer | Http2SecureServer
+export type { UpgradeableServer }
 
 export interface ReferenceWebSocketEndpointOptions {
   /** URL path, e.g. `/ws/hot-reload`. */
@@ -45,12 +45,15 @@ interface ClientState {
 export class ReferenceWebSocketEndpoint implements WizardEventSink {
   private readonly wss: WebSocketServer
   private readonly clients = new Map<WebSocket, ClientState>()
-  private readonly detachers = new Map<UpgradeableServer, () => void>()
+  private readonly route: UpgradeRoute
   private readonly heartbeat: NodeJS.Timeout
   private readonly maxBufferedBytes: number
   private closed = false
 
   constructor(private readonly options: ReferenceWebSocketEndpointOptions) {
+    this.route = new UpgradeRoute(options.path, (req, socket, head) => {
+      if (!this.closed) void this.handleUpgrade(req, socket, head)
+    })
     this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 64 * 1024, clientTracking: false })
     this.heartbeat = setInterval(() => this.checkHeartbeats(), options.heartbeatMs ?? 30_000)
@@ -63,19 +66,7 @@ export class ReferenceWebSocketEndpoint implements WizardEventSink {
 
   /** Serves the endpoint on an HTTP server's upgrade requests; returns a function that stops it. */
   attach(httpServer: UpgradeableServer): () => void {
-    const existing = this.detachers.get(httpServer)
-    if (existing) return existing
-    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (this.closed || pathOf(req.url) !== this.options.path) return
-      void this.handleUpgrade(req, socket, head)
-    }
-    httpServer.on('upgrade', onUpgrade)
-    const detach = () => {
-      httpServer.off('upgrade', onUpgrade)
-      this.detachers.delete(httpServer)
-    }
-    this.detachers.set(httpServer, detach)
-    return detach
+    return this.route.attach(httpServer)
   }
 
   reloaded({ wizardId, reloadCount, durationMs, reason, backends }: WizardReloadedPayload): void {
@@ -101,7 +92,7 @@ export class ReferenceWebSocketEndpoint implements WizardEventSink {
     if (this.closed) return
     this.closed = true
     clearInterval(this.heartbeat)
-    for (const detach of [...this.detachers.values()]) detach()
+    this.route.detachAll()
     for (const socket of this.clients.keys()) socket.close(1001, 'dev server closing')
     this.clients.clear()
     this.wss.close()
@@ -163,9 +154,6 @@ export class ReferenceWebSocketEndpoint implements WizardEventSink {
   }
 }
 
-function pathOf(url: string | undefined): string {
-  return (url ?? '/').split('?', 1)[0].replace(/(.)\/+$/, '$1')
-}
 
 function isJsonPing(text: string): boolean {
   if (!text.startsWith('{')) return false

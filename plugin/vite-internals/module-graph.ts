@@ -44,6 +44,16 @@ export function invalidateIds(environment: DevEnvironment, ids: Iterable<string>
 
 /** Every file that imports `file`, directly or not (cycles are fine). */
 export function importerFiles(environment: DevEnvironment, file: string): Set<string> {
+  return reachableFiles(environment, file, (mod) => mod.importers)
+}
+
+/** Every file `file` imports, directly or not, in the environment's graph (what a module runner evaluates with it). */
+export function importedFiles(environment: DevEnvironment, file: string): string[] {
+  return [...reachableFiles(environment, file, (mod) => mod.importedModules)].sort()
+}
+
+/** The files of the modules reachable from `file`'s by `next`, `file` itself left out. */
+function reachableFiles(environment: DevEnvironment, file: string, next: (mod: EnvironmentModuleNode) => Iterable<EnvironmentModuleNode>): Set<string> {
   const found = new Set<string>()
   const seen = new Set<EnvironmentModuleNode>()
   const queue = modulesOf(environment, file)
@@ -51,9 +61,9 @@ export function importerFiles(environment: DevEnvironment, file: string): Set<st
     const mod = queue.pop()!
     if (seen.has(mod)) continue
     seen.add(mod)
-    for (const importer of mod.importers) {
-      if (importer.file && importer.file !== file) found.add(importer.file)
-      queue.push(importer)
+    for (const other of next(mod)) {
+      if (other.file && other.file !== file) found.add(other.file)
+      queue.push(other)
     }
   }
   return found
@@ -117,21 +127,4 @@ export function afterViteInvalidates(environment: DevEnvironment, file: string, 
     }
     setImmediate(check)
   })
-}
-
-/** Every file `file` imports, directly or not, in the environment's graph (what a module runner evaluates with it). */
-export function importedFiles(environment: DevEnvironment, file: string): string[] {
-  const found = new Set<string>()
-  const seen = new Set<EnvironmentModuleNode>()
-  const queue = modulesOf(environment, file)
-  while (queue.length > 0) {
-    const mod = queue.pop()!
-    if (seen.has(mod)) continue
-    seen.add(mod)
-    for (const imported of mod.importedModules) {
-      if (imported.file && imported.file !== file) found.add(imported.file)
-      queue.push(imported)
-    }
-  }
-  return [...found].sort()
 }
