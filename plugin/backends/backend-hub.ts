@@ -255,6 +255,7 @@ export class BackendHub {
       closure,
       config: configFile && text !== undefined ? { file: configFile, text } : null,
       configDescribed: this.options.configDescribed(current.file),
+      pinned: record.pinned !== undefined,
     }
   }
 

@@ -27,6 +27,8 @@ interface LocalVersion {
   config: WizardConfig | undefined
   configHash: string | null
   closureHash: string
+  /** Registered by a rollback (not from the files as they are). */
+  rolledBack: boolean
 }
 
 export interface BackendWizardsOptions<C extends WizardClass> {
@@ -104,7 +106,10 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
     for (const wizardId of [...this.current.keys()]) if (!wanted.has(wizardId)) outcomes.push(await this.remove(wizardId))
     const stale = wizards.filter((wizard) => {
       const local = this.current.get(wizard.wizardId)
-      if (local && local.file === wizard.file && local.closureHash === wizard.closureHash && local.configHash === configHashOf(wizard.config)) {
+      const upToDate = local !== undefined && local.file === wizard.file && local.closureHash === wizard.closureHash && local.configHash === configHashOf(wizard.config)
+      // Rolled back on the dev server (a reconnect, not a restart: the numbers are the same): this backend has it too.
+      const samePin = local !== undefined && wizard.pinned && local.serverVersion === wizard.version && local.rolledBack
+      if (local && (upToDate || samePin)) {
         local.serverVersion = wizard.version
         outcomes.push({ wizardId: wizard.wizardId, ok: true, version: local.version, durationMs: 0 })
         return false
@@ -163,8 +168,9 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
       const target = this.kept.get(wizardId)?.findLast((version) => version.serverVersion === serverVersion)
       if (!current || !target) return this.outcome(wizardId, { ok: false, error: { kind: 'register', message: `${wizardId} v${serverVersion} is not kept in this backend (it connected later, or its history is shorter)` } }, started)
       if (target === current) return this.outcome(wizardId, { ok: true, version: current }, started)
-      const candidate = this.candidate(target, { serverVersion, config: target.config, value: target.context.config, configHash: target.configHash, instances: target.instances, closureHash: '' })
+      const candidate = this.candidate(target, { serverVersion, config: target.config, value: target.context.config, configHash: target.configHash, instances: [], closureHash: target.closureHash })
       candidate.context.previous = current.wizardClass
+      candidate.rolledBack = true
       return this.outcome(wizardId, await this.commit(candidate, current), started)
     })
   }
@@ -221,7 +227,7 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
     const version = this.counters.next(base.wizardId)
     const controller = new AbortController()
     const context: RegisterContext = { version, file: base.file, previous: base.wizardClass, signal: controller.signal, data: this.counters.dataOf(base.wizardId), config: parts.value }
-    return { wizardId: base.wizardId, file: base.file, wizardClass: base.wizardClass, version, serverVersion: parts.serverVersion, context, controller, instances: parts.instances, config: parts.config, configHash: parts.configHash, closureHash: parts.closureHash }
+    return { wizardId: base.wizardId, file: base.file, wizardClass: base.wizardClass, version, serverVersion: parts.serverVersion, context, controller, instances: parts.instances, config: parts.config, configHash: parts.configHash, closureHash: parts.closureHash, rolledBack: false }
   }
 
   /** Registers `candidate`; on success the previous version is disposed after, on failure nothing changes. */

@@ -191,6 +191,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
     this.closed = true
     clearTimeout(this.retryTimer)
     this.socket?.close(1000, 'backend closing')
+    this.remote.use(undefined) // a load waiting for the dev server fails now, not after the close handshake
     await this.commands
     await this.wizards_.close()
     await this.remote.close()

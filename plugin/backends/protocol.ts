@@ -34,6 +34,8 @@ export interface WireWizard {
   config: WireConfig | null
   /** Where its config was looked for, for messages. */
   configDescribed: string
+  /** Rolled back on the dev server (its file on disk is newer): a backend that has this version keeps it. */
+  pinned: boolean
 }
 
 export interface WireOptions {
