@@ -67,7 +67,8 @@ export function mountWizardOverlay(hot: HotContext, options: OverlayClientOption
   const list = new WizardList()
   const requester = createRequester(hot)
   const onReloaded = (payload: WizardReloadedPayload) => {
-    if (prefs.open) store.forget(payload.wizardId)
+    // With the panel open its list shows a success; a reload some backends refused still waits as a toast.
+    if (prefs.open && !payload.backends?.failed.length) store.forget(payload.wizardId)
     else store.push({ type: 'reloaded', payload })
     list.reloaded(payload)
     notifyInBackground(prefs, { type: 'reloaded', payload })

@@ -279,6 +279,16 @@ describe('panel', () => {
     await flush()
     expect(handle.element.dataset.position).toBe('bottom-right')
     expect($('.panel')).toBeNull()
+    // An entry from another version, or edited by hand: what is not understood is ignored.
+    localStorage.setItem(PREFS_KEY, JSON.stringify({ position: 'nowhere', open: 'yes', notify: 1 }))
+    act(() => handle.unmount())
+    act(() => {
+      handle = mountWizardOverlay(hot, options)
+    })
+    emit(WIZARD_EVENTS.state, state)
+    await flush()
+    expect(handle.element.dataset.position).toBe('bottom-right')
+    expect($('.panel')).toBeNull()
     vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
       throw new DOMException('blocked', 'SecurityError')
     })

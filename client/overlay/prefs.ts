@@ -14,11 +14,21 @@ export interface OverlayPrefs {
 const KEY = 'wizard-hot-reload:overlay'
 const DEFAULTS: OverlayPrefs = { open: false, notify: false, notifySuccess: false }
 
+const POSITIONS = new Set(['top-right', 'top-left', 'bottom-right', 'bottom-left'])
+
 export function loadPrefs(): OverlayPrefs {
+  let stored: Partial<Record<keyof OverlayPrefs, unknown>>
   try {
-    return { ...DEFAULTS, ...(JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<OverlayPrefs>) }
+    stored = (JSON.parse(localStorage.getItem(KEY) ?? '{}') ?? {}) as typeof stored
   } catch {
     return { ...DEFAULTS } // storage blocked (privacy mode, sandboxed frame) or unreadable
+  }
+  // Only what this version understands: an edited or older entry cannot misplace the overlay.
+  return {
+    open: stored.open === true,
+    ...(typeof stored.position === 'string' && POSITIONS.has(stored.position) ? { position: stored.position as OverlayPosition } : {}),
+    notify: stored.notify === true,
+    notifySuccess: stored.notifySuccess === true,
   }
 }
 
