@@ -25,6 +25,7 @@ import { WizardStateStore } from './reload/wizard-state.ts'
 import { TrailingCheck } from './files/trailing-check.ts'
 import { afterViteInvalidates, invalidateFile, isImportedBy } from './vite-internals/module-graph.ts'
 import { ssrLoadModuleExports } from './vite-internals/module-runner.ts'
+import { viteWatcherReady } from './vite-internals/vite-watcher.ts'
 import { BackendEndpoint } from './backends/backend-endpoint.ts'
 import { BackendHub } from './backends/backend-hub.ts'
 import { BackendRelay } from './backends/backend-relay.ts'
@@ -114,6 +115,7 @@ export class DevSession {
         state: this.state,
         options: { root, registerTimeout: options.registerTimeout, loadTimeout: options.loadTimeout, history: options.history },
         ready: () => this.ready,
+        complete: options.initialLoad,
         configDescribed: (file) => {
           const where = configCandidates(file, root, options.configFile)
           return where.ok ? where.described : 'none'
@@ -404,13 +406,14 @@ export class DevSession {
       // The watcher's own scan runs alongside the initial load; `reconcile` covers the overlap.
       const watching = this.watcher?.start() ?? Promise.resolve()
       if (!this.options.initialLoad) {
-        await Promise.all([coordinator.scan(), watching])
+        await Promise.all([coordinator.scan(), watching, this.watcher ? viteWatcherReady(this.server.watcher) : undefined])
         if (!this.disposed) this.log.info(`watching ${where} (delay ${this.options.delay} ms${this.options.polling ? `, polling every ${this.options.polling} ms` : ''})`)
         return
       }
       const summary = await coordinator.initialLoad()
       this.initialLoadSummary = summary
-      await watching
+      // Ready means every change is seen: ours, and Vite's for modules outside the wizard folders.
+      await Promise.all([watching, this.watcher ? viteWatcherReady(this.server.watcher) : undefined])
       if (this.disposed) return
       if (this.watcher) await coordinator.reconcile()
       if (this.disposed) return

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import type { WizardBackendsOutcome, BackendStatusEntry, WizardReloadError } from '../../client/protocol.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
 import { readText } from '../files/read-text.ts'
 import type { WizardStateStore } from '../reload/wizard-state.ts'
-import { importedFiles } from '../vite-internals/module-graph.ts'
+import { importedFiles, servedCodeHash } from '../vite-internals/module-graph.ts'
 import type { RunnableDevEnvironment } from 'vite'
 import type { BackendSocket } from './backend-socket.ts'
 import { BACKEND_PROTOCOL_VERSION, type BackendMessage, type RemoteError, type ServerMessage, type WireOptions, type WireOutcome, type WireWizard } from './protocol.ts'
@@ -15,6 +15,8 @@ export interface BackendHubOptions {
   options: WireOptions
   /** Resolves once the dev server's initial load is done: a backend is welcomed with the full set. */
   ready: () => Promise<void>
+  /** The dev server loaded every wizard at start (`initialLoad`): what it does not list is gone. */
+  complete: boolean
   /** Where a wizard's config was looked for, for messages. */
   configDescribed(wizardFile: string): string
   /** Whether the dev server may hand a backend this file (Vite's `server.fs` rules). */
@@ -56,6 +58,7 @@ export class BackendHub {
   private readonly backends = new Set<Backend>()
   private seq = 0
   private closed = false
+  private readonly session = randomUUID()
 
   constructor(private readonly options: BackendHubOptions) {}
 
@@ -89,7 +92,7 @@ export class BackendHub {
   reconfigure(wizardId: string): Promise<WizardBackendsOutcome | undefined> {
     const wizard = this.wire(wizardId)
     if (!wizard) return Promise.resolve(undefined)
-    return this.ask(wizard.file, (seq) => ({ type: 'reconfigure', seq, wizardId, version: wizard.version, config: wizard.config, configDescribed: wizard.configDescribed }))
+    return this.ask(wizard.file, (seq) => ({ type: 'reconfigure', seq, wizard }))
   }
 
   remove(wizardId: string, file: string): Promise<WizardBackendsOutcome | undefined> {
@@ -125,7 +128,9 @@ export class BackendHub {
       case 'hello':
         return this.welcome(backend, message)
       case 'invoke':
-        if (!backend.welcomed || typeof message.name !== 'string' || !Array.isArray(message.data)) return
+        if (typeof message.name !== 'string' || !Array.isArray(message.data)) return
+        // Before the welcome nothing is served (a load still running from before a reconnect fails at once, not after a timeout).
+        if (!backend.welcomed) return void backend.socket.send({ type: 'invoked', id: message.id, result: { error: { name: 'Error', message: 'not synced with the dev server yet' } } } satisfies ServerMessage)
         backend.socket.send({ type: 'invoked', id: message.id, result: await this.invoke(message.name, message.data) } satisfies ServerMessage)
         return
       case 'synced': {
@@ -145,7 +150,7 @@ export class BackendHub {
         backend.pending.delete(message.seq)
         backend.record(message.outcome, message.outcome.ok ? undefined : this.describe(message.outcome))
         if (resolve) resolve(message.outcome)
-        else if (!message.outcome.ok) this.options.warn(`backend ${backend.name}: ${message.outcome.wizardId} failed after the ${this.options.options.registerTimeout} ms wait: ${this.describe(message.outcome)}`)
+        else if (!message.outcome.ok) this.options.warn(`backend ${backend.name}: ${message.outcome.wizardId} failed after the ${this.waitMs()} ms wait: ${this.describe(message.outcome)}`)
         return
       }
       default:
@@ -167,8 +172,12 @@ export class BackendHub {
       .registered()
       .map((record) => this.wire(record.wizardId))
       .filter((wizard): wizard is WireWizard => wizard !== undefined)
+    const failing = this.options.state
+      .all()
+      .filter((record) => !record.current)
+      .map((record) => record.wizardId)
     backend.welcomed = true
-    backend.socket.send({ type: 'welcome', protocol: BACKEND_PROTOCOL_VERSION, options: this.options.options, wizards } satisfies ServerMessage)
+    backend.socket.send({ type: 'welcome', protocol: BACKEND_PROTOCOL_VERSION, session: this.session, options: this.options.options, wizards, failing, complete: this.options.complete } satisfies ServerMessage)
   }
 
   /** The module runner's calls: `fetchModule` (only files Vite's `server.fs` rules allow), `getBuiltins`. */
@@ -196,7 +205,8 @@ export class BackendHub {
   private ask(file: string, make: (seq: number) => ServerMessage): Promise<WizardBackendsOutcome | undefined> {
     const targets = [...this.backends].filter((backend) => backend.welcomed)
     if (targets.length === 0 || this.closed) return Promise.resolve(undefined)
-    const timeout = this.options.options.registerTimeout
+    // A backend evaluates the code (loadTimeout) and registers it (registerTimeout): at most both, then the event goes out without it.
+    const timeout = this.waitMs()
     return Promise.all(
       targets.map(
         (backend) =>
@@ -224,12 +234,17 @@ export class BackendHub {
     const times: number[] = []
     const failed: WizardBackendsOutcome['failed'] = []
     for (const { backend, answer } of answers) {
-      if (answer === 'timeout') failed.push({ name: backend.name, error: { kind: 'timeout', message: `no answer within ${this.options.options.registerTimeout} ms (registerTimeout); it may still finish` } })
+      if (answer === 'timeout') failed.push({ name: backend.name, error: { kind: 'timeout', message: `no answer within ${this.waitMs()} ms (loadTimeout + registerTimeout); it may still finish` } })
       else if (answer === 'disconnected') failed.push({ name: backend.name, error: { kind: 'register', message: 'disconnected before it answered' } })
       else if (answer.ok) times.push(answer.durationMs)
       else failed.push({ name: backend.name, error: answer.error ? this.options.classify(answer.error, file) : { kind: 'register', message: 'failed' } })
     }
     return { total: answers.length, ok: times.length, minMs: times.length ? Math.min(...times) : null, maxMs: times.length ? Math.max(...times) : null, failed }
+  }
+
+  private waitMs(): number {
+    const { loadTimeout, registerTimeout } = this.options.options
+    return (loadTimeout > 0 ? loadTimeout : registerTimeout) + registerTimeout
   }
 
   private describe(outcome: WireOutcome): string {
@@ -242,7 +257,9 @@ export class BackendHub {
     const record = this.options.state.get(wizardId)
     const current = record?.current
     if (!record || !current) return undefined
-    const closure = [current.file, ...importedFiles(this.options.environment(), current.file)].map((file) => ({ file, hash: contentHash(file) }))
+    // Hashes of what the graph serves (a backend gets exactly that, or "cached"), not of the files on disk.
+    const environment = this.options.environment()
+    const closure = [current.file, ...importedFiles(environment, current.file)].map((file) => ({ file, hash: servedCodeHash(environment, file) }))
     const hash = createHash('sha256')
     for (const { file, hash: fileHash } of closure) hash.update(`${file}\0${fileHash}\0`)
     const configFile = current.config?.file
@@ -259,12 +276,6 @@ export class BackendHub {
     }
   }
 
-}
-
-/** A file's content hash (what a backend compares with what it evaluated); "-" when it cannot be read. */
-function contentHash(file: string): string {
-  const text = readText(file)
-  return text === undefined ? '-' : createHash('sha256').update(text).digest('hex').slice(0, 16)
 }
 
 /** An error as JSON (the runner revives it with these fields: message, stack, Vite's loc/frame/plugin/id). */

@@ -58,6 +58,8 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
   private readonly generations = new Map<string, number>()
   /** The content hash each file had when this runner last evaluated it (as the dev server told). */
   private readonly evaluated = new Map<string, string>()
+  /** The dev server session the kept versions' numbers belong to. */
+  private session: string | undefined
   private closed = false
 
   constructor(private readonly o: BackendWizardsOptions<C>) {
@@ -100,10 +102,16 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
   }
 
   /** Brings this process in line with the dev server's wizards (on every (re)connect): loads what is new or out of date, removes what is gone. */
-  async sync(wizards: WireWizard[]): Promise<WireOutcome[]> {
+  async sync({ session, wizards, failing, complete }: { session: string; wizards: WireWizard[]; failing: string[]; complete: boolean }): Promise<WireOutcome[]> {
     const outcomes: WireOutcome[] = []
-    const wanted = new Set(wizards.map((wizard) => wizard.wizardId))
-    for (const wizardId of [...this.current.keys()]) if (!wanted.has(wizardId)) outcomes.push(await this.remove(wizardId))
+    if (this.session !== undefined && this.session !== session) {
+      // A restarted dev server numbers versions afresh: what was kept for its rollbacks no longer matches.
+      for (const [wizardId, current] of this.current) this.kept.set(wizardId, [current])
+    }
+    this.session = session
+    // Only what the dev server no longer knows goes; a wizard failing there keeps its version here.
+    const known = new Set([...wizards.map((wizard) => wizard.wizardId), ...failing])
+    if (complete) for (const wizardId of [...this.current.keys()]) if (!known.has(wizardId)) outcomes.push(await this.remove(wizardId))
     const stale = wizards.filter((wizard) => {
       const local = this.current.get(wizard.wizardId)
       const upToDate = local !== undefined && local.file === wizard.file && local.closureHash === wizard.closureHash && local.configHash === configHashOf(wizard.config)
@@ -116,20 +124,27 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
       }
       return true
     })
-    outcomes.push(...(await Promise.all(stale.map((wizard) => this.load(wizard)))))
+    // Everything out of date is forgotten first, then loaded side by side (one wizard's refresh never hits another's import).
+    for (const wizard of stale) this.refresh(wizard)
+    outcomes.push(...(await Promise.all(stale.map((wizard) => this.load(wizard, false)))))
     return outcomes
   }
 
-  load(wizard: WireWizard): Promise<WireOutcome> {
+  load(wizard: WireWizard, refresh = true): Promise<WireOutcome> {
     return this.queue.run(wizard.wizardId, async () => {
       const started = performance.now()
+      if (refresh) this.refresh(wizard)
       const attempt = await this.attempt(wizard)
       return this.outcome(wizard.wizardId, attempt, started)
     })
   }
 
   /** The wizard's config changed: the current class registers again with it, no code evaluated. */
-  reconfigure(wizardId: string, serverVersion: number, config: WireConfig | null, configDescribed: string): Promise<WireOutcome> {
+  reconfigure(wizard: WireWizard): Promise<WireOutcome> {
+    const { wizardId, version: serverVersion, config, configDescribed } = wizard
+    const current = this.current.get(wizardId)
+    // Its code here is not the dev server's (its last load failed here, say): load it all, config included.
+    if (!current || current.closureHash !== wizard.closureHash || current.file !== wizard.file) return this.load(wizard)
     return this.queue.run(wizardId, async () => {
       const started = performance.now()
       const current = this.current.get(wizardId)
@@ -187,7 +202,6 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
   private async attempt(wizard: WireWizard): Promise<Attempt> {
     const { runner } = this.o
     const previous = this.current.get(wizard.wizardId)
-    this.refresh(wizard)
     const before = this.instances.snapshot()
     const imported = await settleWithin(runner.import(wizard.file) as Promise<Record<string, unknown>>, this.loadTimeout())
     const { all, fresh } = this.instances.closure(wizard.file, before)

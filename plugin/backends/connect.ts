@@ -90,6 +90,8 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
   private readonly wizards_: BackendWizards<C>
   private wireOptions: WireOptions = { root: process.cwd(), registerTimeout: 5000, loadTimeout: 10_000, history: 20 }
   private socket: BackendSocket | undefined
+  /** A connection being made (not open yet): close() ends it too. */
+  private connecting: WebSocket | undefined
   private welcomed = false
   private everSynced = false
   private closed = false
@@ -134,6 +136,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
     const headers: Record<string, string> = { [BACKEND_NAME_HEADER]: this.name }
     if ('token' in token) headers.authorization = `Bearer ${token.token}`
     const socket = new WebSocket(this.url, { headers, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, handshakeTimeout: 10_000 })
+    this.connecting = socket
     socket.on('unexpected-response', (_request, response) => {
       let body = ''
       response.setEncoding('utf8')
@@ -154,10 +157,12 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
       }
     })
     socket.on('open', () => {
+      if (this.connecting === socket) this.connecting = undefined
+      if (this.closed) return socket.terminate()
       const wrapped = new BackendSocket(socket)
       this.socket = wrapped
       this.remote.use(wrapped)
-      wrapped.onMessage((message) => this.onMessage(message as ServerMessage))
+      wrapped.onMessage((message) => this.onMessage(message as ServerMessage, wrapped))
       wrapped.send({
         type: 'hello',
         protocol: BACKEND_PROTOCOL_VERSION,
@@ -190,6 +195,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
     if (this.closed) return
     this.closed = true
     clearTimeout(this.retryTimer)
+    this.connecting?.terminate()
     this.socket?.close(1000, 'backend closing')
     this.remote.use(undefined) // a load waiting for the dev server fails now, not after the close handshake
     await this.commands
@@ -198,18 +204,21 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
     this.rejectReady(new Error('connectWizardHotReload: closed before it synced with the dev server'))
   }
 
-  private onMessage(message: ServerMessage): void {
+  private onMessage(message: ServerMessage, from: BackendSocket): void {
+    if (this.closed) return
     if (message.type === 'invoked') return this.remote.answered(message.id, message.result)
-    this.commands = this.commands.then(() => this.handle(message)).catch((error: unknown) => this.log.error(`handling "${message.type}" failed: ${describeThrown(error)}`))
+    // Commands run one after another; one from a connection that is gone by then is dropped (a reconnect re-syncs).
+    this.commands = this.commands
+      .then(() => (this.socket === from && !this.closed ? this.handle(message, from) : undefined))
+      .catch((error: unknown) => this.log.error(`handling "${message.type}" failed: ${describeThrown(error)}`))
   }
 
-  private async handle(message: ServerMessage): Promise<void> {
-    const socket = this.socket
-    const reply = (answer: BackendMessage) => socket?.send(answer)
+  private async handle(message: ServerMessage, socket: BackendSocket): Promise<void> {
+    const reply = (answer: BackendMessage) => (this.socket === socket ? socket.send(answer) : false)
     switch (message.type) {
       case 'welcome': {
         this.wireOptions = message.options
-        const outcomes = await this.wizards_.sync(message.wizards)
+        const outcomes = await this.wizards_.sync(message)
         this.welcomed = true
         this.waitingSaid = false
         this.retryMs = MIN_RETRY_MS
@@ -225,7 +234,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
       case 'load':
         return this.report(message.seq, await this.wizards_.load(message.wizard), reply)
       case 'reconfigure':
-        return this.report(message.seq, await this.wizards_.reconfigure(message.wizardId, message.version, message.config, message.configDescribed), reply)
+        return this.report(message.seq, await this.wizards_.reconfigure(message.wizard), reply)
       case 'remove':
         return this.report(message.seq, await this.wizards_.remove(message.wizardId), reply)
       case 'rollback':
@@ -252,6 +261,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
     }
     this.log.error(`${text}; retrying every ${MAX_RETRY_MS / 1000} s`)
     this.retryMs = MAX_RETRY_MS
+    this.scheduleRetry()
   }
 
   private scheduleRetry(): void {

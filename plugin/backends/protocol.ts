@@ -46,9 +46,22 @@ export interface WireOptions {
 }
 
 export type ServerMessage =
-  | { type: 'welcome'; protocol: number; options: WireOptions; wizards: WireWizard[] }
+  | {
+      type: 'welcome'
+      protocol: number
+      /** Changes when the dev server restarts (its version numbers start again). */
+      session: string
+      options: WireOptions
+      /** Every wizard registered on the dev server. */
+      wizards: WireWizard[]
+      /** Wizards the dev server knows but has no version of (their load failed there): a backend keeps what it has. */
+      failing: string[]
+      /** False when the dev server did not load every wizard at start (`initialLoad: false`): a backend removes nothing it does not hear of. */
+      complete: boolean
+    }
   | { type: 'load'; seq: number; wizard: WireWizard }
-  | { type: 'reconfigure'; seq: number; wizardId: string; version: number; config: WireConfig | null; configDescribed: string }
+  /** The wizard's config changed: the same class again with it — or a full load when the backend's code is not the dev server's. */
+  | { type: 'reconfigure'; seq: number; wizard: WireWizard }
   | { type: 'remove'; seq: number; wizardId: string }
   | { type: 'rollback'; seq: number; wizardId: string; version: number }
   /** The answer to an `invoke` (the module runner's `fetchModule`, `getBuiltins`). */

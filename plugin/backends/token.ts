@@ -18,16 +18,21 @@ export function ensureToken(cacheDir: string): string {
   }
   const token = randomBytes(32).toString('hex')
   fs.mkdirSync(path.dirname(file), { recursive: true })
+  // Written aside, then linked into place: the file appears whole or not at all, and two dev
+  // servers of one project starting at once agree on the first one's token.
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`
+  fs.writeFileSync(draft, `${token}\n`, { mode: 0o600 })
   try {
-    // Exclusive: two dev servers of one project starting at once agree on the first one's token.
-    fs.writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' })
+    fs.linkSync(draft, file)
     return token
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
     const existing = fs.readFileSync(file, 'utf8').trim()
     if (/^[0-9a-f]{64}$/.test(existing)) return existing
-    fs.writeFileSync(file, `${token}\n`, { mode: 0o600 }) // unreadable garbage: replace it
+    fs.renameSync(draft, file) // garbage in its place (not ours): replaced, still whole and private
     return token
+  } finally {
+    fs.rmSync(draft, { force: true })
   }
 }
 

@@ -46,8 +46,8 @@ export class ReloadCoordinator {
   private readonly known = new Map<string, FileSignature>()
   /** The content each (small) file had when its last change was processed: a repeat event for the same save carries nothing new. */
   private readonly lastSeen = new Map<string, string>()
-  /** Every path a known wizard's config may be at → that wizard's file. */
-  private readonly configOwners = new Map<string, string>()
+  /** Every path a known wizard's config may be at → the files of the wizards it configures (the configFile option may share one). */
+  private readonly configOwners = new Map<string, Set<string>>()
   private disposed = false
 
   constructor(private readonly options: ReloadCoordinatorOptions) {}
@@ -89,7 +89,8 @@ export class ReloadCoordinator {
     const onDisk = new Set(now)
     const stale: string[] = []
     for (const file of now) if (!sameSignature(this.known.get(file), readSignature(file))) stale.push(file)
-    for (const file of this.known.keys()) if (!onDisk.has(file)) stale.push(file)
+    // (Config files outside the folders are known too, from Vite's watcher: not this walk's to judge.)
+    for (const file of this.known.keys()) if (!onDisk.has(file) && this.options.dirs.contains(file)) stale.push(file)
     for (const record of this.options.reloader.state.all()) if (!onDisk.has(record.file) && this.options.dirs.contains(record.file)) stale.push(record.file)
     if (stale.length > 0) debug?.(`reconcile: ${stale.length} file(s) differ from what was processed`)
     await Promise.all([...new Set(stale)].map((file) => this.fileChanged(file)))
@@ -105,9 +106,9 @@ export class ReloadCoordinator {
     const event = !exists ? 'delete' : this.known.has(file) ? 'update' : 'create'
     if (signature) this.known.set(file, signature)
     else this.known.delete(file)
-    const owner = this.configOwners.get(file)
-    if (owner !== undefined) {
-      await this.configChanged(owner, eventAt)
+    const owners = this.configOwners.get(file)
+    if (owners !== undefined && owners.size > 0) {
+      await Promise.all([...owners].map((owner) => this.configChanged(owner, eventAt)))
       // A config a module imports too (a JSON import) is also a module change; otherwise that is all.
       if (this.dependentWizards(file).length === 0) return
     }
@@ -148,6 +149,16 @@ export class ReloadCoordinator {
   /** A module outside the watched folders changed (reported by Vite's watcher): reload its importers. */
   externalFileChanged(file: string, created: boolean): Promise<void> {
     const dependents = this.dependentWizards(file)
+    // Vite's watcher often reports one save twice (and so does the trailing check): the same content
+    // again is nothing new — unless a wizard importing it is failing (a re-save to retry).
+    const content = readText(file)
+    const { state } = this.options.reloader
+    const failing = dependents.some((dependent) => state.get(state.idOfFile(dependent) ?? '')?.lastError)
+    if (!created && !failing && content !== undefined && this.lastSeen.get(file) === content) return Promise.resolve()
+    if (content !== undefined && content.length <= MAX_REMEMBERED_CONTENT) this.lastSeen.set(file, content)
+    else this.lastSeen.delete(file)
+    // Vite invalidated its graph; the runner's own evaluation goes too (see invalidateFile).
+    invalidateFile(this.options.reloader.environment, file)
     return this.reloadAll(created ? [...dependents, ...this.importFailures()] : dependents)
   }
 
@@ -161,7 +172,7 @@ export class ReloadCoordinator {
 
   /** True for a path some known wizard's config may be at. */
   isConfigFile(file: string): boolean {
-    return this.configOwners.has(file)
+    return (this.configOwners.get(file)?.size ?? 0) > 0
   }
 
   /**
@@ -197,14 +208,19 @@ export class ReloadCoordinator {
   /** Routes changes of the paths a wizard's config may be at to that wizard. */
   private trackConfig(wizardFile: string): void {
     for (const candidate of this.options.reloader.configFilesOf(wizardFile)) {
-      if (this.configOwners.get(candidate) === wizardFile) continue
-      this.configOwners.set(candidate, wizardFile)
+      let owners = this.configOwners.get(candidate)
+      if (owners?.has(wizardFile)) continue
+      if (!owners) this.configOwners.set(candidate, (owners = new Set()))
+      owners.add(wizardFile)
       if (!this.options.dirs.contains(candidate)) this.options.watchOutside?.(candidate)
     }
   }
 
   private untrackConfig(wizardFile: string): void {
-    for (const [candidate, owner] of this.configOwners) if (owner === wizardFile) this.configOwners.delete(candidate)
+    for (const [candidate, owners] of this.configOwners) {
+      owners.delete(wizardFile)
+      if (owners.size === 0) this.configOwners.delete(candidate)
+    }
   }
 
   /** Reloads a wizard's file now (the overlay's retry), pinned or not. */

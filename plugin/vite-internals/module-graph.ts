@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
-import type { DevEnvironment, EnvironmentModuleNode, ViteDevServer } from 'vite'
+import type { DevEnvironment, EnvironmentModuleNode, RunnableDevEnvironment, ViteDevServer } from 'vite'
+import { runnerNodesOf } from './runner-graph.ts'
 
 /**
  * The module graph of the environment wizards load in. Documented API, except where noted:
@@ -26,11 +28,22 @@ export function modulesOf(environment: DevEnvironment, file: string): Environmen
 
 /**
  * Hard-invalidates every module of `file`; Vite propagates the invalidation to all importers,
- * so the next `runner.import` of any of them re-evaluates against the fresh module.
+ * so the next `runner.import` of any of them re-evaluates against the fresh module. The
+ * environment's own runner forgets its evaluation of `file` too: the runner asks the graph with
+ * `cached: true`, and another runner fetching the module meanwhile (a backend process) would have
+ * made the graph answer "cached" — with the old evaluation.
  */
 export function invalidateFile(environment: DevEnvironment, file: string): void {
   const seen = new Set<EnvironmentModuleNode>()
   for (const mod of modulesOf(environment, file)) environment.moduleGraph.invalidateModule(mod, seen)
+  const runner = (environment as Partial<RunnableDevEnvironment>).runner
+  if (runner) for (const node of runnerNodesOf(runner, file)) runner.evaluatedModules.invalidateModule(node)
+}
+
+/** A hash of the code the graph serves for `file` now (what a runner fetching it gets), or "-" when there is none. */
+export function servedCodeHash(environment: DevEnvironment, file: string): string {
+  const code = modulesOf(environment, file).find((mod) => mod.transformResult)?.transformResult?.code
+  return code === undefined ? '-' : createHash('sha256').update(code).digest('hex').slice(0, 16)
 }
 
 /** Invalidates modules by id (instances the plugin disposed must be evaluated afresh when imported next). */

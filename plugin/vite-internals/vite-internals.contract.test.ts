@@ -7,6 +7,7 @@ import { afterViteInvalidates, forwardFileEventToVite, invalidateFile } from './
 import { runnableEnvironment, ssrLoadModuleExports } from './module-runner.ts'
 import { evaluationNumberOf, evaluationsSoFar, importClosure, importedExports, takeDisposer } from './runner-graph.ts'
 import { firstParseProblem, lineColumnAt } from './parse-source.ts'
+import { viteWatcherReady } from './vite-watcher.ts'
 
 /**
  * What the plugin relies on in Vite beyond its documented API, one test each: if an upgrade
@@ -67,6 +68,16 @@ test('after invalidating a file in the graph, runner.import evaluates it afresh 
   // The runner's graph says what a module imports: re-exports are told apart, closures walked.
   expect(importedExports(environment.runner, file('wizards/a_wizard.ts')).some((exports) => exports.BaseWizard === second.BaseWizard)).toBe(true)
   expect(importClosure(environment.runner, file('wizards/a_wizard.ts')).map((node) => path.basename(node.file)).sort()).toEqual(['a_wizard.ts', 'base.ts'])
+})
+
+test("Vite's watcher (chokidar) says whether its first scan is done: _readyEmitted turns true with 'ready'", async () => {
+  root = makeTempDir('vite-contract-')
+  writeFiles(root, { 'src/a.ts': 'export const a = 1\n' })
+  server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', customLogger: capturingLogger(logs), server: { middlewareMode: true, hmr: false, ws: false } })
+  const watcher = server.watcher as unknown as { _readyEmitted?: boolean; once(event: string, listener: () => void): void }
+  expect(typeof watcher._readyEmitted).toBe('boolean')
+  await viteWatcherReady(server.watcher, 10_000)
+  expect(watcher._readyEmitted).toBe(true)
 })
 
 test("the runner's evaluator gets each module's fresh exports object before evaluating it (evaluations are numbered, in O(1))", async () => {

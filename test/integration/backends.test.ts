@@ -89,6 +89,8 @@ describe('backends in their own processes', () => {
     const p = await devServer()
     const port = portOf(p.server.httpServer!)
     const api = await backend(p, 'api')
+    p.write('wizards/broken_wizard.ts', wizardSource('BrokenWizard', 'fine'))
+    await expect.poll(async () => (await api.run('broken')).output).toBe('fine')
     await p.stop()
     await expect.poll(async () => (await api.state()).connected).toBe(false)
     expect(await api.run('debug')).toMatchObject({ output: 'v1' })
@@ -97,10 +99,13 @@ describe('backends in their own processes', () => {
     // Edited while the dev server is down; then it starts again on the same folder and port.
     fs.writeFileSync(p.path('wizards/debug_wizard.ts'), wizardSource('DebugWizard', 'v2 (while away)'))
     fs.writeFileSync(p.path('wizards/_tag.ts'), "export const tag = 'changed'\n")
+    // And one wizard broken meanwhile: on the restarted dev server it fails to load; the backend keeps its version.
+    fs.writeFileSync(p.path('wizards/broken_wizard.ts'), 'export class BrokenWizard {')
     const again = await startTempProject({ listen: true, root: p.root, files: {}, vite: { server: { host: '127.0.0.1', port, strictPort: true } } })
     projects.splice(projects.indexOf(p), 1, again)
     await expect.poll(async () => (await api.run('debug')).output, { timeout: 20_000 }).toBe('v2 (while away)')
     expect(await api.run('report')).toMatchObject({ output: 'report changed' })
+    expect(await api.run('broken')).toMatchObject({ output: 'fine' })
     expect((await api.state()).logs.some((line) => line.includes('reconnected to the dev server'))).toBe(true)
   })
 
@@ -162,7 +167,7 @@ describe('backends in their own processes', () => {
   })
 
   test('a backend killed mid-reload does not stall the next reload (even with a long registerTimeout)', async () => {
-    const p = await devServer({ plugin: { registerTimeout: 60_000 } })
+    const p = await devServer({ plugin: { registerTimeout: 60_000, loadTimeout: 60_000 } })
     const [api, doomed] = await Promise.all([backend(p, 'api'), backend(p, 'doomed')])
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
     doomed.kill()
@@ -174,14 +179,14 @@ describe('backends in their own processes', () => {
     expect(await api.run('debug')).toMatchObject({ output: 'v3' })
   })
 
-  test('a frozen backend (SIGSTOP) holds the event at most registerTimeout; it is named, the others are not held up', async () => {
-    const p = await devServer({ plugin: { registerTimeout: 700 } })
+  test('a frozen backend (SIGSTOP) holds the event at most loadTimeout + registerTimeout; it is named, the others are not held up', async () => {
+    const p = await devServer({ plugin: { registerTimeout: 400, loadTimeout: 300 } })
     const [api, frozen] = await Promise.all([backend(p, 'api'), backend(p, 'frozen')])
     frozen.child.kill('SIGSTOP')
     try {
       p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
       await expect.poll(() => reloads(p, 'debug').length).toBe(1)
-      expect(reloads(p, 'debug')[0].backends).toMatchObject({ total: 2, ok: 1, failed: [{ name: 'frozen', error: { kind: 'timeout', message: expect.stringContaining('no answer within 700 ms') } }] })
+      expect(reloads(p, 'debug')[0].backends).toMatchObject({ total: 2, ok: 1, failed: [{ name: 'frozen', error: { kind: 'timeout', message: expect.stringContaining('no answer within 700 ms (loadTimeout + registerTimeout)') } }] })
       expect(await api.run('debug')).toMatchObject({ output: 'v2' })
     } finally {
       frozen.child.kill('SIGCONT')

@@ -209,6 +209,15 @@ describe('config files', () => {
     expect(lastEvent(p.events, 'reloaded', 'review')).toMatchObject({ reason: 'config', configFile: p.path('config/review.yaml') })
   })
 
+  test('one config file shared by several wizards (configFile): an edit reaches each of them', async () => {
+    const plain = (name: string) => `export class ${name}Wizard { run() { return '${name}' } }\n`
+    const p = await start({ 'wizards/a_wizard.ts': plain('A'), 'wizards/b_wizard.ts': plain('B'), 'config/shared.json': '{ "tone": "dry" }' }, { hmr: true, plugin: { configFile: () => 'config/shared.json' } })
+    const configOf = (id: string) => p.registry.contexts.filter((entry) => entry.wizardId === id).at(-1)?.context.config
+    expect([configOf('a'), configOf('b')]).toEqual([{ tone: 'dry' }, { tone: 'dry' }])
+    p.write('config/shared.json', '{ "tone": "warm" }')
+    await expect.poll(() => [configOf('a'), configOf('b')]).toEqual([{ tone: 'warm' }, { tone: 'warm' }])
+  })
+
   test('a register that refuses the new config keeps the old one (transactional)', async () => {
     const p = await start({ 'wizards/review_wizard.ts': reviewWizard(), 'wizards/review_wizard.config.yaml': 'model: small\n' })
     p.registry.behaviour = (_, context) => (context?.config as { model?: string } | undefined)?.model !== 'forbidden'
