@@ -8,6 +8,7 @@ import { pollingHint, readMounts } from './files/mount-hint.ts'
 import { SymlinkRule } from './files/symlink-rule.ts'
 import { WatchedDirs } from './files/watched-dirs.ts'
 import { WizardFileWatcher } from './files/watcher.ts'
+import { OutsideWatch } from './files/outside-watch.ts'
 import { WizardEventFanout, type WizardEventSink } from './notify/event-sink.ts'
 import { HmrEventSink } from './notify/hmr-events.ts'
 import type { ProblemLog } from './notify/problem-log.ts'
@@ -63,6 +64,8 @@ export class DevSession {
   readonly history: ReloadHistory
   private readonly requests: PageRequests | undefined
   private readonly watcher: WizardFileWatcher | undefined
+  /** Files outside the wizard folders that wizards import or are configured by. */
+  private readonly outside: OutsideWatch | undefined
   private readonly hmr: HmrEventSink | undefined
   private readonly ws: ReferenceWebSocketEndpoint | undefined
   /** Backend processes (`connectWizardHotReload`): their hub, its endpoint, and the relay that waits for them. */
@@ -133,6 +136,16 @@ export class DevSession {
         this.problem(`the backend endpoint is off: cannot write its token under ${displayPath(root, server.config.cacheDir)}: ${describeThrown(error)}`)
       }
     }
+    this.outside = watching
+      ? new OutsideWatch(
+          options.delay,
+          (file, type) => {
+            debug?.(`${type} ${file} (outside the wizard folders)`)
+            this.externalFileChanged(file, type)
+          },
+          (error) => this.problem(`watcher error: ${describeThrown(error)}`),
+        )
+      : undefined
     this.history = new ReloadHistory(options.history)
     this.leaks = new LeakWatch(this.state, (message) => this.problem(message), (wizardId, version) => this.history.kept(wizardId, version) !== undefined)
     let reloader: WizardReloader | undefined
@@ -165,8 +178,8 @@ export class DevSession {
           symlinks: this.symlinks,
           wizardId: options.wizardId,
           warn: (message) => this.problem(message),
-          // A config file outside the wizard folders: Vite's watcher reports it (hotUpdate), as any file it watches.
-          watchOutside: watching ? (file) => server.watcher.add(file) : undefined,
+          // Modules wizards import and config files outside the wizard folders: watched by the plugin too (outside-watch.ts).
+          watchOutside: watching ? (file) => this.outside?.add(file) : undefined,
         })
       : undefined
     if (watching && this.reloader) {
@@ -357,6 +370,7 @@ export class DevSession {
     this.server.watcher.off('add', this.onViteAdd)
     this.server.watcher.off('unlink', this.onViteUnlink)
     await this.watcher?.stop()
+    await this.outside?.close()
     // Every registered version is disposed: signals aborted, dispose callbacks run.
     await this.reloader?.close()
   }

@@ -17,6 +17,7 @@ import {
   overlayModuleCode,
   overlayScriptTag,
 } from './notify/overlay-module.ts'
+import { debug } from './debug.ts'
 import { ProblemLog } from './notify/problem-log.ts'
 import { statusMiddleware } from './notify/status-endpoint.ts'
 import { LOG_PREFIX } from './notify/terminal-log.ts'
@@ -242,6 +243,7 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
       handler({ file, type, modules }) {
         const current = sessionsByEnvironment.get(this.environment)
         if (!current || this.environment.name !== current.environmentName) return
+        debug?.(`vite ${type} ${file} (${this.environment.name}: ${modules.length} module${modules.length === 1 ? '' : 's'})`)
         current.externalFileChanged(file, type)
         return current.withoutOwnedModules(modules)
       },

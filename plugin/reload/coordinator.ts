@@ -8,7 +8,7 @@ import { isFile, readText } from '../files/read-text.ts'
 import type { SymlinkRule } from '../files/symlink-rule.ts'
 import type { WatchedDirs } from '../files/watched-dirs.ts'
 import { isSourceFile } from '../files/wizard-files.ts'
-import { forwardFileEventToVite, importerFiles, invalidateFile } from '../vite-internals/module-graph.ts'
+import { forwardFileEventToVite, importedFiles, importerFiles, invalidateFile } from '../vite-internals/module-graph.ts'
 import type { WizardReloader } from './reloader.ts'
 
 /** How many times one change may load again because the file changed while it was loading. */
@@ -154,7 +154,11 @@ export class ReloadCoordinator {
     const content = readText(file)
     const { state } = this.options.reloader
     const failing = dependents.some((dependent) => state.get(state.idOfFile(dependent) ?? '')?.lastError)
-    if (!created && !failing && content !== undefined && this.lastSeen.get(file) === content) return Promise.resolve()
+    if (!created && !failing && content !== undefined && this.lastSeen.get(file) === content) {
+      debug?.(`${file} is unchanged since its last event; its importers stay as they are`)
+      return Promise.resolve()
+    }
+    debug?.(`${file} changed: reloading ${dependents.length} wizard${dependents.length === 1 ? '' : 's'} importing it`)
     if (content !== undefined && content.length <= MAX_REMEMBERED_CONTENT) this.lastSeen.set(file, content)
     else this.lastSeen.delete(file)
     // Vite invalidated its graph; the runner's own evaluation goes too (see invalidateFile).
@@ -214,6 +218,13 @@ export class ReloadCoordinator {
       owners.add(wizardFile)
       if (!this.options.dirs.contains(candidate)) this.options.watchOutside?.(candidate)
     }
+  }
+
+  /** The modules outside the wizard folders that `wizardFile` runs on are watched too (not only by Vite). */
+  private watchImportsOutside(wizardFile: string): void {
+    const { watchOutside, dirs } = this.options
+    if (!watchOutside) return
+    for (const imported of importedFiles(this.options.reloader.environment, wizardFile)) if (!dirs.contains(imported)) watchOutside(imported)
   }
 
   private untrackConfig(wizardFile: string): void {
@@ -300,6 +311,7 @@ export class ReloadCoordinator {
       }
       this.trackConfig(file)
       const result = await reloader.reloadNow(wizardId, file, { initial, lastAttempt: attempt === MAX_ATTEMPTS, eventAt: initial ? undefined : eventAt })
+      if (result?.success) this.watchImportsOutside(file)
       if (!result) {
         debug?.(`${file} changed while it was loading; loading it again`)
         continue

@@ -76,3 +76,18 @@ test("Vite's own server-side HMR does not act on wizard modules: a helper outsid
     expect([p.registry.registerCount('price'), p.registry.registerCount('total')]).toEqual([1 + i, 1 + i])
   }
 })
+
+test("a module outside dirs is watched by the plugin too: its edits reach the wizards even with Vite's watcher off", async () => {
+  const p = (project = await startTempProject({
+    hmr: true,
+    files: { 'src/lib/format.ts': 'export const f = 1\n', 'wizards/uses_wizard.ts': `import { f } from '../src/lib/format.ts'\nexport class UsesWizard { run() { return f } }\n` },
+    vite: { server: { middlewareMode: true, ws: false, watch: null } },
+  }))
+  expect(p.registry.run('uses')).toBe(1)
+  p.write('src/lib/format.ts', 'export const f = 2\n')
+  await expect.poll(() => p.registry.run('uses')).toBe(2)
+  p.write('src/lib/format.ts', 'export const f = 3\n')
+  await expect.poll(() => p.registry.run('uses')).toBe(3)
+  await p.api.idle()
+  expect(p.registry.registerCount('uses')).toBe(3)
+})
