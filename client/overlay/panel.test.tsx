@@ -91,6 +91,16 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
+/** A page reload: the overlay mounts again and receives the server's snapshot. */
+async function remountWithState() {
+  act(() => handle.unmount())
+  act(() => {
+    handle = mountWizardOverlay(hot, options)
+  })
+  emit(WIZARD_EVENTS.state, state)
+  await flush()
+}
+
 describe('badge', () => {
   test('hidden until wizards are known; then the count and whether all are fine, broken or pinned', async () => {
     expect($('.wbadge')).toBeNull()
@@ -259,34 +269,19 @@ describe('panel', () => {
     await click($('[aria-label="Move the panel to the next corner"]')!)
     expect(handle.element.dataset.position).toBe('bottom-left')
     expect(JSON.parse(localStorage.getItem(PREFS_KEY)!)).toMatchObject({ open: true, position: 'bottom-left' })
-    act(() => handle.unmount())
-    act(() => {
-      handle = mountWizardOverlay(hot, options)
-    })
-    emit(WIZARD_EVENTS.state, state)
-    await flush()
+    await remountWithState()
     expect(handle.element.dataset.position).toBe('bottom-left')
     expect($('.panel')).not.toBeNull()
   })
 
   test('unreadable or blocked storage falls back to the defaults', async () => {
     localStorage.setItem(PREFS_KEY, '{not json')
-    act(() => handle.unmount())
-    act(() => {
-      handle = mountWizardOverlay(hot, options)
-    })
-    emit(WIZARD_EVENTS.state, state)
-    await flush()
+    await remountWithState()
     expect(handle.element.dataset.position).toBe('bottom-right')
     expect($('.panel')).toBeNull()
     // An entry from another version, or edited by hand: what is not understood is ignored.
     localStorage.setItem(PREFS_KEY, JSON.stringify({ position: 'nowhere', open: 'yes', notify: 1 }))
-    act(() => handle.unmount())
-    act(() => {
-      handle = mountWizardOverlay(hot, options)
-    })
-    emit(WIZARD_EVENTS.state, state)
-    await flush()
+    await remountWithState()
     expect(handle.element.dataset.position).toBe('bottom-right')
     expect($('.panel')).toBeNull()
     vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
