@@ -30,7 +30,7 @@ import { viteWatcherReady } from './vite-internals/vite-watcher.ts'
 import { BackendEndpoint } from './backends/backend-endpoint.ts'
 import { BackendHub } from './backends/backend-hub.ts'
 import { BackendRelay } from './backends/backend-relay.ts'
-import type { RemoteError } from './backends/protocol.ts'
+import { TOKEN_FILE, type RemoteError } from './backends/protocol.ts'
 import { ensureToken } from './backends/token.ts'
 import { configCandidates } from './config/config-location.ts'
 import { classifyLoadError } from './errors/classify-error.ts'
@@ -130,10 +130,16 @@ export class DevSession {
       })
       this.backends = backends
       this.relay = new BackendRelay(backends, this.events, (error) => this.problem(`telling backends: ${describeThrown(error)}`))
-      try {
-        this.backendEndpoint = new BackendEndpoint({ token: ensureToken(server.config.cacheDir), allowedHosts: server.config.server.allowedHosts, hub: backends })
-      } catch (error) {
-        this.problem(`the backend endpoint is off: cannot write its token under ${displayPath(root, server.config.cacheDir)}: ${describeThrown(error)}`)
+      const tokenFile = path.join(server.config.cacheDir, TOKEN_FILE)
+      if (isLoadingAllowed(server.config, tokenFile)) {
+        // The plugin adds the token's folder to Vite's server.fs.deny; a Vite that ignores that would hand the secret to any page.
+        this.problem(`the backend endpoint is off: this Vite version would serve its token file (${displayPath(root, tokenFile)}) over HTTP`)
+      } else {
+        try {
+          this.backendEndpoint = new BackendEndpoint({ token: ensureToken(server.config.cacheDir), allowedHosts: server.config.server.allowedHosts, hub: backends })
+        } catch (error) {
+          this.problem(`the backend endpoint is off: cannot write its token under ${displayPath(root, server.config.cacheDir)}: ${describeThrown(error)}`)
+        }
       }
     }
     this.outside = watching

@@ -25,6 +25,8 @@ import type { UpgradeableServer } from './notify/ws-endpoint.ts'
 import { resolveOptions, type ResolvedWizardHotReloadOptions, type WizardHotReloadOptions } from './options.ts'
 import type { RollbackOutcome } from './reload/reloader.ts'
 import type { WizardClass } from './types.ts'
+import { TOKEN_FILE } from './backends/protocol.ts'
+import { denyServing } from './vite-internals/fs-rules.ts'
 
 export const PLUGIN_NAME = 'vite-plugin-wizard-hot-reload'
 
@@ -172,6 +174,9 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
       inert = first !== undefined && first !== plugin
       // Vite's own plugins never load a plain module file; another plugin's load hook is left to do its work.
       servesSources = !resolved.plugins.some((other) => other !== plugin && other.load !== undefined && !/^(?:vite|builtin):/.test(other.name))
+      // The backends' secret sits under the cache folder, inside the project: never served over HTTP (a page could read it).
+      // (The session checks it took: if not, the backend endpoint stays off.)
+      if (!inert && resolved.command === 'serve') denyServing(resolved, path.join(resolved.cacheDir, path.dirname(TOKEN_FILE)))
       if (inert && resolved.command === 'serve') {
         resolved.logger.warn(
           `${LOG_PREFIX} the plugin is listed twice on this server (for example in vite.config.ts and again in createServer({ plugins })); ` +

@@ -6,6 +6,7 @@ import type { WizardStateStore } from '../reload/wizard-state.ts'
 import { importedFiles, servedCodeHash } from '../vite-internals/module-graph.ts'
 import type { RunnableDevEnvironment } from 'vite'
 import type { BackendSocket } from './backend-socket.ts'
+import { ServedFiles } from './served-files.ts'
 import { BACKEND_PROTOCOL_VERSION, type BackendMessage, type RemoteError, type ServerMessage, type WireOptions, type WireOutcome, type WireWizard } from './protocol.ts'
 
 export interface BackendHubOptions {
@@ -60,7 +61,11 @@ export class BackendHub {
   private closed = false
   private readonly session = randomUUID()
 
-  constructor(private readonly options: BackendHubOptions) {}
+  private readonly served: ServedFiles
+
+  constructor(private readonly options: BackendHubOptions) {
+    this.served = new ServedFiles(options.environment, options.mayServe)
+  }
 
   get count(): number {
     return [...this.backends].filter((backend) => backend.welcomed).length
@@ -186,12 +191,16 @@ export class BackendHub {
     if (name === 'fetchModule') {
       const [url, importer, fetchOptions] = data as Parameters<RunnableDevEnvironment['fetchModule']>
       try {
+        const before = await this.served.refusalBefore(url, importer)
+        if (before) return { error: { name: 'Error', message: before } }
         const result = await environment.fetchModule(url, importer, fetchOptions)
-        const file = 'file' in result ? result.file : undefined
-        if (file && !this.options.mayServe(file)) return { error: { name: 'Error', message: `${file} is outside server.fs.allow: the dev server does not serve it to backends` } }
+        const after = this.served.refusalOf('file' in result ? result.file : undefined)
+        if (after) return { error: { name: 'Error', message: after } }
         return { result }
       } catch (error) {
-        return { error: serializeError(error) }
+        // An error about a forbidden file would quote it (a parse error's message and frame): only the refusal goes out.
+        const refused = this.served.refusalOf(ServedFiles.fileOfError(error))
+        return { error: refused ? { name: 'Error', message: refused } : serializeError(error) }
       }
     }
     try {

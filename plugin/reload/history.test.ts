@@ -29,8 +29,22 @@ describe('ReloadHistory', () => {
     success(history, 3, 'c'.repeat(10))
     expect(history.kept('debug', 1)).toMatchObject({ source: undefined })
     expect(history.kept('debug', 1)?.version.version).toBe(1)
+    // Its version's own copy goes too: nothing holds the text any more.
+    expect(history.kept('debug', 1)?.version.source).toBeUndefined()
     expect(history.kept('debug', 2)?.source).toBe('b'.repeat(10))
     expect(history.entries('debug')[0].sourceHash).toBe(hashOf('a'.repeat(10)))
+  })
+
+  test('the cap counts UTF-8 bytes and never drops the source of the version serving now', () => {
+    const history = new ReloadHistory(20, 12)
+    success(history, 1, 'é'.repeat(4)) // 8 bytes
+    success(history, 2, 'ü'.repeat(4)) // 8 more: over the cap, v1's text goes
+    expect(history.kept('debug', 1)?.source).toBeUndefined()
+    expect(history.kept('debug', 2)?.source).toBe('ü'.repeat(4))
+    // A wizard whose current source alone is over the cap still keeps it (the coordinator compares it with the disk).
+    success(history, 3, 'x'.repeat(50))
+    expect(history.kept('debug', 3)).toMatchObject({ source: 'x'.repeat(50), version: { source: 'v3' } })
+    expect(history.kept('debug', 2)?.source).toBeUndefined()
   })
 
   test('config texts count against the cap too, and entries carry the config file and its hash', () => {

@@ -104,20 +104,31 @@ export class ReloadHistory {
     kept.entry.kept = false
   }
 
+  /**
+   * Drops the oldest kept texts until the total is under the cap. A kept version's own copy of its
+   * source goes too (else the text would stay in memory), except for each wizard's newest
+   * registration: that is the version serving now, whose source tells whether the disk has changed.
+   */
   private capSources(): void {
     if (this.sourceBytes <= this.maxSourceBytes) return
-    const all = [...this.byWizard.values()].flat().filter((kept) => bytesOf(kept) > 0).sort((a, b) => a.entry.timestamp - b.entry.timestamp)
+    const newest = new Set<Kept>()
+    for (const list of this.byWizard.values()) {
+      const last = list.findLast((kept) => kept.version !== undefined)
+      if (last) newest.add(last)
+    }
+    const all = [...this.byWizard.values()].flat().filter((kept) => !newest.has(kept) && bytesOf(kept) > 0).sort((a, b) => a.entry.timestamp - b.entry.timestamp)
     for (const kept of all) {
       if (this.sourceBytes <= this.maxSourceBytes) break
       this.sourceBytes -= bytesOf(kept)
       kept.source = undefined
       kept.configSource = undefined
+      if (kept.version) kept.version.source = undefined
     }
   }
 }
 
 function bytesOf(kept: Kept): number {
-  return (kept.source?.length ?? 0) + (kept.configSource?.length ?? 0)
+  return (kept.source === undefined ? 0 : Buffer.byteLength(kept.source)) + (kept.configSource === undefined ? 0 : Buffer.byteLength(kept.configSource))
 }
 
 export function hashOf(source: string): string {

@@ -8,6 +8,7 @@ import { runnableEnvironment, ssrLoadModuleExports } from './module-runner.ts'
 import { evaluationNumberOf, evaluationsSoFar, importClosure, importedExports, takeDisposer } from './runner-graph.ts'
 import { firstParseProblem, lineColumnAt } from './parse-source.ts'
 import { viteWatcherReady } from './vite-watcher.ts'
+import { denyServing, isLoadingAllowed } from './fs-rules.ts'
 
 /**
  * What the plugin relies on in Vite beyond its documented API, one test each: if an upgrade
@@ -132,4 +133,25 @@ test('Vite ships a parser that names the problem and its offset (parseSync in Vi
   expect(problem?.message).toMatch(/Unterminated string/)
   expect(lineColumnAt(source, problem!.offset)).toEqual({ line: 2, column: 11 })
   expect(firstParseProblem('x.js', 'export const a = 1\n')).toBeUndefined()
+})
+
+test("denyServing adds a folder to Vite's compiled server.fs.deny (fsDenyGlob), keeping Vite's own list: loading and serving are refused", async () => {
+  root = makeTempDir('vite-contract-')
+  writeFiles(root, { 'cache/secret/token': 'TOKEN\n', '.env': 'A=1\n', 'src/a.ts': 'export const a = 1\n' })
+  const folder = path.join(root, 'cache/secret')
+  server = await createServer({
+    root,
+    configFile: false,
+    envDir: false,
+    appType: 'custom',
+    customLogger: capturingLogger(logs),
+    server: { middlewareMode: true, hmr: false, ws: false },
+    plugins: [{ name: 'deny-test', configResolved: (config) => void expect(denyServing(config, folder)).toBe(true) }],
+  })
+  expect(isLoadingAllowed(server.config, path.join(folder, 'token'))).toBe(false)
+  expect(isLoadingAllowed(server.config, path.join(root, '.env'))).toBe(false)
+  expect(isLoadingAllowed(server.config, path.join(root, 'src/a.ts'))).toBe(true)
+  // What a request goes through: the transform pipeline refuses it (?raw, ?import), as it does a .env.
+  await expect(server.transformRequest('/cache/secret/token?raw')).rejects.toThrow()
+  await expect(server.transformRequest('/src/a.ts')).resolves.toBeTruthy()
 })

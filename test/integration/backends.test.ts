@@ -157,13 +157,46 @@ describe('backends in their own processes', () => {
     socket.send(Buffer.from([1, 2, 3]))
     await expect.poll(() => answers.filter((answer) => answer.type === 'invoked').length).toBe(2)
     // Vite's server.fs rules hold on this channel too: a file outside the project is not handed out.
-    expect(answers.find((answer) => answer.id === 3)?.result).toEqual({ error: expect.objectContaining({ message: expect.stringContaining('is outside server.fs.allow') }) })
+    expect(answers.find((answer) => answer.id === 3)?.result).toEqual({ error: expect.objectContaining({ message: expect.stringContaining("is not served to backends: Vite's server.fs rules") }) })
     expect(JSON.stringify(answers)).not.toContain('not for backends')
     fs.rmSync(secret)
     const api = await backend(p, 'api')
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
     await expect.poll(async () => (await api.run('debug')).output).toBe('v2')
     socket.close()
+  })
+
+  test("neither the backend channel nor the HTTP server hands out what server.fs forbids, or the token itself", async () => {
+    const p = await devServer({ files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'server.pem': '-----BEGIN PRIVATE KEY-----\nKEYMATERIAL\n' } })
+    const port = portOf(p.server.httpServer!)
+    const token = fs.readFileSync(path.join(p.root, '.vite', TOKEN_FILE), 'utf8').trim()
+    // A file outside the project that does not even parse: its error would quote it.
+    const secret = path.join(path.dirname(p.root), `outside-${path.basename(p.root)}.ts`)
+    fs.writeFileSync(secret, 'SECRETLINE one two {{{\n')
+    try {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}${BACKEND_PATH}`, { headers: { authorization: `Bearer ${token}` } })
+      await new Promise((resolve) => socket.once('open', resolve))
+      const answers: Array<{ type: string; id?: number; result?: { error?: { message?: string }; result?: unknown } }> = []
+      socket.on('message', (data) => answers.push(JSON.parse(String(data))))
+      socket.send('{"type":"hello","protocol":1}')
+      await expect.poll(() => answers.some((answer) => answer.type === 'welcome')).toBe(true)
+      const asks = [secret, `/@fs${secret}`, `file://${secret}`, `${secret}?raw`, path.join(p.root, 'server.pem'), '/server.pem?raw', path.join(p.root, '.vite', TOKEN_FILE), `/.vite/${TOKEN_FILE}?raw`]
+      asks.forEach((url, i) => socket.send(JSON.stringify({ type: 'invoke', id: 10 + i, name: 'fetchModule', data: [url] })))
+      await expect.poll(() => answers.filter((answer) => answer.type === 'invoked').length).toBe(asks.length)
+      for (const answer of answers.filter((answer) => answer.type === 'invoked')) expect(answer.result, asks[answer.id! - 10]).toEqual({ error: expect.objectContaining({ message: expect.stringContaining('is not served to backends') }) })
+      const wire = JSON.stringify(answers)
+      for (const leak of ['SECRETLINE', 'KEYMATERIAL', token]) expect(wire).not.toContain(leak)
+      socket.close()
+    } finally {
+      fs.rmSync(secret)
+    }
+    // Over HTTP, the token is denied like .env: plain, ?raw, ?import, ?url, /@fs/, another case, encoded — even with a page's Origin.
+    const tokenUrl = `/.vite/${TOKEN_FILE}`
+    for (const url of [tokenUrl, `${tokenUrl}?raw`, `${tokenUrl}?import`, `${tokenUrl}?url`, `${tokenUrl}?import&raw`, `/@fs${p.root}${tokenUrl}`, `/@fs${p.root}${tokenUrl}?raw`, tokenUrl.toUpperCase(), tokenUrl.replace('.vite', '%2Evite'), `/.vite/${path.dirname(TOKEN_FILE)}/`]) {
+      const response = await fetch(`http://127.0.0.1:${port}${url}`, { headers: { origin: 'http://localhost:3000' } })
+      expect(await response.text(), url).not.toContain(token)
+    }
+    expect(p.api.getStatus()).toMatchObject({ backends: [] })
   })
 
   test('a backend killed mid-reload does not stall the next reload (even with a long registerTimeout)', async () => {
