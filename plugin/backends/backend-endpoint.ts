@@ -5,8 +5,8 @@ import { UpgradeRoute, type UpgradeableServer } from '../notify/upgrade-route.ts
 import { isHostAllowed } from '../notify/request-guards.ts'
 import { BackendSocket, MAX_FRAME_BYTES } from './backend-socket.ts'
 import type { BackendHub } from './backend-hub.ts'
-import { BACKEND_PATH } from './protocol.ts'
-import { sameToken } from './token.ts'
+import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage, type ServerMessage } from './protocol.ts'
+import { newNonce, proofOf, sameToken } from './token.ts'
 
 export interface BackendEndpointOptions {
   token: string
@@ -18,9 +18,10 @@ export interface BackendEndpointOptions {
 
 /**
  * Where backend processes connect: `BACKEND_PATH` on the dev server's own HTTP server. This
- * channel serves source code and runs it, so it takes only clients that present the project's
- * secret (`Authorization: Bearer …`), with a Host the dev server allows — and no browser (any
- * `Origin` is refused). Each refusal says why, in the HTTP answer the backend prints.
+ * channel serves source code and runs it, so it takes only clients that prove they hold the
+ * project's secret, with a Host the dev server allows — and no browser (any `Origin` is refused).
+ * The proof goes both ways and the token never travels: the dev server's challenge proves it first,
+ * then the backend's hello. A refusal says why (an HTTP answer, or the close reason).
  */
 export class BackendEndpoint {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: false, perMessageDeflate: false })
@@ -45,20 +46,48 @@ export class BackendEndpoint {
     socket.on('error', () => socket.destroy())
     if (req.headers.origin !== undefined) return refuse(socket, 403, 'browsers may not connect to the backend channel (it serves and runs source code)')
     if (!isHostAllowed(req.headers.host, this.options.allowedHosts)) return refuse(socket, 403, `Host "${req.headers.host}" is not allowed (see server.allowedHosts)`)
-    const header = req.headers.authorization
-    if (!header) return refuse(socket, 401, 'no token: send the dev server\'s backend token (connectWizardHotReload finds it under node_modules/.vite/)')
-    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1]
-    if (!sameToken(this.options.token, token)) return refuse(socket, 401, 'wrong token: this is not the token of this dev server\'s project')
+    const backendNonce = req.headers[BACKEND_NONCE_HEADER]
+    if (typeof backendNonce !== 'string' || !/^[0-9a-f]{32,128}$/.test(backendNonce)) {
+      return refuse(socket, 400, `no ${BACKEND_NONCE_HEADER} header: this backend's vite-plugin-wizard-hot-reload is older than the dev server's (protocol ${BACKEND_PROTOCOL_VERSION}); update it`)
+    }
     const address = req.socket.remoteAddress ?? null
     this.wss.handleUpgrade(req, socket, head, (client) => {
       const wrapped = new BackendSocket(client)
       wrapped.keepAlive(this.options.heartbeatMs ?? 15_000)
-      this.options.hub.accept(wrapped, address)
+      this.authenticate(wrapped, backendNonce, address)
     })
+  }
+
+  /** The dev server proves it holds the token, then waits for the backend's proof in its hello; only then the hub hears of it. */
+  private authenticate(socket: BackendSocket, backendNonce: string, address: string | null): void {
+    const serverNonce = newNonce()
+    let settled = false
+    const timer = setTimeout(() => settle(false, 'no hello within 10 s'), HELLO_TIMEOUT_MS)
+    timer.unref()
+    const settle = (ok: boolean, reason = '', hello?: Extract<BackendMessage, { type: 'hello' }>) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      if (!ok) return socket.close(4001, reason)
+      this.options.hub.accept(socket, address, hello!)
+    }
+    socket.onClose(() => settle(false))
+    socket.onMessage((message) => {
+      if (settled) return
+      const hello = message as Partial<Extract<BackendMessage, { type: 'hello' }>>
+      if (hello.type !== 'hello') return settle(false, 'the first message must be the hello')
+      if (typeof hello.proof !== 'string' || !sameToken(proofOf(this.options.token, 'backend', backendNonce, serverNonce), hello.proof)) {
+        return settle(false, "wrong token: this is not the token of this dev server's project")
+      }
+      settle(true, '', hello as Extract<BackendMessage, { type: 'hello' }>)
+    })
+    socket.send({ type: 'challenge', protocol: BACKEND_PROTOCOL_VERSION, nonce: serverNonce, proof: proofOf(this.options.token, 'dev-server', backendNonce, serverNonce) } satisfies ServerMessage)
   }
 }
 
-function refuse(socket: Duplex, status: 401 | 403, reason: string): void {
-  const text = status === 401 ? 'Unauthorized' : 'Forbidden'
+const HELLO_TIMEOUT_MS = 10_000
+
+function refuse(socket: Duplex, status: 400 | 403, reason: string): void {
+  const text = status === 400 ? 'Bad Request' : 'Forbidden'
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`)
 }

@@ -71,13 +71,15 @@ export class BackendHub {
     return [...this.backends].filter((backend) => backend.welcomed).length
   }
 
-  /** A socket that passed the endpoint's checks (token, Host, no Origin). */
-  accept(socket: BackendSocket, address: string | null): void {
+  /** A socket that passed the endpoint's checks (Host, no Origin, the token proven), with the hello that proved it. */
+  accept(socket: BackendSocket, address: string | null, hello: Extract<BackendMessage, { type: 'hello' }>): void {
     if (this.closed) return socket.close(1001, 'dev server closing')
     const backend = new Backend(socket, address)
     this.backends.add(backend)
     // Whatever a backend sends (a bug, a version mismatch) costs at most a warning, never the dev server.
-    socket.onMessage((message) => void this.onMessage(backend, message as BackendMessage).catch((error: unknown) => this.options.warn(`backend ${backend.name}: a message could not be handled: ${describeThrown(error)}`)))
+    const handle = (message: unknown) => void this.onMessage(backend, message as BackendMessage).catch((error: unknown) => this.options.warn(`backend ${backend.name}: a message could not be handled: ${describeThrown(error)}`))
+    socket.onMessage(handle)
+    handle(hello)
     socket.onClose(() => {
       this.backends.delete(backend)
       for (const resolve of backend.pending.values()) resolve('disconnected')

@@ -5,9 +5,9 @@ import { describeThrown } from '../errors/thrown-value.ts'
 import type { RegisterWizard, UnregisterWizard, WizardClass } from '../types.ts'
 import { BackendSocket, MAX_FRAME_BYTES } from './backend-socket.ts'
 import { BackendWizards } from './backend-wizards.ts'
-import { BACKEND_NAME_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage, type ServerMessage, type WireOptions } from './protocol.ts'
+import { BACKEND_NAME_HEADER, BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage, type ServerMessage, type WireOptions } from './protocol.ts'
 import { RemoteRunner } from './remote-runner.ts'
-import { findToken } from './token.ts'
+import { findToken, newNonce, proofOf, sameToken } from './token.ts'
 
 export interface WizardBackendLogger {
   info(message: string): void
@@ -133,8 +133,9 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
   start(): void {
     if (this.closed) return
     const token = findToken({ token: this.options.token, tokenFile: this.options.tokenFile, root: this.options.root })
-    const headers: Record<string, string> = { [BACKEND_NAME_HEADER]: this.name }
-    if ('token' in token) headers.authorization = `Bearer ${token.token}`
+    // The token never travels: our nonce goes out, and what answers must prove it holds the token over both nonces first.
+    const nonce = newNonce()
+    const headers: Record<string, string> = { [BACKEND_NAME_HEADER]: this.name, [BACKEND_NONCE_HEADER]: nonce }
     const socket = new WebSocket(this.url, { headers, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, handshakeTimeout: 10_000 })
     this.connecting = socket
     socket.on('unexpected-response', (_request, response) => {
@@ -143,8 +144,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
       response.on('data', (chunk: string) => (body += chunk))
       const done = () => {
         const reason = body.trim() || `HTTP ${response.statusCode}`
-        const hint = 'problem' in token && response.statusCode === 401 ? ` (${token.problem})` : ''
-        this.refused(`the dev server at ${this.origin} refused this backend: ${reason}${hint}`, response.statusCode === 404)
+        this.refused(`the dev server at ${this.origin} refused this backend: ${reason}`, response.statusCode === 404)
         socket.terminate()
       }
       response.once('end', done)
@@ -160,18 +160,48 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
       if (this.connecting === socket) this.connecting = undefined
       if (this.closed) return socket.terminate()
       const wrapped = new BackendSocket(socket)
-      this.socket = wrapped
-      this.remote.use(wrapped)
-      wrapped.onMessage((message) => this.onMessage(message as ServerMessage, wrapped))
-      wrapped.send({
-        type: 'hello',
-        protocol: BACKEND_PROTOCOL_VERSION,
-        name: this.name,
-        pid: process.pid,
-        hostname: os.hostname(),
-        node: process.version,
-        wizards: this.wizards_.summary(),
-      } satisfies BackendMessage)
+      let proven = false
+      const silent = setTimeout(() => {
+        this.log.warn(`the server at ${this.origin} sent no challenge within ${CHALLENGE_TIMEOUT_MS / 1000} s: is that this project's dev server (with the plugin's backends on)? Retrying`)
+        socket.terminate()
+      }, CHALLENGE_TIMEOUT_MS)
+      silent.unref()
+      socket.once('close', () => clearTimeout(silent))
+      wrapped.onMessage((message) => {
+        if (proven) return this.onMessage(message as ServerMessage, wrapped)
+        // Until the dev server has proven it holds the token, nothing it sends is looked at — let alone run.
+        const challenge = message as Partial<Extract<ServerMessage, { type: 'challenge' }>>
+        if (challenge.type !== 'challenge') return
+        clearTimeout(silent)
+        if (!('token' in token)) {
+          socket.terminate()
+          return this.refused(`cannot connect to the dev server at ${this.origin}: ${token.problem}`, false)
+        }
+        if (challenge.protocol !== BACKEND_PROTOCOL_VERSION || typeof challenge.nonce !== 'string' || typeof challenge.proof !== 'string') {
+          socket.terminate()
+          return this.refused(`the dev server at ${this.origin} speaks backend protocol ${String(challenge.protocol)}, this backend ${BACKEND_PROTOCOL_VERSION}: update vite-plugin-wizard-hot-reload in one of them`, false)
+        }
+        if (!sameToken(proofOf(token.token, 'dev-server', nonce, challenge.nonce), challenge.proof)) {
+          socket.terminate()
+          return this.refused(
+            `the server at ${this.origin} did not prove it holds this backend's token (from ${token.from}): the token is wrong or another project's — or what answers there is not this project's dev server. Nothing was sent or loaded.`,
+            false,
+          )
+        }
+        proven = true
+        this.socket = wrapped
+        this.remote.use(wrapped)
+        wrapped.send({
+          type: 'hello',
+          protocol: BACKEND_PROTOCOL_VERSION,
+          proof: proofOf(token.token, 'backend', nonce, challenge.nonce),
+          name: this.name,
+          pid: process.pid,
+          hostname: os.hostname(),
+          node: process.version,
+          wizards: this.wizards_.summary(),
+        } satisfies BackendMessage)
+      })
     })
     socket.on('close', (code, reason) => {
       if (this.socket?.socket === socket) {
@@ -181,7 +211,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
       const wasWelcomed = this.welcomed
       this.welcomed = false
       if (this.closed) return
-      if (code === 4000) return this.refused(`the dev server at ${this.origin} refused this backend: ${String(reason)}`, false)
+      if (code === 4000 || code === 4001) return this.refused(`the dev server at ${this.origin} refused this backend: ${String(reason)}`, false)
       if (wasWelcomed) {
         this.waitingSaid = true
         this.log.warn(`lost the dev server at ${this.origin} (${code === 1012 ? 'it is restarting or stopping' : `code ${code}`}); what is registered keeps serving — reconnecting`)
@@ -271,6 +301,8 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
     this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs * 2)
   }
 }
+
+const CHALLENGE_TIMEOUT_MS = 10_000
 
 function backendUrl(server: string | URL): URL {
   let base: URL

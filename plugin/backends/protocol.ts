@@ -6,7 +6,13 @@ import type { WizardFailureKind } from '../../client/protocol.ts'
  * runner's transport); everything else is the dev server telling each backend what to load, and
  * the backend telling how it went. One source of truth for both ends.
  */
-export const BACKEND_PROTOCOL_VERSION = 1
+export const BACKEND_PROTOCOL_VERSION = 2
+/**
+ * The backend's random challenge, sent as a header on the upgrade request. Neither side ever sends
+ * the token: the dev server proves it holds it first (`challenge`), then the backend (`hello`) —
+ * so a process that took the dev server's port while it was down learns nothing and runs nothing.
+ */
+export const BACKEND_NONCE_HEADER = 'x-wizard-hot-reload-nonce'
 /** Served on the dev server's own HTTP server, next to Vite's HMR socket. */
 export const BACKEND_PATH = '/@wizard-hot-reload/backend'
 /** The backend's name, sent as a header on the upgrade request. */
@@ -46,6 +52,8 @@ export interface WireOptions {
 }
 
 export type ServerMessage =
+  /** The first frame: the dev server's nonce and its proof of the token over both nonces. */
+  | { type: 'challenge'; protocol: number; nonce: string; proof: string }
   | {
       type: 'welcome'
       protocol: number
@@ -87,7 +95,7 @@ export interface WireOutcome {
 }
 
 export type BackendMessage =
-  | { type: 'hello'; protocol: number; name: string; pid: number; hostname: string; node: string; wizards: Record<string, { closureHash: string; configHash: string | null }> }
+  | { type: 'hello'; protocol: number; proof: string; name: string; pid: number; hostname: string; node: string; wizards: Record<string, { closureHash: string; configHash: string | null }> }
   | { type: 'synced'; outcomes: WireOutcome[] }
   | { type: 'outcome'; seq: number; outcome: WireOutcome }
   | { type: 'invoke'; id: number; name: string; data: unknown[] }

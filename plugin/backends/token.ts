@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { TOKEN_ENV, TOKEN_FILE } from './protocol.ts'
@@ -34,6 +34,20 @@ export function ensureToken(cacheDir: string): string {
   } finally {
     fs.rmSync(draft, { force: true })
   }
+}
+
+/** A fresh random nonce for one connection's challenge. */
+export function newNonce(): string {
+  return randomBytes(16).toString('hex')
+}
+
+/**
+ * What one side sends to show it holds the token without sending it: an HMAC over the role and
+ * both nonces (the role keeps one side's proof from serving as the other's; fresh nonces keep a
+ * recorded proof from being replayed).
+ */
+export function proofOf(token: string, role: 'dev-server' | 'backend', backendNonce: string, serverNonce: string): string {
+  return createHmac('sha256', token).update(`wizard-hot-reload\0${role}\0${backendNonce}\0${serverNonce}`).digest('hex')
 }
 
 /** Constant-time comparison (the length is not a secret). */

@@ -1,9 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import { WebSocket } from 'ws'
+import { WebSocket, WebSocketServer } from 'ws'
 import type { WizardReloadedPayload } from '../../client/protocol.ts'
-import { BACKEND_PATH, TOKEN_FILE } from '../../plugin/backends/protocol.ts'
+import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, TOKEN_FILE } from '../../plugin/backends/protocol.ts'
+import { newNonce, proofOf } from '../../plugin/backends/token.ts'
 import { BackendChild } from '../backends/backend-child.ts'
 import { portOf } from '../reference-ws-client.ts'
 import { lastEvent, startTempProject, wizardSource, type TempProject, type TempProjectOptions } from '../temp-project.ts'
@@ -36,6 +37,19 @@ async function backend(p: TempProject, name: string, extra: { refuse?: string; t
   const started = await child.started
   if (!started.ok) throw new Error(`backend ${name} did not start: ${started.message}`)
   return child
+}
+type Frame = { type: string; id?: number; nonce?: string; result?: { error?: { message?: string }; result?: unknown } }
+/** A hand-made backend client: the handshake done right (its proof over both nonces), then whatever the test sends. */
+async function rawBackend(p: TempProject, token: string) {
+  const nonce = newNonce()
+  const socket = new WebSocket(`ws://127.0.0.1:${portOf(p.server.httpServer!)}${BACKEND_PATH}`, { headers: { [BACKEND_NONCE_HEADER]: nonce } })
+  const answers: Frame[] = []
+  socket.on('message', (data) => answers.push(JSON.parse(String(data))))
+  await expect.poll(() => answers.some((answer) => answer.type === 'challenge')).toBe(true)
+  const challenge = answers.find((answer) => answer.type === 'challenge')!
+  socket.send(JSON.stringify({ type: 'hello', protocol: BACKEND_PROTOCOL_VERSION, proof: proofOf(token, 'backend', nonce, challenge.nonce!) }))
+  await expect.poll(() => answers.some((answer) => answer.type === 'welcome')).toBe(true)
+  return { socket, answers }
 }
 const reloads = (p: TempProject, wizardId: string) => p.events.filter((event) => event.type === 'reloaded' && event.payload.wizardId === wizardId).map((event) => event.payload as WizardReloadedPayload)
 
@@ -103,8 +117,8 @@ describe('backends in their own processes', () => {
     fs.writeFileSync(p.path('wizards/broken_wizard.ts'), 'export class BrokenWizard {')
     const again = await startTempProject({ listen: true, root: p.root, files: {}, vite: { server: { host: '127.0.0.1', port, strictPort: true } } })
     projects.splice(projects.indexOf(p), 1, again)
-    await expect.poll(async () => (await api.run('debug')).output, { timeout: 20_000 }).toBe('v2 (while away)')
-    expect(await api.run('report')).toMatchObject({ output: 'report changed' })
+    // The re-sync loads what changed meanwhile, one wizard after another.
+    await expect.poll(async () => [(await api.run('debug')).output, (await api.run('report')).output], { timeout: 20_000 }).toEqual(['v2 (while away)', 'report changed'])
     expect(await api.run('broken')).toMatchObject({ output: 'fine' })
     expect((await api.state()).logs.some((line) => line.includes('reconnected to the dev server'))).toBe(true)
   })
@@ -114,10 +128,10 @@ describe('backends in their own processes', () => {
     expect(fs.readFileSync(path.join(p.root, '.vite', TOKEN_FILE), 'utf8')).toMatch(/^[0-9a-f]{64}\n$/)
     const wrong = BackendChild.spawn({ server: urlOf(p), name: 'intruder', token: 'f'.repeat(64), root: p.root })
     children.push(wrong)
-    expect(await wrong.started).toMatchObject({ ok: false, message: expect.stringContaining('refused this backend: wrong token') })
+    expect(await wrong.started).toMatchObject({ ok: false, message: expect.stringContaining("did not prove it holds this backend's token (from the token option): the token is wrong") })
     const elsewhere = BackendChild.spawn({ server: urlOf(p), name: 'lost', root: path.dirname(p.root) })
     children.push(elsewhere)
-    expect(await elsewhere.started).toMatchObject({ ok: false, message: expect.stringMatching(/refused this backend: no token.*\(no token: none of .* exists/) })
+    expect(await elsewhere.started).toMatchObject({ ok: false, message: expect.stringMatching(/cannot connect to the dev server at .*: no token: none of .* exists/) })
     // A browser page (any Origin) is refused before the token is even looked at.
     const token = fs.readFileSync(path.join(p.root, '.vite', TOKEN_FILE), 'utf8').trim()
     const status = await new Promise<number>((resolve) => {
@@ -142,18 +156,39 @@ describe('backends in their own processes', () => {
     expect(p.api.getStatus()).toMatchObject({ backends: [] })
   })
 
+  test('a server that took the dev server\'s port learns nothing and runs nothing: it cannot prove the token, the backend sends no hello', async () => {
+    const p = await devServer()
+    const token = fs.readFileSync(path.join(p.root, '.vite', TOKEN_FILE), 'utf8').trim()
+    const impostor = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+    const seen: { headers: string[]; frames: string[] } = { headers: [], frames: [] }
+    impostor.on('connection', (socket, request) => {
+      seen.headers.push(JSON.stringify(request.headers))
+      socket.on('message', (data) => seen.frames.push(String(data)))
+      // A made-up proof, then everything a real dev server would send next.
+      socket.send(JSON.stringify({ type: 'challenge', protocol: BACKEND_PROTOCOL_VERSION, nonce: newNonce(), proof: 'a'.repeat(64) }))
+      socket.send(JSON.stringify({ type: 'welcome', protocol: BACKEND_PROTOCOL_VERSION, session: 'x', options: {}, wizards: [{ wizardId: 'evil', file: '/evil_wizard.ts', version: 1, closureHash: 'x', closure: [], config: null, configDescribed: 'none', pinned: false }], failing: [], complete: true }))
+    })
+    await new Promise((resolve) => impostor.once('listening', resolve))
+    try {
+      const port = (impostor.address() as { port: number }).port
+      const fooled = BackendChild.spawn({ server: `http://127.0.0.1:${port}`, name: 'fooled', root: p.root })
+      children.push(fooled)
+      expect(await fooled.started).toMatchObject({ ok: false, message: expect.stringContaining("did not prove it holds this backend's token") })
+      expect(seen.headers).toHaveLength(1)
+      expect(seen.headers[0]).not.toContain(token)
+      expect(seen.frames).toEqual([])
+    } finally {
+      await new Promise((resolve) => impostor.close(resolve))
+    }
+  })
+
   test('a client with the token that sends garbage costs nothing: the dev server and a real backend keep working', async () => {
     const p = await devServer()
     const token = fs.readFileSync(path.join(p.root, '.vite', TOKEN_FILE), 'utf8').trim()
     const secret = path.join(path.dirname(p.root), `outside-${path.basename(p.root)}.txt`)
     fs.writeFileSync(secret, 'not for backends')
-    const socket = new WebSocket(`ws://127.0.0.1:${portOf(p.server.httpServer!)}${BACKEND_PATH}`, { headers: { authorization: `Bearer ${token}` } })
-    await new Promise((resolve) => socket.once('open', resolve))
-    const answers: Array<{ type: string; id?: number; result?: { error?: { message?: string } } }> = []
-    socket.on('message', (data) => answers.push(JSON.parse(String(data))))
-    socket.send('{"type":"hello","protocol":1}')
-    await expect.poll(() => answers.some((answer) => answer.type === 'welcome')).toBe(true)
-    for (const frame of ['not json', '[]', 'null', '{"type":"outcome"}', '{"type":"outcome","seq":1,"outcome":null}', '{"type":"invoke","id":1,"name":"fetchModule","data":"x"}', '{"type":"synced","outcomes":5}', '{"type":"hello","protocol":1}', '{"type":"invoke","id":2,"name":"nope","data":[]}', JSON.stringify({ type: 'invoke', id: 3, name: 'fetchModule', data: [`${secret}?raw`] })]) socket.send(frame)
+    const { socket, answers } = await rawBackend(p, token)
+    for (const frame of ['not json', '[]', 'null', '{"type":"outcome"}', '{"type":"outcome","seq":1,"outcome":null}', '{"type":"invoke","id":1,"name":"fetchModule","data":"x"}', '{"type":"synced","outcomes":5}', `{"type":"hello","protocol":${BACKEND_PROTOCOL_VERSION}}`, '{"type":"invoke","id":2,"name":"nope","data":[]}', JSON.stringify({ type: 'invoke', id: 3, name: 'fetchModule', data: [`${secret}?raw`] })]) socket.send(frame)
     socket.send(Buffer.from([1, 2, 3]))
     await expect.poll(() => answers.filter((answer) => answer.type === 'invoked').length).toBe(2)
     // Vite's server.fs rules hold on this channel too: a file outside the project is not handed out.
@@ -174,12 +209,7 @@ describe('backends in their own processes', () => {
     const secret = path.join(path.dirname(p.root), `outside-${path.basename(p.root)}.ts`)
     fs.writeFileSync(secret, 'SECRETLINE one two {{{\n')
     try {
-      const socket = new WebSocket(`ws://127.0.0.1:${port}${BACKEND_PATH}`, { headers: { authorization: `Bearer ${token}` } })
-      await new Promise((resolve) => socket.once('open', resolve))
-      const answers: Array<{ type: string; id?: number; result?: { error?: { message?: string }; result?: unknown } }> = []
-      socket.on('message', (data) => answers.push(JSON.parse(String(data))))
-      socket.send('{"type":"hello","protocol":1}')
-      await expect.poll(() => answers.some((answer) => answer.type === 'welcome')).toBe(true)
+      const { socket, answers } = await rawBackend(p, token)
       const asks = [secret, `/@fs${secret}`, `file://${secret}`, `${secret}?raw`, path.join(p.root, 'server.pem'), '/server.pem?raw', path.join(p.root, '.vite', TOKEN_FILE), `/.vite/${TOKEN_FILE}?raw`]
       asks.forEach((url, i) => socket.send(JSON.stringify({ type: 'invoke', id: 10 + i, name: 'fetchModule', data: [url] })))
       await expect.poll(() => answers.filter((answer) => answer.type === 'invoked').length).toBe(asks.length)
