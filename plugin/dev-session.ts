@@ -35,6 +35,7 @@ import { ensureToken } from './backends/token.ts'
 import { configCandidates } from './config/config-location.ts'
 import { classifyLoadError } from './errors/classify-error.ts'
 import { isLoadingAllowed } from './vite-internals/fs-rules.ts'
+import { spareOnFullReload } from './vite-internals/runner-graph.ts'
 import type { WizardReloadError } from '../client/protocol.ts'
 
 /** A burst of adds and deletes is followed, once the folders are quiet this long, by a full reconcile. */
@@ -73,6 +74,7 @@ export class DevSession {
   private readonly backendEndpoint: BackendEndpoint | undefined
   private readonly relay: BackendRelay | undefined
   private readonly registryFile: string | undefined
+  private readonly unspare: (() => void) | undefined
   /** The registry instance registered into: the one the app uses. */
   private registry: RegistryModule | undefined
   private warnedTwoRunners = false
@@ -176,6 +178,8 @@ export class DevSession {
       this.startError = describeThrown(error)
     }
     this.reloader = reloader
+    // Vite's server HMR may empty the runner (a full reload): the wizards' modules and the registry are spared.
+    this.unspare = reloader ? spareOnFullReload(reloader.environment.runner, () => this.ownedFiles()) : undefined
     this.coordinator = reloader
       ? new ReloadCoordinator({
           server,
@@ -312,6 +316,12 @@ export class DevSession {
     return this.options.environment
   }
 
+  /** The files whose import closures the plugin owns in the runner: every wizard's, and the registry's. */
+  private *ownedFiles(): Iterable<string> {
+    for (const record of this.state.all()) yield record.file
+    if (this.registryFile) yield this.registryFile
+  }
+
   /**
    * What of a hot update Vite may still act on in the wizards' environment: not the modules a
    * wizard imports (directly or not), nor the registry — the plugin reloads those transactionally.
@@ -362,6 +372,7 @@ export class DevSession {
   async dispose(): Promise<void> {
     if (this.disposed) return
     this.disposed = true
+    this.unspare?.()
     clearTimeout(this.reconcileTimer)
     clearInterval(this.twoRunnersTimer)
     this.viteTrailing.stop()

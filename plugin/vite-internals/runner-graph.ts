@@ -151,3 +151,34 @@ export function evaluationsSoFar(runner: ModuleRunner): number {
 export function evaluationNumberOf(exports: object): number {
   return evaluationOrder.get(exports) ?? 0
 }
+
+/**
+ * Vite's server-side HMR, for a change no module accepts, runs a full reload of the runner: it
+ * empties `evaluatedModules` (`clear()`) and imports the affected entry points again. That would
+ * drop the wizards' module instances behind the plugin's back (no dispose, a fresh `registry`
+ * holding nothing). This makes `clear()` spare the import closures of `ownedFiles()`: everything
+ * else is cleared and re-evaluated as Vite intends, and what it imports of ours stays the same
+ * instance. `evaluatedModules.clear` and its three maps are the runner's own (public class, an
+ * internal call path): see vite-internals.contract.test.ts. Returns the undo.
+ */
+export function spareOnFullReload(runner: ModuleRunner, ownedFiles: () => Iterable<string>): () => void {
+  const modules = runner.evaluatedModules
+  const clear = modules.clear
+  const spare = function (this: typeof modules): void {
+    const kept = new Set<EvaluatedModuleNode>()
+    for (const file of ownedFiles()) for (const node of importClosure(runner, file)) kept.add(node)
+    const urls = [...modules.urlToIdModuleMap].filter(([, node]) => kept.has(node))
+    clear.call(modules)
+    for (const node of kept) {
+      modules.idToModuleMap.set(node.id, node)
+      const nodes = modules.fileToModulesMap.get(node.file) ?? new Set()
+      nodes.add(node)
+      modules.fileToModulesMap.set(node.file, nodes)
+    }
+    for (const [url, node] of urls) modules.urlToIdModuleMap.set(url, node)
+  }
+  modules.clear = spare
+  return () => {
+    if (modules.clear === spare) modules.clear = clear
+  }
+}

@@ -5,7 +5,7 @@ import { createServer, type ViteDevServer } from 'vite'
 import { capturingLogger, makeTempDir, writeFiles } from '../../test/temp-project.ts'
 import { afterViteInvalidates, forwardFileEventToVite, invalidateFile } from './module-graph.ts'
 import { runnableEnvironment, ssrLoadModuleExports } from './module-runner.ts'
-import { evaluationNumberOf, evaluationsSoFar, importClosure, importedExports, takeDisposer } from './runner-graph.ts'
+import { evaluationNumberOf, evaluationsSoFar, importClosure, importedExports, spareOnFullReload, takeDisposer } from './runner-graph.ts'
 import { firstParseProblem, lineColumnAt } from './parse-source.ts'
 import { viteWatcherReady } from './vite-watcher.ts'
 import { denyServing, isLoadingAllowed } from './fs-rules.ts'
@@ -154,4 +154,35 @@ test("denyServing adds a folder to Vite's compiled server.fs.deny (fsDenyGlob), 
   // What a request goes through: the transform pipeline refuses it (?raw, ?import), as it does a .env.
   await expect(server.transformRequest('/cache/secret/token?raw')).rejects.toThrow()
   await expect(server.transformRequest('/src/a.ts')).resolves.toBeTruthy()
+})
+
+test("a full reload of the runner (Vite's server HMR with no accepting module) empties evaluatedModules with clear(); spareOnFullReload keeps an owned closure", async () => {
+  const { environment, file } = await start(
+    {
+      'src/shared.ts': 'export const created = Math.random()\n',
+      'src/entry.ts': "import { created } from './shared.ts'\nglobalThis.__entryRuns = ((globalThis as any).__entryRuns ?? 0) + 1\nexport const shared = created\n",
+      'src/owned.ts': "import { created } from './shared.ts'\nexport const owned = { created }\n",
+    },
+    true,
+  )
+  const runner = environment.runner
+  const entry = (await runner.import(file('src/entry.ts'))) as { shared: number }
+  const owned = (await runner.import(file('src/owned.ts'))) as { owned: object }
+  const runs = () => (globalThis as { __entryRuns?: number }).__entryRuns ?? 0
+  const before = runs()
+  const undo = spareOnFullReload(runner, () => [file('src/owned.ts')])
+  try {
+    environment.hot.send({ type: 'full-reload', triggeredBy: file('src/entry.ts'), path: '*' })
+    await expect.poll(runs).toBe(before + 1)
+    // The entry ran again; what the owned module imports is the same instance, and the owned module itself was not re-evaluated.
+    const again = (await runner.import(file('src/entry.ts'))) as { shared: number }
+    expect(again.shared).toBe(entry.shared)
+    expect(((await runner.import(file('src/owned.ts'))) as { owned: object }).owned).toBe(owned.owned)
+  } finally {
+    undo()
+  }
+  // Without it, Vite's clear() drops everything: a fresh shared module.
+  environment.hot.send({ type: 'full-reload', triggeredBy: file('src/entry.ts'), path: '*' })
+  await expect.poll(runs).toBe(before + 2)
+  expect(((await runner.import(file('src/entry.ts'))) as { shared: number }).shared).not.toBe(entry.shared)
 })

@@ -55,6 +55,27 @@ test('registry: an API loaded with server.environments.ssr.runner.import shares 
   expect(p.logs.some((line) => line.includes('loaded by two module runners'))).toBe(false)
 })
 
+test("registry: an edit of the API module (no wizard imports it) re-runs the API, as Vite's server HMR does, but the registry and the wizards the plugin owns are spared", async () => {
+  const p = (project = await startTempProject({
+    listen: true,
+    useTestRegistry: false,
+    plugin: { registry: 'server/registry.ts' },
+    files: { 'server/registry.ts': registrySource, 'server/backend.ts': backendSource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+  }))
+  const runner = (p.server.environments.ssr as RunnableDevEnvironment).runner
+  const backend = () => runner.import(p.path('server/backend.ts')) as Promise<Backend & { edition?: number }>
+  const first = (await backend()).handle('debug')
+  expect(first).toMatchObject({ output: 'v1', wizards: ['debug'] })
+  // Vite's own SSR HMR: no accepting boundary, so a full reload of the runner (which re-imports server/backend.ts).
+  p.write('server/backend.ts', `${backendSource}\nexport const edition = 2\n`)
+  await expect.poll(async () => (await backend()).edition).toBe(2)
+  const after = (await backend()).handle('debug')
+  expect(after).toMatchObject({ output: 'v1', wizards: ['debug'], createdAt: first.createdAt })
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+  await expect.poll(async () => (await backend()).handle('debug').output).toBe('v2')
+  await p.api.idle()
+})
+
 test('registry: an API loaded with ssrLoadModule holds a second instance: one warning naming the file and the fix, and the plugin registers into the instance the API uses', async () => {
   const p = (project = await startTempProject({
     useTestRegistry: false,
