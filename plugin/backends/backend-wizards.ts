@@ -65,7 +65,7 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
   constructor(private readonly o: BackendWizardsOptions<C>) {
     this.instances = new ModuleInstances(
       () => o.runner,
-      o.options().registerTimeout,
+      () => o.options().registerTimeout,
       o.warn,
     )
   }
@@ -203,11 +203,19 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
     const { runner } = this.o
     const previous = this.current.get(wizard.wizardId)
     const before = this.instances.snapshot()
-    const imported = await settleWithin(runner.import(wizard.file) as Promise<Record<string, unknown>>, this.loadTimeout())
+    const importing = runner.import(wizard.file) as Promise<Record<string, unknown>>
+    const imported = await settleWithin(importing, this.loadTimeout())
     const { all, fresh } = this.instances.closure(wizard.file, before)
     const discard = async () => this.forget(await this.instances.discard(fresh))
     if (imported === TIMED_OUT) {
       await discard()
+      // It may still finish: what it registers for disposal then runs at once.
+      void importing
+        .then(
+          () => this.instances.disposeLate(fresh),
+          () => this.instances.disposeLate(fresh),
+        )
+        .catch((error: unknown) => this.o.warn(`disposing a late load of ${wizard.file}: ${describeThrown(error)}`))
       return { ok: false, error: { kind: 'timeout', message: `${wizard.file} did not finish loading within ${this.o.options().loadTimeout / 1000} s (loadTimeout) in this backend` } }
     }
     if ('error' in imported) {

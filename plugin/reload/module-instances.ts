@@ -33,7 +33,8 @@ export class ModuleInstances {
 
   constructor(
     private readonly runner: () => ModuleRunner,
-    private readonly disposeTimeout: number,
+    /** How long an async dispose callback may take (read at each dispose: a backend learns it from the dev server). */
+    private readonly disposeTimeout: () => number,
     private readonly warn: (message: string) => void,
     /** How a module's url reads in a message. */
     private readonly label: (url: string) => string = (url) => url,
@@ -101,6 +102,23 @@ export class ModuleInstances {
     return this.stillHeld(disposed)
   }
 
+  /**
+   * Instances discarded while they were still evaluating (a load that timed out), once that
+   * evaluation has settled: a dispose callback it registered meanwhile runs now — unless a newer
+   * evaluation of the module has taken its place (then the callback is that one's).
+   */
+  async disposeLate(instances: Iterable<ModuleInstance>): Promise<void> {
+    const runner = this.runner()
+    for (const instance of instances) {
+      const exports = instance.exports.deref()
+      const now = runner.evaluatedModules.getModuleById(instance.id)?.exports
+      if (!exports || (now !== undefined && now !== exports)) continue
+      const disposer = takeDisposer(runner, instance.url)
+      if (!disposer) continue
+      await this.run(instance, disposer.dispose, disposer.data)
+    }
+  }
+
   private stillHeld(instances: ModuleInstance[]): string[] {
     const modules = this.runner().evaluatedModules
     return instances.filter((instance) => modules.getModuleById(instance.id)?.exports === instance.exports.deref()).map((instance) => instance.id)
@@ -110,12 +128,15 @@ export class ModuleInstances {
     instance.disposed = true
     const dispose = instance.dispose
     instance.dispose = undefined
-    if (!dispose) return
+    if (dispose) await this.run(instance, dispose, instance.data)
+  }
+
+  private async run(instance: ModuleInstance, dispose: (data: unknown) => void | Promise<void>, data: unknown): Promise<void> {
     const outcome = await settleWithin(
-      Promise.resolve().then(() => dispose(instance.data)),
-      this.disposeTimeout,
+      Promise.resolve().then(() => dispose(data)),
+      this.disposeTimeout(),
     )
-    if (outcome === TIMED_OUT) this.warn(`the dispose callback of ${this.label(instance.url)} did not finish within ${this.disposeTimeout} ms; going on without it.`)
+    if (outcome === TIMED_OUT) this.warn(`the dispose callback of ${this.label(instance.url)} did not finish within ${this.disposeTimeout()} ms; going on without it.`)
     else if ('error' in outcome) this.warn(`the dispose callback of ${this.label(instance.url)} threw ${describeThrown(outcome.error)} (the reload itself is not affected).`)
   }
 }

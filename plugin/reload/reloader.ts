@@ -138,7 +138,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     this.leaks = options.leaks
     this.history = options.historyStore ?? new ReloadHistory(options.history ?? 20)
     const root = options.server.config.root
-    this.instances = new ModuleInstances(() => this.environment.runner, this.registerTimeout, this.warn, (url) => displayPath(root, url.startsWith(root) ? url : path.join(root, url)))
+    this.instances = new ModuleInstances(() => this.environment.runner, () => this.registerTimeout, this.warn, (url) => displayPath(root, url.startsWith(root) ? url : path.join(root, url)))
   }
 
   /** @internal swaps the register/unregister callbacks (the `registry` module was re-evaluated) */
@@ -249,6 +249,8 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     }
     if ('failure' in loaded) {
       await discard()
+      // A load that timed out may still finish: what it registers for disposal then runs at once.
+      if (loaded.late) void loaded.late.then(() => this.instances.disposeLate(fresh)).catch((error: unknown) => this.warn(`disposing a late load of ${displayPath(this.server.config.root, file)}: ${describeThrown(error)}`))
       // A failure is only reported for content that is still on disk — the file's own, or the helper it points into.
       const involved = loaded.failure.loc ? [file, loaded.failure.loc.file] : [file]
       if (!lastAttempt && this.changedSince(involved, started)) return { type: 'stale' }
@@ -419,11 +421,16 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   }
 
   /** Evaluates the module, bounded by `loadTimeout`: a top level that never settles is a `timeout` failure. */
-  private async load(file: string): Promise<{ exports: Record<string, unknown> } | { failure: WizardReloadError }> {
-    const outcome = await settleWithin(this.environment.runner.import(file) as Promise<Record<string, unknown>>, this.loadTimeout > 0 ? this.loadTimeout : undefined)
+  private async load(file: string): Promise<{ exports: Record<string, unknown> } | { failure: WizardReloadError; late?: Promise<unknown> }> {
+    const importing = this.environment.runner.import(file) as Promise<Record<string, unknown>>
+    const outcome = await settleWithin(importing, this.loadTimeout > 0 ? this.loadTimeout : undefined)
     if (outcome === TIMED_OUT) {
       const seconds = Math.round(this.loadTimeout / 100) / 10
-      return { failure: plainFailure('timeout', `${displayPath(this.server.config.root, file)} did not finish loading within ${seconds} s (loadTimeout): its top level, or a module it imports, never settles (an await that never resolves?)`) }
+      const late = importing.then(
+        () => undefined,
+        () => undefined,
+      )
+      return { late, failure: plainFailure('timeout', `${displayPath(this.server.config.root, file)} did not finish loading within ${seconds} s (loadTimeout): its top level, or a module it imports, never settles (an await that never resolves?)`) }
     }
     if ('error' in outcome) {
       formatStackWithSources(outcome.error, this.environment.runner)

@@ -51,3 +51,27 @@ test('at start, one hung wizard does not stop the others from registering or the
   expect(p.logs.some((line) => /loaded 40 wizards from wizards in \d+ ms, 1 failed \(watching, delay 10 ms\)/.test(line))).toBe(true)
   expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { last_error_kind: 'timeout' } } })
 })
+
+test('a load that timed out and finishes later is disposed then: what it started does not outlive it, nor ride on the next version', async () => {
+  type Probe = { __release?: () => void; __timers?: number }
+  const probe = globalThis as Probe
+  probe.__timers = 0
+  const slow = (name: string, wait: boolean) =>
+    `${wait ? 'await new Promise<void>((resolve) => ((globalThis as any).__release = resolve))\n' : ''}` +
+    `const g = globalThis as any\ng.__timers++\nconst timer = setInterval(() => {}, 1000)\nimport.meta.hot?.dispose(() => { clearInterval(timer); g.__timers-- })\nexport class DebugWizard { run() { return '${name}' } }\n`
+  const p = (project = await startTempProject({ files: { 'wizards/debug_wizard.ts': slow('v1', false) }, plugin: { loadTimeout: 300 }, hmr: true }))
+  expect(probe.__timers).toBe(1)
+  p.write('wizards/debug_wizard.ts', slow('late', true))
+  await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe('timeout')
+  // Now the hung top level goes on: it starts a timer and registers its dispose — for a version that never was.
+  probe.__release!()
+  await expect.poll(() => probe.__timers).toBe(1)
+  expect(p.registry.run('debug')).toBe('v1')
+  // The next good version, then one more: each replaced version's timer is stopped, the count stays at one.
+  p.write('wizards/debug_wizard.ts', slow('v2', false))
+  await expect.poll(() => p.registry.run('debug')).toBe('v2')
+  p.write('wizards/debug_wizard.ts', slow('v3', false))
+  await expect.poll(() => p.registry.run('debug')).toBe('v3')
+  await p.api.idle()
+  expect(probe.__timers).toBe(1)
+})
