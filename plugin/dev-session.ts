@@ -152,6 +152,7 @@ export class DevSession {
             this.externalFileChanged(file, type)
           },
           (error) => this.problem(`watcher error: ${describeThrown(error)}`),
+          options.polling,
         )
       : undefined
     this.history = new ReloadHistory(options.history)

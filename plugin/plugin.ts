@@ -143,6 +143,9 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
     },
     attach(httpServer) {
       if (!attachedServers.has(httpServer)) attachedServers.set(httpServer, session?.attachWebSocket(httpServer) ?? (() => {}))
+      // Off: the path answers 404 on this server too (attached after the dev server started, as in middleware mode).
+      const options = session ? getOptions() : undefined
+      if (options && !options.enabled && options.wsPath !== false) refuseUpgrades(httpServer, options.wsPath)
       return () => {
         attachedServers.get(httpServer)?.()
         attachedServers.delete(httpServer)

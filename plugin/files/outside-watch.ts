@@ -20,6 +20,8 @@ export class OutsideWatch {
     private readonly delay: number,
     private readonly onChange: (file: string, type: 'create' | 'update' | 'delete') => void,
     private readonly onError: (error: unknown) => void,
+    /** Poll every this many ms instead of file-system events (the `polling` option), or false. */
+    private readonly polling: number | false = false,
   ) {}
 
   /** Watches `file` from now on (once); node_modules and virtual modules are left to Vite. */
@@ -27,7 +29,8 @@ export class OutsideWatch {
     if (this.closed || this.watched.has(file) || !path.isAbsolute(file) || isInExcludedFolder(file)) return
     this.watched.add(file)
     if (!this.chokidar) {
-      this.chokidar = watch([], { ignoreInitial: true, persistent: true })
+      const polling = this.polling
+      this.chokidar = watch([], { ignoreInitial: true, persistent: true, ...(polling ? { usePolling: true, interval: polling, binaryInterval: polling } : {}) })
       this.chokidar.on('change', (changed) => this.queue(path.resolve(changed), 'update'))
       this.chokidar.on('add', (added) => this.queue(path.resolve(added), 'create'))
       this.chokidar.on('unlink', (removed) => this.queue(path.resolve(removed), 'delete'))

@@ -291,7 +291,26 @@ describe('status endpoint', () => {
     cleanups.push(() => vite.close())
     const port = portOf(vite.httpServer!)
     expect(await (await fetch(`http://127.0.0.1:${port}/api/hot-reload/status`)).json()).toEqual({ enabled: false })
-    await expect(ReferenceClient.connect(`ws://127.0.0.1:${port}/ws/hot-reload`, { handshakeTimeout: 500 })).rejects.toThrow(/timed out|HTTP/)
+    await expect(ReferenceClient.connect(`ws://127.0.0.1:${port}/ws/hot-reload`, { handshakeTimeout: 5000 })).rejects.toThrow('HTTP 404')
+  })
+
+  test('disabled, middleware mode: a server attached after the dev server started answers the path with 404 too', async () => {
+    const root = makeTempDir()
+    const plugin = wizardHotReload({ enabled: false })
+    const vite = await createServer({ root, configFile: false, envDir: false, logLevel: 'silent', appType: 'custom', server: { middlewareMode: true, hmr: false, ws: false }, plugins: [plugin] })
+    const httpServer = http.createServer(vite.middlewares)
+    // The app's own WebSocket on another path: with any upgrade listener, Node no longer answers an upgrade by itself.
+    httpServer.on('upgrade', (req, socket) => {
+      if (req.url === '/app-socket') socket.destroy()
+    })
+    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
+    cleanups.push(async () => {
+      httpServer.closeAllConnections()
+      await vite.close()
+      await new Promise((resolve) => httpServer.close(resolve))
+    })
+    attachWizardHotReload(vite, httpServer)
+    await expect(ReferenceClient.connect(`ws://127.0.0.1:${portOf(httpServer)}/ws/hot-reload`, { handshakeTimeout: 5000 })).rejects.toThrow('HTTP 404')
   })
 })
 
