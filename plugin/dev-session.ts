@@ -199,7 +199,10 @@ export class DevSession {
         diff: async ({ wizardId, from, to }) => this.diff(wizardId, from, to),
         rollback: async ({ wizardId, version }) => this.answer(await this.rollback(wizardId, version)),
         undo: async ({ wizardId }) => this.answer(await this.undo(wizardId)),
-        retry: async ({ wizardId }) => ({ wizardId, ...(await this.retry(wizardId)) }),
+        retry: async ({ wizardId }) => {
+          if (!this.state.get(wizardId)) throw new RequestError(`no wizard "${wizardId}"`)
+          return { wizardId, ...(await this.retry(wizardId)) }
+        },
       })
     }
     if (watching && this.coordinator) {

@@ -70,6 +70,9 @@ describe('rollback, undo, retry', () => {
     expect(p.logs.some((line) => line.includes('debug rolled back to v1 — the file on disk is newer'))).toBe(true)
     await expect.poll(() => ws.of('wizard_rolled_back' as never)).toEqual([{ event: 'wizard_rolled_back', wizard_id: 'debug', version: 1, pinned: true }])
     expect(p.api.history('debug').at(-1)).toMatchObject({ outcome: 'rolled-back', version: 1 })
+    // The version left behind is over: its signal is aborted; the one rolled back to has a live one.
+    expect(p.registry.contexts.find((entry) => entry.context.version === 3)!.context.signal.aborted).toBe(true)
+    expect(p.registry.contexts.at(-1)!.context.signal.aborted).toBe(false)
 
     // A save of its own file unpins it.
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v4'))
@@ -109,7 +112,7 @@ describe('rollback, undo, retry', () => {
   })
 
   test('rollback is transactional: when register refuses, nothing changes', async () => {
-    const p = await withVersions(['v1', 'v2'])
+    const p = await withVersions(['v1', 'v2'], { registerTimeout: 300 })
     const calls = p.registry.calls.length
     p.registry.behaviour = () => false
     expect(await p.api.rollback('debug', 1)).toEqual({ ok: false, error: 'register refused the rollback to v1: register("debug") returned false' })
@@ -118,6 +121,29 @@ describe('rollback, undo, retry', () => {
     expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { version: 2, pinned_version: null, last_error: null } } })
     expect(p.events.filter((event) => event.type === 'failed')).toEqual([])
     expect(p.registry.contexts.find((entry) => entry.context.version === 2)!.context.signal.aborted).toBe(false)
+    // Nor when it throws (any value) or never answers within registerTimeout.
+    p.registry.behaviour = () => {
+      throw 42n
+    }
+    expect(await p.api.rollback('debug', 1)).toEqual({ ok: false, error: expect.stringMatching(/^register refused the rollback to v1: .*42n/) })
+    p.registry.behaviour = () => new Promise<boolean>(() => {})
+    expect(await p.api.rollback('debug', 1)).toEqual({ ok: false, error: expect.stringMatching(/^register refused the rollback to v1: .*registerTimeout/) })
+    p.registry.behaviour = () => true
+    expect(p.registry.run('debug')).toBe('v2')
+    expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { version: 2, pinned_version: null, last_error: null } } })
+    expect(p.registry.contexts.find((entry) => entry.context.version === 2)!.context.signal.aborted).toBe(false)
+  })
+
+  test('a removal is an attempt too: the history keeps it (outcome removed) and the status shows it while the file is back', async () => {
+    const p = await withVersions(['v1'])
+    p.remove('wizards/debug_wizard.ts')
+    await expect.poll(() => p.api.history('debug').at(-1)?.outcome).toBe('removed')
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'back'))
+    await expect.poll(() => p.registry.run('debug')).toBe('back')
+    await p.api.idle()
+    expect(p.api.history('debug').map((entry) => entry.outcome)).toEqual(['loaded', 'removed', 'reloaded'])
+    const status = p.api.getStatus() as { wizards: Record<string, { history: WizardHistoryEntry[] }> }
+    expect(status.wizards.debug.history.map((entry) => entry.outcome)).toEqual(['loaded', 'removed', 'reloaded'])
   })
 
   test('undo returns to the version registered before (after a rollback: the one left); retry reloads the file', async () => {
@@ -169,6 +195,8 @@ describe('requests from the page, over Vite’s HMR socket', () => {
     expect(await ask({ type: 'rollback', wizardId: 'debug', version: 7 })).toMatchObject({ ok: false, error: expect.stringContaining('v7 is not kept') })
     expect(await ask({ type: 'rollback', wizardId: 'debug', version: 2 })).toMatchObject({ ok: false, error: 'debug v2 is the version registered now' })
     expect(await ask({ type: 'history', wizardId: 'ghost' })).toMatchObject({ ok: false, error: 'no wizard "ghost"' })
+    expect(await ask({ type: 'retry', wizardId: 'ghost' })).toMatchObject({ ok: false, error: 'no wizard "ghost"' })
+    expect(await ask({ type: 'undo', wizardId: 'ghost' })).toMatchObject({ ok: false, error: expect.stringContaining('no wizard "ghost"') })
     expect(await ask({ type: 'format-disk', wizardId: 'debug' })).toMatchObject({ ok: false, error: expect.stringContaining('unknown request type') })
     client.send(WIZARD_EVENTS.request, 'not even an object')
     await expect.poll(() => client.custom<WizardReply>(WIZARD_EVENTS.reply).some((reply) => reply.id === '' && !reply.ok)).toBe(true)
@@ -182,8 +210,12 @@ describe('requests from the page, over Vite’s HMR socket', () => {
     sockets.push(ws)
     ws.socket.send(JSON.stringify({ type: 'custom', event: WIZARD_EVENTS.request, data: { id: 'x', type: 'rollback', wizardId: 'debug', version: 1 } }))
     ws.socket.send(JSON.stringify({ id: 'y', type: 'rollback', wizardId: 'debug', version: 1 }))
+    const registers = p.registry.calls.length
     ws.socket.send('ping')
     await expect.poll(() => ws.of('pong')).toHaveLength(1)
+    await p.api.idle()
     expect(p.registry.run('debug')).toBe('v2')
+    expect(p.registry.calls.length).toBe(registers)
+    expect(p.api.history('debug').map((entry) => entry.outcome)).not.toContain('rolled-back')
   })
 })
