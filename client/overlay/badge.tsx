@@ -1,13 +1,16 @@
+import { useEffect, useRef } from 'preact/hooks'
 import type { WizardList } from './wizard-list.ts'
 
 /** The collapsed corner badge: how many wizards, and at a glance whether all are fine. */
-export function Badge({ list, onOpen }: { list: WizardList; onOpen: () => void }) {
+export function Badge({ list, onOpen, focus }: { list: WizardList; onOpen: () => void; focus?: boolean }) {
+  const button = useRef<HTMLButtonElement>(null)
+  useEffect(() => void (focus && button.current?.focus()), [])
   const { total, failed, pinned } = list.counts
   const state = failed > 0 ? 'failed' : pinned > 0 ? 'pinned' : 'ok'
   const detail = [failed > 0 && `${failed} broken`, pinned > 0 && `${pinned} pinned`].filter(Boolean).join(', ')
   const label = `${total} wizard${total === 1 ? '' : 's'}${detail ? `, ${detail}` : ', all fine'}`
   return (
-    <button type="button" class={`wbadge ${state}`} data-state={state} aria-expanded="false" aria-haspopup="dialog" title={`${label} — open the panel (Alt+Shift+W)`} aria-label={`${label}. Open the wizard panel`} onClick={onOpen}>
+    <button ref={button} type="button" class={`wbadge ${state}`} data-state={state} aria-expanded="false" aria-haspopup="dialog" title={`${label} — open the panel (Alt+Shift+W)`} aria-label={`${label}. Open the wizard panel`} onClick={onOpen}>
       <span class="dot" aria-hidden="true" />
       <span class="count">{total}</span>
       {detail && <span class="detail">{detail}</span>}

@@ -176,8 +176,10 @@ function adoptStyles(shadow: ShadowRoot): void {
   shadow.appendChild(style)
 }
 
+/** Escape belongs to a text field being typed in (a checkbox or a button is not one). */
 function isTyping(event: KeyboardEvent): boolean {
   const target = event.composedPath()[0]
   if (!(target instanceof HTMLElement)) return false
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)
+  if (target instanceof HTMLInputElement) return !/^(?:checkbox|radio|button|submit|reset|range|color|file|image)$/.test(target.type)
+  return target.isContentEditable || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT'
 }

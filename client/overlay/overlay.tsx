@@ -1,4 +1,4 @@
-import { useEffect, useReducer, useState } from 'preact/hooks'
+import { useEffect, useReducer, useRef, useState } from 'preact/hooks'
 import type { Request } from '../requests.ts'
 import { Badge } from './badge.tsx'
 import { Panel } from './panel.tsx'
@@ -28,16 +28,23 @@ export function Overlay({ store, list, request, prefs, onMove, successTimeout, b
     return () => stops.forEach((stop) => stop())
   }, [store, list, prefs])
   const current = prefs.get()
+  const stack = useRef<HTMLDivElement>(null)
+  const was = useRef({ open: current.open, restored: current.open })
+  // Closed with focus inside the panel: focus goes back to the badge. A panel restored open at page load takes no focus.
+  const shadow = stack.current?.getRootNode() as ShadowRoot | undefined
+  const focusBadge = was.current.open && !current.open && !!shadow?.activeElement
+  if (!current.open) was.current.restored = false
+  was.current.open = current.open
   return (
-    <div class="stack" role="region" aria-label="Wizard hot reload">
+    <div class="stack" role="region" aria-label="Wizard hot reload" ref={stack}>
       {/* The open panel shows what the toasts would (and they would cover it); failures wait for it to close. */}
       {!current.open && toasts.map((toast) => (
         <ToastView key={toast.key} toast={toast} successTimeout={successTimeout} base={base} root={root} onDismiss={(key) => store.dismiss(key)} />
       ))}
       {current.open ? (
-        <Panel list={list} request={request} prefs={current} setPrefs={(change) => prefs.set(change)} onClose={() => prefs.set({ open: false })} onMove={onMove} base={base} root={root} />
+        <Panel focus={!was.current.restored} list={list} request={request} prefs={current} setPrefs={(change) => prefs.set(change)} onClose={() => prefs.set({ open: false })} onMove={onMove} base={base} root={root} />
       ) : (
-        list.counts.total > 0 && <Badge list={list} onOpen={() => prefs.set({ open: true })} />
+        list.counts.total > 0 && <Badge focus={focusBadge} list={list} onOpen={() => prefs.set({ open: true })} />
       )}
     </div>
   )

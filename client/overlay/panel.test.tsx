@@ -264,6 +264,30 @@ describe('panel', () => {
     expect($('.panel')).toBeNull()
   })
 
+  test('focus: closing from inside the panel returns it to the badge; Escape works from its own checkbox; a panel restored at load takes none', async () => {
+    await openPanel()
+    await click($('[aria-label="Close the wizard panel"]')!)
+    expect(shadow().activeElement).toBe($('.wbadge'))
+    await openPanel()
+    const checkbox = $('input[type="checkbox"]') as HTMLInputElement
+    act(() => checkbox.focus())
+    act(() => {
+      checkbox.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true, composed: true }))
+    })
+    await flush()
+    expect($('.panel')).toBeNull()
+    expect(shadow().activeElement).toBe($('.wbadge'))
+    // Restored open after a page load, the panel leaves the page's focus where it is.
+    await openPanel()
+    const pageInput = document.body.appendChild(document.createElement('input'))
+    pageInput.focus()
+    await remountWithState()
+    expect($('.panel')).not.toBeNull()
+    expect(shadow().activeElement).toBeNull()
+    expect(document.activeElement).toBe(pageInput)
+    pageInput.remove()
+  })
+
   test('open or closed and the corner persist per origin (localStorage)', async () => {
     await openPanel()
     await click($('[aria-label="Move the panel to the next corner"]')!)

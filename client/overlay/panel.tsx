@@ -16,12 +16,14 @@ export interface PanelProps {
   onMove: () => void
   base: string
   root: string
+  /** Take focus when shown (opened by the user; not when restored open at page load). */
+  focus?: boolean
 }
 
 const STATE_LABEL = { ok: 'ok', failed: 'broken', pinned: 'pinned' } as const
 
 /** Every wizard with its state; the selected one's timeline, failure, diff and actions. */
-export function Panel({ list, request, prefs, setPrefs, onClose, onMove, base, root }: PanelProps) {
+export function Panel({ list, request, prefs, setPrefs, onClose, onMove, base, root, focus }: PanelProps) {
   const rows = list.all
   const [selected, setSelected] = useState<string | undefined>(() => rows.find((row) => row.state !== 'ok')?.wizardId ?? rows[0]?.wizardId)
   const [history, setHistory] = useState<WizardHistoryEntry[] | undefined>(undefined)
@@ -31,7 +33,7 @@ export function Panel({ list, request, prefs, setPrefs, onClose, onMove, base, r
   const details = useRef<HTMLDivElement>(null)
   const row: WizardRow | undefined = selected ? list.get(selected) : undefined
 
-  useEffect(() => heading.current?.focus(), [])
+  useEffect(() => void (focus && heading.current?.focus()), [])
   // A diff shows at the top of the scrolling part; bring it into view from wherever its button was.
   useEffect(() => void (diff && details.current?.scrollTo?.({ top: 0 })), [diff])
   // The timeline follows the selected wizard: fetched when it changes, again after each of its events.
