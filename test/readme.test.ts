@@ -123,3 +123,11 @@ function freePort(): Promise<number> {
     probe.on('error', reject)
   })
 }
+
+test('every image and local link the README shows exists in the repository (tracked by git)', async () => {
+  const { execFileSync } = await import('node:child_process')
+  const tracked = new Set(execFileSync('git', ['ls-files'], { cwd: repoRoot, encoding: 'utf8' }).split('\n'))
+  const targets = [...readme.matchAll(/\]\(((?!https?:|#|mailto:)[^)\s]+)\)/g)].map((match) => decodeURI(match[1].split('#')[0]))
+  expect(targets.filter((target) => target.endsWith('.png')).length).toBeGreaterThan(5)
+  expect(targets.filter((target) => !tracked.has(target) && !fs.existsSync(path.join(repoRoot, target, '.')))).toEqual([])
+})
