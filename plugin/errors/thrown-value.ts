@@ -33,7 +33,7 @@ export function readThrown(value: unknown): ThrownValue {
   return {
     isError: true,
     name: name && name !== 'Error' ? name : undefined,
-    message: bounded(stringField(value, 'message') ?? '', MAX_MESSAGE),
+    message: bounded(errorMessage(value), MAX_MESSAGE),
     stack: mapDefined(stringField(value, 'stack'), (stack) => bounded(stack, MAX_STACK)),
     code: stringField(value, 'code'),
     plugin: stringField(value, 'plugin'),
@@ -73,6 +73,17 @@ export function safeGet(target: unknown, key: PropertyKey): unknown {
 function isGenuineError(value: unknown): value is object {
   // `instanceof` would call a Proxy's getPrototypeOf trap; isNativeError reads the internal slot.
   return util.types.isNativeError(value)
+}
+
+/** An Error's message; one whose getter throws says so (with what the getter threw). */
+function errorMessage(error: object): string {
+  try {
+    const message = (error as { message?: unknown }).message
+    return typeof message === 'string' ? message : message === undefined ? '' : describeValue(message)
+  } catch (thrown) {
+    const inner = safeGet(thrown, 'message')
+    return `(its message could not be read: ${typeof inner === 'string' ? inner : describeValue(thrown)})`
+  }
 }
 
 function stringField(target: unknown, key: string): string | undefined {

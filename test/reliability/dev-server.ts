@@ -59,6 +59,15 @@ function hostile(name: string): unknown {
       }
       return new Proxy({}, { get: trap, getOwnPropertyDescriptor: trap, ownKeys: trap, getPrototypeOf: trap, has: trap })
     }
+    case 'throwing message getter': {
+      const error = new Error('x')
+      Object.defineProperty(error, 'message', {
+        get() {
+          throw new Error('getter')
+        },
+      })
+      return error
+    }
     default:
       return new Error(name)
   }
