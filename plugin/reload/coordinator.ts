@@ -135,7 +135,8 @@ export class ReloadCoordinator {
     )
     const dependents = this.dependentWizards(file)
     await this.sync(file, { force: false, eventAt })
-    await this.reloadAll(event === 'create' ? [...dependents, ...this.importFailures()] : dependents)
+    // Their detect phase counts from the helper's own first event, as the helper's does.
+    await this.reloadAll(event === 'create' ? [...dependents, ...this.importFailures()] : dependents, eventAt)
   }
 
   /** A whole folder disappeared: every wizard known below it is removed. */
@@ -269,13 +270,13 @@ export class ReloadCoordinator {
   }
 
   /** Reloads files whose imports changed: always, even though their own source did not — but a pinned wizard stays as it is. */
-  private reloadAll(files: Iterable<string>): Promise<void> {
+  private reloadAll(files: Iterable<string>, eventAt?: number): Promise<void> {
     const { state } = this.options.reloader
     const unpinned = [...new Set(files)].filter((file) => {
       const wizardId = state.idOfFile(file)
       return wizardId === undefined || state.get(wizardId)?.pinned === undefined
     })
-    return Promise.all(unpinned.map((file) => this.sync(file, { force: true }))).then(() => {})
+    return Promise.all(unpinned.map((file) => this.sync(file, { force: true, eventAt }))).then(() => {})
   }
 
   /**

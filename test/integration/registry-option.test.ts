@@ -1,6 +1,6 @@
 import type { RunnableDevEnvironment } from 'vite'
 import { afterEach, expect, test } from 'vitest'
-import { startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
+import { sessionOf, startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
 
 let project: TempProject | undefined
 afterEach(async () => {
@@ -52,6 +52,8 @@ test('registry: an API loaded with server.environments.ssr.runner.import shares 
   p.remove('wizards/review_wizard.ts')
   await expect.poll(async () => (await backend()).handle('debug').wizards).toEqual(['debug'])
   await p.api.idle()
+  // The two-runners check (every 500 ms) has looked at least once now: one runner, no warning.
+  await sessionOf(p.api)!['followSsrLoadModuleRegistry']()
   expect(p.logs.some((line) => line.includes('loaded by two module runners'))).toBe(false)
 })
 

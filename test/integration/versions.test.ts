@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { lastEvent, startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
+import type { WizardReloadedPayload } from '../../client/protocol.ts'
 
 /**
  * Each registered wizard is a version with a lifecycle: a context for register (version, file,
@@ -221,5 +222,21 @@ export class DebugWizard { static ticks = 0; run() { return '${tag}' } }
     const p = await reloadsThenGc(true)
     await expect.poll(() => (p.api.getStatus() as unknown as { wizards: { debug: { live_versions: number } } }).wizards.debug.live_versions).toBeLessThanOrEqual(2)
     expect(p.logs.some((line) => line.includes('replaced versions are still in memory'))).toBe(false)
+  })
+})
+
+describe('phase timings', () => {
+  test('detect counts from the first file event (the debounce delay included), for the changed wizard and for the wizards a changed helper reloads', async () => {
+    const uses = (name: string) => `import { tag } from './_tag.ts'\nexport class ${name}Wizard { run() { return tag } }\n`
+    const p = await start({ 'wizards/_tag.ts': "export const tag = 'one'\n", 'wizards/price_wizard.ts': uses('Price'), 'wizards/total_wizard.ts': uses('Total') }, { delay: 40 })
+    p.write('wizards/_tag.ts', "export const tag = 'two'\n")
+    await expect.poll(() => [p.registry.run('price'), p.registry.run('total')]).toEqual(['two', 'two'])
+    p.write('wizards/price_wizard.ts', uses('Price').replace('return tag', "return tag + '!'"))
+    await expect.poll(() => p.registry.run('price')).toBe('two!')
+    await p.api.idle()
+    const reloads = p.events.filter((event) => event.type === 'reloaded').map((event) => event.payload as WizardReloadedPayload)
+    expect(reloads.map((payload) => payload.wizardId).sort()).toEqual(['price', 'price', 'total'])
+    // Timers never fire early: each detect phase spans at least the 40 ms delay.
+    for (const payload of reloads) expect(payload.phases.detectMs, payload.wizardId).toBeGreaterThanOrEqual(39)
   })
 })
