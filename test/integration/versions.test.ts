@@ -120,8 +120,10 @@ describe('import.meta.hot.dispose, transactionally', () => {
     ['syntax', `export class DebugWizard { run() { return ( } }\n`, []],
     ['evaluate', `const log = (globalThis.__wizardLog ??= [])\nlog.push('evaluate v2-throws')\nimport.meta.hot?.dispose(() => { log.push('dispose v2-throws') })\nthrow new Error('boom')\n`, ['evaluate v2-throws', 'dispose v2-throws']],
     ['no-class', `const log = (globalThis.__wizardLog ??= [])\nlog.push('evaluate v2-classless')\nimport.meta.hot?.dispose(() => { log.push('dispose v2-classless') })\nexport const nothing = 1\n`, ['evaluate v2-classless', 'dispose v2-classless']],
+    ['import', `import { nothing } from 'no-such-package-for-wizards'\nconst log = (globalThis.__wizardLog ??= [])\nlog.push('evaluate v2-import')\nexport class DebugWizard { run() { return nothing } }\n`, []],
+    ['timeout', `const log = (globalThis.__wizardLog ??= [])\nlog.push('evaluate v2-hangs')\nimport.meta.hot?.dispose(() => { log.push('dispose v2-hangs') })\nawait new Promise(() => {})\nexport class DebugWizard { run() { return 'never' } }\n`, ['evaluate v2-hangs', 'dispose v2-hangs']],
   ] as const)('a %s failure: the running version is not disposed; what the failed reload evaluated is', async (kind, source, expected) => {
-    const p = await start({ 'wizards/debug_wizard.ts': disposable('v1') })
+    const p = await start({ 'wizards/debug_wizard.ts': disposable('v1') }, { loadTimeout: 300 })
     log().length = 0
     p.write('wizards/debug_wizard.ts', source)
     await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe(kind)
@@ -147,6 +149,50 @@ describe('import.meta.hot.dispose, transactionally', () => {
     await p.api.idle()
     expect(log()).toEqual(['evaluate v2', 'refuse debug v2', 'dispose v2'])
     expect(p.registry.run('debug')).toBe('v1')
+  })
+
+  test.each([
+    ['throwing', () => {
+      throw new Error('no')
+    }, 'register'],
+    ['never answering', () => new Promise<boolean>(() => {}), 'timeout'],
+  ] as const)('register %s: the new instance is disposed, the running one kept', async (_, behaviour, kind) => {
+    const p = await start({ 'wizards/debug_wizard.ts': disposable('v1') }, { registerTimeout: 300 })
+    log().length = 0
+    p.registry.behaviour = behaviour
+    p.write('wizards/debug_wizard.ts', disposable('v2'))
+    await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe(kind)
+    await p.api.idle()
+    expect(log()).toEqual(['evaluate v2', 'dispose v2'])
+    expect(p.registry.run('debug')).toBe('v1')
+  })
+
+  test('a config failure (code and a broken config saved together): the new instance is disposed, the running one kept', async () => {
+    const p = await start({ 'wizards/debug_wizard.ts': disposable('v1') })
+    log().length = 0
+    p.write('wizards/debug_wizard.config.json', '{ "tone": "dry", }')
+    p.write('wizards/debug_wizard.ts', disposable('v2'))
+    await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe('config')
+    await p.api.idle()
+    expect(log()).toEqual(['evaluate v2', 'dispose v2'])
+    expect(p.registry.run('debug')).toBe('v1')
+  })
+
+  test('an async dispose is awaited before the reload is done; one that hangs is a warning after registerTimeout, and the reload goes on', async () => {
+    const asyncDispose = (tag: string, hang: boolean) =>
+      `const log = (globalThis.__wizardLog ??= [])\nimport.meta.hot?.dispose(async () => { await new Promise((resolve) => ${hang ? '{}' : 'setTimeout(resolve, 30)'}); log.push('disposed ${tag}') })\nexport class DebugWizard { run() { return '${tag}' } }\n`
+    const p = await start({ 'wizards/debug_wizard.ts': asyncDispose('v1', false) }, { registerTimeout: 300 })
+    log().length = 0
+    p.write('wizards/debug_wizard.ts', asyncDispose('v2', true))
+    await expect.poll(() => p.registry.run('debug')).toBe('v2')
+    await p.api.idle()
+    expect(log()).toEqual(['register debug v2', 'disposed v1'])
+    expect(lastEvent(p.events, 'reloaded', 'debug')!.phases.disposeMs).toBeGreaterThanOrEqual(25)
+    p.write('wizards/debug_wizard.ts', asyncDispose('v3', false))
+    await expect.poll(() => p.registry.run('debug')).toBe('v3')
+    await p.api.idle()
+    expect(p.logs.some((line) => line.includes('the dispose callback of wizards/debug_wizard.ts did not finish within 300 ms; going on without it.'))).toBe(true)
+    expect(lastEvent(p.events, 'failed', 'debug')).toBeUndefined()
   })
 
   test('removal and server close dispose; a throwing dispose is a warning, never a failed reload', async () => {
