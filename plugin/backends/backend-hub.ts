@@ -244,8 +244,14 @@ export class BackendHub {
   private summarize(answers: Array<{ backend: Backend; answer: Answer }>, file: string): WizardBackendsOutcome {
     const times: number[] = []
     const failed: WizardBackendsOutcome['failed'] = []
+    const wizardId = this.options.state.idOfFile(file)
     for (const { backend, answer } of answers) {
-      if (answer === 'timeout') failed.push({ name: backend.name, error: { kind: 'timeout', message: `no answer within ${this.waitMs()} ms (loadTimeout + registerTimeout); it may still finish` } })
+      if (answer === 'timeout') {
+        const message = `no answer within ${this.waitMs()} ms (loadTimeout + registerTimeout); it may still finish`
+        failed.push({ name: backend.name, error: { kind: 'timeout', message } })
+        // The status says so too (its late answer, if any, replaces this).
+        if (wizardId) backend.wizards.set(wizardId, { version: backend.wizards.get(wizardId)?.version ?? null, ok: false, error: message, at: new Date() })
+      }
       else if (answer === 'disconnected') failed.push({ name: backend.name, error: { kind: 'register', message: 'disconnected before it answered' } })
       else if (answer.ok) times.push(answer.durationMs)
       else failed.push({ name: backend.name, error: answer.error ? this.options.classify(answer.error, file) : { kind: 'register', message: 'failed' } })

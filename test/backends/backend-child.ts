@@ -16,6 +16,8 @@ export interface BackendState {
 /** A backend process (plain Node running the built entry), driven over IPC. */
 export class BackendChild {
   private nextId = 0
+  /** Wizards whose register is hanging in it now (see hang()). */
+  readonly registering = new Set<string>()
   private readonly waiting = new Map<number, (value: unknown) => void>()
   readonly exited: Promise<number | null>
   /** `started`, or the refusal message when the dev server refused it. */
@@ -25,8 +27,9 @@ export class BackendChild {
     child.on('error', () => {}) // an IPC send to a process that just exited (EPIPE)
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
     this.started = new Promise((resolve) => {
-      child.on('message', (message: { type: string; id?: number; value?: unknown; message?: string; logs?: string[] }) => {
-        if (message.type === 'started') resolve({ ok: true })
+      child.on('message', (message: { type: string; id?: number; value?: unknown; message?: string; logs?: string[]; wizardId?: string }) => {
+        if (message.type === 'registering') this.registering.add(message.wizardId!)
+        else if (message.type === 'started') resolve({ ok: true })
         else if (message.type === 'refused') resolve({ ok: false, message: message.message!, logs: message.logs ?? [] })
         else if (message.type === 'answer') {
           this.waiting.get(message.id!)?.(message.value)
@@ -65,6 +68,11 @@ export class BackendChild {
 
   refuse(wizardId: string): Promise<unknown> {
     return this.ask({ type: 'refuse', wizardId })
+  }
+
+  /** From now on, register of `wizardId` never returns (the process is busy in it; `registering` says when). */
+  hang(wizardId: string): Promise<unknown> {
+    return this.ask({ type: 'hang', wizardId })
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
 // `vite-plugin-wizard-hot-reload/backend` entry. It is told what to do over IPC and answers there.
 //   env: BACKEND_ENTRY (path to dist/plugin/backend.js), DEV_SERVER (URL), BACKEND_NAME, BACKEND_ROOT,
 //        REFUSE_WIZARD (register returns false for this id), BACKEND_WAIT ("false": do not wait for the sync)
+//   IPC: run, state, refuse, hang (register of that id never returns; it sends "registering" first), close
 import { pathToFileURL } from 'node:url'
 
 const { connectWizardHotReload } = await import(pathToFileURL(process.env.BACKEND_ENTRY).href)
@@ -9,10 +10,16 @@ const { connectWizardHotReload } = await import(pathToFileURL(process.env.BACKEN
 const wizards = new Map()
 const registrations = []
 let refuse = process.env.REFUSE_WIZARD ?? ''
+let hang = ''
 
 function register(wizardId, WizardClass, context) {
   registrations.push({ wizardId, version: context.version, config: context.config ?? null })
   if (wizardId === refuse) return false
+  if (wizardId === hang) {
+    // Mid-reload on purpose: the test hears of it, then kills this process.
+    process.send({ type: 'registering', wizardId })
+    return new Promise(() => {})
+  }
   wizards.set(wizardId, { WizardClass, context })
   return true
 }
@@ -22,6 +29,34 @@ function unregister(wizardId) {
 
 const logs = []
 const logger = { info: (m) => logs.push(`info ${m}`), warn: (m) => logs.push(`warn ${m}`), error: (m) => logs.push(`error ${m}`) }
+
+// Answers from the start: a test may ask while the backend still waits for the dev server.
+process.on('message', async (message) => {
+  const answer = (value) => process.send({ type: 'answer', id: message.id, value })
+  switch (message.type) {
+    case 'run': {
+      const entry = wizards.get(message.wizardId)
+      if (!entry) return answer({ missing: true })
+      try {
+        return answer({ output: new entry.WizardClass(entry.context.config).run(), version: entry.context.version, aborted: entry.context.signal.aborted })
+      } catch (error) {
+        return answer({ error: String(error) })
+      }
+    }
+    case 'state':
+      return answer({ connected: link?.connected ?? false, wizards: link?.wizards() ?? [], registrations, logs })
+    case 'refuse':
+      refuse = message.wizardId
+      return answer(true)
+    case 'hang':
+      hang = message.wizardId
+      return answer(true)
+    case 'close':
+      await link?.close()
+      answer(true)
+      return process.exit(0)
+  }
+})
 
 let link
 try {
@@ -41,26 +76,3 @@ try {
   process.exit(3)
 }
 
-process.on('message', async (message) => {
-  const answer = (value) => process.send({ type: 'answer', id: message.id, value })
-  switch (message.type) {
-    case 'run': {
-      const entry = wizards.get(message.wizardId)
-      if (!entry) return answer({ missing: true })
-      try {
-        return answer({ output: new entry.WizardClass(entry.context.config).run(), version: entry.context.version, aborted: entry.context.signal.aborted })
-      } catch (error) {
-        return answer({ error: String(error) })
-      }
-    }
-    case 'state':
-      return answer({ connected: link.connected, wizards: link.wizards(), registrations, logs })
-    case 'refuse':
-      refuse = message.wizardId
-      return answer(true)
-    case 'close':
-      await link.close()
-      answer(true)
-      return process.exit(0)
-  }
-})

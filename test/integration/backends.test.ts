@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
@@ -7,7 +8,7 @@ import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, TOKEN_FIL
 import { newNonce, proofOf } from '../../plugin/backends/token.ts'
 import { BackendChild } from '../backends/backend-child.ts'
 import { portOf } from '../reference-ws-client.ts'
-import { lastEvent, startTempProject, wizardSource, type TempProject, type TempProjectOptions } from '../temp-project.ts'
+import { lastEvent, makeTempDir, startTempProject, wizardSource, writeFiles, type TempProject, type TempProjectOptions } from '../temp-project.ts'
 
 const projects: TempProject[] = []
 const children: BackendChild[] = []
@@ -28,6 +29,14 @@ async function devServer(options: Partial<TempProjectOptions> = {}) {
   })
   projects.push(p)
   return p
+}
+/** A port nothing listens on (yet). */
+async function freePort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
 }
 const urlOf = (p: TempProject) => `http://127.0.0.1:${portOf(p.server.httpServer!)}`
 
@@ -121,6 +130,21 @@ describe('backends in their own processes', () => {
     await expect.poll(async () => [(await api.run('debug')).output, (await api.run('report')).output], { timeout: 20_000 }).toEqual(['v2 (while away)', 'report changed'])
     expect(await api.run('broken')).toMatchObject({ output: 'fine' })
     expect((await api.state()).logs.some((line) => line.includes('reconnected to the dev server'))).toBe(true)
+  })
+
+  test('a backend started before the dev server waits, and connects when it comes up', async () => {
+    const root = makeTempDir()
+    writeFiles(root, { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
+    const port = await freePort()
+    const early = BackendChild.spawn({ server: `http://127.0.0.1:${port}`, name: 'early', root })
+    children.push(early)
+    await expect.poll(async () => (await early.state()).logs.some((line) => line.includes(`waiting for the dev server at http://127.0.0.1:${port}`))).toBe(true)
+    const p = await startTempProject({ listen: true, root, files: {}, vite: { server: { host: '127.0.0.1', port, strictPort: true } } })
+    projects.push(p)
+    expect(await early.started).toEqual({ ok: true })
+    expect(await early.run('debug')).toMatchObject({ output: 'v1', version: 1 })
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+    await expect.poll(async () => (await early.run('debug')).output).toBe('v2')
   })
 
   test('only clients with the project secret: no token, a wrong one, a browser Origin — refused with a reason, nothing loaded', async () => {
@@ -232,9 +256,14 @@ describe('backends in their own processes', () => {
   test('a backend killed mid-reload does not stall the next reload (even with a long registerTimeout)', async () => {
     const p = await devServer({ plugin: { registerTimeout: 60_000, loadTimeout: 60_000 } })
     const [api, doomed] = await Promise.all([backend(p, 'api'), backend(p, 'doomed')])
+    await doomed.hang('debug')
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+    // Killed while its register of the new version is running: the dev server is waiting on it.
+    await expect.poll(() => doomed.registering.has('debug')).toBe(true)
+    expect(reloads(p, 'debug')).toHaveLength(0)
     doomed.kill()
     await expect.poll(() => reloads(p, 'debug').length).toBe(1)
+    expect(reloads(p, 'debug')[0].backends?.failed).toEqual([{ name: 'doomed', error: { kind: 'register', message: 'disconnected before it answered' } }])
     expect(reloads(p, 'debug')[0].backends?.ok).toBe(1)
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v3'))
     await expect.poll(() => reloads(p, 'debug').length).toBe(2)
@@ -251,11 +280,14 @@ describe('backends in their own processes', () => {
       await expect.poll(() => reloads(p, 'debug').length).toBe(1)
       expect(reloads(p, 'debug')[0].backends).toMatchObject({ total: 2, ok: 1, failed: [{ name: 'frozen', error: { kind: 'timeout', message: expect.stringContaining('no answer within 700 ms (loadTimeout + registerTimeout)') } }] })
       expect(await api.run('debug')).toMatchObject({ output: 'v2' })
+      const frozenStatus = () => (p.api.getStatus() as { backends: Array<{ name: string; wizards: Record<string, { ok: boolean; error: string | null }> }> }).backends.find((entry) => entry.name === 'frozen')?.wizards.debug
+      expect(frozenStatus()).toMatchObject({ ok: false, error: expect.stringContaining('no answer within 700 ms') })
     } finally {
       frozen.child.kill('SIGCONT')
     }
     // Thawed, it catches up (its answer came late; the status shows it).
     await expect.poll(async () => (await frozen.run('debug')).output).toBe('v2')
+    await expect.poll(() => (p.api.getStatus() as { backends: Array<{ name: string; wizards: Record<string, { ok: boolean }> }> }).backends.find((entry) => entry.name === 'frozen')?.wizards.debug.ok).toBe(true)
   })
 
   test('config edits and rollbacks reach backends: the same class with the new config, a kept version back', async () => {
