@@ -10,6 +10,12 @@ fs.mkdirSync(path.join(root, 'coach_wizards'))
 fs.mkdirSync(path.join(root, 'custom/wizards'), { recursive: true })
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
 
+function circular() {
+  const loop: Record<string, unknown> = { name: 'loop' }
+  loop.self = loop
+  return loop
+}
+
 function resolve(raw: Parameters<typeof resolveOptions>[0] = {}, env: Record<string, string> = {}) {
   const warnings: string[] = []
   const options = resolveOptions(raw, { root, env, warn: (message) => warnings.push(message) })
@@ -58,7 +64,13 @@ describe('resolveOptions', () => {
     [{ HOT_RELOAD_ENABLED: 'maybe' }, {}, 'HOT_RELOAD_ENABLED="maybe"', { enabled: true }],
     [{ HOT_RELOAD_WS_PATH: 'ws' }, {}, 'HOT_RELOAD_WS_PATH="ws"', { wsPath: '/ws/hot-reload' }],
     [{}, { statusPath: 'status' }, 'options.statusPath="status"', { statusPath: '/api/hot-reload/status' }],
-    [{}, { registerTimeout: Number.NaN }, 'options.registerTimeout=null', { registerTimeout: 5000 }],
+    [{}, { registerTimeout: Number.NaN }, 'options.registerTimeout=NaN', { registerTimeout: 5000 }],
+    [{}, { history: -1 }, 'options.history=-1', { history: 20 }],
+    [{}, { history: 2.5 }, 'options.history=2.5', { history: 20 }],
+    [{}, { history: '5' }, 'options.history="5"', { history: 20 }],
+    [{}, { delay: 10n }, 'options.delay=10n', { delay: 50 }],
+    [{}, { enabled: circular() }, 'options.enabled=<ref *1>', { enabled: true }],
+    [{}, { configFile: 'debug.yaml' }, 'options.configFile must be a function', { configFile: undefined }],
     [{}, { overlay: { position: 'middle' } }, 'options.overlay.position="middle"', { overlay: { position: 'bottom-right', successTimeout: 3000 } }],
   ] as const)('invalid %o %o warns naming %s and uses the default', (env, raw, named, expected) => {
     const { options, warnings } = resolve(raw as never, env)

@@ -304,7 +304,7 @@ function resolvePolling(option: unknown, envValue: string | undefined, warn: (m:
   if (option === undefined || option === false) return false
   if (option === true) return defaultOptions.pollingInterval
   if (typeof option === 'number' && Number.isFinite(option) && option > 0) return Math.max(10, option)
-  warn(`options.polling=${JSON.stringify(option)} must be true, false or an interval in ms; polling is off.`)
+  warn(`options.polling=${shown(option)} must be true, false or an interval in ms; polling is off.`)
   return false
 }
 
@@ -342,7 +342,7 @@ function resolvePath(value: unknown, name: string, fallback: string, warn: (m: s
   if (value === undefined) return fallback
   if (value === false) return false
   if (typeof value === 'string' && /^\/[^\s?#]*$/.test(value)) return value.length > 1 ? value.replace(/\/+$/, '') : value
-  warn(`${name === 'HOT_RELOAD_WS_PATH' ? name : `options.${name}`}=${JSON.stringify(value)} must be false or a path starting with "/"; using "${fallback}".`)
+  warn(`${name === 'HOT_RELOAD_WS_PATH' ? name : `options.${name}`}=${shown(value)} must be false or a path starting with "/"; using "${fallback}".`)
   return fallback
 }
 
@@ -368,21 +368,21 @@ function resolveOverlay(value: unknown, warn: (m: string) => void): ResolvedOver
 function checkNonNegative(value: unknown, name: string, fallback: number, warn: (m: string) => void): number {
   if (value === undefined) return fallback
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value
-  warn(`${name}=${JSON.stringify(value)} must be a number ≥ 0; using ${fallback}.`)
+  warn(`${name}=${shown(value)} must be a number ≥ 0; using ${fallback}.`)
   return fallback
 }
 
 function checkCount(value: unknown, name: string, fallback: number, warn: (m: string) => void): number {
   if (value === undefined) return fallback
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value
-  warn(`${name}=${JSON.stringify(value)} must be a whole number ≥ 0; using ${fallback}.`)
+  warn(`${name}=${shown(value)} must be a whole number ≥ 0; using ${fallback}.`)
   return fallback
 }
 
 function checkBoolean(value: unknown, name: string, fallback: boolean, warn: (m: string) => void): boolean {
   if (value === undefined) return fallback
   if (typeof value === 'boolean') return value
-  warn(`options.${name}=${JSON.stringify(value)} must be true or false; using ${fallback}.`)
+  warn(`options.${name}=${shown(value)} must be true or false; using ${fallback}.`)
   return fallback
 }
 
@@ -396,4 +396,10 @@ function checkFunction<T>(value: T | undefined, name: string, warn: (m: string) 
   if (value === undefined || typeof value === 'function') return value
   warn(`options.${name} must be a function; ignoring it.`)
   return undefined
+}
+
+/** A user's option value in a message: any value (a BigInt, a cycle, a Proxy), never throwing. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  return describeValue(value)
 }

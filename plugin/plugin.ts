@@ -18,6 +18,7 @@ import {
   overlayScriptTag,
 } from './notify/overlay-module.ts'
 import { debug } from './debug.ts'
+import { describeThrown } from './errors/thrown-value.ts'
 import { ProblemLog } from './notify/problem-log.ts'
 import { statusMiddleware } from './notify/status-endpoint.ts'
 import { LOG_PREFIX } from './notify/terminal-log.ts'
@@ -176,7 +177,8 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
       const first = resolved.plugins.find((candidate) => candidate.name === PLUGIN_NAME)
       inert = first !== undefined && first !== plugin
       // Vite's own plugins never load a plain module file; another plugin's load hook is left to do its work.
-      servesSources = !resolved.plugins.some((other) => other !== plugin && other.load !== undefined && !/^(?:vite|builtin):/.test(other.name))
+      // (A second, inert instance of this plugin does not count.)
+      servesSources = !resolved.plugins.some((other) => other !== plugin && other.name !== PLUGIN_NAME && other.load !== undefined && !/^(?:vite|builtin):/.test(other.name))
       // The backends' secret sits under the cache folder, inside the project: never served over HTTP (a page could read it).
       // (The session checks it took: if not, the backend endpoint stays off.)
       if (!inert && resolved.command === 'serve') denyServing(resolved, path.join(resolved.cacheDir, path.dirname(TOKEN_FILE)))
@@ -207,7 +209,7 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
         // Off means no endpoint: a client gets a plain 404 instead of a socket that never answers.
         for (const httpServer of [...upgradeServersOf(server), ...attachedServers.keys()]) refuseUpgrades(httpServer, options.wsPath)
       }
-      server.httpServer?.once('close', () => void current.dispose())
+      server.httpServer?.once('close', () => void current.dispose().catch((error: unknown) => server.config.logger.error(`${LOG_PREFIX} closing: ${describeThrown(error)}`)))
     },
 
     resolveId(id) {

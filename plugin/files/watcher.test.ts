@@ -23,6 +23,26 @@ describe('WizardFileWatcher debounce (fake timers)', () => {
     expect(changes).toEqual([{ type: 'change', file: '/app/wizards/debug_wizard.ts', wizardId: 'debug', firstEventAt: expect.any(Number) }])
   })
 
+  test('a wizardId rule that throws (any value) makes that change a helper (wizardId null) and reports an error naming the option — nothing escapes the timer', () => {
+    const errors: unknown[] = []
+    const guarded = new WizardFileWatcher({
+      dirs: ['/app/wizards'],
+      delay: 50,
+      onChange: (change) => changes.push(change),
+      onError: (error) => errors.push(error),
+      wizardId: (file) => {
+        if (file.includes('cursed')) throw 10n
+        return file.includes('odd') ? (42 as unknown as string) : 'fine'
+      },
+    })
+    guarded.queue('/app/wizards/cursed_wizard.ts', 'change')
+    guarded.queue('/app/wizards/odd_wizard.ts', 'change')
+    guarded.queue('/app/wizards/good_wizard.ts', 'change')
+    expect(() => vi.advanceTimersByTime(50)).not.toThrow()
+    expect(changes.map((change) => change.wizardId)).toEqual([null, null, 'fine'])
+    expect(errors).toEqual([new Error('options.wizardId threw 10n for /app/wizards/cursed_wizard.ts')])
+  })
+
   test('each file has its own timer', () => {
     watcher.queue('/app/wizards/a_wizard.ts', 'change')
     vi.advanceTimersByTime(30)

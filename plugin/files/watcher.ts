@@ -1,5 +1,6 @@
 import fs, { type Stats } from 'node:fs'
 import path from 'node:path'
+import { describeThrown } from '../errors/thrown-value.ts'
 import { watch, type FSWatcher } from 'chokidar'
 import { debug } from '../debug.ts'
 import { skipNoOpRescans, type RescanStats } from '../vite-internals/chokidar-rescans.ts'
@@ -93,7 +94,17 @@ export class WizardFileWatcher implements AsyncDisposable {
   constructor(private readonly options: WizardFileWatcherOptions) {
     this.dirs = [...new Set(options.dirs.map((dir) => path.resolve(dir)))]
     this.delay = options.delay ?? 50
-    this.toWizardId = options.wizardId ?? defaultWizardId
+    const wizardId = options.wizardId ?? defaultWizardId
+    // A user's rule runs inside timers: a throw is the change's wizardId null and an error reported, never an uncaught exception.
+    this.toWizardId = (file) => {
+      try {
+        const id = wizardId(file)
+        return typeof id === 'string' ? id : null
+      } catch (error) {
+        this.options.onError?.(new Error(`options.wizardId threw ${describeThrown(error)} for ${file}`))
+        return null
+      }
+    }
     this.symlinks = options.symlinks ?? new SymlinkRule(this.dirs)
   }
 
