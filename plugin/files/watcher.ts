@@ -6,7 +6,7 @@ import { debug } from '../debug.ts'
 import { skipNoOpRescans, type RescanStats } from '../vite-internals/chokidar-rescans.ts'
 import { readSignature, sameSignature, signatureOf, type FileSignature } from './file-signature.ts'
 import { FolderPresence } from './folder-presence.ts'
-import { SymlinkRule, type SymlinkVerdict } from './symlink-rule.ts'
+import { isWithin, SymlinkRule, type SymlinkVerdict } from './symlink-rule.ts'
 import { TrailingCheck } from './trailing-check.ts'
 import { defaultWizardId, isSkippedFileName, isSkippedFolderName } from './wizard-files.ts'
 
@@ -209,7 +209,7 @@ export class WizardFileWatcher implements AsyncDisposable {
    */
   private adoptUntracked(watcher: FSWatcher): void {
     for (const [dir, children] of Object.entries(watcher.getWatched())) {
-      if (!this.dirs.some((root) => dir === root || dir.startsWith(root + path.sep))) continue
+      if (!this.rootOf(dir)) continue
       let entries: fs.Dirent[]
       try {
         entries = fs.readdirSync(dir, { withFileTypes: true })
@@ -300,14 +300,19 @@ export class WizardFileWatcher implements AsyncDisposable {
     }, 0)
   }
 
+  /** The watched folder `file` is in (or is), if any. */
+  private rootOf(file: string): string | undefined {
+    return this.dirs.find((dir) => isWithin(file, dir))
+  }
+
   private get usesFsEvents(): boolean {
     return !this.options.polling
   }
 
   private onRawChange(file: string): void {
-    const name = path.basename(file)
-    if (isSkippedFileName(name) || !this.dirs.some((root) => file.startsWith(root + path.sep))) return
-    if (path.relative(this.dirs.find((root) => file.startsWith(root + path.sep))!, file).split(path.sep).slice(0, -1).some(isSkippedFolderName)) return
+    const root = this.rootOf(file)
+    if (!root || file === root || isSkippedFileName(path.basename(file))) return
+    if (path.relative(root, file).split(path.sep).slice(0, -1).some(isSkippedFolderName)) return
     const signature = readSignature(file)
     if (signature) this.note(file, 'change', signature)
   }
@@ -329,7 +334,7 @@ export class WizardFileWatcher implements AsyncDisposable {
   }
 
   private isIgnored(file: string, stats: Stats | undefined): boolean {
-    const root = this.dirs.find((dir) => file === dir || file.startsWith(dir + path.sep))
+    const root = this.rootOf(file)
     if (!root || file === root) return false
     const segments = path.relative(root, file).split(path.sep)
     const name = segments.pop()!

@@ -5,7 +5,7 @@ import { describeThrown } from '../errors/thrown-value.ts'
 import { readSignature, sameSignature, type FileSignature } from '../files/file-signature.ts'
 import { listWatchedFiles } from '../files/list-wizard-files.ts'
 import { isFile, readText } from '../files/read-text.ts'
-import type { SymlinkRule } from '../files/symlink-rule.ts'
+import { isWithin, type SymlinkRule } from '../files/symlink-rule.ts'
 import type { WatchedDirs } from '../files/watched-dirs.ts'
 import { isSourceFile } from '../files/wizard-files.ts'
 import { forwardFileEventToVite, importedFiles, importerFiles, invalidateFile } from '../vite-internals/module-graph.ts'
@@ -142,7 +142,7 @@ export class ReloadCoordinator {
   /** A whole folder disappeared: every wizard known below it is removed. */
   folderRemoved(dir: string): Promise<void> {
     this.options.symlinks.forget(dir)
-    const below = (file: string) => file.startsWith(dir + path.sep)
+    const below = (file: string) => file !== dir && isWithin(file, dir)
     const files = new Set([...[...this.known.keys()].filter(below), ...this.options.reloader.state.all().map((record) => record.file).filter(below)])
     return Promise.all([...files].map((file) => this.fileChanged(file))).then(() => {})
   }
