@@ -281,6 +281,8 @@ export interface WizardStatusEntry {
   /** Extra: kind and location of the current failure. */
   last_error_kind: WizardFailureKind | null
   last_error_loc: WizardErrorLocation | null
+  /** The code frame at that location (plain text), when there is one — in a config file for a config failure. */
+  last_error_frame: string | null
   /** Phase timings of the last successful reload (or initial load). */
   last_phases: ReloadPhases | null
   /**

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { RunnableDevEnvironment, ViteDevServer } from 'vite'
-import type { WizardReloadError } from '../../client/protocol.ts'
+import type { ReloadPhases, WizardReloadError } from '../../client/protocol.ts'
 import { debug } from '../debug.ts'
 import type { ConfigFileOption } from '../config/config-location.ts'
 import { configWatchList, loadWizardConfig, type ConfigLoad } from '../config/wizard-config.ts'
@@ -74,7 +74,7 @@ interface AttemptOptions extends ReloadOptions {
 /** @internal how one attempt ended, before it becomes a public `ReloadResult` */
 type Outcome =
   | { type: 'reloaded'; version: WizardVersion; reason: 'code' | 'config'; configSource: string | undefined }
-  | { type: 'failed'; failure: WizardReloadError }
+  | { type: 'failed'; failure: WizardReloadError; phases?: ReloadPhases }
   | { type: 'helper'; failure?: WizardReloadError; exportNames?: string[] }
   /** The file changed while it loaded: nothing was registered or reported; load it again. */
   | { type: 'stale' }
@@ -239,6 +239,8 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       this.loadingSources.delete(file)
     }
     const loadMs = performance.now() - started
+    // A failure's timeline bar: how long it waited and loaded (and registered, when it got that far).
+    const failedPhases = (registerMs = 0): ReloadPhases => ({ detectMs: roundMs(options.eventAt === undefined ? 0 : Math.max(0, started - options.eventAt)), loadMs: roundMs(loadMs), registerMs: roundMs(registerMs), disposeMs: 0 })
     if (this.disposed) return { type: 'cancelled' }
     const { all, fresh } = this.instances.closure(file, before)
     // What a failed or outdated attempt evaluated is torn down, and evaluated afresh when next imported.
@@ -255,7 +257,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       const involved = loaded.failure.loc ? [file, loaded.failure.loc.file] : [file]
       if (!lastAttempt && this.changedSince(involved, started)) return { type: 'stale' }
       if (this.helperFiles.has(file)) return { type: 'helper', failure: loaded.failure }
-      return { type: 'failed', failure: loaded.failure }
+      return { type: 'failed', failure: loaded.failure, phases: failedPhases() }
     }
 
     const found = findWizardClass(loaded.exports, this.isWizardClass, this.importedExportsOf(file))
@@ -265,7 +267,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       await discard()
       // An empty file is most likely a save caught between its truncate and its write.
       if (found.reason === 'none' && !lastAttempt && (source ?? '').trim() === '' && (await this.changesWithin(file, source, EMPTY_FILE_GRACE_MS))) return { type: 'stale' }
-      return { type: 'failed', failure: plainFailure('no-class', found.message) }
+      return { type: 'failed', failure: plainFailure('no-class', found.message), phases: failedPhases() }
     }
 
     // The config is read with the code: a save of both in one burst is one reload with both new.
@@ -274,7 +276,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     if (!configured.ok) {
       await discard()
       if (!lastAttempt && (changedMeanwhile() || configChangedSince(configured))) return { type: 'stale' }
-      return { type: 'failed', failure: configured.failure }
+      return { type: 'failed', failure: configured.failure, phases: failedPhases() }
     }
 
     const version = this.counters.next(wizardId)
@@ -288,7 +290,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     if (this.disposed || registered !== true) {
       controller.abort()
       invalidateIds(this.environment, await this.instances.release(candidate, all))
-      return this.disposed ? { type: 'cancelled' } : { type: 'failed', failure: registered as WizardReloadError }
+      return this.disposed ? { type: 'cancelled' } : { type: 'failed', failure: registered as WizardReloadError, phases: failedPhases(registerMs) }
     }
 
     this.counters.commit(wizardId, version)
@@ -391,7 +393,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       case 'failed': {
         const timestamp = Date.now()
         this.state.recordFailure(wizardId, file, outcome.failure, timestamp).lastAttempt = read
-        this.history.record(wizardId, { version: null, outcome: 'failed', timestamp, kind: outcome.failure.kind, message: outcome.failure.message, durationMs: durationMs(), file, source: read.source })
+        this.history.record(wizardId, { version: null, outcome: 'failed', timestamp, kind: outcome.failure.kind, message: outcome.failure.message, durationMs: durationMs(), ...(outcome.phases ? { phases: outcome.phases } : {}), file, source: read.source })
         this.events.failed?.({ wizardId, file, timestamp, error: outcome.failure, keptPreviousVersion: previousClass !== null })
         const kept = previousClass ? ' (kept previous version)' : ''
         return { ...base, success: false, message: `${wizardId} failed: ${outcome.failure.message}${kept}`, error: outcome.failure.message, failure: outcome.failure, durationMs: durationMs() }

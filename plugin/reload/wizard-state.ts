@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util'
 import type { WizardReloadError, WizardStatusEntry, WizardSummary } from '../../client/protocol.ts'
 import type { FileSignature } from '../files/file-signature.ts'
 import type { ReloadHistory } from './history.ts'
@@ -103,6 +104,7 @@ export class WizardStateStore {
         last_error: record.lastError?.error.message ?? null,
         last_error_kind: record.lastError?.error.kind ?? null,
         last_error_loc: record.lastError?.error.loc ?? null,
+        last_error_frame: record.lastError?.error.frame === undefined ? null : stripVTControlCharacters(record.lastError.error.frame),
         last_phases: record.current?.phases ?? null,
         live_versions: record.liveVersions,
         pinned_version: record.pinned?.version ?? null,

@@ -111,7 +111,7 @@ describe('config files', () => {
     expect(failure.error.frame).toMatch(new RegExp(`> ${position.line} \\|`))
     expect(p.registry.registerCount('review')).toBe(registers)
     expect(lastConfig(p)?.config).toMatchObject({ model: 'small' })
-    expect(p.api.getStatus()).toMatchObject({ wizards: { review: { version: 1, last_error_kind: 'config', last_error_loc: { file: p.path(`wizards/${name}`), ...position } } } })
+    expect(p.api.getStatus()).toMatchObject({ wizards: { review: { version: 1, last_error_kind: 'config', last_error_loc: { file: p.path(`wizards/${name}`), ...position }, last_error_frame: expect.stringMatching(new RegExp(`> ${position.line} \\|`)) } } })
     expect(p.logs.some((line) => line.includes('review failed:') && line.includes(`at wizards/${name}:${position.line}:${position.column}`))).toBe(true)
     // Fixing it loads it; the failure is cleared.
     p.write(`wizards/${name}`, valid.replace('small', 'fixed'))

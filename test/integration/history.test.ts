@@ -36,6 +36,9 @@ describe('history', () => {
     ])
     expect(history[1]).toMatchObject({ kept: true, file: p.path('wizards/debug_wizard.ts'), sourceHash: expect.stringMatching(/^[0-9a-f]{12}$/), phases: { loadMs: expect.any(Number) } })
     expect(history[1].durationMs).toBeGreaterThan(0)
+    // A failure has its bar too: how long it waited and loaded before it failed.
+    expect(history[2].phases).toEqual({ detectMs: expect.any(Number), loadMs: expect.any(Number), registerMs: 0, disposeMs: 0 })
+    expect(history[2].phases!.loadMs).toBeGreaterThan(0)
     const status = (await (await fetch(`http://127.0.0.1:${portOf(p.server.httpServer!)}/api/hot-reload/status`)).json()) as { wizards: { debug: { history: WizardHistoryEntry[] } } }
     expect(status.wizards.debug.history).toEqual(history)
     expect(JSON.stringify(status)).not.toContain('return "v2"')
