@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as v from 'valibot'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { z } from 'zod'
 import { makeTempDir, writeFiles } from '../../test/temp-project.ts'
 import { loadWizardConfig, type ConfigLoad, type ConfigLoadOptions } from './wizard-config.ts'
@@ -118,5 +118,28 @@ describe('what can go wrong', () => {
     expect(await load(undefined, {}, { configFile: () => null })).toMatchObject({ ok: true, config: undefined, watch: [] })
     expect(failure(await load(undefined, {}, { configFile: () => { throw new Error('nope') } })).message).toBe('the configFile option threw for wizards/review_wizard.ts: nope')
     expect(failure(await load(undefined, {}, { configFile: () => 'config/review.ini' })).message).toMatch(/^the configFile option returned config\/review\.ini for wizards\/review_wizard\.ts: a config file ends with \.yaml/)
+  })
+})
+
+describe('a config file that cannot be read', () => {
+  test('is a config failure naming the file and the reason (as root, permissions cannot make one: the read is made to fail)', async () => {
+    const real = fs.readFileSync
+    const config = path.join(root, 'wizards/review_wizard.config.yaml')
+    const read = vi.spyOn(fs, 'readFileSync').mockImplementation(((file: fs.PathOrFileDescriptor, ...rest: unknown[]) => {
+      if (file === config) throw Object.assign(new Error(`EACCES: permission denied, open '${config}'`), { code: 'EACCES' })
+      return (real as (...args: unknown[]) => unknown)(file, ...rest)
+    }) as typeof fs.readFileSync)
+    try {
+      const outcome = failure(await load(class ReviewWizard {}, { 'wizards/review_wizard.config.yaml': 'model: small\n' }))
+      expect(outcome).toMatchObject({ kind: 'config', message: 'wizards/review_wizard.config.yaml cannot be read: EACCES' })
+    } finally {
+      read.mockRestore()
+    }
+  })
+
+  test('a folder named like a config file is not a config (the wizard has none)', async () => {
+    fs.mkdirSync(path.join(root, 'wizards/review_wizard.config.json'), { recursive: true })
+    const outcome = await load(class ReviewWizard {}, {})
+    expect(outcome).toMatchObject({ ok: true, config: undefined, value: undefined })
   })
 })
