@@ -32,6 +32,10 @@ export class BackendEndpoint {
 
   constructor(private readonly options: BackendEndpointOptions) {}
 
+  private get heartbeatMs(): number {
+    return this.options.heartbeatMs ?? 15_000
+  }
+
   attach(httpServer: UpgradeableServer): () => void {
     return this.route.attach(httpServer)
   }
@@ -53,7 +57,7 @@ export class BackendEndpoint {
     const address = req.socket.remoteAddress ?? null
     this.wss.handleUpgrade(req, socket, head, (client) => {
       const wrapped = new BackendSocket(client)
-      wrapped.keepAlive(this.options.heartbeatMs ?? 15_000)
+      wrapped.keepAlive(this.heartbeatMs)
       this.authenticate(wrapped, backendNonce, address)
     })
   }
@@ -81,7 +85,7 @@ export class BackendEndpoint {
       }
       settle(true, '', hello as Extract<BackendMessage, { type: 'hello' }>)
     })
-    socket.send({ type: 'challenge', protocol: BACKEND_PROTOCOL_VERSION, nonce: serverNonce, proof: proofOf(this.options.token, 'dev-server', backendNonce, serverNonce) } satisfies ServerMessage)
+    socket.send({ type: 'challenge', protocol: BACKEND_PROTOCOL_VERSION, nonce: serverNonce, proof: proofOf(this.options.token, 'dev-server', backendNonce, serverNonce), heartbeatMs: this.heartbeatMs } satisfies ServerMessage)
   }
 }
 

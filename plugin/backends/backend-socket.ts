@@ -28,6 +28,20 @@ export class BackendSocket {
     this.heartbeat.unref()
   }
 
+  /**
+   * The backend's side of the heartbeat: the dev server pings every `ms`; when no ping came for
+   * 2.5 intervals (the dev server froze, or vanished without a close — a network cut, a suspended
+   * container), the connection is terminated, so the backend reconnects instead of trusting it.
+   */
+  expectPings(ms: number): void {
+    let last = performance.now()
+    this.socket.on('ping', () => (last = performance.now()))
+    this.heartbeat = setInterval(() => {
+      if (performance.now() - last > ms * 2.5) this.socket.terminate()
+    }, ms)
+    this.heartbeat.unref()
+  }
+
   get open(): boolean {
     return this.socket.readyState === WebSocket.OPEN
   }

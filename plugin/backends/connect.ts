@@ -189,6 +189,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
           )
         }
         proven = true
+        if (typeof challenge.heartbeatMs === 'number' && challenge.heartbeatMs > 0) wrapped.expectPings(challenge.heartbeatMs)
         this.socket = wrapped
         this.remote.use(wrapped)
         wrapped.send({

@@ -53,7 +53,7 @@ export interface WireOptions {
 
 export type ServerMessage =
   /** The first frame: the dev server's nonce and its proof of the token over both nonces. */
-  | { type: 'challenge'; protocol: number; nonce: string; proof: string }
+  | { type: 'challenge'; protocol: number; nonce: string; proof: string; /** how often the dev server pings (the backend drops a silent one) */ heartbeatMs: number }
   | {
       type: 'welcome'
       protocol: number

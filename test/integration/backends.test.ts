@@ -206,6 +206,37 @@ describe('backends in their own processes', () => {
     }
   })
 
+  test('a dev server that goes silent without closing (a network cut, a frozen process) is dropped by the backend, which reconnects', async () => {
+    const root = makeTempDir()
+    const token = 'c'.repeat(64)
+    writeFiles(root, { [`.vite/${TOKEN_FILE}`]: `${token}\n` })
+    const silent = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+    let connections = 0
+    silent.on('connection', (socket, request) => {
+      connections++
+      // A correct handshake and welcome (it knows the token), then nothing: no pings, no close.
+      const backendNonce = String(request.headers[BACKEND_NONCE_HEADER])
+      const nonce = newNonce()
+      socket.send(JSON.stringify({ type: 'challenge', protocol: BACKEND_PROTOCOL_VERSION, nonce, proof: proofOf(token, 'dev-server', backendNonce, nonce), heartbeatMs: 100 }))
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { type: string }
+        if (message.type === 'hello') socket.send(JSON.stringify({ type: 'welcome', protocol: BACKEND_PROTOCOL_VERSION, session: 's', options: { root, registerTimeout: 1000, loadTimeout: 1000, history: 20 }, wizards: [], failing: [], complete: true }))
+      })
+    })
+    await new Promise((resolve) => silent.once('listening', resolve))
+    try {
+      const port = (silent.address() as { port: number }).port
+      const child = BackendChild.spawn({ server: `http://127.0.0.1:${port}`, name: 'patient', root })
+      children.push(child)
+      expect(await child.started).toEqual({ ok: true })
+      await expect.poll(async () => (await child.state()).logs.some((line) => line.includes('lost the dev server')), { timeout: 10_000 }).toBe(true)
+      await expect.poll(() => connections, { timeout: 10_000 }).toBeGreaterThanOrEqual(2)
+    } finally {
+      for (const client of silent.clients) client.terminate()
+      await new Promise((resolve) => silent.close(resolve))
+    }
+  })
+
   test('a client with the token that sends garbage costs nothing: the dev server and a real backend keep working', async () => {
     const p = await devServer()
     const token = fs.readFileSync(path.join(p.root, '.vite', TOKEN_FILE), 'utf8').trim()
