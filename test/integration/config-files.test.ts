@@ -149,7 +149,7 @@ describe('config files', () => {
   })
 
   test('code and config saved in one burst: one reload, both new', async () => {
-    const p = await start({ 'wizards/review_wizard.ts': reviewWizard(), 'wizards/review_wizard.config.yaml': 'model: small\n' }, { plugin: { delay: 50 } })
+    const p = await start({ 'wizards/review_wizard.ts': reviewWizard(), 'wizards/review_wizard.config.yaml': 'model: small\n' }, { plugin: { delay: 300 } })
     const registers = p.registry.registerCount('review')
     p.write('wizards/review_wizard.ts', reviewWizard('v2', "object({ model: ['string'], temperature: ['number', 0.2], retries: ['number', 3] })"))
     p.write('wizards/review_wizard.config.yaml', 'model: large\nretries: 5\n')

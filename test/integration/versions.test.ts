@@ -168,7 +168,8 @@ describe('import.meta.hot.dispose, transactionally', () => {
   })
 
   test('a config failure (code and a broken config saved together): the new instance is disposed, the running one kept', async () => {
-    const p = await start({ 'wizards/debug_wizard.ts': disposable('v1') })
+    // (A debounce wide enough that the two writes are one burst even on a loaded machine.)
+    const p = await start({ 'wizards/debug_wizard.ts': disposable('v1') }, { delay: 300 })
     log().length = 0
     p.write('wizards/debug_wizard.config.json', '{ "tone": "dry", }')
     p.write('wizards/debug_wizard.ts', disposable('v2'))
