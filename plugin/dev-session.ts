@@ -135,7 +135,8 @@ export class DevSession {
       const tokenFile = path.join(server.config.cacheDir, TOKEN_FILE)
       if (isLoadingAllowed(server.config, tokenFile)) {
         // The plugin adds the token's folder to Vite's server.fs.deny; a Vite that ignores that would hand the secret to any page.
-        this.problem(`the backend endpoint is off: this Vite version would serve its token file (${displayPath(root, tokenFile)}) over HTTP`)
+        const why = server.config.server.fs.strict === false ? 'server.fs.strict is false, so Vite' : 'this Vite version'
+        this.problem(`the backend endpoint is off: ${why} would serve its token file (${displayPath(root, tokenFile)}) over HTTP`)
       } else {
         try {
           this.backendEndpoint = new BackendEndpoint({ token: ensureToken(server.config.cacheDir), allowedHosts: server.config.server.allowedHosts, hub: backends })

@@ -3,10 +3,10 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import { UpgradeRoute, type UpgradeableServer } from '../notify/upgrade-route.ts'
 import { isHostAllowed } from '../notify/request-guards.ts'
-import { BackendSocket, MAX_FRAME_BYTES } from './backend-socket.ts'
+import { BackendSocket } from './backend-socket.ts'
 import type { BackendHub } from './backend-hub.ts'
 import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage, type ServerMessage } from './protocol.ts'
-import { newNonce, proofOf, sameToken } from './token.ts'
+import { challengeBound, newNonce, proofOf, sameToken, sessionKey } from './token.ts'
 
 export interface BackendEndpointOptions {
   token: string
@@ -24,7 +24,7 @@ export interface BackendEndpointOptions {
  * then the backend's hello. A refusal says why (an HTTP answer, or the close reason).
  */
 export class BackendEndpoint {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: false, perMessageDeflate: false })
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BACKEND_FRAME_BYTES, clientTracking: false, perMessageDeflate: false })
   private readonly route = new UpgradeRoute(BACKEND_PATH, (req, socket, head) => {
     if (!this.closed) this.handleUpgrade(req, socket, head)
   })
@@ -66,18 +66,20 @@ export class BackendEndpoint {
   private authenticate(socket: BackendSocket, backendNonce: string, address: string | null): void {
     const serverNonce = newNonce()
     let settled = false
-    const timer = setTimeout(() => settle(false, 'no hello within 10 s'), HELLO_TIMEOUT_MS)
+    const timer = setTimeout(() => settle(false, `no hello within ${HELLO_TIMEOUT_MS / 1000} s`), HELLO_TIMEOUT_MS)
     timer.unref()
     const settle = (ok: boolean, reason = '', hello?: Extract<BackendMessage, { type: 'hello' }>) => {
       if (settled) return
       settled = true
       clearTimeout(timer)
+      stopListening()
       if (!ok) return socket.close(4001, reason)
+      // Every later frame, both ways, is signed with this connection's key: nothing can be slipped in.
+      socket.sign(sessionKey(this.options.token, backendNonce, serverNonce), 'dev-server')
       this.options.hub.accept(socket, address, hello!)
     }
     socket.onClose(() => settle(false))
-    socket.onMessage((message) => {
-      if (settled) return
+    const stopListening = socket.onMessage((message) => {
       const hello = message as Partial<Extract<BackendMessage, { type: 'hello' }>>
       if (hello.type !== 'hello') return settle(false, 'the first message must be the hello')
       if (typeof hello.proof !== 'string' || !sameToken(proofOf(this.options.token, 'backend', backendNonce, serverNonce), hello.proof)) {
@@ -85,11 +87,14 @@ export class BackendEndpoint {
       }
       settle(true, '', hello as Extract<BackendMessage, { type: 'hello' }>)
     })
-    socket.send({ type: 'challenge', protocol: BACKEND_PROTOCOL_VERSION, nonce: serverNonce, proof: proofOf(this.options.token, 'dev-server', backendNonce, serverNonce), heartbeatMs: this.heartbeatMs } satisfies ServerMessage)
+    const challenge = { protocol: BACKEND_PROTOCOL_VERSION, heartbeatMs: this.heartbeatMs }
+    socket.send({ type: 'challenge', ...challenge, nonce: serverNonce, proof: proofOf(this.options.token, 'dev-server', backendNonce, serverNonce, challengeBound(challenge)) } satisfies ServerMessage)
   }
 }
 
 const HELLO_TIMEOUT_MS = 10_000
+/** What a backend sends is small (a hello, outcomes, the runner's calls): module code only flows the other way. */
+const MAX_BACKEND_FRAME_BYTES = 4 * 1024 * 1024
 
 function refuse(socket: Duplex, status: 400 | 403, reason: string): void {
   const text = status === 400 ? 'Bad Request' : 'Forbidden'

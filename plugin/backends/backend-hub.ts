@@ -192,16 +192,18 @@ export class BackendHub {
     const environment = this.options.environment()
     if (name === 'fetchModule') {
       const [url, importer, fetchOptions] = data as Parameters<RunnableDevEnvironment['fetchModule']>
+      let file: string | undefined
       try {
-        const before = await this.served.refusalBefore(url, importer)
-        if (before) return { error: { name: 'Error', message: before } }
+        const before = await this.served.check(url, importer)
+        if (before.refusal) return { error: { name: 'Error', message: before.refusal } }
+        file = before.file
         const result = await environment.fetchModule(url, importer, fetchOptions)
         const after = this.served.refusalOf('file' in result ? result.file : undefined)
         if (after) return { error: { name: 'Error', message: after } }
         return { result }
       } catch (error) {
         // An error about a forbidden file would quote it (a parse error's message and frame): only the refusal goes out.
-        const refused = this.served.refusalOf(ServedFiles.fileOfError(error))
+        const refused = this.served.refusalOf(file ?? ServedFiles.fileOfError(error))
         return { error: refused ? { name: 'Error', message: refused } : serializeError(error) }
       }
     }

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import { WebSocket } from 'ws'
 
 /** Largest frame either side accepts (module code travels in frames). */
@@ -5,17 +6,30 @@ export const MAX_FRAME_BYTES = 64 * 1024 * 1024
 
 /**
  * One WebSocket carrying JSON messages, the same on both ends: sends never throw (false when the
- * socket is not open), malformed frames are ignored, and the dev server side pings so a backend
- * that stops answering (a frozen or vanished process) is dropped instead of waited on.
+ * socket is not open), malformed frames are ignored, after the handshake every frame is signed,
+ * and each side watches the other's heartbeat so a frozen or vanished peer is dropped instead of
+ * waited on.
  */
 export class BackendSocket {
   private alive = true
   private heartbeat: NodeJS.Timeout | undefined
+  private readonly listeners = new Set<(message: unknown) => void>()
+  private signing: { key: Buffer; own: Role; peer: Role; sent: number; received: number } | undefined
 
   constructor(readonly socket: WebSocket) {
     socket.on('pong', () => (this.alive = true))
     socket.on('error', () => socket.terminate())
     socket.on('close', () => clearInterval(this.heartbeat))
+    socket.on('message', (data, isBinary) => this.receive(String(data), isBinary))
+  }
+
+  /**
+   * From now on every frame either way carries an HMAC (the session key, the sender's role and a
+   * count of the frames it sent): a frame that does not verify — injected, replayed, reordered —
+   * ends the connection. Called by each side right after the handshake proved the token.
+   */
+  sign(key: Buffer, own: Role): void {
+    this.signing = { key, own, peer: own === 'dev-server' ? 'backend' : 'dev-server', sent: 0, received: 0 }
   }
 
   /** Pings every `ms`; terminates the connection when a ping went unanswered for a whole interval. */
@@ -49,24 +63,19 @@ export class BackendSocket {
   send(message: unknown): boolean {
     if (!this.open) return false
     try {
-      this.socket.send(JSON.stringify(message))
+      const text = JSON.stringify(message)
+      const signing = this.signing
+      this.socket.send(signing ? frameMac(signing.key, signing.own, signing.sent++, text) + text : text)
       return true
     } catch {
       return false
     }
   }
 
-  onMessage(listener: (message: unknown) => void): void {
-    this.socket.on('message', (data, isBinary) => {
-      if (isBinary) return
-      let message: unknown
-      try {
-        message = JSON.parse(String(data))
-      } catch {
-        return
-      }
-      if (typeof message === 'object' && message !== null) listener(message)
-    })
+  /** Listens for messages (each frame parsed once, for all listeners); returns the undo. */
+  onMessage(listener: (message: unknown) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 
   onClose(listener: (code: number, reason: string) => void): void {
@@ -81,4 +90,35 @@ export class BackendSocket {
       this.socket.terminate()
     }
   }
+
+  private receive(text: string, isBinary: boolean): void {
+    if (isBinary) return
+    const signing = this.signing
+    if (signing) {
+      const mac = text.slice(0, MAC_LENGTH)
+      text = text.slice(MAC_LENGTH)
+      if (!sameMac(mac, frameMac(signing.key, signing.peer, signing.received++, text))) return this.socket.terminate()
+    }
+    let message: unknown
+    try {
+      message = JSON.parse(text)
+    } catch {
+      return
+    }
+    if (typeof message !== 'object' || message === null) return
+    for (const listener of [...this.listeners]) listener(message)
+  }
+}
+
+type Role = 'dev-server' | 'backend'
+const MAC_LENGTH = 64
+
+function frameMac(key: Buffer, role: Role, n: number, text: string): string {
+  return createHmac('sha256', key).update(`${role}\0${n}\0`).update(text).digest('hex')
+}
+
+function sameMac(given: string, expected: string): boolean {
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
 }

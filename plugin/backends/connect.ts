@@ -5,9 +5,9 @@ import { describeThrown } from '../errors/thrown-value.ts'
 import type { RegisterWizard, UnregisterWizard, WizardClass } from '../types.ts'
 import { BackendSocket, MAX_FRAME_BYTES } from './backend-socket.ts'
 import { BackendWizards } from './backend-wizards.ts'
-import { BACKEND_NAME_HEADER, BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage, type ServerMessage, type WireOptions } from './protocol.ts'
+import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage, type ServerMessage, type WireOptions } from './protocol.ts'
 import { RemoteRunner } from './remote-runner.ts'
-import { findToken, newNonce, proofOf, sameToken } from './token.ts'
+import { challengeBound, findToken, newNonce, proofOf, sameToken, sessionKey } from './token.ts'
 
 export interface WizardBackendLogger {
   info(message: string): void
@@ -135,7 +135,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
     const token = findToken({ token: this.options.token, tokenFile: this.options.tokenFile, root: this.options.root })
     // The token never travels: our nonce goes out, and what answers must prove it holds the token over both nonces first.
     const nonce = newNonce()
-    const headers: Record<string, string> = { [BACKEND_NAME_HEADER]: this.name, [BACKEND_NONCE_HEADER]: nonce }
+    const headers: Record<string, string> = { [BACKEND_NONCE_HEADER]: nonce }
     const socket = new WebSocket(this.url, { headers, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, handshakeTimeout: 10_000 })
     this.connecting = socket
     socket.on('unexpected-response', (_request, response) => {
@@ -157,7 +157,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
       }
     })
     socket.on('open', () => {
-      if (this.connecting === socket) this.connecting = undefined
+      // (It stays `connecting` until the dev server has proven itself: close() ends it either way.)
       if (this.closed) return socket.terminate()
       const wrapped = new BackendSocket(socket)
       let proven = false
@@ -181,15 +181,17 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
           socket.terminate()
           return this.refused(`the dev server at ${this.origin} speaks backend protocol ${String(challenge.protocol)}, this backend ${BACKEND_PROTOCOL_VERSION}: update vite-plugin-wizard-hot-reload in one of them`, false)
         }
-        if (!sameToken(proofOf(token.token, 'dev-server', nonce, challenge.nonce), challenge.proof)) {
+        if (typeof challenge.heartbeatMs !== 'number' || !sameToken(proofOf(token.token, 'dev-server', nonce, challenge.nonce, challengeBound({ protocol: challenge.protocol, heartbeatMs: challenge.heartbeatMs })), challenge.proof)) {
           socket.terminate()
           return this.refused(
             `the server at ${this.origin} did not prove it holds this backend's token (from ${token.from}): the token is wrong or another project's — or what answers there is not this project's dev server. Nothing was sent or loaded.`,
             false,
           )
         }
+        if (this.closed) return socket.terminate()
         proven = true
-        if (typeof challenge.heartbeatMs === 'number' && challenge.heartbeatMs > 0) wrapped.expectPings(challenge.heartbeatMs)
+        if (challenge.heartbeatMs > 0) wrapped.expectPings(challenge.heartbeatMs)
+        this.connecting = undefined
         this.socket = wrapped
         this.remote.use(wrapped)
         wrapped.send({
@@ -202,6 +204,8 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
           node: process.version,
           wizards: this.wizards_.summary(),
         } satisfies BackendMessage)
+        // Every later frame, both ways, is signed with this connection's key: nothing can be slipped in.
+        wrapped.sign(sessionKey(token.token, nonce, challenge.nonce), 'backend')
       })
     })
     socket.on('close', (code, reason) => {

@@ -1,5 +1,7 @@
 import fs from 'node:fs'
+import { isBuiltin } from 'node:module'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { RunnableDevEnvironment } from 'vite'
 
 /**
@@ -14,13 +16,18 @@ export class ServedFiles {
     private readonly mayServe: (file: string) => boolean,
   ) {}
 
-  /** The refusal for a request to a file the rules forbid, or undefined when it may be served. */
-  async refusalBefore(url: string, importer: string | undefined): Promise<string | undefined> {
-    if (isBare(url)) return undefined // a package: externalized, the backend's own Node loads it
+  /**
+   * The file a request will make Vite read, resolved as Vite's `fetchModule` resolves it (no
+   * importer; `file://` URLs and `/@id/` ids as they are), and the refusal when the rules forbid
+   * it. Requests Vite never reads (data: URLs, builtins, network URLs, packages it externalizes
+   * for an importer) have neither.
+   */
+  async check(url: string, importer: string | undefined): Promise<{ file: string | undefined; refusal: string | undefined }> {
+    if (!readsAFile(url, importer)) return { file: undefined, refusal: undefined }
     const id = unwrapId(url)
-    const resolved = await this.environment().pluginContainer.resolveId(id, importer)
-    const file = diskFile(resolved?.id ?? (path.isAbsolute(id) ? id : undefined))
-    return file !== undefined && !this.mayServe(file) ? refusal(file) : undefined
+    const resolved = await this.environment().pluginContainer.resolveId(id, undefined)
+    const file = diskFile(resolved?.id ?? id)
+    return { file, refusal: file !== undefined && !this.mayServe(file) ? refusal(file) : undefined }
   }
 
   /** The refusal for a result or an error about a file the rules forbid. */
@@ -42,26 +49,30 @@ function refusal(file: string): string {
   return `${file} is not served to backends: Vite's server.fs rules (allow/deny) forbid it`
 }
 
-/** Not a path or URL: a package name, a `node:` builtin, a data: URL. */
-function isBare(url: string): boolean {
-  return !(url.startsWith('/') || url.startsWith('.') || url.startsWith('file:') || path.isAbsolute(url))
+/** Whether Vite's `fetchModule` reads a file for this request (it externalizes the rest without reading them). */
+function readsAFile(url: string, importer: string | undefined): boolean {
+  if (url.startsWith('data:') || url.startsWith('node:') || isBuiltin(url)) return false
+  const isFileUrl = url.startsWith('file://')
+  if (!isFileUrl && /^[a-z][a-z\d+.-]*:\/\//i.test(url)) return false
+  return isFileUrl || !importer || url[0] === '.' || url[0] === '/'
 }
 
-/** Vite's `/@id/` prefix undone (`__x00__` stands for the NUL of a virtual module). */
+/** Vite's `unwrapId`: the `/@id/` prefix undone (`__x00__` stands for the NUL of a virtual module). */
 function unwrapId(url: string): string {
-  const id = url.startsWith('/@id/') ? url.slice('/@id/'.length).replace('__x00__', '\0') : url
-  if (!id.startsWith('file:')) return id
-  try {
-    return new URL(id).pathname
-  } catch {
-    return id
-  }
+  return url.startsWith('/@id/') ? url.slice('/@id/'.length).replace('__x00__', '\0') : url
 }
 
-/** The file on disk an id names (its query cut off), or undefined for a virtual module or nothing there. */
+/** The file on disk an id names (its query cut off; a `file://` URL decoded), or undefined for a virtual module or nothing there. */
 function diskFile(id: string | undefined): string | undefined {
   if (id === undefined || id.startsWith('\0')) return undefined
-  const file = id.replace(/[?#].*$/, '')
+  let file = id.replace(/[?#].*$/, '')
+  if (file.startsWith('file:')) {
+    try {
+      file = fileURLToPath(file)
+    } catch {
+      return undefined
+    }
+  }
   if (!path.isAbsolute(file)) return undefined
   try {
     return fs.statSync(file).isFile() ? file : undefined

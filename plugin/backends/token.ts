@@ -42,12 +42,23 @@ export function newNonce(): string {
 }
 
 /**
- * What one side sends to show it holds the token without sending it: an HMAC over the role and
- * both nonces (the role keeps one side's proof from serving as the other's; fresh nonces keep a
- * recorded proof from being replayed).
+ * What one side sends to show it holds the token without sending it: an HMAC over the role, both
+ * nonces and what else the message says (`bound`, so it cannot be altered on the way). The role
+ * keeps one side's proof from serving as the other's; fresh nonces keep a recorded proof from
+ * being replayed.
  */
-export function proofOf(token: string, role: 'dev-server' | 'backend', backendNonce: string, serverNonce: string): string {
-  return createHmac('sha256', token).update(`wizard-hot-reload\0${role}\0${backendNonce}\0${serverNonce}`).digest('hex')
+export function proofOf(token: string, role: 'dev-server' | 'backend', backendNonce: string, serverNonce: string, bound = ''): string {
+  return createHmac('sha256', token).update(`wizard-hot-reload\0${role}\0${backendNonce}\0${serverNonce}\0${bound}`).digest('hex')
+}
+
+/** The key both sides sign every later frame with (derived from the token and this connection's nonces). */
+export function sessionKey(token: string, backendNonce: string, serverNonce: string): Buffer {
+  return createHmac('sha256', token).update(`wizard-hot-reload\0session\0${backendNonce}\0${serverNonce}`).digest()
+}
+
+/** What the dev server's proof also covers: the rest of its challenge. */
+export function challengeBound(challenge: { protocol: number; heartbeatMs: number }): string {
+  return `${challenge.protocol}\0${challenge.heartbeatMs}`
 }
 
 /** Constant-time comparison (the length is not a secret). */

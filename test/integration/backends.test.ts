@@ -1,11 +1,14 @@
+import { createHmac } from 'node:crypto'
 import fs from 'node:fs'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, test } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import type { WizardReloadedPayload } from '../../client/protocol.ts'
 import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, TOKEN_FILE } from '../../plugin/backends/protocol.ts'
-import { newNonce, proofOf } from '../../plugin/backends/token.ts'
+import { challengeBound, newNonce, proofOf, sessionKey } from '../../plugin/backends/token.ts'
 import { BackendChild } from '../backends/backend-child.ts'
 import { portOf } from '../reference-ws-client.ts'
 import { lastEvent, makeTempDir, startTempProject, wizardSource, writeFiles, type TempProject, type TempProjectOptions } from '../temp-project.ts'
@@ -48,17 +51,25 @@ async function backend(p: TempProject, name: string, extra: { refuse?: string; t
   return child
 }
 type Frame = { type: string; id?: number; nonce?: string; result?: { error?: { message?: string }; result?: unknown } }
-/** A hand-made backend client: the handshake done right (its proof over both nonces), then whatever the test sends. */
+/** The frame signature of the protocol, written out independently (role, count, text under the session key). */
+const signed = (key: Buffer, role: string, n: number, text: string) => createHmac('sha256', key).update(`${role}\0${n}\0`).update(text).digest('hex') + text
+/**
+ * A hand-made backend client: the handshake done right (its proof over both nonces), then frames
+ * signed as the protocol says — or, with `sendUnsigned`, not.
+ */
 async function rawBackend(p: TempProject, token: string) {
   const nonce = newNonce()
   const socket = new WebSocket(`ws://127.0.0.1:${portOf(p.server.httpServer!)}${BACKEND_PATH}`, { headers: { [BACKEND_NONCE_HEADER]: nonce } })
   const answers: Frame[] = []
-  socket.on('message', (data) => answers.push(JSON.parse(String(data))))
+  let key: Buffer | undefined
+  socket.on('message', (data) => answers.push(JSON.parse(key ? String(data).slice(64) : String(data))))
   await expect.poll(() => answers.some((answer) => answer.type === 'challenge')).toBe(true)
   const challenge = answers.find((answer) => answer.type === 'challenge')!
   socket.send(JSON.stringify({ type: 'hello', protocol: BACKEND_PROTOCOL_VERSION, proof: proofOf(token, 'backend', nonce, challenge.nonce!) }))
+  key = sessionKey(token, nonce, challenge.nonce!)
   await expect.poll(() => answers.some((answer) => answer.type === 'welcome')).toBe(true)
-  return { socket, answers }
+  let sent = 0
+  return { socket, answers, send: (text: string) => socket.send(signed(key!, 'backend', sent++, text)), sendUnsigned: (text: string) => socket.send(text) }
 }
 const reloads = (p: TempProject, wizardId: string) => p.events.filter((event) => event.type === 'reloaded' && event.payload.wizardId === wizardId).map((event) => event.payload as WizardReloadedPayload)
 
@@ -206,6 +217,35 @@ describe('backends in their own processes', () => {
     }
   })
 
+  test('a relay in the middle (a process on the port the backend dials, forwarding to the real dev server) cannot slip in a frame of its own', async () => {
+    const p = await devServer()
+    const relay = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+    let injected = 0
+    relay.on('connection', (fromBackend, request) => {
+      const toServer = new WebSocket(`ws://127.0.0.1:${portOf(p.server.httpServer!)}${BACKEND_PATH}`, { headers: { [BACKEND_NONCE_HEADER]: String(request.headers[BACKEND_NONCE_HEADER]) } })
+      toServer.on('message', (data) => {
+        fromBackend.send(String(data))
+        // Right behind the genuine challenge: a welcome of its own, naming a wizard of its own.
+        if (injected++ === 0) fromBackend.send(JSON.stringify({ type: 'welcome', protocol: BACKEND_PROTOCOL_VERSION, session: 'x', options: { root: p.root, registerTimeout: 1000, loadTimeout: 1000, history: 20 }, wizards: [{ wizardId: 'evil', file: p.path('wizards/debug_wizard.ts'), version: 9, closureHash: 'x', closure: [], config: null, configDescribed: 'none', pinned: false }], failing: [], complete: true }))
+      })
+      fromBackend.on('message', (data) => toServer.readyState === WebSocket.OPEN && toServer.send(String(data)))
+      toServer.on('close', () => fromBackend.terminate())
+      fromBackend.on('close', () => toServer.terminate())
+    })
+    await new Promise((resolve) => relay.once('listening', resolve))
+    try {
+      const relayed = BackendChild.spawn({ server: `http://127.0.0.1:${(relay.address() as { port: number }).port}`, name: 'relayed', root: p.root, wait: false })
+      children.push(relayed)
+      await expect.poll(() => injected, { timeout: 10_000 }).toBeGreaterThan(1)
+      await expect.poll(async () => (await relayed.state()).registrations.length > 0 || (await relayed.state()).logs.some((line) => line.includes('lost the dev server') || line.includes('waiting for')), { timeout: 10_000 }).toBe(true)
+      expect((await relayed.state()).registrations.map((entry) => entry.wizardId)).not.toContain('evil')
+      expect((await relayed.state()).wizards.map((entry) => entry.wizardId)).not.toContain('evil')
+    } finally {
+      for (const client of relay.clients) client.terminate()
+      await new Promise((resolve) => relay.close(resolve))
+    }
+  })
+
   test('a dev server that goes silent without closing (a network cut, a frozen process) is dropped by the backend, which reconnects', async () => {
     const root = makeTempDir()
     const token = 'c'.repeat(64)
@@ -217,10 +257,12 @@ describe('backends in their own processes', () => {
       // A correct handshake and welcome (it knows the token), then nothing: no pings, no close.
       const backendNonce = String(request.headers[BACKEND_NONCE_HEADER])
       const nonce = newNonce()
-      socket.send(JSON.stringify({ type: 'challenge', protocol: BACKEND_PROTOCOL_VERSION, nonce, proof: proofOf(token, 'dev-server', backendNonce, nonce), heartbeatMs: 100 }))
-      socket.on('message', (data) => {
-        const message = JSON.parse(String(data)) as { type: string }
-        if (message.type === 'hello') socket.send(JSON.stringify({ type: 'welcome', protocol: BACKEND_PROTOCOL_VERSION, session: 's', options: { root, registerTimeout: 1000, loadTimeout: 1000, history: 20 }, wizards: [], failing: [], complete: true }))
+      const challenge = { protocol: BACKEND_PROTOCOL_VERSION, heartbeatMs: 100 }
+      socket.send(JSON.stringify({ type: 'challenge', ...challenge, nonce, proof: proofOf(token, 'dev-server', backendNonce, nonce, challengeBound(challenge)) }))
+      socket.once('message', () => {
+        // (the hello) — answered with a welcome signed as the protocol says, then silence.
+        const welcome = { type: 'welcome', protocol: BACKEND_PROTOCOL_VERSION, session: 's', options: { root, registerTimeout: 1000, loadTimeout: 1000, history: 20 }, wizards: [], failing: [], complete: true }
+        socket.send(signed(sessionKey(token, backendNonce, nonce), 'dev-server', 0, JSON.stringify(welcome)))
       })
     })
     await new Promise((resolve) => silent.once('listening', resolve))
@@ -242,10 +284,15 @@ describe('backends in their own processes', () => {
     const token = fs.readFileSync(path.join(p.root, '.vite', TOKEN_FILE), 'utf8').trim()
     const secret = path.join(path.dirname(p.root), `outside-${path.basename(p.root)}.txt`)
     fs.writeFileSync(secret, 'not for backends')
-    const { socket, answers } = await rawBackend(p, token)
-    for (const frame of ['not json', '[]', 'null', '{"type":"outcome"}', '{"type":"outcome","seq":1,"outcome":null}', '{"type":"invoke","id":1,"name":"fetchModule","data":"x"}', '{"type":"synced","outcomes":5}', `{"type":"hello","protocol":${BACKEND_PROTOCOL_VERSION}}`, '{"type":"invoke","id":2,"name":"nope","data":[]}', JSON.stringify({ type: 'invoke', id: 3, name: 'fetchModule', data: [`${secret}?raw`] })]) socket.send(frame)
+    const { socket, answers, send, sendUnsigned } = await rawBackend(p, token)
+    for (const frame of ['not json', '[]', 'null', '{"type":"outcome"}', '{"type":"outcome","seq":1,"outcome":null}', '{"type":"invoke","id":1,"name":"fetchModule","data":"x"}', '{"type":"synced","outcomes":5}', `{"type":"hello","protocol":${BACKEND_PROTOCOL_VERSION}}`, '{"type":"invoke","id":2,"name":"nope","data":[]}', JSON.stringify({ type: 'invoke', id: 3, name: 'fetchModule', data: [`${secret}?raw`] })]) send(frame)
     socket.send(Buffer.from([1, 2, 3]))
     await expect.poll(() => answers.filter((answer) => answer.type === 'invoked').length).toBe(2)
+    // A frame without a valid signature (injected, replayed) ends that connection.
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)))
+    sendUnsigned('{"type":"invoke","id":4,"name":"fetchModule","data":["/etc/hostname"]}')
+    expect(await closed).toBe(1006)
+    expect(answers.some((answer) => answer.id === 4)).toBe(false)
     // Vite's server.fs rules hold on this channel too: a file outside the project is not handed out.
     expect(answers.find((answer) => answer.id === 3)?.result).toEqual({ error: expect.objectContaining({ message: expect.stringContaining("is not served to backends: Vite's server.fs rules") }) })
     expect(JSON.stringify(answers)).not.toContain('not for backends')
@@ -253,22 +300,38 @@ describe('backends in their own processes', () => {
     const api = await backend(p, 'api')
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
     await expect.poll(async () => (await api.run('debug')).output).toBe('v2')
-    socket.close()
   })
 
   test("neither the backend channel nor the HTTP server hands out what server.fs forbids, or the token itself", async () => {
-    const p = await devServer({ files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'server.pem': '-----BEGIN PRIVATE KEY-----\nKEYMATERIAL\n' } })
+    const p = await devServer({
+      files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'server.pem': '-----BEGIN PRIVATE KEY-----\nKEYMATERIAL\n', '.vite/control.txt': 'CONTROL TEXT\n' },
+      vite: { resolve: { alias: { '~up': os.tmpdir() } } },
+    })
     const port = portOf(p.server.httpServer!)
     const token = fs.readFileSync(path.join(p.root, '.vite', TOKEN_FILE), 'utf8').trim()
     // A file outside the project that does not even parse: its error would quote it.
-    const secret = path.join(path.dirname(p.root), `outside-${path.basename(p.root)}.ts`)
+    const secret = path.join(path.dirname(p.root), `outside-${path.basename(p.root)}-id_rsa`)
     fs.writeFileSync(secret, 'SECRETLINE one two {{{\n')
     try {
-      const { socket, answers } = await rawBackend(p, token)
-      const asks = [secret, `/@fs${secret}`, `file://${secret}`, `${secret}?raw`, path.join(p.root, 'server.pem'), '/server.pem?raw', path.join(p.root, '.vite', TOKEN_FILE), `/.vite/${TOKEN_FILE}?raw`]
-      asks.forEach((url, i) => socket.send(JSON.stringify({ type: 'invoke', id: 10 + i, name: 'fetchModule', data: [url] })))
+      const { socket, answers, send } = await rawBackend(p, token)
+      const relative = path.relative(p.root, secret)
+      const asks: Array<[string, string?]> = [
+        [secret],
+        [`/@fs${secret}`],
+        [`file://${secret}`],
+        // The same file URL percent-encoded, a relative id with an importer, an alias: each resolves as Vite resolves it.
+        [pathToFileURL(secret).href.replace('outside-', 'outside%2D')],
+        [relative, p.path('wizards/debug_wizard.ts')],
+        [`~up/${path.basename(secret)}`],
+        [`${secret}?raw`],
+        [path.join(p.root, 'server.pem')],
+        ['/server.pem?raw'],
+        [path.join(p.root, '.vite', TOKEN_FILE)],
+        [`/.vite/${TOKEN_FILE}?raw`],
+      ]
+      asks.forEach(([url, importer], i) => send(JSON.stringify({ type: 'invoke', id: 10 + i, name: 'fetchModule', data: [url, importer] })))
       await expect.poll(() => answers.filter((answer) => answer.type === 'invoked').length).toBe(asks.length)
-      for (const answer of answers.filter((answer) => answer.type === 'invoked')) expect(answer.result, asks[answer.id! - 10]).toEqual({ error: expect.objectContaining({ message: expect.stringContaining('is not served to backends') }) })
+      for (const answer of answers.filter((answer) => answer.type === 'invoked')) expect(answer.result, asks[answer.id! - 10].join(' from ')).toEqual({ error: expect.objectContaining({ message: expect.stringContaining('is not served to backends') }) })
       const wire = JSON.stringify(answers)
       for (const leak of ['SECRETLINE', 'KEYMATERIAL', token]) expect(wire).not.toContain(leak)
       socket.close()
@@ -277,10 +340,14 @@ describe('backends in their own processes', () => {
     }
     // Over HTTP, the token is denied like .env: plain, ?raw, ?import, ?url, /@fs/, another case, encoded — even with a page's Origin.
     const tokenUrl = `/.vite/${TOKEN_FILE}`
-    for (const url of [tokenUrl, `${tokenUrl}?raw`, `${tokenUrl}?import`, `${tokenUrl}?url`, `${tokenUrl}?import&raw`, `/@fs${p.root}${tokenUrl}`, `/@fs${p.root}${tokenUrl}?raw`, tokenUrl.toUpperCase(), tokenUrl.replace('.vite', '%2Evite'), `/.vite/${path.dirname(TOKEN_FILE)}/`]) {
+    // A control file beside it is served the very same ways: the refusals are the deny, not the URL forms.
+    const forms = (url: string) => [url, `${url}?raw`, `${url}?import`, `${url}?url`, `${url}?import&raw`, `/@fs${p.root}${url}`, `/@fs${p.root}${url}?raw`, url.replace('.vite', '%2Evite')]
+    for (const url of forms('/.vite/control.txt')) expect((await fetch(`http://127.0.0.1:${port}${url}`)).status, url).toBe(200)
+    for (const url of forms(tokenUrl)) {
       const response = await fetch(`http://127.0.0.1:${port}${url}`, { headers: { origin: 'http://localhost:3000' } })
-      expect(await response.text(), url).not.toContain(token)
+      expect([response.status, (await response.text()).includes(token)], url).toEqual([403, false])
     }
+    for (const url of [tokenUrl.toUpperCase(), `/.vite/${path.dirname(TOKEN_FILE)}/`]) expect(await (await fetch(`http://127.0.0.1:${port}${url}`)).text(), url).not.toContain(token)
     expect(p.api.getStatus()).toMatchObject({ backends: [] })
   })
 
