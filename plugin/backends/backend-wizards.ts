@@ -210,12 +210,7 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
     if (imported === TIMED_OUT) {
       await discard()
       // It may still finish: what it registers for disposal then runs at once.
-      void importing
-        .then(
-          () => this.instances.disposeLate(fresh),
-          () => this.instances.disposeLate(fresh),
-        )
-        .catch((error: unknown) => this.o.warn(`disposing a late load of ${wizard.file}: ${describeThrown(error)}`))
+      this.instances.disposeWhenSettled(importing, fresh, wizard.file)
       return { ok: false, error: { kind: 'timeout', message: `${wizard.file} did not finish loading within ${this.o.options().loadTimeout / 1000} s (loadTimeout) in this backend` } }
     }
     if ('error' in imported) {

@@ -107,7 +107,12 @@ export class ModuleInstances {
    * evaluation has settled: a dispose callback it registered meanwhile runs now — unless a newer
    * evaluation of the module has taken its place (then the callback is that one's).
    */
-  async disposeLate(instances: Iterable<ModuleInstance>): Promise<void> {
+  disposeWhenSettled(evaluation: Promise<unknown>, instances: Iterable<ModuleInstance>, label: string): void {
+    const late = () => this.disposeLate(instances)
+    void evaluation.then(late, late).catch((error: unknown) => this.warn(`disposing a late load of ${label}: ${describeThrown(error)}`))
+  }
+
+  private async disposeLate(instances: Iterable<ModuleInstance>): Promise<void> {
     const runner = this.runner()
     for (const instance of instances) {
       const exports = instance.exports.deref()

@@ -252,7 +252,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     if ('failure' in loaded) {
       await discard()
       // A load that timed out may still finish: what it registers for disposal then runs at once.
-      if (loaded.late) void loaded.late.then(() => this.instances.disposeLate(fresh)).catch((error: unknown) => this.warn(`disposing a late load of ${displayPath(this.server.config.root, file)}: ${describeThrown(error)}`))
+      if (loaded.late) this.instances.disposeWhenSettled(loaded.late, fresh, displayPath(this.server.config.root, file))
       // A failure is only reported for content that is still on disk — the file's own, or the helper it points into.
       const involved = loaded.failure.loc ? [file, loaded.failure.loc.file] : [file]
       if (!lastAttempt && this.changedSince(involved, started)) return { type: 'stale' }
@@ -428,11 +428,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     const outcome = await settleWithin(importing, this.loadTimeout > 0 ? this.loadTimeout : undefined)
     if (outcome === TIMED_OUT) {
       const seconds = Math.round(this.loadTimeout / 100) / 10
-      const late = importing.then(
-        () => undefined,
-        () => undefined,
-      )
-      return { late, failure: plainFailure('timeout', `${displayPath(this.server.config.root, file)} did not finish loading within ${seconds} s (loadTimeout): its top level, or a module it imports, never settles (an await that never resolves?)`) }
+      return { late: importing, failure: plainFailure('timeout', `${displayPath(this.server.config.root, file)} did not finish loading within ${seconds} s (loadTimeout): its top level, or a module it imports, never settles (an await that never resolves?)`) }
     }
     if ('error' in outcome) {
       formatStackWithSources(outcome.error, this.environment.runner)

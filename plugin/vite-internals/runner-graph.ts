@@ -156,19 +156,56 @@ export function evaluationNumberOf(exports: object): number {
  * Vite's server-side HMR, for a change no module accepts, runs a full reload of the runner: it
  * empties `evaluatedModules` (`clear()`) and imports the affected entry points again. That would
  * drop the wizards' module instances behind the plugin's back (no dispose, a fresh `registry`
- * holding nothing). This makes `clear()` spare the import closures of `ownedFiles()`: everything
- * else is cleared and re-evaluated as Vite intends, and what it imports of ours stays the same
- * instance. `evaluatedModules.clear` and its three maps are the runner's own (public class, an
- * internal call path): see vite-internals.contract.test.ts. Returns the undo.
+ * holding nothing). This makes that `clear()` spare the import closures of `ownedFiles()`:
+ * everything else is cleared and re-evaluated as Vite intends, and what it imports of ours stays
+ * the same instance. `clearCache()` (public; also what `close()` calls) still clears everything.
+ * One wrapper per runner, whatever the number of sessions. `evaluatedModules.clear` and its three
+ * maps are the runner's own (public class, internal call path): see vite-internals.contract.test.ts.
+ * Returns the undo.
  */
 export function spareOnFullReload(runner: ModuleRunner, ownedFiles: () => Iterable<string>): () => void {
+  let owners = sparing.get(runner)
+  if (!owners) {
+    owners = new Set()
+    sparing.set(runner, owners)
+    installSparing(runner, owners)
+  }
+  owners.add(ownedFiles)
+  return () => void owners.delete(ownedFiles)
+}
+
+const sparing = new WeakMap<ModuleRunner, Set<() => Iterable<string>>>()
+
+function installSparing(runner: ModuleRunner, owners: Set<() => Iterable<string>>): void {
   const modules = runner.evaluatedModules
-  const clear = modules.clear
-  const spare = function (this: typeof modules): void {
+  const clear = modules.clear.bind(modules)
+  const clearCache = runner.clearCache.bind(runner)
+  let clearingAll = false
+  runner.clearCache = () => {
+    clearingAll = true
+    try {
+      clearCache()
+    } finally {
+      clearingAll = false
+    }
+  }
+  modules.clear = () => {
+    if (clearingAll || owners.size === 0) return clear()
+    // One walk over every owned closure (shared helpers are visited once).
     const kept = new Set<EvaluatedModuleNode>()
-    for (const file of ownedFiles()) for (const node of importClosure(runner, file)) kept.add(node)
+    const queue: EvaluatedModuleNode[] = []
+    for (const owned of owners) for (const file of owned()) queue.push(...runnerNodesOf(runner, file))
+    while (queue.length > 0) {
+      const node = queue.pop()!
+      if (kept.has(node)) continue
+      kept.add(node)
+      for (const id of node.imports) {
+        const imported = modules.getModuleById(id)
+        if (imported) queue.push(imported)
+      }
+    }
     const urls = [...modules.urlToIdModuleMap].filter(([, node]) => kept.has(node))
-    clear.call(modules)
+    clear()
     for (const node of kept) {
       modules.idToModuleMap.set(node.id, node)
       const nodes = modules.fileToModulesMap.get(node.file) ?? new Set()
@@ -176,9 +213,5 @@ export function spareOnFullReload(runner: ModuleRunner, ownedFiles: () => Iterab
       modules.fileToModulesMap.set(node.file, nodes)
     }
     for (const [url, node] of urls) modules.urlToIdModuleMap.set(url, node)
-  }
-  modules.clear = spare
-  return () => {
-    if (modules.clear === spare) modules.clear = clear
   }
 }
