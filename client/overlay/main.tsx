@@ -103,7 +103,8 @@ export function mountWizardOverlay(hot: HotContext, options: OverlayClientOption
       setPrefs({ open: !prefs.open })
       return
     }
-    if (event.key !== 'Escape' || isTyping(event)) return
+    // Escape is ours when it comes from the overlay, or from a page with nothing focused — never a page control's (a <dialog>'s, say).
+    if (event.key !== 'Escape' || isTyping(event) || !(event.composedPath().includes(element) || document.activeElement === element || isNothingFocused())) return
     if (prefs.open) setPrefs({ open: false })
     else if (!store.dismissNewest()) return
     event.preventDefault()
@@ -174,6 +175,10 @@ function adoptStyles(shadow: ShadowRoot): void {
   if (nonce) style.nonce = nonce
   style.textContent = overlayStyles
   shadow.appendChild(style)
+}
+
+function isNothingFocused(): boolean {
+  return document.activeElement === null || document.activeElement === document.body || document.activeElement === document.documentElement
 }
 
 /** Escape belongs to a text field being typed in (a checkbox or a button is not one). */

@@ -277,8 +277,17 @@ describe('panel', () => {
     await flush()
     expect($('.panel')).toBeNull()
     expect(shadow().activeElement).toBe($('.wbadge'))
-    // Restored open after a page load, the panel leaves the page's focus where it is.
+    // Escape on a control of the page's own (its dialog's button, say) is the page's: the panel stays.
     await openPanel()
+    const pageButton = document.body.appendChild(document.createElement('button'))
+    pageButton.focus()
+    act(() => {
+      pageButton.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true, composed: true }))
+    })
+    await flush()
+    expect($('.panel')).not.toBeNull()
+    pageButton.remove()
+    // Restored open after a page load, the panel leaves the page's focus where it is.
     const pageInput = document.body.appendChild(document.createElement('input'))
     pageInput.focus()
     await remountWithState()
