@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import type { EnvironmentModuleNode, ViteDevServer } from 'vite'
 import type { HotReloadStatus, WizardDiff, WizardHistoryEntry } from '../client/protocol.ts'
@@ -333,9 +334,26 @@ export class DevSession {
    */
   withoutOwnedModules(modules: EnvironmentModuleNode[]): EnvironmentModuleNode[] | undefined {
     if (!this.coordinator) return undefined
-    const owned = (file: string) => file === this.registryFile || (this.dirs.contains(file) && this.options.wizardId(file) !== null)
+    // A wizard file that is a symlink is a module under its real path, outside the folders maybe: ours all the same.
+    const wizardRealFiles = new Set(this.state.all().map((record) => this.realPathOf(record.file)))
+    const owned = (file: string) => file === this.registryFile || wizardRealFiles.has(file) || (this.dirs.contains(file) && this.options.wizardId(file) !== null)
     const kept = modules.filter((mod) => !isImportedBy(mod, owned))
     return kept.length === modules.length ? undefined : kept
+  }
+
+  private readonly realPaths = new Map<string, string>()
+  /** A file's real path (remembered: a wizard file's link target rarely moves, and an old one only makes a module ours). */
+  private realPathOf(file: string): string {
+    let real = this.realPaths.get(file)
+    if (real === undefined) {
+      try {
+        real = fs.realpathSync.native(file)
+      } catch {
+        real = file
+      }
+      this.realPaths.set(file, real)
+    }
+    return real
   }
 
   // Vite invalidates the changed module after an `await` in its own listener; we must come after it.

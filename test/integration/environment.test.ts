@@ -1,4 +1,5 @@
 import { afterEach, expect, test } from 'vitest'
+import fs from 'node:fs'
 import { DevEnvironment, type RunnableDevEnvironment } from 'vite'
 import { lastEvent, startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
 
@@ -95,4 +96,20 @@ test("a module outside dirs is watched by the plugin too: its edits reach the wi
   await expect.poll(() => p.registry.run('uses')).toBe(3)
   await p.api.idle()
   expect(p.registry.registerCount('uses')).toBe(3)
+})
+
+test("a wizard file that is a symlink to a module outside dirs is the plugin's alone: Vite's server HMR neither re-runs it nor reloads the program", async () => {
+  const counting = (tag: string) => `globalThis.__linkEvaluations = (globalThis.__linkEvaluations ?? 0) + 1\nexport class LinkWizard { run() { return '${tag}' } }\n`
+  const p = (project = await startTempProject({ listen: true, files: { 'lib/real_wizard.ts': counting('v1'), 'wizards/.keep': '' } }))
+  fs.symlinkSync(p.path('lib/real_wizard.ts'), p.path('wizards/link_wizard.ts'))
+  await expect.poll(() => p.registry.run('link')).toBe('v1')
+  const evaluations = () => (globalThis as { __linkEvaluations?: number }).__linkEvaluations ?? 0
+  for (let i = 2; i <= 4; i++) {
+    const before = evaluations()
+    p.write('lib/real_wizard.ts', counting(`v${i}`))
+    await expect.poll(() => p.registry.run('link')).toBe(`v${i}`)
+    await p.api.idle()
+    expect(evaluations()).toBe(before + 1)
+  }
+  expect(p.logs.filter((line) => /program reload|page reload/.test(line))).toEqual([])
 })
