@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import type { ViteDevServer } from 'vite'
 import { debug } from '../debug.ts'
@@ -301,9 +302,18 @@ export class ReloadCoordinator {
       if (!isFile(file)) {
         invalidateFile(reloader.environment, file)
         const knownAs = reloader.state.idOfFile(file) ?? wizardId
-        if (knownAs) await reloader.removeNow(knownAs, file)
         this.untrackConfig(file)
+        // Another file with the same id is still there (a collision): it takes over, in one reload — the id never goes missing.
+        const other = knownAs && reloader.state.get(knownAs)?.file === file ? this.otherFileWithId(knownAs, file) : undefined
+        if (other) return this.syncNow(other, true, initial, eventAt)
+        if (knownAs) await reloader.removeNow(knownAs, file)
         return 'removed'
+      }
+      const registeredAs = wizardId === null ? undefined : reloader.state.get(wizardId)?.file
+      if (registeredAs !== undefined && registeredAs !== file && isFile(registeredAs) && sameRealFile(registeredAs, file)) {
+        // The registered file again, by a second path (a file symlink next to a folder symlink): not a second wizard.
+        debug?.(`${file} is ${registeredAs} by another path; it is loaded under that one`)
+        return 'unchanged'
       }
       if (wizardId === null) {
         // A module by its name (`_shared.ts`, `data.json`): only its importers need the fresh module.
@@ -320,6 +330,14 @@ export class ReloadCoordinator {
       return result.success ? 'loaded' : result.helper ? 'helper' : result.failure ? 'failed' : 'unchanged'
     }
     return 'unchanged'
+  }
+
+  /** A file other than `file`, still on disk, whose wizard id is `wizardId` (the first known). */
+  private otherFileWithId(wizardId: string, file: string): string | undefined {
+    for (const candidate of this.known.keys()) {
+      if (candidate !== file && isFile(candidate) && this.options.wizardId(candidate) === wizardId && !sameRealFile(candidate, file)) return candidate
+    }
+    return undefined
   }
 
   /**
@@ -356,3 +374,12 @@ export class ReloadCoordinator {
 }
 
 type SyncResult = 'loaded' | 'failed' | 'helper' | 'removed' | 'unchanged'
+
+/** Two paths to one file on disk (through symlinks). */
+function sameRealFile(a: string, b: string): boolean {
+  try {
+    return fs.realpathSync.native(a) === fs.realpathSync.native(b)
+  } catch {
+    return false
+  }
+}

@@ -195,3 +195,35 @@ describe('polling', () => {
     await expect.poll(() => [p.registry.run('a'), p.registry.run('d'), p.registry.classes.has('b')]).toEqual(['a2', 'd1', false])
   })
 })
+
+describe('one wizard id, several paths', () => {
+  test('two files with the same id: deleting the registered one hands the id to the other in one reload — never missing', async () => {
+    const p = await start({ 'wizards/x/collide_wizard.ts': wizardSource('CollideWizard', 'from x') })
+    p.write('wizards/y/collide_wizard.ts', wizardSource('CollideWizard', 'from y'))
+    await expect.poll(() => p.registry.run('collide')).toBe('from y')
+    expect(p.logs.some((line) => line.includes('both map to the wizard id "collide"'))).toBe(true)
+    const unregisters = p.registry.calls.filter((call) => call.type === 'unregister').length
+    p.remove('wizards/y/collide_wizard.ts')
+    await expect.poll(() => p.registry.run('collide')).toBe('from x')
+    await p.api.idle()
+    expect(p.registry.calls.filter((call) => call.type === 'unregister').length).toBe(unregisters)
+    expect(p.api.getStatus()).toMatchObject({ wizards: { collide: { file: p.path('wizards/x/collide_wizard.ts'), last_error: null } } })
+    expect(lastEvent(p.events, 'removed', 'collide')).toBeUndefined()
+  })
+
+  test('one file reached by two paths (a file symlink next to a folder symlink) is one wizard: one reload per save, no collision', async () => {
+    const p = await start({ 'outside/both_wizard.ts': wizardSource('BothWizard', 'v1'), 'wizards/.keep': '' })
+    fs.symlinkSync(p.path('outside/both_wizard.ts'), p.path('wizards/both_wizard.ts'))
+    fs.symlinkSync(p.path('outside'), p.path('wizards/outdir'))
+    await expect.poll(() => p.registry.run('both')).toBe('v1')
+    await p.api.idle()
+    const registers = p.registry.registerCount('both')
+    for (let i = 2; i <= 3; i++) {
+      p.write('outside/both_wizard.ts', wizardSource('BothWizard', `v${i}`))
+      await expect.poll(() => p.registry.run('both')).toBe(`v${i}`)
+      await p.api.idle()
+    }
+    expect(p.registry.registerCount('both')).toBe(registers + 2)
+    expect(p.logs.some((line) => line.includes('both map to the wizard id'))).toBe(false)
+  })
+})
