@@ -287,16 +287,31 @@ export class DevSession {
 
   /** Registers a kept version again and pins the wizard to it (until its file's next save). */
   rollback(wizardId: string, version: number): Promise<{ ok: true; wizardId: string; version: number } | { ok: false; error: string }> {
-    return this.reloader ? this.reloader.rollback(wizardId, version) : Promise.resolve({ ok: false, error: this.startError ?? 'not started' })
+    const reloader = this.reloader
+    return reloader ? this.inOrder(wizardId, () => reloader.rollback(wizardId, version)) : Promise.resolve({ ok: false, error: this.startError ?? 'not started' })
   }
 
   undo(wizardId: string): Promise<{ ok: true; wizardId: string; version: number } | { ok: false; error: string }> {
-    return this.reloader ? this.reloader.undo(wizardId) : Promise.resolve({ ok: false, error: this.startError ?? 'not started' })
+    const reloader = this.reloader
+    return reloader ? this.inOrder(wizardId, () => reloader.undo(wizardId)) : Promise.resolve({ ok: false, error: this.startError ?? 'not started' })
   }
 
   /** Reloads the wizard's file now. */
   retry(wizardId: string): Promise<{ success: boolean; version: number | null; error: string | null }> {
-    return this.coordinator ? this.coordinator.retry(wizardId) : Promise.resolve({ success: false, version: null, error: this.startError ?? 'not started' })
+    const coordinator = this.coordinator
+    return coordinator ? this.inOrder(wizardId, () => coordinator.retry(wizardId)) : Promise.resolve({ success: false, version: null, error: this.startError ?? 'not started' })
+  }
+
+  private readonly actions = new Map<string, Promise<unknown>>()
+  /** Rollback, undo and retry of one wizard run in the order they were asked for (each decides from what the last left). */
+  private inOrder<T>(wizardId: string, action: () => Promise<T>): Promise<T> {
+    const next = (this.actions.get(wizardId) ?? Promise.resolve()).then(action, action)
+    const settled = next.catch(() => {})
+    this.actions.set(wizardId, settled)
+    void settled.then(() => {
+      if (this.actions.get(wizardId) === settled) this.actions.delete(wizardId)
+    })
+    return next
   }
 
   /** A line diff between two kept versions' sources. */

@@ -59,10 +59,13 @@ export class PageRequests {
       if ('error' in parsed) return reply({ id: parsed.id, ok: false, error: parsed.error })
       const { request } = parsed
       const handle = handlers[request.type] as (request: WizardRequest) => Promise<WizardRequestResults[keyof WizardRequestResults]>
-      void handle(request).then(
-        (result) => reply({ id: request.id, ok: true, result }),
-        (error: unknown) => reply({ id: request.id, ok: false, error: error instanceof RequestError ? error.message : describeThrown(error) }),
-      )
+      // (Rollback, undo and retry of one wizard run in the order they came: DevSession queues them.)
+      void handle(request)
+        .then(
+          (result) => reply({ id: request.id, ok: true, result }),
+          (error: unknown) => reply({ id: request.id, ok: false, error: error instanceof RequestError ? error.message : describeThrown(error) }),
+        )
+        .catch(() => {}) // a page gone meanwhile: nobody to answer
     }
     server.ws.on(WIZARD_EVENTS.request, this.onRequest)
   }

@@ -190,6 +190,18 @@ describe('requests from the page, over Vite’s HMR socket', () => {
     expect(await ask({ type: 'retry', wizardId: 'debug' })).toMatchObject({ ok: true, result: { wizardId: 'debug', success: true, version: 3 } })
   })
 
+  test("one wizard's requests run in the order they came: undo, retry, undo, retry ends as the last says (unpinned, the file's code)", async () => {
+    const p = await withVersions(['v1', 'v2', 'v3'])
+    const { client } = await page(p)
+    const ids = ['q1', 'q2', 'q3', 'q4']
+    ids.forEach((id, i) => client.send(WIZARD_EVENTS.request, { id, type: i % 2 === 0 ? 'undo' : 'retry', wizardId: 'debug' }))
+    await expect.poll(() => client.custom<WizardReply>(WIZARD_EVENTS.reply).filter((reply) => ids.includes(reply.id)).length).toBe(4)
+    expect(client.custom<WizardReply>(WIZARD_EVENTS.reply).filter((reply) => ids.includes(reply.id)).map((reply) => [reply.id, reply.ok])).toEqual(ids.map((id) => [id, true]))
+    await p.api.idle()
+    expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { pinned_version: null } } })
+    expect(p.registry.run('debug')).toBe('v3')
+  })
+
   test('malformed or impossible requests get an error reply; nothing changes', async () => {
     const p = await withVersions(['v1', 'v2'])
     const { client, ask } = await page(p)
