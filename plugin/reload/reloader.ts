@@ -319,10 +319,10 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     const started = performance.now()
     const read = record.lastAttempt ?? { source: current.source, signature: readSignature(current.file), startedAt: started }
     const configured = await this.loadConfig(wizardId, current.file, current.wizardClass)
-    if (this.disposed) return this.finish(wizardId, current.file, read, current, false, { type: 'cancelled' })
+    if (this.disposed) return this.finish(wizardId, current.file, read, current, false, { type: 'cancelled' }, started)
     if (!configured.ok) {
       if (!options.lastAttempt && configChangedSince(configured)) return undefined
-      return this.finish(wizardId, current.file, read, current, false, { type: 'failed', failure: configured.failure })
+      return this.finish(wizardId, current.file, read, current, false, { type: 'failed', failure: configured.failure }, started)
     }
     if (record.lastError === null && configured.config?.file === current.config?.file && configured.config?.hash === current.config?.hash) return 'unchanged'
 
@@ -338,7 +338,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     if (this.disposed || registered !== true) {
       controller.abort()
       await this.instances.release(candidate, current.instances)
-      return this.finish(wizardId, current.file, read, current, false, this.disposed ? { type: 'cancelled' } : { type: 'failed', failure: registered as WizardReloadError })
+      return this.finish(wizardId, current.file, read, current, false, this.disposed ? { type: 'cancelled' } : { type: 'failed', failure: registered as WizardReloadError }, started)
     }
     this.counters.commit(wizardId, version)
     const disposeStarted = performance.now()
@@ -349,7 +349,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       registerMs: roundMs(registerMs),
       disposeMs: roundMs(performance.now() - disposeStarted),
     }
-    return this.finish(wizardId, current.file, read, current, false, { type: 'reloaded', version: candidate, reason: 'config', configSource: configured.source })
+    return this.finish(wizardId, current.file, read, current, false, { type: 'reloaded', version: candidate, reason: 'config', configSource: configured.source }, started)
   }
 
   /** @internal the files a wizard's config may be in (to route their changes to it) */
@@ -372,8 +372,8 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   }
 
   /** Records the outcome, tells the sinks, and builds the public result — in this one place. */
-  private finish(wizardId: string, file: string, read: NonNullable<WizardRecord['lastAttempt']>, previous: WizardVersion | undefined, initial: boolean, outcome: Exclude<Outcome, { type: 'stale' }>): ReloadResult<C> {
-    const started = read.startedAt
+  /** `started`: when this reload began (a config-only one starts after the code was last read). */
+  private finish(wizardId: string, file: string, read: NonNullable<WizardRecord['lastAttempt']>, previous: WizardVersion | undefined, initial: boolean, outcome: Exclude<Outcome, { type: 'stale' }>, started = read.startedAt): ReloadResult<C> {
     const root = this.server.config.root
     const previousClass = (previous?.wizardClass ?? null) as C | null
     const base = { wizardId, file, error: null, failure: null, helper: false, wizardClass: previousClass }

@@ -75,9 +75,12 @@ describe('config files', () => {
     sockets.push(ws)
     const classBefore = p.registry.classes.get('review')
     const evaluated = evaluations()
+    const savedAt = performance.now()
     p.write('wizards/review_wizard.config.yaml', 'model: large\ntemperature: 0.7\n')
     await expect.poll(() => lastConfig(p)?.config).toEqual({ model: 'large', temperature: 0.7 })
     await p.api.idle()
+    // Its duration is its own (it counted from the code's last read, long before).
+    expect(lastEvent(p.events, 'reloaded', 'review')!.durationMs).toBeLessThanOrEqual(performance.now() - savedAt)
     expect(evaluations()).toBe(evaluated)
     expect(p.registry.classes.get('review')).toBe(classBefore)
     expect(lastConfig(p)).toMatchObject({ version: 2, previous: classBefore })
