@@ -151,7 +151,8 @@ export class DevSession {
           options.delay,
           (file, type) => {
             debug?.(`${type} ${file} (outside the wizard folders)`)
-            this.externalFileChanged(file, type)
+            this.viteTrailing.after(file)
+            this.externalFileSettled(file, type)
           },
           (error) => this.problem(`watcher error: ${describeThrown(error)}`),
           options.polling,
@@ -385,10 +386,20 @@ export class DevSession {
     )
   }
 
-  /** Vite's own watcher saw a change (a module outside the watched folders), after Vite invalidated it. */
+  /**
+   * Vite's own watcher saw a change (a module outside the watched folders), after Vite invalidated
+   * it: debounced with what the plugin's own watcher sees of that file (one save, one reload).
+   */
   externalFileChanged(file: string, type: 'create' | 'update' | 'delete'): void {
     if (this.disposed || !this.options.enabled || !this.coordinator || this.dirs.contains(file)) return
     this.viteTrailing.after(file)
+    if (this.outside) this.outside.report(file, type)
+    else this.externalFileSettled(file, type)
+  }
+
+  /** A change outside the watched folders, once its burst is over. */
+  private externalFileSettled(file: string, type: 'create' | 'update' | 'delete'): void {
+    if (this.disposed || !this.options.enabled || !this.coordinator || this.dirs.contains(file)) return
     if (this.coordinator.isConfigFile(file)) {
       this.background(this.coordinator.fileChanged(file), `reloading the config ${this.log.relative(file)}`)
       return

@@ -51,6 +51,14 @@ export class OutsideWatch {
     this.chokidar = undefined
   }
 
+  /**
+   * A change seen elsewhere (Vite's watcher, its hot-update hook): debounced with this watcher's own
+   * events, so one save — a truncate and a write, seen by both — is one change.
+   */
+  report(file: string, type: 'create' | 'update' | 'delete'): void {
+    this.queue(file, type)
+  }
+
   private queue(file: string, type: 'create' | 'update' | 'delete'): void {
     if (this.closed) return
     clearTimeout(this.timers.get(file))

@@ -2,6 +2,7 @@ import { afterEach, expect, test } from 'vitest'
 import fs from 'node:fs'
 import { DevEnvironment, type RunnableDevEnvironment } from 'vite'
 import { lastEvent, startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
+import { shell } from '../shell.ts'
 
 /** Wizards load through an environment's module runner (the Environment API), not ssrLoadModule. */
 let project: TempProject | undefined
@@ -112,4 +113,21 @@ test("a wizard file that is a symlink to a module outside dirs is the plugin's a
     expect(evaluations()).toBe(before + 1)
   }
   expect(p.logs.filter((line) => /program reload|page reload/.test(line))).toEqual([])
+})
+
+test('a helper outside dirs saved by truncate-then-write (as `>` does) is one reload per save, whoever sees which event', async () => {
+  const p = (project = await startTempProject({
+    listen: true,
+    plugin: { delay: 80 },
+    files: { 'src/lib/tag.ts': "export const tag = 't0'\n", 'wizards/uses_wizard.ts': `import { tag } from '../src/lib/tag.ts'\nexport class UsesWizard { run() { return tag } }\n` },
+  }))
+  const registers = p.registry.registerCount('uses')
+  for (let i = 1; i <= 4; i++) {
+    // The truncate lands first, the text 20 ms later: both within one debounce.
+    await shell(p.root, `: > src/lib/tag.ts; sleep 0.02; printf '%s\\n' "export const tag = 't${i}'" > src/lib/tag.ts`)
+    await expect.poll(() => p.registry.run('uses')).toBe(`t${i}`)
+    await p.api.idle()
+  }
+  expect(p.registry.registerCount('uses')).toBe(registers + 4)
+  expect(p.events.filter((event) => event.type === 'failed')).toEqual([])
 })
