@@ -52,6 +52,12 @@ describe('resolveOptions', () => {
     expect(options.enabled).toBe(false)
   })
 
+  test('an empty dirs entry is skipped with a warning (it would watch the whole project)', () => {
+    const { options, warnings } = resolve({ dirs: ['wizards', '', '  '] })
+    expect(options.dirs).toEqual([path.join(root, 'wizards')])
+    expect(warnings).toEqual([expect.stringContaining('options.dirs: an empty entry would watch the whole project'), expect.stringContaining('an empty entry')])
+  })
+
   test('absolute dirs are kept; duplicates collapse', () => {
     const { options } = resolve({ dirs: [path.join(root, 'wizards'), 'wizards'] })
     expect(options.dirs).toEqual([path.join(root, 'wizards')])

@@ -235,6 +235,11 @@ function resolveDirs(option: unknown, envValue: string | undefined, root: string
   }
   const dirs: string[] = []
   for (const entry of entries) {
+    if (entry.trim() === '') {
+      // path.resolve(root, '') is the root: every module of the project would become a wizard candidate.
+      warn(`${source}: an empty entry would watch the whole project (${root}); skipping it. To mean the project folder, say "."`)
+      continue
+    }
     const absolute = path.resolve(root, entry)
     const kind = pathKind(absolute)
     if (kind === 'other') {

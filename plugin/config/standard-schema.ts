@@ -52,7 +52,9 @@ function readIssue(issue: unknown): SchemaIssue {
   const path = Array.isArray(rawPath)
     ? rawPath.map((segment: unknown) => {
         const key = typeof segment === 'object' && segment !== null ? safeGet(segment, 'key') : segment
-        return typeof key === 'number' ? key : String(key)
+        if (typeof key === 'number' || typeof key === 'string') return key
+        // A Symbol, a BigInt, an object whose toString throws: shown, never a crash.
+        return typeof key === 'symbol' || typeof key === 'bigint' ? String(key) : describeValue(key)
       })
     : []
   return { message: typeof message === 'string' && message !== '' ? message : 'invalid', path }

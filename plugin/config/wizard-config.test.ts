@@ -143,3 +143,19 @@ describe('a config file that cannot be read', () => {
     expect(outcome).toMatchObject({ ok: true, config: undefined, value: undefined })
   })
 })
+
+describe('a hand-written Standard Schema with odd issue paths', () => {
+  test.each([
+    ['a key whose toString throws', { toString() { throw 1 } }],
+    ['a null-prototype key', Object.create(null)],
+    ['a Symbol key', Symbol('odd')],
+    ['a BigInt key', 10n],
+  ])('%s: a config failure with the message, never an internal error', async (_, key) => {
+    const Wizard = class ReviewWizard {
+      static configSchema = { '~standard': { version: 1, vendor: 'hand', validate: () => ({ issues: [{ message: 'bad', path: [{ key }, 'inner'] }] }) } }
+    }
+    const outcome = failure(await load(Wizard, { 'wizards/review_wizard.config.yaml': 'model: small\n' }))
+    expect(outcome.kind).toBe('config')
+    expect(outcome.message).toContain('bad')
+  })
+})

@@ -1,9 +1,12 @@
+import { stripVTControlCharacters } from 'node:util'
+
 /** The latest problem that is not a reload failure (a callback that threw, a watcher error), for the status endpoint. */
 export class ProblemLog {
   private latest: { message: string; at: number } | undefined
 
   record(message: string): void {
-    this.latest = { message, at: Date.now() }
+    // Plain text (a Vite error quoted in it may carry terminal colours).
+    this.latest = { message: stripVTControlCharacters(message), at: Date.now() }
   }
 
   get last(): { message: string; at: number } | undefined {
