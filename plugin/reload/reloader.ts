@@ -7,12 +7,13 @@ import { configWatchList, loadWizardConfig, type ConfigLoad } from '../config/wi
 import { classifyLoadError, plainFailure } from '../errors/classify-error.ts'
 import { displayPath } from '../errors/display-path.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
+import { locateJsonFailure } from '../errors/json-failure.ts'
 import { readSignature } from '../files/file-signature.ts'
 import { readText } from '../files/read-text.ts'
 import { defaultIsWizardClass, hasWizardSuffix } from '../files/wizard-files.ts'
 import type { WizardEventSink } from '../notify/event-sink.ts'
 import type { RegisterContext, RegisterWizard, ReloadResult, UnregisterWizard, WizardClass } from '../types.ts'
-import { invalidateFile, invalidateIds } from '../vite-internals/module-graph.ts'
+import { importedFiles, invalidateFile, invalidateIds } from '../vite-internals/module-graph.ts'
 import { runnableEnvironment } from '../vite-internals/module-runner.ts'
 import { formatStackWithSources, importedExports } from '../vite-internals/runner-graph.ts'
 import { findWizardClass } from './find-wizard-class.ts'
@@ -432,7 +433,8 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     }
     if ('error' in outcome) {
       formatStackWithSources(outcome.error, this.environment.runner)
-      return { failure: classifyLoadError(outcome.error, file, this.server.config.root) }
+      const root = this.server.config.root
+      return { failure: locateJsonFailure(classifyLoadError(outcome.error, file, root), importedFiles(this.environment, file), root) }
     }
     return { exports: outcome.value }
   }

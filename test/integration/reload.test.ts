@@ -350,3 +350,14 @@ describe('startup', () => {
     await expect.poll(() => [registry.run('w0'), registry.run('late'), registry.classes.has('w39')]).toEqual(['edited', 'late', false])
   })
 })
+
+test('a broken .json a wizard imports is a syntax failure that names the JSON file, its line and column, with its frame', async () => {
+  const p = await start({ 'wizards/data.json': '{ "a": 1 }\n', 'wizards/json_wizard.ts': "import data from './data.json'\nexport class JsonWizard { run() { return data.a } }\n" })
+  p.write('wizards/data.json', '{\n  "a": 1,\n  b: 2\n}\n')
+  await expect.poll(() => lastEvent(p.events, 'failed', 'json')?.error.kind).toBe('syntax')
+  const { error } = lastEvent(p.events, 'failed', 'json')!
+  expect(error.message).toContain('wizards/data.json')
+  expect(error.loc).toMatchObject({ file: p.path('wizards/data.json'), line: 3 })
+  expect(error.frame).toContain('> 3 |')
+  expect(p.registry.run('json')).toBe(1)
+})
