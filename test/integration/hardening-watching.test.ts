@@ -81,16 +81,18 @@ describe('what lives inside a watched folder', () => {
     })
     expect(p.registry.calls.map((call) => call.wizardId).sort()).toEqual(['a', 'b', 'c'])
     expect(Object.values((p.api.getStatus() as { wizards: Record<string, { file: string }> }).wizards).map((entry) => entry.file)).not.toContainEqual(expect.stringContaining('/self/'))
-    for (const link of ['wizards/self', 'wizards/sub/up']) {
-      expect(p.logs.filter((line) => line.includes(`${link} is a symlink to`) && line.includes('(a loop); it is not watched'))).toHaveLength(1)
+    for (const [link, target] of [['wizards/self', 'wizards'], ['wizards/sub/up', 'wizards']]) {
+      expect(p.logs.filter((line) => line.includes(`${link} is a symlink to ${target}, a folder on its own path (a loop); it is not watched`))).toHaveLength(1)
     }
     p.write('wizards/a_wizard.ts', wizardSource('AWizard', 'a2'))
     await expect.poll(() => p.registry.run('a')).toBe('a2')
     await p.api.idle()
     expect(p.registry.registerCount('a')).toBe(2)
     // A loop created while running is caught the same way.
-    await shell(p.root, 'ln -s .. wizards/sub/up2')
-    await expect.poll(() => p.logs.filter((line) => line.includes('wizards/sub/up2 is a symlink to'))).toHaveLength(1)
+    await shell(p.root, 'ln -s .. wizards/sub/up2 && ln -s ../.. wizards/sub/top')
+    await expect.poll(() => p.logs.filter((line) => line.includes('wizards/sub/up2 is a symlink to wizards,'))).toHaveLength(1)
+    // A link to the project folder itself is named so, not as an empty path.
+    await expect.poll(() => p.logs.filter((line) => line.includes('wizards/sub/top is a symlink to . (the project folder),'))).toHaveLength(1)
   })
 
   test('a folder named like a wizard (foo_wizard.ts/) is not a wizard file; files inside it are', async () => {
