@@ -194,9 +194,13 @@ describe('config files', () => {
   })
 
   test('two config files for one wizard: a failure naming both, until one goes', async () => {
-    const p = await start({ 'wizards/review_wizard.ts': reviewWizard(), 'wizards/review_wizard.config.yaml': 'model: small\n' })
+    const p = await start({ 'wizards/review_wizard.ts': reviewWizard(), 'wizards/review_wizard.config.yaml': 'model: small\n' }, { listen: true })
     p.write('wizards/review_wizard.config.json', '{ "model": "json" }')
     await expect.poll(() => lastEvent(p.events, 'failed', 'review')?.error.message).toBe('wizards/review_wizard.ts has 2 config files: wizards/review_wizard.config.yaml and wizards/review_wizard.config.json; keep one')
+    await p.api.idle()
+    // One file created, one failure: one event, one history entry.
+    expect(p.events.filter((event) => event.type === 'failed')).toHaveLength(1)
+    expect(p.api.history('review').filter((entry) => entry.outcome === 'failed')).toHaveLength(1)
     p.remove('wizards/review_wizard.config.yaml')
     await expect.poll(() => (lastConfig(p)?.config as { model: string }).model).toBe('json')
   })
