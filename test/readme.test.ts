@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { freePort } from './free-port.ts'
 import { ReferenceClient } from './reference-ws-client.ts'
 
 /**
@@ -114,15 +114,6 @@ test('the middleware-mode snippet runs as written: the status endpoint and the W
   }
 }, 60_000)
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-    probe.on('error', reject)
-  })
-}
 
 test('every image and local link the README shows exists in the repository (tracked by git)', async () => {
   const { execFileSync } = await import('node:child_process')

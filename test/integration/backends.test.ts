@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -10,6 +9,7 @@ import type { WizardReloadedPayload } from '../../client/protocol.ts'
 import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, TOKEN_FILE } from '../../plugin/backends/protocol.ts'
 import { challengeBound, newNonce, proofOf, sessionKey } from '../../plugin/backends/token.ts'
 import { BackendChild } from '../backends/backend-child.ts'
+import { freePort } from '../free-port.ts'
 import { portOf } from '../reference-ws-client.ts'
 import { lastEvent, makeTempDir, startTempProject, wizardSource, writeFiles, type TempProject, type TempProjectOptions } from '../temp-project.ts'
 
@@ -32,14 +32,6 @@ async function devServer(options: Partial<TempProjectOptions> = {}) {
   })
   projects.push(p)
   return p
-}
-/** A port nothing listens on (yet). */
-async function freePort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 const urlOf = (p: TempProject) => `http://127.0.0.1:${portOf(p.server.httpServer!)}`
 
