@@ -58,13 +58,15 @@ test('a load that timed out and finishes later is disposed then: what it started
   probe.__timers = 0
   const slow = (name: string, wait: boolean) =>
     `${wait ? 'await new Promise<void>((resolve) => ((globalThis as any).__release = resolve))\n' : ''}` +
-    `const g = globalThis as any\ng.__timers++\nconst timer = setInterval(() => {}, 1000)\nimport.meta.hot?.dispose(() => { clearInterval(timer); g.__timers-- })\nexport class DebugWizard { run() { return '${name}' } }\n`
+    `const g = globalThis as any\ng.__timers++\nconst timer = setInterval(() => {}, 1000)\nimport.meta.hot?.dispose(() => { clearInterval(timer); g.__timers-- })\ng.__ran = '${name}'\nexport class DebugWizard { run() { return '${name}' } }\n`
   const p = (project = await startTempProject({ files: { 'wizards/debug_wizard.ts': slow('v1', false) }, plugin: { loadTimeout: 300 }, hmr: true }))
   expect(probe.__timers).toBe(1)
   p.write('wizards/debug_wizard.ts', slow('late', true))
   await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe('timeout')
   // Now the hung top level goes on: it starts a timer and registers its dispose — for a version that never was.
   probe.__release!()
+  // It ran to its end (a timer more), and was disposed at once (back to one).
+  await expect.poll(() => (probe as { __ran?: string }).__ran).toBe('late')
   await expect.poll(() => probe.__timers).toBe(1)
   expect(p.registry.run('debug')).toBe('v1')
   // The next good version, then one more: each replaced version's timer is stopped, the count stays at one.
