@@ -25,8 +25,10 @@ export class ServedFiles {
   async check(url: string, importer: string | undefined): Promise<{ file: string | undefined; refusal: string | undefined }> {
     if (!readsAFile(url, importer)) return { file: undefined, refusal: undefined }
     const id = unwrapId(url)
-    const resolved = await this.environment().pluginContainer.resolveId(id, undefined)
-    const file = diskFile(resolved?.id ?? id)
+    const environment = this.environment()
+    // Vite's own resolution of this URL, as its fetchModule will look it up: cached for a module the graph has (most of them).
+    const known = await environment.moduleGraph.getModuleByUrl(id)
+    const file = diskFile(known?.id ?? (await environment.pluginContainer.resolveId(id, undefined))?.id ?? id)
     return { file, refusal: file !== undefined && !this.mayServe(file) ? refusal(file) : undefined }
   }
 
