@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
+import { version as viteVersion } from 'vite'
 import { expect, test } from 'vitest'
 import { FakeHotContext } from '../test/fake-hot-context.ts'
 import { WIZARD_EVENTS } from './protocol.ts'
@@ -18,7 +19,10 @@ test('the prebuilt overlay exists in dist, is one self-contained ES module withi
   expect(code).not.toMatch(/from\s*["']preact/)
   expect(code).toContain(':host{all:initial')
   expect(code.split('\n').length).toBeLessThan(5)
-  expect(gzipSync(code).length).toBeLessThanOrEqual(14 * 1024)
+  // The budget holds for what the package ships: the overlay built with this repository's Vite (8,
+  // oxc). CI's Vite 7 run rebuilds it with esbuild, which minifies a little less; there only a bound.
+  const shipped = Number(viteVersion.split('.')[0]) >= 8
+  expect(gzipSync(code).length).toBeLessThanOrEqual((shipped ? 14 : 15) * 1024)
 })
 
 test('the prebuilt overlay loads and mounts', async () => {

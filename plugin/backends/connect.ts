@@ -192,8 +192,6 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
         proven = true
         if (challenge.heartbeatMs > 0) wrapped.expectPings(challenge.heartbeatMs)
         this.connecting = undefined
-        this.socket = wrapped
-        this.remote.use(wrapped)
         wrapped.send({
           type: 'hello',
           protocol: BACKEND_PROTOCOL_VERSION,
@@ -206,6 +204,8 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
         } satisfies BackendMessage)
         // Every later frame, both ways, is signed with this connection's key: nothing can be slipped in.
         wrapped.sign(sessionKey(token.token, nonce, challenge.nonce), 'backend')
+        this.socket = wrapped
+        this.remote.use(wrapped)
       })
     })
     socket.on('close', (code, reason) => {
