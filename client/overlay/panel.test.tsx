@@ -119,6 +119,9 @@ describe('badge', () => {
     await flush()
     expect($('.wbadge')!.dataset.state).toBe('pinned')
     expect($('.wbadge .detail')!.textContent).toBe('1 pinned')
+    // With the panel closed, the badge says what the panel would (its label and tooltip).
+    expect($('.wbadge')!.getAttribute('aria-label')).toBe('2 wizards, 1 pinned (report rolled back to v1 — the file on disk is newer). Open the wizard panel')
+    expect($('.wbadge')!.title).toContain('report rolled back to v1 — the file on disk is newer')
 
     emit(WIZARD_EVENTS.removed, { wizardId: 'report', file: failure.file, timestamp: 7 })
     await flush()
