@@ -151,7 +151,6 @@ export class DevSession {
           options.delay,
           (file, type) => {
             debug?.(`${type} ${file} (outside the wizard folders)`)
-            this.viteTrailing.after(file)
             this.externalFileSettled(file, type)
           },
           (error) => this.problem(`watcher error: ${describeThrown(error)}`),
@@ -288,31 +287,16 @@ export class DevSession {
 
   /** Registers a kept version again and pins the wizard to it (until its file's next save). */
   rollback(wizardId: string, version: number): Promise<{ ok: true; wizardId: string; version: number } | { ok: false; error: string }> {
-    const reloader = this.reloader
-    return reloader ? this.inOrder(wizardId, () => reloader.rollback(wizardId, version)) : Promise.resolve({ ok: false, error: this.startError ?? 'not started' })
+    return this.reloader ? this.reloader.rollback(wizardId, version) : Promise.resolve({ ok: false, error: this.startError ?? 'not started' })
   }
 
   undo(wizardId: string): Promise<{ ok: true; wizardId: string; version: number } | { ok: false; error: string }> {
-    const reloader = this.reloader
-    return reloader ? this.inOrder(wizardId, () => reloader.undo(wizardId)) : Promise.resolve({ ok: false, error: this.startError ?? 'not started' })
+    return this.reloader ? this.reloader.undo(wizardId) : Promise.resolve({ ok: false, error: this.startError ?? 'not started' })
   }
 
   /** Reloads the wizard's file now. */
   retry(wizardId: string): Promise<{ success: boolean; version: number | null; error: string | null }> {
-    const coordinator = this.coordinator
-    return coordinator ? this.inOrder(wizardId, () => coordinator.retry(wizardId)) : Promise.resolve({ success: false, version: null, error: this.startError ?? 'not started' })
-  }
-
-  private readonly actions = new Map<string, Promise<unknown>>()
-  /** Rollback, undo and retry of one wizard run in the order they were asked for (each decides from what the last left). */
-  private inOrder<T>(wizardId: string, action: () => Promise<T>): Promise<T> {
-    const next = (this.actions.get(wizardId) ?? Promise.resolve()).then(action, action)
-    const settled = next.catch(() => {})
-    this.actions.set(wizardId, settled)
-    void settled.then(() => {
-      if (this.actions.get(wizardId) === settled) this.actions.delete(wizardId)
-    })
-    return next
+    return this.coordinator ? this.coordinator.retry(wizardId) : Promise.resolve({ success: false, version: null, error: this.startError ?? 'not started' })
   }
 
   /** A line diff between two kept versions' sources. */
@@ -392,7 +376,6 @@ export class DevSession {
    */
   externalFileChanged(file: string, type: 'create' | 'update' | 'delete'): void {
     if (this.disposed || !this.options.enabled || !this.coordinator || this.dirs.contains(file)) return
-    this.viteTrailing.after(file)
     if (this.outside) this.outside.report(file, type)
     else this.externalFileSettled(file, type)
   }
@@ -400,6 +383,8 @@ export class DevSession {
   /** A change outside the watched folders, once its burst is over. */
   private externalFileSettled(file: string, type: 'create' | 'update' | 'delete'): void {
     if (this.disposed || !this.options.enabled || !this.coordinator || this.dirs.contains(file)) return
+    // Whoever saw it, a quick second save that the watchers' change throttle drops is looked at again.
+    this.viteTrailing.after(file)
     if (this.coordinator.isConfigFile(file)) {
       this.background(this.coordinator.fileChanged(file), `reloading the config ${this.log.relative(file)}`)
       return

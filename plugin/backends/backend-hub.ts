@@ -198,7 +198,8 @@ export class BackendHub {
         if (before.refusal) return { error: { name: 'Error', message: before.refusal } }
         file = before.file
         const result = await environment.fetchModule(url, importer, fetchOptions)
-        const after = this.served.refusalOf('file' in result ? result.file : undefined)
+        // (What it came back as was already checked when it is the file the request resolved to.)
+        const after = 'file' in result && result.file !== file ? this.served.refusalOf(result.file) : undefined
         if (after) return { error: { name: 'Error', message: after } }
         return { result }
       } catch (error) {

@@ -59,7 +59,7 @@ export class PageRequests {
       if ('error' in parsed) return reply({ id: parsed.id, ok: false, error: parsed.error })
       const { request } = parsed
       const handle = handlers[request.type] as (request: WizardRequest) => Promise<WizardRequestResults[keyof WizardRequestResults]>
-      // (Rollback, undo and retry of one wizard run in the order they came: DevSession queues them.)
+      // (Rollback, undo and retry of one wizard run in the order they came: they share its reload queue.)
       void handle(request)
         .then(
           (result) => reply({ id: request.id, ok: true, result }),

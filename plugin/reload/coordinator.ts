@@ -238,10 +238,14 @@ export class ReloadCoordinator {
 
   /** Reloads a wizard's file now (the overlay's retry), pinned or not. */
   async retry(wizardId: string): Promise<{ success: boolean; version: number | null; error: string | null }> {
-    const record = this.options.reloader.state.get(wizardId)
+    const { reloader } = this.options
+    const record = reloader.state.get(wizardId)
     if (!record) return { success: false, version: null, error: `no wizard "${wizardId}"` }
-    record.pinned = undefined
-    await this.sync(record.file, { force: true })
+    // In line with the wizard's other work, in the order asked (no joining a queued reload: an undo may come between).
+    await reloader.exclusive(wizardId, () => {
+      record.pinned = undefined
+      return this.syncNow(record.file, true, false, performance.now())
+    })
     const after = this.options.reloader.state.get(wizardId)
     return { success: after !== undefined && after.lastError === null, version: after?.current?.version ?? null, error: after?.lastError?.error.message ?? (after ? null : `${wizardId} is gone`) }
   }

@@ -36,10 +36,10 @@ export function importedExports(runner: ModuleRunner, file: string): Record<stri
   return exports
 }
 
-/** `file`'s nodes and every node they import, directly or not: the module instances a wizard runs on. */
-export function importClosure(runner: ModuleRunner, file: string): EvaluatedModuleNode[] {
+/** `file`'s nodes (or several files') and every node they import, directly or not: the module instances a wizard runs on. */
+export function importClosure(runner: ModuleRunner, files: string | Iterable<string>): EvaluatedModuleNode[] {
   const seen = new Set<EvaluatedModuleNode>()
-  const queue = runnerNodesOf(runner, file)
+  const queue = (typeof files === 'string' ? [files] : [...files]).flatMap((file) => runnerNodesOf(runner, file))
   while (queue.length > 0) {
     const node = queue.pop()!
     if (seen.has(node)) continue
@@ -192,18 +192,7 @@ function installSparing(runner: ModuleRunner, owners: Set<() => Iterable<string>
   modules.clear = () => {
     if (clearingAll || owners.size === 0) return clear()
     // One walk over every owned closure (shared helpers are visited once).
-    const kept = new Set<EvaluatedModuleNode>()
-    const queue: EvaluatedModuleNode[] = []
-    for (const owned of owners) for (const file of owned()) queue.push(...runnerNodesOf(runner, file))
-    while (queue.length > 0) {
-      const node = queue.pop()!
-      if (kept.has(node)) continue
-      kept.add(node)
-      for (const id of node.imports) {
-        const imported = modules.getModuleById(id)
-        if (imported) queue.push(imported)
-      }
-    }
+    const kept = new Set(importClosure(runner, [...owners].flatMap((owned) => [...owned()])))
     const urls = [...modules.urlToIdModuleMap].filter(([, node]) => kept.has(node))
     clear()
     for (const node of kept) {

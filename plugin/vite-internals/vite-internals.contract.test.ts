@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, expect, test } from 'vitest'
-import { createServer, type ViteDevServer } from 'vite'
+import { createServer, type Plugin, type ViteDevServer } from 'vite'
 import { capturingLogger, makeTempDir, writeFiles } from '../../test/temp-project.ts'
 import { afterViteInvalidates, forwardFileEventToVite, invalidateFile } from './module-graph.ts'
 import { runnableEnvironment, ssrLoadModuleExports } from './module-runner.ts'
@@ -24,10 +24,10 @@ afterEach(async () => {
   logs.length = 0
 })
 
-async function start(files: Record<string, string>, hmr = false) {
+async function start(files: Record<string, string>, hmr = false, plugins: Plugin[] = []) {
   root = makeTempDir('vite-contract-')
   writeFiles(root, files)
-  server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', customLogger: capturingLogger(logs), server: { middlewareMode: true, hmr, ws: false } })
+  server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', customLogger: capturingLogger(logs), server: { middlewareMode: true, hmr, ws: false }, plugins })
   const environment = runnableEnvironment(server, 'ssr')
   return { server, environment, root, file: (relative: string) => path.join(root!, relative) }
 }
@@ -136,21 +136,18 @@ test('Vite ships a parser that names the problem and its offset (parseSync in Vi
 })
 
 test("denyServing adds a folder to Vite's compiled server.fs.deny (fsDenyGlob), keeping Vite's own list: loading and serving are refused", async () => {
-  root = makeTempDir('vite-contract-')
-  writeFiles(root, { 'cache/secret/token': 'TOKEN\n', '.env': 'A=1\n', 'src/a.ts': 'export const a = 1\n' })
-  const folder = path.join(root, 'cache/secret')
-  server = await createServer({
-    root,
-    configFile: false,
-    envDir: false,
-    appType: 'custom',
-    customLogger: capturingLogger(logs),
-    server: { middlewareMode: true, hmr: false, ws: false },
-    plugins: [{ name: 'deny-test', configResolved: (config) => void expect(denyServing(config, folder)).toBe(true) }],
-  })
+  let folder = ''
+  const deny: Plugin = {
+    name: 'deny-test',
+    configResolved: (config) => {
+      folder = path.join(config.root, 'cache/secret')
+      expect(denyServing(config, folder)).toBe(true)
+    },
+  }
+  const { server, file } = await start({ 'cache/secret/token': 'TOKEN\n', '.env': 'A=1\n', 'src/a.ts': 'export const a = 1\n' }, false, [deny])
   expect(isLoadingAllowed(server.config, path.join(folder, 'token'))).toBe(false)
-  expect(isLoadingAllowed(server.config, path.join(root, '.env'))).toBe(false)
-  expect(isLoadingAllowed(server.config, path.join(root, 'src/a.ts'))).toBe(true)
+  expect(isLoadingAllowed(server.config, file('.env'))).toBe(false)
+  expect(isLoadingAllowed(server.config, file('src/a.ts'))).toBe(true)
   // What a request goes through: the transform pipeline refuses it (?raw, ?import), as it does a .env.
   await expect(server.transformRequest('/cache/secret/token?raw')).rejects.toThrow()
   await expect(server.transformRequest('/src/a.ts')).resolves.toBeTruthy()
