@@ -104,8 +104,16 @@ export class DevServerProcess {
     if (!answer.ok) throw new Error(`${wizardId} still runs ${JSON.stringify(answer.output)}, expected ${JSON.stringify(output)}`)
   }
 
-  usage(): Promise<{ heapUsed: number; rss: number; cpuMicros: number }> {
-    return this.get('/__usage')
+  /** `forget`: drop what the harness recorded (events, logs) first, to measure the server's own heap. */
+  usage({ forget = false } = {}): Promise<{ heapUsed: number; rss: number; cpuMicros: number }> {
+    return this.get(forget ? '/__usage?forget' : '/__usage')
+  }
+
+  /** The server's own heap, settled: the least of a few samples, each after a full GC (one can catch work in flight). */
+  async settledHeap(): Promise<number> {
+    let least = Infinity
+    for (let i = 0; i < 3; i++) least = Math.min(least, (await this.usage({ forget: true })).heapUsed)
+    return least
   }
 
   path(relative: string): string {

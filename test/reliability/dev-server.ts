@@ -7,7 +7,8 @@
  *   GET  /__events     every reloaded / failed / removed event, in order
  *   GET  /__logs       every terminal line (colour codes removed)
  *   GET  /__idle       answers once no reload is queued or running
- *   GET  /__usage      { heapUsed, rss, cpuMicros } after a full GC
+ *   GET  /__usage      { heapUsed, rss, cpuMicros } after full GCs (?forget: the events and logs
+ *                      recorded so far are dropped first, so the heap is the server's, not this harness's)
  *   GET  /__wait?id=&output=   answers once that wizard's run() returns that output (at most 30 s)
  *   POST /__control    { register?, isWizardClass?, wizardId?, listener? }: how the callbacks behave
  *
@@ -181,8 +182,13 @@ const controlPlugin: Plugin = {
       if (url === '/__events') return json(events)
       if (url === '/__logs') return json(logs)
       if (url === '/__idle') return void api.idle().then(() => json({ idle: true }))
-      if (url === '/__usage') {
-        ;(globalThis as { gc?: () => void }).gc?.()
+      if (url === '/__usage' || url === '/__usage?forget') {
+        if (url.endsWith('?forget')) {
+          events.length = 0
+          logs.length = 0
+        }
+        // Several full GCs: V8 ages its caches of compiled code (each reload compiles a new module) over GCs, not in one.
+        for (let i = 0; i < 8; i++) (globalThis as { gc?: () => void }).gc?.()
         const usage = process.cpuUsage()
         return json({ heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss, cpuMicros: usage.user + usage.system })
       }

@@ -108,10 +108,15 @@ export const floodCases: ReliabilityCase[] = [
     setup: () => DevServerProcess.start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0') }, { plugin: { dirs: ['wizards'], delay: 0 } }),
     async run(_attempt, server) {
       for (let i = 0; i < 100; i++) await save(server!)
-      const before = await server!.usage()
-      for (let i = 0; i < 1000; i++) await save(server!)
-      const after = await server!.usage()
-      check(after.heapUsed - before.heapUsed < 20 * MB, `heap grew ${Math.round((after.heapUsed - before.heapUsed) / MB)} MB`)
+      // Two windows of 1000 reloads each: a leak grows in both; a one-off retention (V8's compile
+      // caches, a socket buffer that happens to be live) shows in one only. The smaller growth counts.
+      const growth: number[] = []
+      for (let window = 0; window < 2; window++) {
+        const before = await server!.settledHeap()
+        for (let i = 0; i < 1000; i++) await save(server!)
+        growth.push((await server!.settledHeap()) - before)
+      }
+      check(Math.min(...growth) < 20 * MB, `heap grew ${growth.map((bytes) => Math.round(bytes / MB)).join(' and ')} MB in two windows of 1000 reloads`)
     },
   },
   {
