@@ -5,3 +5,5 @@
  */
 export { connectWizardHotReload, type WizardBackendLink, type WizardBackendLogger, type WizardBackendOptions } from './backends/connect.ts'
 export type { RegisterContext, RegisterWizard, UnregisterWizard, WizardClass, WizardConfigOf } from './types.ts'
+/** @internal used by the lines the plugin appends to a `registry` module evaluated in another runtime */
+export { connectRegistryRuntime } from './backends/registry-runtime.ts'

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { EnvironmentModuleNode, ViteDevServer } from 'vite'
 import type { HotReloadStatus, WizardDiff, WizardHistoryEntry } from '../client/protocol.ts'
 import { debug } from './debug.ts'
@@ -21,12 +22,14 @@ import { ReloadHistory } from './reload/history.ts'
 import { LeakWatch } from './reload/leak-watch.ts'
 import { sourceDiff } from './reload/source-diff.ts'
 import { PageRequests, RequestError } from './notify/page-requests.ts'
-import { loadRegistryModule, registryFromExports, type RegistryModule } from './reload/registry-module.ts'
+import { SharedRegistry } from './registry/shared-registry.ts'
+import { registryModuleSuffix } from './registry/registry-code.ts'
+import { clearDiscovery, DISCOVERY_FILE, localUrlOf, writeDiscovery } from './backends/server-discovery.ts'
+import { locatePackageFile } from './package-files.ts'
 import { WizardReloader } from './reload/reloader.ts'
 import { WizardStateStore } from './reload/wizard-state.ts'
 import { TrailingCheck } from './files/trailing-check.ts'
 import { afterViteInvalidates, invalidateFile, isImportedBy } from './vite-internals/module-graph.ts'
-import { ssrLoadModuleExports } from './vite-internals/module-runner.ts'
 import { viteWatcherReady } from './vite-internals/vite-watcher.ts'
 import { BackendEndpoint } from './backends/backend-endpoint.ts'
 import { BackendHub } from './backends/backend-hub.ts'
@@ -39,10 +42,18 @@ import { isLoadingAllowed } from './vite-internals/fs-rules.ts'
 import { spareOnFullReload } from './vite-internals/runner-graph.ts'
 import type { WizardReloadError } from '../client/protocol.ts'
 
+/** The same file, by its path or its real path. */
+function sameFile(id: string, file: string): boolean {
+  if (id === file) return true
+  try {
+    return fs.realpathSync.native(id) === fs.realpathSync.native(file)
+  } catch {
+    return false
+  }
+}
+
 /** A burst of adds and deletes is followed, once the folders are quiet this long, by a full reconcile. */
 const RECONCILE_AFTER_QUIET_MS = 250
-/** How often to look whether the app loaded the registry module with ssrLoadModule too (a second instance). */
-const TWO_RUNNERS_CHECK_MS = 500
 
 /**
  * Everything the plugin runs for one dev server: created in `configureServer`, disposed when the
@@ -75,11 +86,12 @@ export class DevSession {
   private readonly backendEndpoint: BackendEndpoint | undefined
   private readonly relay: BackendRelay | undefined
   private readonly registryFile: string | undefined
+  /** The `registry` module: every instance of it, in any runner, complete (registry/). */
+  readonly registry: SharedRegistry | undefined
+  /** Resolves when the initial load is over (or there is none, or it could not run). */
+  private readonly initialLoadDone: Promise<void>
+  private initialLoadOver!: () => void
   private readonly unspare: (() => void) | undefined
-  /** The registry instance registered into: the one the app uses. */
-  private registry: RegistryModule | undefined
-  private warnedTwoRunners = false
-  private twoRunnersTimer: NodeJS.Timeout | undefined
   private reconcileTimer: NodeJS.Timeout | undefined
   /** Vite's watcher has chokidar's 50 ms change throttle too: a quick second save of a module outside dirs is looked at again. */
   private readonly viteTrailing = new TrailingCheck((file, exists) => {
@@ -159,13 +171,36 @@ export class DevSession {
       : undefined
     this.history = new ReloadHistory(options.history)
     this.leaks = new LeakWatch(this.state, (message) => this.problem(message), (wizardId, version) => this.history.kept(wizardId, version) !== undefined)
+    this.initialLoadDone = new Promise((resolve) => (this.initialLoadOver = resolve))
+    this.registryFile = !options.register && options.registry ? path.resolve(root, options.registry) : undefined
+    this.registry = this.registryFile
+      ? new SharedRegistry({
+          file: this.registryFile,
+          option: options.registry!,
+          environment: () => this.reloader!.environment,
+          registerTimeout: options.registerTimeout,
+          current: () => this.state.registered().flatMap((record) => (record.current ? [{ wizardId: record.wizardId, wizardClass: record.current.wizardClass, context: record.current.context }] : [])),
+          loading: () => this.coordinator?.loadingInitially() ?? [],
+          initialLoadDone: () => this.initialLoadDone,
+          relative: (file) => this.log.relative(file),
+          warn: (message) => this.problem(message),
+          failed: (message) => {
+            this.problems.record(message)
+            this.log.error(message)
+          },
+        })
+      : undefined
     let reloader: WizardReloader | undefined
     try {
       reloader = new WizardReloader({
         server,
         environment: options.environment,
-        register: options.register,
-        unregister: options.unregister,
+        register: options.register ?? this.registry?.instances.register,
+        unregister: options.unregister ?? this.registry?.instances.unregister,
+        committed: (wizardId, version) => {
+          const registration = version && { wizardClass: version.wizardClass, context: version.context }
+          if (this.registry) this.background(this.registry.instances.converge(wizardId, registration), `handing ${wizardId} to every registry instance`)
+        },
         registerTimeout: options.registerTimeout,
         loadTimeout: options.loadTimeout,
         isWizardClass: options.isWizardClass,
@@ -235,14 +270,50 @@ export class DevSession {
       server.watcher.on('add', this.onViteAdd)
       server.watcher.on('unlink', this.onViteUnlink)
     }
-    this.registryFile = !options.register && options.registry ? path.resolve(root, options.registry) : undefined
     this.ready = this.start()
   }
 
   /** Serves the reference WebSocket endpoint on this HTTP server too (middleware mode). */
   attachWebSocket(httpServer: UpgradeableServer): () => void {
-    const detach = [this.ws?.attach(httpServer), this.backendEndpoint?.attach(httpServer)]
+    const detach = [this.ws?.attach(httpServer), this.backendEndpoint?.attach(httpServer), this.recordWhereListening(httpServer)]
     return () => detach.forEach((stop) => stop?.())
+  }
+
+  /** Resolves once the initial load is over: every wizard registered, or its failure reported. */
+  get loaded(): Promise<void> {
+    return this.initialLoadDone
+  }
+
+  /**
+   * The `registry` module as a server environment should evaluate it: with the lines that attach
+   * each instance to this session (registry-code.ts). Undefined for any other module.
+   */
+  registryModuleCode(code: string, id: string, environment: { name: string }): { code: string; map: null } | undefined {
+    const registry = this.registry
+    if (!registry || !sameFile(id.split('?', 1)[0], registry.file)) return undefined
+    const backendEntry = locatePackageFile('dist/plugin/backend.js')
+    const cacheDir = this.server.config.cacheDir
+    const remote = backendEntry
+      ? { backendEntry: pathToFileURL(backendEntry).href, discoveryFile: path.join(cacheDir, DISCOVERY_FILE), tokenFile: path.join(cacheDir, TOKEN_FILE), name: environment.name }
+      : { unreachable: `the "${environment.name}" environment evaluates ${this.log.relative(registry.file)} outside the dev server's process, and this copy of the plugin has no built backend entry (dist/plugin/backend.js) to connect it with.` }
+    return { code: code + registryModuleSuffix(registry.file, registry.key, remote), map: null }
+  }
+
+  /** Where this dev server listens goes to the discovery file (runtimes elsewhere, the CLI read it). */
+  private recordWhereListening(httpServer: UpgradeableServer): () => void {
+    const cacheDir = this.server.config.cacheDir
+    const https = Boolean(this.server.config.server.https)
+    let url: string | undefined
+    const record = () => {
+      url = localUrlOf((httpServer as { address?: () => ReturnType<import('node:net').Server['address']> }).address?.() ?? null, https)
+      if (url && !this.disposed) writeDiscovery(cacheDir, url)
+    }
+    if ((httpServer as { listening?: boolean }).listening) record()
+    else httpServer.once('listening', record)
+    return () => {
+      httpServer.off('listening', record)
+      if (url) clearDiscovery(cacheDir, url)
+    }
   }
 
   /** A backend's failure, told the way a local one is: the dev server has the sources for its location and frame. */
@@ -390,7 +461,8 @@ export class DevSession {
       return
     }
     if (file === this.registryFile && type !== 'delete') {
-      this.background(this.reloadRegistry(), 'reloading the registry')
+      // Evaluated afresh wherever it is imported next: that instance attaches itself and is caught up.
+      this.registry!.changed()
       return
     }
     this.background(this.coordinator.externalFileChanged(file, type === 'create'), `reloading the importers of ${this.log.relative(file)}`)
@@ -408,7 +480,7 @@ export class DevSession {
     this.disposed = true
     this.unspare?.()
     clearTimeout(this.reconcileTimer)
-    clearInterval(this.twoRunnersTimer)
+    this.registry?.dispose()
     this.viteTrailing.stop()
     this.coordinator?.dispose()
     this.hmr?.dispose()
@@ -451,6 +523,14 @@ export class DevSession {
 
   private async start(): Promise<void> {
     try {
+      await this.startWatchingAndLoading()
+    } finally {
+      this.initialLoadOver()
+    }
+  }
+
+  private async startWatchingAndLoading(): Promise<void> {
+    try {
       if (!this.coordinator) {
         this.problem(`could not start: ${this.startError}`)
         return
@@ -467,16 +547,18 @@ export class DevSession {
           if (hint) this.log.warn(hint)
         }
       }
-      if (this.registryFile) await this.reloadRegistry()
+      this.registry?.check()
       // The watcher's own scan runs alongside the initial load; `reconcile` covers the overlap.
       const watching = this.watcher?.start() ?? Promise.resolve()
       if (!this.options.initialLoad) {
+        this.initialLoadOver()
         await Promise.all([coordinator.scan(), watching, this.watcher ? viteWatcherReady(this.server.watcher) : undefined])
         if (!this.disposed) this.log.info(`watching ${where} (delay ${this.options.delay} ms${this.options.polling ? `, polling every ${this.options.polling} ms` : ''})`)
         return
       }
       const summary = await coordinator.initialLoad()
       this.initialLoadSummary = summary
+      this.initialLoadOver()
       // Ready means every change is seen: ours, and Vite's for modules outside the wizard folders.
       await Promise.all([watching, this.watcher ? viteWatcherReady(this.server.watcher) : undefined])
       if (this.disposed) return
@@ -489,50 +571,5 @@ export class DevSession {
     } catch (error) {
       if (!this.disposed) this.problem(`could not start: ${describeThrown(error)}`)
     }
-  }
-
-  /** (Re)loads the `registry` module through the environment's runner and registers into it. */
-  private async reloadRegistry(): Promise<void> {
-    const registry = this.options.registry
-    if (!registry || !this.reloader) return
-    try {
-      const loaded = await loadRegistryModule(this.reloader.environment, this.server.config.root, registry, this.options.loadTimeout)
-      if (this.disposed) return
-      await this.useRegistry(loaded, `${this.log.relative(loaded.file)} changed; registering every wizard into the new registry`)
-      this.twoRunnersTimer ??= setInterval(() => this.background(this.followSsrLoadModuleRegistry(), 'checking the registry instance'), TWO_RUNNERS_CHECK_MS).unref()
-    } catch (error) {
-      this.problems.record(describeThrown(error))
-      this.log.error(describeThrown(error))
-    }
-  }
-
-  private async useRegistry(next: RegistryModule, whyAgain: string): Promise<void> {
-    if (this.registry?.exports === next.exports || !this.reloader || !this.coordinator) return
-    const first = this.registry === undefined
-    this.registry = next
-    this.reloader.setCallbacks(next.register, this.options.unregister ?? next.unregister)
-    if (first) return
-    this.log.info(whyAgain)
-    await this.coordinator.reRegisterAll()
-  }
-
-  /**
-   * An app whose API loads the registry with `server.ssrLoadModule` holds a second instance of it
-   * (that loader has a module runner of its own). Wizards registered into the plugin's instance
-   * would be where the API never looks: warn once, and register into the instance the app uses.
-   */
-  private async followSsrLoadModuleRegistry(): Promise<void> {
-    if (!this.registryFile || !this.reloader || this.disposed) return
-    const appInstance = ssrLoadModuleExports(this.reloader.environment, this.registryFile)
-    if (!appInstance || appInstance === this.registry?.exports) return
-    const relative = this.log.relative(this.registryFile)
-    if (!this.warnedTwoRunners) {
-      this.warnedTwoRunners = true
-      this.problem(
-        `${relative} is loaded by two module runners: server.ssrLoadModule (your API, it seems) and server.environments.${this.options.environment}.runner (the plugin) — two instances of the registry. ` +
-          `The plugin now registers into the one ssrLoadModule made. Better: load your API with server.environments.${this.options.environment}.runner.import(...) so both share one (ssrLoadModule is deprecated).`,
-      )
-    }
-    await this.useRegistry(registryFromExports(this.registryFile, this.options.registry!, appInstance), `registering every wizard into the ${relative} instance your API loaded with ssrLoadModule`)
   }
 }

@@ -28,6 +28,7 @@ import type { RollbackOutcome } from './reload/reloader.ts'
 import type { WizardClass } from './types.ts'
 import { TOKEN_FILE } from './backends/protocol.ts'
 import { denyServing } from './vite-internals/fs-rules.ts'
+import { isViteClient, loadAfterViteClient } from './vite-internals/vite-client.ts'
 
 export const PLUGIN_NAME = 'vite-plugin-wizard-hot-reload'
 
@@ -82,6 +83,9 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
   const problems = new ProblemLog()
   // On restart Vite creates the new server before closing the old one: find a session by its server's environment.
   const sessionsByEnvironment = new WeakMap<object, DevSession>()
+  // Configs of servers that run a copy of this plugin object (React Router's child compiler spreads
+  // plugins: `{ ...plugin }`). The copy shares this closure: it must leave everything alone.
+  const copiedInto = new WeakSet<ResolvedConfig>()
 
   // Resolved on first use, so `vite preview` (which never starts a dev server) prints no warnings.
   const getOptions = (): ResolvedWizardHotReloadOptions | undefined => {
@@ -170,6 +174,11 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
     },
 
     configResolved(resolved) {
+      const listed = resolved.plugins.filter((candidate) => candidate.name === PLUGIN_NAME)
+      if (!listed.includes(plugin) && listed.some((candidate) => (candidate as Partial<typeof plugin>).api === api)) {
+        copiedInto.add(resolved)
+        return
+      }
       config = resolved
       resolvedOptions = undefined
       ownedDirs = undefined
@@ -191,25 +200,28 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
       }
     },
 
-    configureServer(server) {
-      const options = getOptions()
-      if (!options) return
-      if (options.statusPath !== false) {
-        const statusPath = options.statusPath
-        server.middlewares.use(statusMiddleware(statusPath, () => server.config.server.allowedHosts, () => sessionsByEnvironment.get(server.environments.client)?.getStatus() ?? { enabled: false }))
-      }
-      const current = new DevSession(server, options, problems)
-      session = current
-      for (const environment of Object.values(server.environments)) sessionsByEnvironment.set(environment, current)
-      for (const sink of sinks.keys()) sinks.set(sink, current.addSink(sink))
-      if (options.enabled) {
-        for (const httpServer of upgradeServersOf(server)) current.attachWebSocket(httpServer)
-        for (const httpServer of attachedServers.keys()) attachedServers.set(httpServer, current.attachWebSocket(httpServer))
-      } else if (options.wsPath !== false) {
-        // Off means no endpoint: a client gets a plain 404 instead of a socket that never answers.
-        for (const httpServer of [...upgradeServersOf(server), ...attachedServers.keys()]) refuseUpgrades(httpServer, options.wsPath)
-      }
-      server.httpServer?.once('close', () => void current.dispose().catch((error: unknown) => server.config.logger.error(`${LOG_PREFIX} closing: ${describeThrown(error)}`)))
+    // 'pre': the session exists before other plugins' configureServer (a framework may load the app
+    // there), and the status endpoint comes before their middlewares, whatever the plugin order.
+    configureServer: {
+      order: 'pre',
+      handler(server) {
+        if (copiedInto.has(server.config)) return
+        configureSession(server)
+      },
+    },
+
+    // Vite awaits the client environment's buildStart before the dev server listens (in middleware
+    // mode, before createServer resolves): no request can reach a half-loaded registry.
+    async buildStart() {
+      const current = this.environment?.name === 'client' ? sessionsByEnvironment.get(this.environment) : undefined
+      await current?.loaded
+    },
+
+    transform(code, id) {
+      const current = this.environment ? sessionsByEnvironment.get(this.environment) : undefined
+      if (!current || current !== session) return
+      if (this.environment.config.consumer === 'server') return current.registryModuleCode(code, id, this.environment)
+      if (overlayActive() && config && isViteClient(id)) return { code: code + loadAfterViteClient(`${config.base.replace(/\/+$/, '')}${OVERLAY_PUBLIC_PATH}`), map: null }
     },
 
     resolveId(id) {
@@ -266,6 +278,27 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
       if (session === closing) session = undefined
       await closing.dispose()
     },
+  }
+
+  function configureSession(server: ViteDevServer): void {
+    const options = getOptions()
+    if (!options) return
+    if (options.statusPath !== false) {
+      const statusPath = options.statusPath
+      server.middlewares.use(statusMiddleware(statusPath, () => server.config.server.allowedHosts, () => sessionsByEnvironment.get(server.environments.client)?.getStatus() ?? { enabled: false }))
+    }
+    const current = new DevSession(server, options, problems)
+    session = current
+    for (const environment of Object.values(server.environments)) sessionsByEnvironment.set(environment, current)
+    for (const sink of sinks.keys()) sinks.set(sink, current.addSink(sink))
+    if (options.enabled) {
+      for (const httpServer of upgradeServersOf(server)) current.attachWebSocket(httpServer)
+      for (const httpServer of attachedServers.keys()) attachedServers.set(httpServer, current.attachWebSocket(httpServer))
+    } else if (options.wsPath !== false) {
+      // Off means no endpoint: a client gets a plain 404 instead of a socket that never answers.
+      for (const httpServer of [...upgradeServersOf(server), ...attachedServers.keys()]) refuseUpgrades(httpServer, options.wsPath)
+    }
+    server.httpServer?.once('close', () => void current.dispose().catch((error: unknown) => server.config.logger.error(`${LOG_PREFIX} closing: ${describeThrown(error)}`)))
   }
 
   function overlayActive(): boolean {

@@ -134,6 +134,13 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
     ...(useTestRegistry ? { register: registry.register, unregister: registry.unregister } : {}),
     ...options.plugin,
   })
+  // Before the server starts: the initial load (failures included) is over when createServer resolves.
+  const events: RecordedEvent[] = []
+  apiOf(plugin).addSink({
+    reloaded: (payload: WizardReloadedPayload) => void events.push({ type: 'reloaded', payload }),
+    failed: (payload: WizardFailedPayload) => void events.push({ type: 'failed', payload }),
+    removed: (payload: WizardRemovedPayload) => void events.push({ type: 'removed', payload }),
+  })
   const savedEnv = { ...process.env }
   Object.assign(process.env, options.env)
   let server: ViteDevServer
@@ -158,12 +165,6 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
   const api = apiOf(plugin)
   const session = sessionOf(api)
   if (!session) throw new Error('the plugin did not start a session')
-  const events: RecordedEvent[] = []
-  api.addSink({
-    reloaded: (payload: WizardReloadedPayload) => void events.push({ type: 'reloaded', payload }),
-    failed: (payload: WizardFailedPayload) => void events.push({ type: 'failed', payload }),
-    removed: (payload: WizardRemovedPayload) => void events.push({ type: 'removed', payload }),
-  })
   await session.ready
   const abs = (relative: string) => path.join(root, relative)
   return {

@@ -1,4 +1,5 @@
 import { createNodeImportMeta, ModuleRunner } from 'vite/module-runner'
+import { BACKEND_RUNNER_MARK } from '../registry/bridge.ts'
 import type { BackendSocket } from './backend-socket.ts'
 
 /** How long one `fetchModule` may take over the socket before the import fails. */
@@ -28,7 +29,8 @@ export class RemoteRunner {
       },
       hmr: { logger: false },
       sourcemapInterceptor: 'node',
-      createImportMeta: createNodeImportMeta,
+      // A registry module evaluated here (a wizard imports it) must not connect a second link.
+      createImportMeta: async (modulePath) => Object.assign(await createNodeImportMeta(modulePath), { [BACKEND_RUNNER_MARK]: true }),
     })
   }
 

@@ -1,7 +1,5 @@
-import fs from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { HtmlTagDescriptor } from 'vite'
+import { locatePackageFile, PACKAGE_NAME } from '../package-files.ts'
 import type { ResolvedOverlayOptions } from '../options.ts'
 
 /** Public URL of the overlay module (after Vite's `base`); usable in backend-rendered HTML too. */
@@ -10,26 +8,10 @@ export const OVERLAY_VIRTUAL_ID = '\0wizard-hot-reload:overlay'
 /** The prebuilt bundle itself, imported by the overlay module. */
 export const OVERLAY_BUNDLE_PUBLIC_PATH = '/@wizard-hot-reload/overlay-bundle.js'
 export const OVERLAY_BUNDLE_VIRTUAL_ID = '\0wizard-hot-reload:overlay-bundle'
-const PACKAGE_NAME = 'vite-plugin-wizard-hot-reload'
 
 /** The prebuilt overlay bundle (`dist/client/overlay.js`) of this package, wherever it is installed. */
-export function locateOverlayBundle(from = path.dirname(fileURLToPath(import.meta.url))): string | undefined {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json')
-    if (fs.existsSync(manifest) && readName(manifest) === PACKAGE_NAME) {
-      const bundle = path.join(dir, 'dist/client/overlay.js')
-      return fs.existsSync(bundle) ? bundle : undefined
-    }
-    if (path.dirname(dir) === dir) return undefined
-  }
-}
-
-function readName(manifest: string): string | undefined {
-  try {
-    return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name
-  } catch {
-    return undefined
-  }
+export function locateOverlayBundle(from?: string): string | undefined {
+  return locatePackageFile('dist/client/overlay.js', from)
 }
 
 export interface OverlayModuleContext {

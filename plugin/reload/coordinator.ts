@@ -49,6 +49,8 @@ export class ReloadCoordinator {
   private readonly lastSeen = new Map<string, string>()
   /** Every path a known wizard's config may be at → the files of the wizards it configures (the configFile option may share one). */
   private readonly configOwners = new Map<string, Set<string>>()
+  /** Wizard files whose initial load is running now. */
+  private readonly initialLoading = new Set<string>()
   private disposed = false
 
   constructor(private readonly options: ReloadCoordinatorOptions) {}
@@ -62,7 +64,8 @@ export class ReloadCoordinator {
     const worker = async () => {
       while (next < files.length && !this.disposed) {
         const file = files[next++]
-        const result = await this.sync(file, { force: true, initial: true })
+        this.initialLoading.add(file)
+        const result = await this.sync(file, { force: true, initial: true }).finally(() => this.initialLoading.delete(file))
         if (result === 'loaded') summary.loaded++
         else if (result === 'helper') summary.helpers++
         else if (result === 'failed') summary.failed++
@@ -71,6 +74,11 @@ export class ReloadCoordinator {
     await Promise.all(Array.from({ length: Math.min(INITIAL_LOAD_CONCURRENCY, files.length) }, worker))
     summary.durationMs = Math.round(performance.now() - started)
     return summary
+  }
+
+  /** The wizard files whose initial load is running now. */
+  loadingInitially(): Iterable<string> {
+    return this.initialLoading
   }
 
   /** Records which files exist now (the initial load does it; call it when that is off). */
@@ -166,14 +174,6 @@ export class ReloadCoordinator {
     // Vite invalidated its graph; the runner's own evaluation goes too (see invalidateFile).
     invalidateFile(this.options.reloader.environment, file)
     return this.reloadAll(created ? [...dependents, ...this.importFailures()] : dependents)
-  }
-
-  /** Re-registers every loaded class (the registry module was re-evaluated and is empty); a pinned one as it is. */
-  async reRegisterAll(): Promise<void> {
-    const { reloader } = this.options
-    const records = reloader.state.registered()
-    await Promise.all(records.filter((record) => record.pinned !== undefined).map((record) => reloader.exclusive(record.wizardId, () => reloader.reregisterNow(record.wizardId))))
-    await this.reloadAll(records.filter((record) => record.pinned === undefined).map((record) => record.file))
   }
 
   /** True for a path some known wizard's config may be at. */

@@ -54,6 +54,8 @@ export interface WizardReloaderOptions<C extends WizardClass = WizardClass> {
   configFile?: ConfigFileOption
   /** @internal the history store, when the session shares it */
   historyStore?: ReloadHistory
+  /** @internal after a version became the registered one, or the wizard was removed (undefined) */
+  committed?: (wizardId: string, version: WizardVersion | undefined) => void
 }
 
 /** What a rollback did: the version now registered, or why nothing changed. */
@@ -100,8 +102,9 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   /** @internal */
   readonly history: ReloadHistory
   private readonly server: ViteDevServer
-  private register: RegisterWizard<C> | undefined
-  private unregister: UnregisterWizard | undefined
+  private readonly register: RegisterWizard<C> | undefined
+  private readonly unregister: UnregisterWizard | undefined
+  private readonly committed: (wizardId: string, version: WizardVersion | undefined) => void
   private readonly registerTimeout: number
   private readonly loadTimeout: number
   private readonly isWizardClass: (name: string, value: unknown) => boolean
@@ -137,15 +140,10 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     this.warn = options.warn ?? ((message) => options.server.config.logger.warn(message, { timestamp: true }))
     this.changedSince = options.changedSince ?? (() => false)
     this.leaks = options.leaks
+    this.committed = options.committed ?? (() => {})
     this.history = options.historyStore ?? new ReloadHistory(options.history ?? 20)
     const root = options.server.config.root
     this.instances = new ModuleInstances(() => this.environment.runner, () => this.registerTimeout, this.warn, (url) => displayPath(root, url.startsWith(root) ? url : path.join(root, url)))
-  }
-
-  /** @internal swaps the register/unregister callbacks (the `registry` module was re-evaluated) */
-  setCallbacks(register: RegisterWizard<C> | undefined, unregister: UnregisterWizard | undefined): void {
-    this.register = register
-    this.unregister = unregister
   }
 
   /** Successful hot reloads since the reloader was created (initial loads excluded). */
@@ -409,6 +407,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
         this.helperFiles.delete(file)
         const record = this.state.recordSuccess(version, !initial)
         record.lastAttempt = read
+        this.committed(wizardId, version)
         const ms = durationMs()
         const { reason, configSource } = outcome
         const what = initial ? 'loaded' : reason === 'config' ? 'config' : 'reloaded'
@@ -470,6 +469,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
         this.warn(`${wizardId}: unregister threw ${describeThrown(error)}`)
       }
     }
+    this.committed(wizardId, undefined)
     if (record.current) await this.retire(record.current)
     const timestamp = Date.now()
     this.history.record(wizardId, { version: null, outcome: 'removed', timestamp, durationMs: 0, file })
@@ -525,6 +525,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     await this.retire(current, candidate)
     candidate.phases = { detectMs: 0, loadMs: 0, registerMs: roundMs(registerMs), disposeMs: roundMs(performance.now() - disposeStarted) }
     this.state.recordSuccess(candidate, false).pinned = { version: target, signature: readSignature(candidate.file), configOnDisk: this.configOnDisk(candidate.file) }
+    this.committed(wizardId, candidate)
     const timestamp = Date.now()
     this.history.record(wizardId, { version: target, outcome: 'rolled-back', timestamp, durationMs: roundMs(performance.now() - started), phases: candidate.phases, file: candidate.file, source: candidate.source, config: candidate.config, configSource: kept.configSource }, candidate)
     this.events.rolledBack?.({ wizardId, file: candidate.file, version: target, pinned: true, timestamp })
@@ -538,13 +539,6 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       if (text !== undefined) return hashOf(text)
     }
     return null
-  }
-
-  /** @internal registers the current version again (into a re-evaluated registry), under the wizard's lock */
-  async reregisterNow(wizardId: string): Promise<boolean> {
-    const current = this.state.get(wizardId)?.current
-    if (!current || this.disposed) return false
-    return (await this.callRegister(wizardId, current.wizardClass as C, current.context as RegisterContext<C>, current, false)) === true
   }
 
   /** Returns true, or the failure. */

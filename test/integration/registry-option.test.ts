@@ -1,6 +1,6 @@
 import type { RunnableDevEnvironment } from 'vite'
 import { afterEach, expect, test } from 'vitest'
-import { sessionOf, startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
+import { startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
 
 let project: TempProject | undefined
 afterEach(async () => {
@@ -52,8 +52,6 @@ test('registry: an API loaded with server.environments.ssr.runner.import shares 
   p.remove('wizards/review_wizard.ts')
   await expect.poll(async () => (await backend()).handle('debug').wizards).toEqual(['debug'])
   await p.api.idle()
-  // The two-runners check (every 500 ms) has looked at least once now: one runner, no warning.
-  await sessionOf(p.api)!['followSsrLoadModuleRegistry']()
   expect(p.logs.some((line) => line.includes('loaded by two module runners'))).toBe(false)
 })
 
@@ -78,32 +76,106 @@ test("registry: an edit of the API module (no wizard imports it) re-runs the API
   await p.api.idle()
 })
 
-test('registry: an API loaded with ssrLoadModule holds a second instance: one warning naming the file and the fix, and the plugin registers into the instance the API uses', async () => {
+test('registry: an API loaded with ssrLoadModule (a runner of its own) gets a complete registry on its first call, and every later reload — no warning', async () => {
   const p = (project = await startTempProject({
     useTestRegistry: false,
     plugin: { registry: 'server/registry.ts' },
     files: { 'server/registry.ts': registrySource, 'server/backend.ts': backendSource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
   }))
   const backend = () => p.server.ssrLoadModule(p.path('server/backend.ts')) as Promise<Backend>
-  // Its own instance is empty at first; the plugin notices, warns, and registers every wizard into it.
-  await backend()
-  await expect.poll(async () => (await backend()).handle('debug').output).toBe('v1')
-  const warnings = p.logs.filter((line) => line.includes('server/registry.ts is loaded by two module runners'))
-  expect(warnings).toHaveLength(1)
-  expect(warnings[0]).toContain('server.environments.ssr.runner.import(')
+  // The very first call: complete by construction (the registry attached itself while it was evaluated).
+  expect((await backend()).handle('debug')).toMatchObject({ output: 'v1', wizards: ['debug'] })
   p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
   await expect.poll(async () => (await backend()).handle('debug').output).toBe('v2')
-  expect(p.logs.filter((line) => line.includes('loaded by two module runners'))).toHaveLength(1)
+  expect(p.logs.filter((line) => line.includes('two module runners') || line.includes('[wizard-hot-reload]') && line.includes('warn'))).toEqual([])
+  expect(p.api.getStatus()).toMatchObject({ last_error: null })
 })
 
-test('registry: a module without registerWizard is named in a clear error', async () => {
+test('registry: evaluated by two runners at once, both instances are complete and one reload reaches both', async () => {
   const p = (project = await startTempProject({
     useTestRegistry: false,
     plugin: { registry: 'server/registry.ts' },
-    files: { 'server/registry.ts': 'export const nothing = 1\n', 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+    files: { 'server/registry.ts': registrySource, 'server/backend.ts': backendSource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
   }))
-  expect(p.logs.some((line) => line.includes('options.registry: "server/registry.ts" has no exported function "registerWizard" (exports: nothing)'))).toBe(true)
-  expect(p.session.state.get('debug')?.wizardClass?.name).toBe('DebugWizard')
+  const viaRunner = () => (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/backend.ts')) as Promise<Backend>
+  const viaSsrLoadModule = () => p.server.ssrLoadModule(p.path('server/backend.ts')) as Promise<Backend>
+  const [a, b] = await Promise.all([viaRunner(), viaSsrLoadModule()])
+  expect(a.handle('debug').createdAt).not.toBe(b.handle('debug').createdAt)
+  expect([a.handle('debug').output, b.handle('debug').output]).toEqual(['v1', 'v1'])
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+  await expect.poll(() => [a.handle('debug').output, b.handle('debug').output]).toEqual(['v2', 'v2'])
+  expect(p.events.filter((event) => event.type === 'reloaded')).toHaveLength(1)
+  p.remove('wizards/debug_wizard.ts')
+  await expect.poll(() => [a.handle('debug').wizards, b.handle('debug').wizards]).toEqual([[], []])
+})
+
+test('registry: a catch-up is not a reload — no event, no count, no history entry', async () => {
+  const p = (project = await startTempProject({
+    useTestRegistry: false,
+    plugin: { registry: 'server/registry.ts' },
+    files: { 'server/registry.ts': registrySource, 'server/backend.ts': backendSource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+  }))
+  // Three instances, one after the other: each is caught up.
+  expect(((await p.server.ssrLoadModule(p.path('server/backend.ts'))) as Backend).handle('debug').output).toBe('v1')
+  expect(((await (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/backend.ts'))) as Backend).handle('debug').output).toBe('v1')
+  p.write('server/registry.ts', `${registrySource}\nexport const edited = true\n`)
+  await expect.poll(async () => ((await (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/registry.ts'))) as { edited?: boolean }).edited).toBe(true)
+  await p.api.idle()
+  expect(p.events).toEqual([])
+  expect(p.api.getStatus()).toMatchObject({ reload_count: 0, wizards: { debug: { reload_count: 0, version: 1 } } })
+  expect(p.api.history('debug').map((entry) => entry.outcome)).toEqual(['loaded'])
+})
+
+test('registry: a wizard that imports the registry loads (no deadlock), and the registry it shares is complete', async () => {
+  const p = (project = await startTempProject({
+    useTestRegistry: false,
+    plugin: { registry: 'server/registry.ts' },
+    files: {
+      'server/registry.ts': `${registrySource}\nexport const prefix = 'via registry: '\n`,
+      'server/backend.ts': backendSource,
+      'wizards/debug_wizard.ts': `import { prefix } from '../server/registry'\nexport class DebugWizard { run() { return prefix + 'v1' } }\n`,
+      'wizards/plain_wizard.ts': wizardSource('PlainWizard', 'plain'),
+      'wizards/deep_wizard.ts': `import { twice } from './shared/twice'\nexport class DeepWizard { run() { return twice('deep') } }\n`,
+      'wizards/shared/twice.ts': `import { prefix } from '../../server/registry'\nexport const twice = (s: string) => prefix + s + s\n`,
+    },
+  }))
+  expect(p.session.initialLoadSummary).toMatchObject({ loaded: 3, failed: 0 })
+  const runner = (p.server.environments.ssr as RunnableDevEnvironment).runner
+  const api = (await runner.import(p.path('server/backend.ts'))) as Backend
+  expect(api.handle('debug')).toMatchObject({ output: 'via registry: v1', wizards: ['debug', 'deep', 'plain'] })
+  expect(api.handle('deep').output).toBe('via registry: deepdeep')
+  p.write('wizards/debug_wizard.ts', `import { prefix } from '../server/registry'\nexport class DebugWizard { run() { return prefix + 'v2' } }\n`)
+  await expect.poll(() => api.handle('debug').output).toBe('via registry: v2')
+  expect(p.logs.filter((line) => /warn|error|timed? ?out/i.test(line))).toEqual([])
+})
+
+test('registry: an instance whose runner is closed is dropped, and nothing keeps it alive', async () => {
+  const p = (project = await startTempProject({
+    useTestRegistry: false,
+    plugin: { registry: 'server/registry.ts' },
+    files: { 'server/registry.ts': registrySource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+  }))
+  const registry = p.session.registry!
+  const { createServerModuleRunner } = await import('vite')
+  let runner: ReturnType<typeof createServerModuleRunner> | undefined = createServerModuleRunner(p.server.environments.ssr as RunnableDevEnvironment, { hmr: false })
+  let collected = false
+  const finalization = new FinalizationRegistry<string>(() => (collected = true))
+  await runner.import(p.path('server/registry.ts')).then((namespace) => finalization.register(namespace as object, 'registry'))
+  await expect.poll(() => registry.instances.size).toBe(1)
+  await runner.close()
+  runner = undefined
+  const gc = (globalThis as { gc?: () => void }).gc!
+  await expect
+    .poll(async () => {
+      gc()
+      await new Promise((resolve) => setImmediate(resolve))
+      return registry.instances.size
+    }, { timeout: 10_000 })
+    .toBe(0)
+  await expect.poll(() => collected).toBe(true)
+  // Reloads go on with no instance to reach.
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+  await expect.poll(() => p.api.getStatus().wizards?.debug?.version).toBe(2)
 })
 
 test('registry: editing the registry module re-registers every wizard into the new instance', async () => {
