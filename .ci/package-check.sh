@@ -21,3 +21,27 @@ cp "$repo/test/package-consumer/check.mjs" "$repo/test/package-consumer/consumer
 node check.mjs
 npx tsc --noEmit --strict --skipLibCheck --target es2022 --module esnext --moduleResolution bundler --lib es2023,dom --types vite/client consumer.ts
 echo "package check: types ok"
+
+# A project made by `npm init -y` is CommonJS: Vite bundles vite.config.ts to CJS and require()s the
+# plugin. The exports' "default" condition (no "import"-only) lets Node's require(esm) load it.
+cjs="$scratch/commonjs-project"
+mkdir -p "$cjs/wizards"
+cd "$cjs"
+npm init -y >/dev/null
+node -e "const p=require('./package.json'); if (p.type && p.type !== 'commonjs') process.exit(1)"
+npm install --no-audit --no-fund --silent "$scratch/$tarball" "vite@$vite_range"
+echo 'export class DebugWizard { run() { return "v1" } }' > wizards/debug_wizard.ts
+cat > vite.config.ts <<'TS'
+import { defineConfig } from 'vite'
+import wizardHotReload from 'vite-plugin-wizard-hot-reload'
+export default defineConfig({ plugins: [wizardHotReload({ dirs: ['wizards'], register: () => true })] })
+TS
+cat > start.mjs <<'JS'
+import { createServer } from 'vite'
+const server = await createServer({ logLevel: 'error', server: { middlewareMode: true, hmr: false, ws: false } })
+const status = server.config.plugins.find((plugin) => plugin.name === 'vite-plugin-wizard-hot-reload').api.getStatus()
+await server.close()
+if (status.wizards?.debug?.version !== 1) throw new Error(`the wizard was not loaded: ${JSON.stringify(status)}`)
+JS
+VITE_CONFIG_NATIVE_IGNORE_WARNING=true node start.mjs
+echo "package check: a CommonJS project (npm init -y) loads the plugin from vite.config.ts"

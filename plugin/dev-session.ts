@@ -460,10 +460,10 @@ export class DevSession {
       this.background(this.coordinator.fileChanged(file), `reloading the config ${this.log.relative(file)}`)
       return
     }
-    if (file === this.registryFile && type !== 'delete') {
+    if (this.registry?.isOwnModule(file) && type !== 'delete') {
       // Evaluated afresh wherever it is imported next: that instance attaches itself and is caught up.
-      this.registry!.changed()
-      return
+      this.registry.changed(file)
+      if (file === this.registry.file) return
     }
     this.background(this.coordinator.externalFileChanged(file, type === 'create'), `reloading the importers of ${this.log.relative(file)}`)
   }

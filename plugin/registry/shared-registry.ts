@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { RunnableDevEnvironment } from 'vite'
 import type { ModuleRunner } from 'vite/module-runner'
 import { isFile } from '../files/read-text.ts'
-import { invalidateFile } from '../vite-internals/module-graph.ts'
+import { importerFiles, invalidateFile } from '../vite-internals/module-graph.ts'
 import { importClosure, runnerNodesOf } from '../vite-internals/runner-graph.ts'
 import { offerRegistryAttach } from './bridge.ts'
 import { RegistryInstances, type Registration } from './registry-instances.ts'
@@ -67,9 +67,19 @@ export class SharedRegistry {
     return false
   }
 
-  /** The registry file changed: it is evaluated afresh wherever it is imported next, and that instance attaches itself. */
-  changed(): void {
-    invalidateFile(this.options.environment(), this.options.file)
+  /** True for the registry module and every module it imports (directly or not). */
+  isOwnModule(file: string): boolean {
+    return file === this.options.file || importerFiles(this.options.environment(), file).has(this.options.file)
+  }
+
+  /**
+   * The registry, or a module it imports, changed: both are evaluated afresh wherever they are
+   * imported next (as Vite would), and that instance of the registry attaches itself.
+   */
+  changed(file: string): void {
+    const environment = this.options.environment()
+    invalidateFile(environment, file)
+    if (file !== this.options.file) invalidateFile(environment, this.options.file)
   }
 
   /** One instance being evaluated: caught up now, and — during the initial load — once it is done. */

@@ -192,3 +192,67 @@ test('registry: editing the registry module re-registers every wizard into the n
     return now.createdAt !== before.createdAt && now.output
   }).toBe('v1')
 })
+
+test('registry: a tsconfig.json save (Vite re-evaluates the program) leaves every instance complete, and later reloads reach the new ones', async () => {
+  const p = (project = await startTempProject({
+    listen: true,
+    useTestRegistry: false,
+    plugin: { registry: 'server/registry.ts' },
+    files: { 'tsconfig.json': '{ "compilerOptions": { "strict": true } }\n', 'server/registry.ts': registrySource, 'server/backend.ts': backendSource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+  }))
+  const viaRunner = () => (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/backend.ts')) as Promise<Backend>
+  const viaSsrLoadModule = () => p.server.ssrLoadModule(p.path('server/backend.ts')) as Promise<Backend>
+  let instance = (await viaRunner()).handle('debug').createdAt
+  expect([(await viaRunner()).handle('debug').output, (await viaSsrLoadModule()).handle('debug').output]).toEqual(['v1', 'v1'])
+  const detected = () => p.logs.filter((line) => line.includes('changed tsconfig file detected')).length
+  for (let save = 1; save <= 3; save++) {
+    // (Vite's watcher drops a change that comes within 50 ms of the last one: save until Vite has seen it.)
+    await expect.poll(() => (detected() < save && p.write('tsconfig.json', `{ "compilerOptions": { "strict": ${save % 2 === 0} } }\n`), detected())).toBe(save)
+    // Vite re-evaluates the program: the next import gets a new registry instance — complete.
+    await expect.poll(async () => (await viaRunner()).handle('debug').createdAt, `save ${save}`).not.toBe(instance)
+    instance = (await viaRunner()).handle('debug').createdAt
+    expect([(await viaRunner()).handle('debug').output, (await viaSsrLoadModule()).handle('debug').output]).toEqual(['v1', 'v1'])
+  }
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+  await expect.poll(async () => [(await viaRunner()).handle('debug').output, (await viaSsrLoadModule()).handle('debug').output]).toEqual(['v2', 'v2'])
+})
+
+test('registry: server.restart() — the restarted server’s registry is complete on its first import', async () => {
+  const p = (project = await startTempProject({
+    listen: true,
+    useTestRegistry: false,
+    plugin: { registry: 'server/registry.ts' },
+    files: { 'server/registry.ts': registrySource, 'server/backend.ts': backendSource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+  }))
+  const first = ((await p.server.ssrLoadModule(p.path('server/backend.ts'))) as Backend).handle('debug')
+  await p.server.restart()
+  // (server.restart() keeps the same ViteDevServer object, with new environments and a new session.)
+  const again = ((await p.server.ssrLoadModule(p.path('server/backend.ts'))) as Backend).handle('debug')
+  expect(again).toMatchObject({ output: 'v1', wizards: ['debug'] })
+  expect(again.createdAt).not.toBe(first.createdAt)
+  const viaRunner = ((await (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/backend.ts'))) as Backend).handle('debug')
+  expect(viaRunner).toMatchObject({ output: 'v1', wizards: ['debug'] })
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+  await expect.poll(async () => ((await p.server.ssrLoadModule(p.path('server/backend.ts'))) as Backend).handle('debug').output).toBe('v2')
+})
+
+test('registry: an edit of a module the registry imports re-evaluates the registry where it is imported next — complete', async () => {
+  const p = (project = await startTempProject({
+    useTestRegistry: false,
+    plugin: { registry: 'server/registry.ts' },
+    files: {
+      'server/label.ts': 'export const label = "one"\n',
+      'server/registry.ts': `import { label } from './label'\nexport { label }\n${registrySource}`,
+      'server/backend.ts': `${backendSource}\nexport { label } from './registry'\n`,
+      'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'),
+    },
+  }))
+  const viaRunner = () => (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/backend.ts')) as Promise<Backend & { label: string }>
+  const viaSsrLoadModule = () => p.server.ssrLoadModule(p.path('server/backend.ts')) as Promise<Backend & { label: string }>
+  expect(((await viaSsrLoadModule()) as { label: string }).label).toBe('one')
+  expect(((await viaRunner()) as { label: string }).label).toBe('one')
+  p.write('server/label.ts', 'export const label = "two"\n')
+  await expect.poll(async () => (await viaRunner()).label).toBe('two')
+  expect((await viaRunner()).handle('debug')).toMatchObject({ output: 'v1', wizards: ['debug'] })
+  expect((await viaSsrLoadModule()).handle('debug')).toMatchObject({ output: 'v1', wizards: ['debug'] })
+})
