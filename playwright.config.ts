@@ -3,6 +3,7 @@ import { chromiumLaunchOptions } from './e2e/browser.ts'
 
 export default defineConfig({
   testDir: 'e2e',
+  globalSetup: './e2e/global-setup.ts',
   timeout: 60_000,
   expect: { timeout: 15_000 },
   // Each test starts its own dev server on a copy of the playground; two cores, so two at a time.

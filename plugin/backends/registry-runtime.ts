@@ -37,6 +37,8 @@ export async function connectRegistryRuntime({ registry, file, discoveryFile, to
       tokenFile,
       name,
       wait: false,
+      // The runtime shares the dev server's terminal, which already says what happened: only trouble here.
+      logger: { info() {}, warn: (message) => console.warn(`[wizard-hot-reload] ${name}: ${message}`), error: (message) => console.error(`[wizard-hot-reload] ${name}: ${message}`) },
       register: (wizardId, wizardClass: WizardClass, context) => callExport(registry, 'registerWizard', wizardId, wizardClass, context) as boolean | void,
       unregister: (wizardId) => callExport(registry, 'unregisterWizard', wizardId) as boolean | void,
     })

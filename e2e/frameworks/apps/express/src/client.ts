@@ -1,0 +1,1 @@
+document.querySelector('#client')!.textContent = 'client v1'

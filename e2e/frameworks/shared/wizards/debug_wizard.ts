@@ -1,0 +1,5 @@
+export class DebugWizard {
+  run(): string {
+    return 'v1'
+  }
+}
