@@ -330,6 +330,8 @@ export type HotReloadStatus =
       last_error: string | null
       last_error_at: string | null
       wizards: Record<string, WizardStatusEntry>
-      /** Backend processes connected now (`connectWizardHotReload`). */
+      /** The `registry` module, and how many evaluated instances of it (in module runners of this process) it keeps complete now; null without the option. */
+      registry: { file: string; instances: number } | null
+      /** Backend processes connected now (`connectWizardHotReload`), and runtimes elsewhere whose registry connected back (Nitro's worker). */
       backends: BackendStatusEntry[]
     }

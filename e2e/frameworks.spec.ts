@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
 import { expect, test } from '@playwright/test'
 import { freePort } from '../test/free-port.ts'
-import { AppRun } from './frameworks/app-run.ts'
+import { AppRun, FRAMEWORKS } from './frameworks/app-run.ts'
 import { STACKS } from './frameworks/stacks.ts'
 
 /**
@@ -88,3 +91,11 @@ for (const stack of STACKS) {
     }
   })
 }
+
+test("the README's Frameworks snippets are the apps' files, and the apps typecheck with the frameworks' own types", () => {
+  const readme = fs.readFileSync(path.join(FRAMEWORKS, '../../README.md'), 'utf8')
+  const snippets = [...readme.matchAll(/```(?:ts|js)\n(\/\/ e2e\/frameworks\/([\w./-]+)[\s\S]*?)```/g)]
+  expect(snippets.map((match) => match[2])).toEqual(expect.arrayContaining(['apps/hono/vite.config.ts', 'apps/react-router/vite.config.ts', 'apps/nitro/vite.config.ts', 'apps/sveltekit/vite.config.ts', 'apps/express/server.js']))
+  for (const [, code, file] of snippets) expect(code, file).toBe(fs.readFileSync(path.join(FRAMEWORKS, file), 'utf8'))
+  execFileSync(process.execPath, [path.join(FRAMEWORKS, 'node_modules/typescript/bin/tsc'), '-p', path.join(FRAMEWORKS, 'tsconfig.json')], { stdio: 'pipe' })
+})

@@ -52,6 +52,9 @@ function sameFile(id: string, file: string): boolean {
   }
 }
 
+/** How long a registry evaluated in another runtime may take to connect back before the terminal says so. */
+const RUNTIME_CONNECT_WAIT_MS = 20_000
+
 /** A burst of adds and deletes is followed, once the folders are quiet this long, by a full reconcile. */
 const RECONCILE_AFTER_QUIET_MS = 250
 
@@ -291,12 +294,36 @@ export class DevSession {
   registryModuleCode(code: string, id: string, environment: { name: string }): { code: string; map: null } | undefined {
     const registry = this.registry
     if (!registry || !sameFile(id.split('?', 1)[0], registry.file)) return undefined
+    // An environment whose modules run elsewhere (a worker, another process): its registry must connect back.
+    if (!('runner' in environment)) this.expectRuntime(environment.name, registry.file)
     const backendEntry = locatePackageFile('dist/plugin/backend.js')
     const cacheDir = this.server.config.cacheDir
     const remote = backendEntry
       ? { backendEntry: pathToFileURL(backendEntry).href, discoveryFile: path.join(cacheDir, DISCOVERY_FILE), tokenFile: path.join(cacheDir, TOKEN_FILE), name: environment.name }
       : { unreachable: `the "${environment.name}" environment evaluates ${this.log.relative(registry.file)} outside the dev server's process, and this copy of the plugin has no built backend entry (dist/plugin/backend.js) to connect it with.` }
     return { code: code + registryModuleSuffix(registry.file, registry.key, remote), map: null }
+  }
+
+  private readonly expectedRuntimes = new Set<string>()
+  /**
+   * The registry is evaluated in `name`, outside this process: its runtime connects back like a
+   * backend. When it cannot (the backend endpoint is off, or nothing connects), say so — naming it and the fix.
+   */
+  private expectRuntime(name: string, file: string): void {
+    if (this.expectedRuntimes.has(name) || this.disposed) return
+    this.expectedRuntimes.add(name)
+    const where = `the "${name}" environment evaluates ${this.log.relative(file)} outside the dev server's process`
+    if (!this.backendEndpoint) {
+      this.problem(`${where}, but the backend endpoint is off (${this.options.backends ? 'see the line above' : 'backends: false'}), so that registry gets no wizards. Remove backends: false to let it connect back.`)
+      return
+    }
+    setTimeout(() => {
+      if (this.disposed || this.backends?.status().some((backend) => backend.name === name)) return
+      this.problem(
+        `${where}, and nothing from it has connected back within ${RUNTIME_CONNECT_WAIT_MS / 1000} s, so that registry has no wizards. ` +
+          `Its runtime needs Node's networking and module loading (its own terminal output says what failed); where it has none, register there by hand with connectWizardHotReload(…) from vite-plugin-wizard-hot-reload/backend.`,
+      )
+    }, RUNTIME_CONNECT_WAIT_MS).unref()
   }
 
   /** Where this dev server listens goes to the discovery file (runtimes elsewhere, the CLI read it). */
@@ -341,6 +368,7 @@ export class DevSession {
       last_error: last?.message ?? null,
       last_error_at: last ? new Date(last.at).toISOString() : null,
       wizards: this.state.toStatus(this.history),
+      registry: this.registry ? { file: this.registry.file, instances: this.registry.instances.size } : null,
       backends: this.backends?.status() ?? [],
     }
   }

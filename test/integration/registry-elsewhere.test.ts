@@ -2,7 +2,7 @@ import { builtinModules } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { DevEnvironment } from 'vite'
+import { DevEnvironment } from 'vite'
 import { afterEach, expect, test } from 'vitest'
 import { lastEvent, startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
 
@@ -78,4 +78,22 @@ test('a registry evaluated in a worker thread has every wizard before its import
   await expect.poll(() => lastEvent(p.events, 'reloaded', 'debug')?.backends).toMatchObject({ total: 1, ok: 1 })
   p.remove('wizards/plan_wizard.ts')
   await expect.poll(async () => (await elsewhere.state()).wizards).toEqual(['debug'])
+})
+
+test('a registry evaluated in another runtime that cannot connect back (backends: false) is said at once, naming the environment and the fix', async () => {
+  const p = (project = await startTempProject({
+    listen: true,
+    useTestRegistry: false,
+    plugin: { registry: 'server/registry.ts', backends: false },
+    files: { 'server/registry.ts': registrySource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+    // An environment whose modules run elsewhere (no runner in this process), as Nitro's does.
+    vite: { environments: { worker: { consumer: 'server', dev: { createEnvironment: (name, config) => new DevEnvironment(name, config, { hot: false }) } } } },
+  }))
+  const transformed = await p.server.environments.worker.transformRequest('/server/registry.ts')
+  expect(transformed?.code).toContain('connectRegistryRuntime')
+  const said = p.logs.filter((line) => line.includes('the "worker" environment evaluates server/registry.ts outside the dev server'))
+  expect(said).toHaveLength(1)
+  expect(said[0]).toContain('Remove backends: false')
+  await p.server.environments.worker.transformRequest('/server/registry.ts?again')
+  expect(p.logs.filter((line) => line.includes('the "worker" environment evaluates'))).toHaveLength(1)
 })

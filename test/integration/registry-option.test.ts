@@ -105,6 +105,7 @@ test('registry: evaluated by two runners at once, both instances are complete an
   p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
   await expect.poll(() => [a.handle('debug').output, b.handle('debug').output]).toEqual(['v2', 'v2'])
   expect(p.events.filter((event) => event.type === 'reloaded')).toHaveLength(1)
+  expect(p.api.getStatus()).toMatchObject({ registry: { file: p.path('server/registry.ts'), instances: 2 } })
   p.remove('wizards/debug_wizard.ts')
   await expect.poll(() => [a.handle('debug').wizards, b.handle('debug').wizards]).toEqual([[], []])
 })
@@ -175,7 +176,7 @@ test('registry: an instance whose runner is closed is dropped, and nothing keeps
   await expect.poll(() => collected).toBe(true)
   // Reloads go on with no instance to reach.
   p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
-  await expect.poll(() => p.api.getStatus().wizards?.debug?.version).toBe(2)
+  await expect.poll(() => p.session.state.get('debug')?.current?.version).toBe(2)
 })
 
 test('registry: editing the registry module re-registers every wizard into the new instance', async () => {
@@ -209,7 +210,7 @@ test('registry: a tsconfig.json save (Vite re-evaluates the program) leaves ever
     // (Vite's watcher drops a change that comes within 50 ms of the last one: save until Vite has seen it.)
     await expect.poll(() => (detected() < save && p.write('tsconfig.json', `{ "compilerOptions": { "strict": ${save % 2 === 0} } }\n`), detected())).toBe(save)
     // Vite re-evaluates the program: the next import gets a new registry instance — complete.
-    await expect.poll(async () => (await viaRunner()).handle('debug').createdAt, `save ${save}`).not.toBe(instance)
+    await expect.poll(async () => (await viaRunner()).handle('debug').createdAt, { message: `save ${save}` }).not.toBe(instance)
     instance = (await viaRunner()).handle('debug').createdAt
     expect([(await viaRunner()).handle('debug').output, (await viaSsrLoadModule()).handle('debug').output]).toEqual(['v1', 'v1'])
   }

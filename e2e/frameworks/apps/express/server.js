@@ -8,8 +8,9 @@ const app = express()
 const httpServer = http.createServer(app)
 // Resolves once every wizard is registered: no request can see a half-loaded registry.
 const vite = await createServer({ server: { middlewareMode: true, hmr: { server: httpServer } }, appType: 'custom' })
-const loadRegistry = () =>
-  process.env.LOADER === 'ssrLoadModule' ? vite.ssrLoadModule('/server/registry.ts') : vite.environments.ssr.runner.import('/server/registry.ts')
+const ssr = /** @type {import('vite').RunnableDevEnvironment} */ (vite.environments.ssr)
+/** @type {() => Promise<any>} */
+const loadRegistry = () => (process.env.LOADER === 'ssrLoadModule' ? vite.ssrLoadModule('/server/registry.ts') : ssr.runner.import('/server/registry.ts'))
 
 app.use(vite.middlewares)
 app.get('/api/wizards/:id', async (req, res) => {
