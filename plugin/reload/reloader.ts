@@ -21,6 +21,7 @@ import { KeyedSerialQueue } from './keyed-queue.ts'
 import { hashOf, ReloadHistory } from './history.ts'
 import type { LeakWatch } from './leak-watch.ts'
 import { ModuleInstances } from './module-instances.ts'
+import { guardedAbortController } from './version-signal.ts'
 import { settleWithin, TIMED_OUT } from './settle-within.ts'
 import { WizardStateStore, type WizardRecord } from './wizard-state.ts'
 import { VersionCounters, type WizardVersion } from './wizard-version.ts'
@@ -279,7 +280,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     }
 
     const version = this.counters.next(wizardId)
-    const controller = new AbortController()
+    const controller = this.versionController(wizardId, version)
     const context: RegisterContext = { version, file, previous: previous?.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId), config: configured.value }
     const candidate: WizardVersion = { wizardId, version, file, wizardClass: found.wizardClass, context, controller, instances: all, source, config: configured.config, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
     this.instances.acquire(candidate, all)
@@ -326,7 +327,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     if (record.lastError === null && configured.config?.file === current.config?.file && configured.config?.hash === current.config?.hash) return 'unchanged'
 
     const version = this.counters.next(wizardId)
-    const controller = new AbortController()
+    const controller = this.versionController(wizardId, version)
     const context: RegisterContext = { version, file: current.file, previous: current.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId), config: configured.value }
     // The same class and module instances: nothing is evaluated, so nothing of the code is disposed.
     const candidate: WizardVersion = { ...current, version, context, controller, config: configured.config, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
@@ -509,7 +510,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       return { ok: false, error: `${wizardId} v${target} is not kept in the history${available.length ? ` (kept: ${[...new Set(available)].join(', ')})` : ''}` }
     }
     const started = performance.now()
-    const controller = new AbortController()
+    const controller = this.versionController(wizardId, target)
     // That version's own context: its number and the config it was registered with.
     const context: RegisterContext = { version: target, file: kept.version.file, previous: current.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId), config: kept.version.context.config }
     const candidate: WizardVersion = { ...kept.version, context, controller, instances: [], source: kept.source ?? kept.version.source, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
@@ -539,6 +540,11 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       if (text !== undefined) return hashOf(text)
     }
     return null
+  }
+
+  /** The controller of a version's `context.signal`: an abort listener that throws is a warning naming the wizard. */
+  private versionController(wizardId: string, version: number): AbortController {
+    return guardedAbortController((error) => this.warn(`${wizardId} v${version}: a listener on context.signal threw ${describeThrown(error)} when the version was left (ignored)`))
   }
 
   /** Returns true, or the failure. */

@@ -161,3 +161,33 @@ describe('user callbacks that throw', () => {
     expect(p.logs.some((line) => line.includes("a plugin's watchChange hook threw for debug_wizard.ts") && line.includes('10n'))).toBe(true)
   })
 })
+
+describe('a registry whose context.signal listener throws', () => {
+  test('the next save aborts that version: a warning naming the wizard, and the dev server goes on', async () => {
+    const p = await start({ "wizards/debug_wizard.ts": wizardSource("DebugWizard", "v1") })
+    p.registry.behaviour = (_id, context) => {
+      context?.signal.addEventListener('abort', () => {
+        throw new Error('listener boom')
+      })
+      context?.signal.addEventListener('abort', () => {
+        throw 42n
+      })
+      return true
+    }
+    const uncaught: unknown[] = []
+    const onUncaught = (error: unknown) => uncaught.push(error)
+    process.prependListener('uncaughtException', onUncaught)
+    try {
+      for (const version of ['v2', 'v3']) {
+        p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', version))
+        await expect.poll(() => p.registry.run('debug')).toBe(version)
+      }
+      await expect.poll(() => p.logs.filter((line) => line.includes('a listener on context.signal threw')).length).toBe(2)
+    } finally {
+      process.off('uncaughtException', onUncaught)
+    }
+    expect(uncaught).toEqual([])
+    expect(p.logs.find((line) => line.includes('debug v2: a listener on context.signal threw'))).toContain('listener boom')
+    expect(p.logs.some((line) => line.includes('debug v2: a listener on context.signal threw 42n'))).toBe(true)
+  })
+})
