@@ -241,6 +241,7 @@ describe('status endpoint', () => {
       watch_dirs: [p.path('wizards')],
       delay_ms: 10,
       polling_ms: null,
+      registry: null,
       reload_count: 1,
       websocket_connections: 0,
       websocket_path: '/ws/hot-reload',
