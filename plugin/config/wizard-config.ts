@@ -5,6 +5,7 @@ import { displayPath } from '../errors/display-path.ts'
 import { readSignature, type FileSignature } from '../files/file-signature.ts'
 import { hashOf } from '../reload/history.ts'
 import { configCandidates, configFormatOf, existingConfig, type ConfigFileOption } from './config-location.ts'
+import { oversizedConfig } from './config-limits.ts'
 import { parseConfig } from './parse-config.ts'
 import type { ConfigPosition } from './parsed-config.ts'
 import { configSchemaOf, formatConfigPath, validateConfig } from './standard-schema.ts'
@@ -55,6 +56,8 @@ export async function loadWizardConfig(options: ConfigLoadOptions): Promise<Conf
   let text: ConfigText | undefined
   if (present.file !== undefined) {
     try {
+      const oversized = oversizedConfig(fs.statSync(present.file).size)
+      if (oversized) return configFailure(`${displayPath(root, present.file)} ${oversized}`, watch, present.file, undefined, { line: 1, column: 1 })
       text = { file: present.file, text: fs.readFileSync(present.file, 'utf8') }
     } catch (error) {
       return configFailure(`${displayPath(root, present.file)} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, watch, present.file, undefined)
@@ -101,6 +104,8 @@ export async function interpretWizardConfig(options: ConfigInterpretOptions): Pr
   const source = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw // a BOM is not content
   const format = configFormatOf(file)
   if (!format) return configFailure(`${name} is not a config file (it must end with .yaml, .yml, .json, .jsonc or .toml)`, watch, file, undefined)
+  const oversized = oversizedConfig(Buffer.byteLength(raw))
+  if (oversized) return configFailure(`${name} ${oversized}`, watch, file, undefined, { line: 1, column: 1 })
   const parsed = parseConfig(format, source)
   if (!parsed.ok) return configFailure(`${name}: ${parsed.message}`, watch, file, source, parsed.position)
 

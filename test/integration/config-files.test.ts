@@ -234,3 +234,29 @@ describe('config files', () => {
     expect(p.api.getStatus()).toMatchObject({ wizards: { review: { version: 1, config_hash: p.api.history('review')[0].configHash } } })
   })
 })
+
+describe('config files no wizard may stop the plugin with', () => {
+  test('nested 100,000 deep at start, and saved so at run time: that wizard’s config failure, located; the plugin starts and the others load', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000)
+    const p = await start({
+      'wizards/x_wizard.ts': 'export class XWizard { run() { return "x" } }\n',
+      'wizards/x_wizard.config.json': deep,
+      'wizards/y_wizard.ts': 'export class YWizard { run() { return "y" } }\n',
+      'wizards/y_wizard.config.jsonc': '{ "ok": true }',
+    })
+    expect(p.registry.run('y')).toBe('y')
+    expect(p.api.getStatus()).toMatchObject({ running: true, last_error: null, wizards: { x: { last_error_kind: 'config', last_error_loc: { line: 1, column: 101 } } } })
+    p.write('wizards/y_wizard.config.jsonc', `// still fine?\n${deep}`)
+    await expect.poll(() => lastEvent(p.events, 'failed', 'y')?.error).toMatchObject({ kind: 'config', message: expect.stringContaining('nested more than 100 levels deep'), loc: { line: 2, column: 101 } })
+    expect(p.registry.run('y')).toBe('y')
+    expect(p.api.getStatus()).toMatchObject({ last_error: null })
+  })
+
+  test('a config file over 1 MB is refused before it is read: a config failure naming its size; the previous config keeps serving', async () => {
+    const p = await start({ 'wizards/x_wizard.ts': 'export class XWizard { run() { return "x" } }\n', 'wizards/x_wizard.config.yaml': 'size: small\n' })
+    const before = p.registry.contexts.filter((entry) => entry.wizardId === 'x').at(-1)?.context.config
+    p.write('wizards/x_wizard.config.yaml', `size: huge\nblob: "${'x'.repeat(2 * 1024 * 1024)}"\n`)
+    await expect.poll(() => lastEvent(p.events, 'failed', 'x')?.error).toMatchObject({ kind: 'config', message: expect.stringMatching(/x_wizard\.config\.yaml is 2\.0 MB; config files are limited to 1 MB/), loc: { line: 1, column: 1 } })
+    expect(p.registry.contexts.filter((entry) => entry.wizardId === 'x').at(-1)?.context.config).toEqual(before)
+  })
+})
