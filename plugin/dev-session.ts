@@ -5,6 +5,7 @@ import type { EnvironmentModuleNode, ViteDevServer } from 'vite'
 import type { HotReloadStatus, WizardDiff, WizardHistoryEntry } from '../client/protocol.ts'
 import { debug } from './debug.ts'
 import { displayPath } from './errors/display-path.ts'
+import { boundFailure } from './errors/limits.ts'
 import { describeThrown } from './errors/thrown-value.ts'
 import { pollingHint, readMounts } from './files/mount-hint.ts'
 import { SymlinkRule } from './files/symlink-rule.ts'
@@ -345,6 +346,10 @@ export class DevSession {
 
   /** A backend's failure, told the way a local one is: the dev server has the sources for its location and frame. */
   private classifyRemote(error: RemoteError, wizardFile: string): WizardReloadError {
+    return boundFailure(this.classifyRemoteUnbounded(error, wizardFile))
+  }
+
+  private classifyRemoteUnbounded(error: RemoteError, wizardFile: string): WizardReloadError {
     if (!error.thrown) return { kind: error.kind, message: error.message, ...(error.loc ? { loc: error.loc } : {}), ...(error.frame ? { frame: error.frame } : {}) }
     const { thrown } = error
     if (!thrown.isError) return { kind: error.kind, message: `threw a value that is not an Error: ${thrown.message}` }

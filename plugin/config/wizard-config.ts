@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import type { WizardReloadError } from '../../client/protocol.ts'
 import { createCodeFrame } from '../errors/code-frame.ts'
 import { displayPath } from '../errors/display-path.ts'
+import { bounded } from '../errors/limits.ts'
 import { readSignature, type FileSignature } from '../files/file-signature.ts'
 import { hashOf } from '../reload/history.ts'
 import { configCandidates, configFormatOf, existingConfig, type ConfigFileOption } from './config-location.ts'
@@ -115,10 +116,13 @@ export async function interpretWizardConfig(options: ConfigInterpretOptions): Pr
   if (validated.ok) return { ok: true, config: { ...base, value: validated.value }, value: validated.value, watch, source: raw }
   if ('problem' in validated) return configFailure(`${name}: ${wizardId}: ${validated.problem}`, watch, file, source)
   const [first, ...more] = validated.issues
-  const described = validated.issues.slice(0, 3).map((issue) => `${formatConfigPath(issue.path)}: ${issue.message}`)
+  const described = validated.issues.slice(0, 3).map((issue) => bounded(`${formatConfigPath(issue.path)}: ${issue.message}`, MAX_ISSUE_CHARS))
   const extra = more.length > 2 ? ` (and ${more.length - 2} more)` : ''
   return configFailure(`${name}: ${described.join('; ')}${extra}`, watch, file, source, parsed.config.locate(first.path))
 }
+
+/** One schema issue, as a failure message names it (three at most are named). */
+const MAX_ISSUE_CHARS = 500
 
 function configFailure(message: string, watch: string[], at: string | undefined, text: string | undefined, position?: ConfigPosition): ConfigLoad {
   const loc = at && position ? { file: at, line: position.line, column: position.column } : undefined

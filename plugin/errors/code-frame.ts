@@ -1,3 +1,5 @@
+import { frameWindow } from './limits.ts'
+
 /**
  * A plain-text code frame: two lines of context around `line`, the line marked with `>`,
  * a caret under `column` (both 1-based).
@@ -12,10 +14,12 @@ export function createCodeFrame(source: string, line: number, column: number, co
   const width = String(last).length
   const out: string[] = []
   for (let n = first; n <= last; n++) {
-    const text = lines[n - 1].replace(/\t/g, '  ')
+    // A long line (a minified one, a 1 MB literal) shows as a window around the column.
+    const shown = frameWindow(lines[n - 1], n === line ? column : 1)
+    const text = shown.text.replace(/\t/g, '  ')
     out.push(`${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${text}`)
     if (n === line) {
-      const before = lines[n - 1].slice(0, Math.max(0, column - 1)).replace(/\t/g, '  ')
+      const before = shown.text.slice(0, Math.max(0, shown.column - 1)).replace(/\t/g, '  ')
       out.push(`  ${' '.repeat(width)} | ${' '.repeat(before.length)}^`)
     }
   }

@@ -1,4 +1,5 @@
 import { stripVTControlCharacters } from 'node:util'
+import { bounded, LIMITS } from '../errors/limits.ts'
 
 /** The latest problem that is not a reload failure (a callback that threw, a watcher error), for the status endpoint. */
 export class ProblemLog {
@@ -6,7 +7,7 @@ export class ProblemLog {
 
   record(message: string): void {
     // Plain text (a Vite error quoted in it may carry terminal colours).
-    this.latest = { message: stripVTControlCharacters(message), at: Date.now() }
+    this.latest = { message: bounded(stripVTControlCharacters(message), LIMITS.message), at: Date.now() }
   }
 
   get last(): { message: string; at: number } | undefined {

@@ -6,6 +6,7 @@ import type { ConfigFileOption } from '../config/config-location.ts'
 import { configWatchList, loadWizardConfig, type ConfigLoad } from '../config/wizard-config.ts'
 import { classifyLoadError, plainFailure } from '../errors/classify-error.ts'
 import { displayPath } from '../errors/display-path.ts'
+import { boundFailure } from '../errors/limits.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
 import { locateJsonFailure } from '../errors/json-failure.ts'
 import { readSignature } from '../files/file-signature.ts'
@@ -391,6 +392,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
         return { ...base, success: false, helper: true, message: `${path.basename(file)} is a helper (no wizard class)`, durationMs: durationMs() }
       }
       case 'failed': {
+        outcome = { ...outcome, failure: boundFailure(outcome.failure) }
         const timestamp = Date.now()
         this.state.recordFailure(wizardId, file, outcome.failure, timestamp).lastAttempt = read
         this.history.record(wizardId, { version: null, outcome: 'failed', timestamp, kind: outcome.failure.kind, message: outcome.failure.message, durationMs: durationMs(), ...(outcome.phases ? { phases: outcome.phases } : {}), file, source: read.source })

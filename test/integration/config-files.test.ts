@@ -260,3 +260,18 @@ describe('config files no wizard may stop the plugin with', () => {
     expect(p.registry.contexts.filter((entry) => entry.wizardId === 'x').at(-1)?.context.config).toEqual(before)
   })
 })
+
+describe('sizes are capped, whatever a schema or a file produces', () => {
+  test('a schema issue with a 20 MB message: status, event, history and terminal carry a bounded one', async () => {
+    const huge = { length: 20 * 1024 * 1024 }
+    const schema = `{ '~standard': { version: 1, vendor: 'test', validate: () => ({ issues: [{ message: ${JSON.stringify('bad: ')} + 'z'.repeat(${huge.length}), path: ['x'] }] }) } }`
+    const p = await start({ 'wizards/x_wizard.ts': `export class XWizard { static configSchema = ${schema}; run() { return 'x' } }\n`, 'wizards/x_wizard.config.json': '{ "x": 1 }' }, { listen: true })
+    const failed = lastEvent(p.events, 'failed', 'x')
+    expect(failed?.error.kind).toBe('config')
+    expect(JSON.stringify(failed).length).toBeLessThan(16 * 1024)
+    const status = await fetch(`http://127.0.0.1:${portOf(p.server.httpServer!)}/api/hot-reload/status`)
+    expect((await status.text()).length).toBeLessThan(32 * 1024)
+    expect(JSON.stringify(p.api.history('x')).length).toBeLessThan(16 * 1024)
+    expect(Math.max(...p.logs.map((line) => line.length))).toBeLessThan(16 * 1024)
+  })
+})

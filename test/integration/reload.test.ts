@@ -361,3 +361,24 @@ test('a broken .json a wizard imports is a syntax failure that names the JSON fi
   expect(error.frame).toContain('> 3 |')
   expect(p.registry.run('json')).toBe(1)
 })
+
+test('a syntax error on a 1 MB line: the code frame shows a window around the column, and the failure stays small', async () => {
+  const p = (project = await startTempProject({ files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') } }))
+  p.write('wizards/debug_wizard.ts', `export const blob = "${'b'.repeat(1024 * 1024)}" +\nexport class DebugWizard {}\n`)
+  await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe('syntax')
+  const failure = lastEvent(p.events, 'failed', 'debug')!.error
+  expect(JSON.stringify(failure).length).toBeLessThan(16 * 1024)
+  expect(failure.frame).toMatch(/\^/)
+  expect(p.registry.run('debug')).toBe('v1')
+})
+
+test('the diff of two large versions is capped and names what it left out', async () => {
+  const lines = (tag: string) => Array.from({ length: 20_000 }, (_, i) => `// ${tag} line ${i}`).join('\n')
+  const p = (project = await startTempProject({ files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1', lines('a')) } }))
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2', lines('b')))
+  await expect.poll(() => p.registry.run('debug')).toBe('v2')
+  const diff = p.session.diff('debug', 1, 2)
+  const shown = diff.hunks.flatMap((hunk) => hunk.lines)
+  expect(shown.length).toBeLessThanOrEqual(2001)
+  expect(shown.join('\n')).toMatch(/too far apart|more hunks not shown/)
+})
