@@ -62,7 +62,8 @@ export class TerminalLog implements WizardEventSink {
     this.info(`${colors.yellow(wizardId)} removed (${this.relative(file)} deleted)`)
   }
 
-  rolledBack({ wizardId, version, file }: WizardRolledBackPayload): void {
+  rolledBack({ wizardId, version, file, pinned }: WizardRolledBackPayload): void {
+    if (!pinned) return this.info(`${colors.magenta(wizardId)} back at v${version} — what ${this.relative(file)} on disk holds`)
     this.info(`${colors.magenta(wizardId)} rolled back to v${version} — the file on disk is newer (the next save of ${this.relative(file)} reloads it)`)
   }
 

@@ -527,11 +527,15 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     const disposeStarted = performance.now()
     await this.retire(current, candidate)
     candidate.phases = { detectMs: 0, loadMs: 0, registerMs: roundMs(registerMs), disposeMs: roundMs(performance.now() - disposeStarted) }
-    this.state.recordSuccess(candidate, false).pinned = { version: target, signature: readSignature(candidate.file), configOnDisk: this.configOnDisk(candidate.file) }
+    // Pinned only while the file on disk differs from that version (an undo back to what is on disk is not).
+    const configOnDisk = this.configOnDisk(candidate.file)
+    const pinned = readText(candidate.file) !== candidate.source || configOnDisk !== (candidate.config?.hash ?? null)
+    const recorded = this.state.recordSuccess(candidate, false)
+    if (pinned) recorded.pinned = { version: target, signature: readSignature(candidate.file), configOnDisk }
     this.committed(wizardId, candidate)
     const timestamp = Date.now()
     this.history.record(wizardId, { version: target, outcome: 'rolled-back', timestamp, durationMs: roundMs(performance.now() - started), phases: candidate.phases, file: candidate.file, source: candidate.source, config: candidate.config, configSource: kept.configSource }, candidate)
-    this.events.rolledBack?.({ wizardId, file: candidate.file, version: target, pinned: true, timestamp })
+    this.events.rolledBack?.({ wizardId, file: candidate.file, version: target, pinned, timestamp })
     return { ok: true, wizardId, version: target }
   }
 

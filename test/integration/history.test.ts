@@ -153,8 +153,13 @@ describe('rollback, undo, retry', () => {
     const p = await withVersions(['v1', 'v2', 'v3'])
     expect(await p.api.undo('debug')).toEqual({ ok: true, wizardId: 'debug', version: 2 })
     expect(p.registry.run('debug')).toBe('v2')
+    expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { pinned_version: 2 } } })
     expect(await p.api.undo('debug')).toEqual({ ok: true, wizardId: 'debug', version: 3 })
     expect(p.registry.run('debug')).toBe('v3')
+    // v3 is what is on disk: back there, nothing is pinned and nothing claims the file is newer.
+    expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { pinned_version: null } } })
+    expect(p.logs.filter((line) => line.includes('debug back at v3 — what wizards/debug_wizard.ts on disk holds'))).toHaveLength(1)
+    expect(p.logs.some((line) => line.includes('rolled back to v3'))).toBe(false)
     await p.api.rollback('debug', 1)
     expect(await p.api.retry('debug')).toEqual({ success: true, version: 4, error: null })
     expect(p.registry.run('debug')).toBe('v3')
