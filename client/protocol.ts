@@ -65,6 +65,8 @@ export interface WizardReloadedPayload {
   phases: ReloadPhases
   /** What changed: the wizard's code (or a module it imports), or only its config file (the class registered again with the new config, no code evaluated). */
   reason: 'code' | 'config'
+  /** True for a wizard that had no version registered before: a new file (terminal and toast say "added"). */
+  added: boolean
   /** The config file the version was registered with, or null when the wizard has none. */
   configFile: string | null
   /** How the backend processes connected to the dev server did (absent when none is connected). */

@@ -580,7 +580,7 @@ export class DevSession {
           if (hint) this.log.warn(hint)
         }
       }
-      this.registry?.check()
+      const registryFound = this.registry?.check() ?? true
       // The watcher's own scan runs alongside the initial load; `reconcile` covers the overlap.
       const watching = this.watcher?.start() ?? Promise.resolve()
       if (!this.options.initialLoad) {
@@ -598,7 +598,9 @@ export class DevSession {
       if (this.watcher) await coordinator.reconcile()
       if (this.disposed) return
       const failed = summary.failed ? `, ${summary.failed} failed` : ''
-      const loaded = `loaded ${summary.loaded} wizard${summary.loaded === 1 ? '' : 's'} from ${where} in ${summary.durationMs} ms${failed}`
+      // Loaded into nothing is not "loaded": the registry's failure was said above.
+      const into = registryFound ? '' : ` (no registry gets them: options.registry names no file, see above)`
+      const loaded = `loaded ${summary.loaded} wizard${summary.loaded === 1 ? '' : 's'} from ${where} in ${summary.durationMs} ms${failed}${into}`
       if (!this.watcher) this.log.info(`${loaded}; hot reload is off (enabled: false or HOT_RELOAD_ENABLED=false): edits apply after a restart`)
       else this.log.info(`${loaded} (watching, delay ${this.options.delay} ms${this.options.polling ? `, polling every ${this.options.polling} ms` : ''})`)
     } catch (error) {

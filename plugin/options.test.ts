@@ -99,6 +99,13 @@ describe('resolveOptions', () => {
     expect(none.options.dirs).toEqual([path.join(root, 'missing')])
   })
 
+  test('HOT_RELOAD_WATCH_DIRS of nothing but commas and blanks is as if unset: the option (or the defaults) decide, with one warning', () => {
+    const withOption = resolve({ dirs: ['wizards'] }, { HOT_RELOAD_WATCH_DIRS: ' , ' })
+    expect(withOption.options.dirs).toEqual([path.join(root, 'wizards')])
+    expect(withOption.warnings).toEqual(['HOT_RELOAD_WATCH_DIRS=" , " names no folder; ignoring it.'])
+    expect(resolve({}, { HOT_RELOAD_WATCH_DIRS: ',,' }).options.dirs).toEqual(resolve().options.dirs)
+  })
+
   test('HOT_RELOAD_DELAY above 10 (seconds) warns that it is in seconds, and is used', () => {
     const { options, warnings } = resolve({}, { HOT_RELOAD_DELAY: '200' })
     expect(options.delay).toBe(200_000)

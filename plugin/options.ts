@@ -220,9 +220,12 @@ function resolveEnabled(option: unknown, envValue: string | undefined, warn: (m:
 function resolveDirs(option: unknown, envValue: string | undefined, root: string, warn: (m: string) => void): string[] {
   let source: string
   let entries: string[]
-  if (envValue !== undefined && envValue.trim() !== '') {
+  const fromEnv = envValue === undefined ? [] : envValue.split(',').map((entry) => entry.trim()).filter(Boolean)
+  // A list of nothing but commas and blanks names no folder: as if it were unset (the option or the defaults decide).
+  if (envValue !== undefined && envValue.trim() !== '' && fromEnv.length === 0) warn(`HOT_RELOAD_WATCH_DIRS="${envValue}" names no folder; ignoring it.`)
+  if (fromEnv.length > 0) {
     source = 'HOT_RELOAD_WATCH_DIRS'
-    entries = envValue.split(',').map((entry) => entry.trim()).filter(Boolean)
+    entries = fromEnv
   } else if (option !== undefined) {
     source = 'options.dirs'
     if (!Array.isArray(option) || option.some((entry) => typeof entry !== 'string')) {

@@ -223,6 +223,12 @@ describe('toasts', () => {
     expect(toasts()).toHaveLength(1) // stays, like a failure
   })
 
+  test('a new wizard file is "added", not "reloaded"', async () => {
+    emit(WIZARD_EVENTS.reloaded, { wizardId: 'plan', file: '/project/wizards/plan_wizard.ts', version: 1, reloadCount: 1, durationMs: 9.4, phases: { detectMs: 0, loadMs: 9, registerMs: 0.2, disposeMs: 0 }, reason: 'code', added: true, configFile: null, timestamp: 1 })
+    await flush()
+    expect(toasts()[0].querySelector('.title')!.textContent).toBe('plan added')
+  })
+
   test('the state snapshot (the answer to "ready") shows current failures once, however often it comes', async () => {
     emit(WIZARD_EVENTS.state, { failures: [failure], wizards: [] })
     emit(WIZARD_EVENTS.state, { failures: [failure], wizards: [] })

@@ -45,7 +45,7 @@ export function ToastView({ toast, successTimeout, base, root, onDismiss }: Toas
           {toast.type === 'reloaded' ? '✓' : failed ? '✗' : '−'}
         </span>
         <span class="title">
-          <span class="id">{shared ? `${toast.wizardIds.length} wizards` : toast.wizardId}</span> {toast.type === 'reloaded' ? `${(toast.payload as WizardReloadedPayload).reason === 'config' ? 'config reloaded' : 'reloaded'}${backends ? ` in ${backends.ok}/${backends.total} backends` : ''}` : failed ? 'failed to reload' : 'removed'}
+          <span class="id">{shared ? `${toast.wizardIds.length} wizards` : toast.wizardId}</span> {toast.type === 'reloaded' ? `${reloadedWord(toast.payload as WizardReloadedPayload)}${backends ? ` in ${backends.ok}/${backends.total} backends` : ''}` : failed ? 'failed to reload' : 'removed'}
         </span>
         {toast.count > 1 && <span class="badge" title={`${toast.count} times`}>×{toast.count}</span>}
         {toast.type === 'reloaded' && <ReloadedMeta payload={toast.payload as WizardReloadedPayload} />}
@@ -82,4 +82,8 @@ function ReloadedMeta({ payload }: { payload: WizardReloadedPayload }) {
 
 export function formatMs(ms: number): string {
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`
+}
+
+function reloadedWord({ added, reason }: WizardReloadedPayload): string {
+  return added ? 'added' : reason === 'config' ? 'config reloaded' : 'reloaded'
 }

@@ -30,8 +30,8 @@ export class TerminalLog implements WizardEventSink {
     this.logger.error(`${colors.red(LOG_PREFIX)} ${message}`, { timestamp: true })
   }
 
-  reloaded({ wizardId, durationMs, reason, configFile, backends }: WizardReloadedPayload): void {
-    const what = reason === 'config' ? `config reloaded in ${durationMs} ms${configFile ? ` (${this.relative(configFile)})` : ' (config file removed)'}` : `reloaded in ${durationMs} ms`
+  reloaded({ wizardId, durationMs, reason, added, configFile, backends }: WizardReloadedPayload): void {
+    const what = added ? `added in ${durationMs} ms` : reason === 'config' ? `config reloaded in ${durationMs} ms${configFile ? ` (${this.relative(configFile)})` : ' (config file removed)'}` : `reloaded in ${durationMs} ms`
     if (!backends) return this.info(`${colors.green(wizardId)} ${what}`)
     const range = backends.minMs === null ? '' : backends.minMs === backends.maxMs ? ` (${backends.minMs} ms)` : ` (${backends.minMs}–${backends.maxMs} ms)`
     const line = `${what} · ${backends.ok}/${backends.total} backends${range}`

@@ -417,10 +417,11 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
         this.history.record(wizardId, { version: version.version, outcome: what, timestamp: Date.now(), durationMs: ms, phases: version.phases, file, source: version.source, config: version.config, configSource }, version)
         const { detectMs, loadMs, registerMs, disposeMs } = version.phases
         debug?.(`${wizardId} v${version.version} registered (${reason}) in ${ms} ms: detect ${detectMs}, load ${loadMs}, register ${registerMs}, dispose ${disposeMs} ms`)
+        const added = previous === undefined
         if (!initial) {
-          this.events.reloaded?.({ wizardId, file, version: version.version, reloadCount: record.reloadCount, durationMs: ms, phases: version.phases, reason, configFile: version.config?.file ?? null, timestamp: Date.now() })
+          this.events.reloaded?.({ wizardId, file, version: version.version, reloadCount: record.reloadCount, durationMs: ms, phases: version.phases, reason, added, configFile: version.config?.file ?? null, timestamp: Date.now() })
         }
-        return { ...base, success: true, wizardClass: version.wizardClass as C, message: `${wizardId} ${initial ? 'loaded' : reason === 'config' ? 'config reloaded' : 'reloaded'} in ${ms} ms`, durationMs: ms }
+        return { ...base, success: true, wizardClass: version.wizardClass as C, message: `${wizardId} ${initial ? 'loaded' : added ? 'added' : reason === 'config' ? 'config reloaded' : 'reloaded'} in ${ms} ms`, durationMs: ms }
       }
     }
   }

@@ -32,6 +32,7 @@ test("reloaded / failed / removed arrive on Vite's HMR channel; a page that says
     durationMs: expect.any(Number),
     phases: { detectMs: expect.any(Number), loadMs: expect.any(Number), registerMs: expect.any(Number), disposeMs: expect.any(Number) },
     reason: 'code',
+    added: false,
     configFile: null,
     timestamp: expect.any(Number),
   })

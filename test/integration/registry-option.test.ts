@@ -257,3 +257,15 @@ test('registry: an edit of a module the registry imports re-evaluates the regist
   expect((await viaRunner()).handle('debug')).toMatchObject({ output: 'v1', wizards: ['debug'] })
   expect((await viaSsrLoadModule()).handle('debug')).toMatchObject({ output: 'v1', wizards: ['debug'] })
 })
+
+test('registry: a path that names no file (a typo) is a failure said once — at start, in the status — and the start line does not claim the wizards went anywhere', async () => {
+  const p = (project = await startTempProject({
+    useTestRegistry: false,
+    plugin: { registry: 'server/registy.ts' },
+    files: { 'server/registry.ts': registrySource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'wizards/plan_wizard.ts': wizardSource('PlanWizard', 'plan') },
+  }))
+  const said = p.logs.filter((line) => line.includes('options.registry: "server/registy.ts" (server/registy.ts) does not exist'))
+  expect(said).toHaveLength(1)
+  expect(p.api.getStatus()).toMatchObject({ last_error: expect.stringContaining('server/registy.ts') })
+  expect(p.logs.find((line) => line.includes('loaded 2 wizards'))).toContain('no registry gets them')
+})

@@ -277,7 +277,10 @@ describe('create, delete, rename', () => {
     const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
     p.write('wizards/sub/new_wizard.ts', wizardSource('NewWizard', 'fresh'))
     await expect.poll(() => p.registry.run('new')).toBe('fresh')
-    expect(lastEvent(p.events, 'reloaded', 'new')).toMatchObject({ reloadCount: 1 })
+    expect(lastEvent(p.events, 'reloaded', 'new')).toMatchObject({ reloadCount: 1, added: true })
+    // A new file is "added", not "reloaded" (it had no version to reload).
+    expect(p.logs.filter((line) => /\] new added in [\d.]+ ms$/.test(line))).toHaveLength(1)
+    expect(p.logs.some((line) => line.includes('new reloaded'))).toBe(false)
 
     p.remove('wizards/sub/new_wizard.ts')
     await expect.poll(() => p.registry.classes.has('new')).toBe(false)
