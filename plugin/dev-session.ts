@@ -174,7 +174,7 @@ export class DevSession {
         )
       : undefined
     this.history = new ReloadHistory(options.history)
-    this.leaks = new LeakWatch(this.state, (message) => this.problem(message), (wizardId, version) => this.history.kept(wizardId, version) !== undefined)
+    this.leaks = new LeakWatch(this.state, (message) => this.log.warn(message), (wizardId, version) => this.history.kept(wizardId, version) !== undefined)
     this.initialLoadDone = new Promise((resolve) => (this.initialLoadOver = resolve))
     this.registryFile = !options.register && options.registry ? path.resolve(root, options.registry) : undefined
     this.registry = this.registryFile
@@ -211,6 +211,7 @@ export class DevSession {
         events: this.relay ?? this.events,
         state: this.state,
         warn: (message) => this.problem(message),
+        advise: (message) => this.log.warn(message),
         changedSince: (files, since) => this.watcher?.changedSince(files, since) ?? false,
         leaks: this.leaks,
         historyStore: this.history,
@@ -261,7 +262,7 @@ export class DevSession {
         onRemoveDir: (dir) => this.background(coordinator.folderRemoved(dir), `removing the wizards of ${this.log.relative(dir)}`),
         onStructureChange: () => this.scheduleReconcile(),
         onSkippedLink: (link, verdict) => {
-          if (verdict.loop) this.problem(`${this.log.relative(link)} is a symlink to ${this.log.relative(verdict.target)}, a folder on its own path (a loop); it is not watched.`)
+          if (verdict.loop) this.log.warn(`${this.log.relative(link)} is a symlink to ${this.log.relative(verdict.target)}, a folder on its own path (a loop); it is not watched.`)
           else debug?.(`${link} links into a watched folder (${verdict.target}); its files are watched there`)
         },
         onError: (error) => this.problem(`watcher error: ${describeThrown(error)}`),
@@ -542,6 +543,7 @@ export class DevSession {
     })
   }
 
+  /** A problem — something threw or failed — is the status's `last_error` too; advice (a warning) is only printed. */
   private problem(message: string): void {
     this.problems.record(message)
     this.log.warn(message)

@@ -169,6 +169,8 @@ export interface ResolveOptionsContext {
   env: Record<string, string | undefined>
   /** Receives one message per invalid value; the default is used instead. */
   warn: (message: string) => void
+  /** Receives what a user callback (wizardId, isWizardClass) did wrong when it is called, later on. @default `warn` */
+  problem?: (message: string) => void
 }
 
 /** A delay above this many seconds is almost certainly meant in milliseconds. */
@@ -177,7 +179,7 @@ const SUSPICIOUS_DELAY_SECONDS = 10
 /** Merges user options, environment variables (which win) and defaults. Pure but for reading the file system. */
 export function resolveOptions<C extends WizardClass = WizardClass>(
   raw: WizardHotReloadOptions<C> = {},
-  { root, env, warn }: ResolveOptionsContext,
+  { root, env, warn, problem = warn }: ResolveOptionsContext,
 ): ResolvedWizardHotReloadOptions {
   const enabled = resolveEnabled(raw.enabled, env.HOT_RELOAD_ENABLED, warn)
   const configuredDirs = resolveDirs(raw.dirs, env.HOT_RELOAD_WATCH_DIRS, root, warn)
@@ -200,7 +202,7 @@ export function resolveOptions<C extends WizardClass = WizardClass>(
     environment: checkString(raw.environment, 'environment', warn, 'the name of a Vite environment') ?? defaultOptions.environment,
     history: checkCount(raw.history, 'options.history', defaultOptions.history, warn),
     overlay: resolveOverlay(raw.overlay, warn),
-    wizardId: userWizardId ? guardWizardId(userWizardId, root, warn) : defaultOptions.wizardId,
+    wizardId: userWizardId ? guardWizardId(userWizardId, root, problem) : defaultOptions.wizardId,
     isWizardClass: checkFunction(raw.isWizardClass, 'isWizardClass', warn) ?? defaultOptions.isWizardClass,
     configFile: checkFunction(raw.configFile, 'configFile', warn),
     backends: checkBoolean(raw.backends, 'backends', defaultOptions.backends, warn),

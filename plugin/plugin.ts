@@ -93,11 +93,13 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
     const resolved = config
     // `.env` files may set HOT_RELOAD_* too; process.env wins over them, as in Vite.
     const env = { ...process.env, ...(resolved.envDir === false ? {} : loadEnv(resolved.mode, resolved.envDir, 'HOT_RELOAD_')) }
-    const warn = (message: string) => {
+    // Option warnings are advice; a user callback that fails when called is a problem (the status's last_error).
+    const warn = (message: string) => resolved.logger.warn(`${LOG_PREFIX} ${message}`, { timestamp: true })
+    const problem = (message: string) => {
       problems.record(message)
-      resolved.logger.warn(`${LOG_PREFIX} ${message}`, { timestamp: true })
+      warn(message)
     }
-    resolvedOptions = resolveOptions(rawOptions, { root: resolved.root, env, warn })
+    resolvedOptions = resolveOptions(rawOptions, { root: resolved.root, env, warn, problem })
     return resolvedOptions
   }
 

@@ -289,9 +289,13 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
   private refused(message: string, notFound: boolean): void {
     const text = notFound ? `${message} — is vite-plugin-wizard-hot-reload (with backends enabled) in that server's config?` : message
     if (!this.everSynced) {
-      this.log.error(text)
+      // Said once: by the rejection when the caller awaits it (with no stack of ours — it is a
+      // refusal, not a bug), else (wait: false) by the log.
+      if (this.options.wait === false) this.log.error(text)
       this.closed = true
-      this.rejectReady(new Error(text))
+      const refusal = new Error(text)
+      refusal.stack = `Error: ${text}`
+      this.rejectReady(refusal)
       return
     }
     this.log.error(`${text}; retrying every ${MAX_RETRY_MS / 1000} s`)

@@ -46,6 +46,11 @@ export function hasWizardSuffix(file: string): boolean {
 
 const BASE_CLASS_RE = /^(?:Base|Abstract)(?=[A-Z])/
 
+/** A base class's name by the default rule (`BaseWizard`, `AbstractReviewWizard`): a module exporting one is a base module, on purpose. */
+export function isBaseClassName(name: string): boolean {
+  return BASE_CLASS_RE.test(name)
+}
+
 /** The name class discovery passes for an anonymous `export default class {}`. */
 export const ANONYMOUS_DEFAULT_EXPORT = 'default'
 

@@ -11,7 +11,7 @@ import { describeThrown } from '../errors/thrown-value.ts'
 import { locateJsonFailure } from '../errors/json-failure.ts'
 import { readSignature } from '../files/file-signature.ts'
 import { readText } from '../files/read-text.ts'
-import { defaultIsWizardClass, hasWizardSuffix } from '../files/wizard-files.ts'
+import { defaultIsWizardClass, hasWizardSuffix, isBaseClassName } from '../files/wizard-files.ts'
 import type { WizardEventSink } from '../notify/event-sink.ts'
 import type { RegisterContext, RegisterWizard, ReloadResult, UnregisterWizard, WizardClass } from '../types.ts'
 import { importedFiles, invalidateFile, invalidateIds } from '../vite-internals/module-graph.ts'
@@ -42,8 +42,10 @@ export interface WizardReloaderOptions<C extends WizardClass = WizardClass> {
   isWizardClass?: (name: string, value: unknown) => boolean
   /** Receives reloaded / failed / removed events. */
   events?: WizardEventSink
-  /** Where warnings go (a late register, a file named like a wizard without a class). @default the server's logger */
+  /** Where problems go (a callback that threw, a late register). @default the server's logger */
   warn?: (message: string) => void
+  /** Where advice goes — warnings that are no error (two files with one id, a file named like a wizard without a class). @default `warn` */
+  advise?: (message: string) => void
   /** @internal shared with the session so the status endpoint sees it */
   state?: WizardStateStore
   /** @internal true when the watcher saw any of `files` change after `since` (`performance.now()`) */
@@ -113,6 +115,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   private readonly configFile: ConfigFileOption | undefined
   private readonly events: WizardEventSink
   private readonly warn: (message: string) => void
+  private readonly advise: (message: string) => void
   private readonly changedSince: (files: string[], since: number) => boolean
   private readonly leaks: LeakWatch | undefined
   private readonly queue = new KeyedSerialQueue()
@@ -140,6 +143,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     this.events = options.events ?? {}
     this.state = options.state ?? new WizardStateStore()
     this.warn = options.warn ?? ((message) => options.server.config.logger.warn(message, { timestamp: true }))
+    this.advise = options.advise ?? this.warn
     this.changedSince = options.changedSince ?? (() => false)
     this.leaks = options.leaks
     this.committed = options.committed ?? (() => {})
@@ -385,7 +389,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       case 'helper': {
         if (outcome.failure) {
           const where = outcome.failure.loc ? `${displayPath(root, outcome.failure.loc.file)}:${outcome.failure.loc.line}:${outcome.failure.loc.column}` : displayPath(root, file)
-          this.warn(`helper ${where} failed to load: ${outcome.failure.message} (wizards importing it keep their previous versions)`)
+          this.advise(`helper ${where} failed to load: ${outcome.failure.message} (wizards importing it keep their previous versions)`)
           return { ...base, success: false, helper: true, message: outcome.failure.message, error: outcome.failure.message, failure: outcome.failure, durationMs: durationMs() }
         }
         this.becameHelper(wizardId, file, outcome.exportNames ?? [])
@@ -405,7 +409,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
         const before = this.state.get(wizardId)
         if (before && before.file !== file && before.wizardClass !== null && readText(before.file) !== undefined) {
           const relative = (f: string) => displayPath(root, f)
-          this.warn(`${wizardId}: ${relative(file)} and ${relative(before.file)} both map to the wizard id "${wizardId}"; ${relative(file)} (loaded last) is registered. Rename one, or pass a wizardId option.`)
+          this.advise(`${wizardId}: ${relative(file)} and ${relative(before.file)} both map to the wizard id "${wizardId}"; ${relative(file)} (loaded last) is registered. Rename one, or pass a wizardId option.`)
         }
         this.helperFiles.delete(file)
         const record = this.state.recordSuccess(version, !initial)
@@ -522,7 +526,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     if (this.disposed) return { ok: false, error: 'the dev server is closing' }
     if (registered !== true) {
       controller.abort()
-      this.warn(`${wizardId}: rollback to v${target} refused: ${registered.message}; v${current.version} stays registered.`)
+      this.advise(`${wizardId}: rollback to v${target} refused: ${registered.message}; v${current.version} stays registered.`)
       return { ok: false, error: `register refused the rollback to v${target}: ${registered.message}` }
     }
     const disposeStarted = performance.now()
@@ -595,9 +599,10 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       this.state.delete(wizardId)
       this.events.removed?.({ wizardId, file, timestamp: Date.now() })
     }
-    if (hasWizardSuffix(file) && !this.warnedHelpers.has(file)) {
+    // A module exporting a Base…/Abstract… class is a base module on purpose (`base_wizard.ts` with `BaseWizard`).
+    if (hasWizardSuffix(file) && !exportNames.some(isBaseClassName) && !this.warnedHelpers.has(file)) {
       this.warnedHelpers.add(file)
-      this.warn(
+      this.advise(
         `${displayPath(this.server.config.root, file)} is named like a wizard but exports no wizard class (exports: ${exportNames.join(', ') || 'none'}), so it is treated as a helper (never registered). ` +
           `Export a class whose name ends with "Wizard" (not Base…/Abstract…), or \`export default class { … }\`.`,
       )

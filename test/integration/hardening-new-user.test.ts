@@ -104,3 +104,22 @@ describe('the start line and the status say what is in effect', () => {
     expect(p.api.getStatus()).toMatchObject({ delay_ms: 250, watch_dirs: [p.path('wizards')] })
   })
 })
+
+describe('a clean start says nothing alarming', () => {
+  test('a base module named like a wizard (base_wizard.ts exporting BaseWizard) gets no warning; advice is never the status’s last_error', async () => {
+    const p = (project = await startTempProject({
+      plugin: { dirs: ['wizards', 'later'] },
+      files: {
+        'wizards/base_wizard.ts': 'export abstract class BaseWizard { abstract steps(): string[]; run() { return this.steps().join(" → ") } }\n',
+        'wizards/plan_wizard.ts': "import { BaseWizard } from './base_wizard'\nexport class PlanWizard extends BaseWizard { steps() { return ['a', 'b'] } }\n",
+        'wizards/summary_wizard.ts': 'export class Summary { run() { return "s" } }\n',
+      },
+    }))
+    expect(p.registry.run('plan')).toBe('a → b')
+    expect(p.logs.some((line) => line.includes('base_wizard.ts is named like a wizard'))).toBe(false)
+    // Advice is printed (a file named like a wizard without one, a folder not there yet) — but it is no error.
+    expect(p.logs.filter((line) => line.includes('summary_wizard.ts is named like a wizard'))).toHaveLength(1)
+    expect(p.logs.filter((line) => line.includes('"later" does not exist (yet)'))).toHaveLength(1)
+    expect(p.api.getStatus()).toMatchObject({ last_error: null })
+  })
+})
