@@ -35,7 +35,7 @@ import { viteWatcherReady } from './vite-internals/vite-watcher.ts'
 import { BackendEndpoint } from './backends/backend-endpoint.ts'
 import { BackendHub } from './backends/backend-hub.ts'
 import { BackendRelay } from './backends/backend-relay.ts'
-import { TOKEN_FILE, type RemoteError } from './backends/protocol.ts'
+import { KEPT_VERSION_QUERY, TOKEN_FILE, type RemoteError } from './backends/protocol.ts'
 import { ensureToken } from './backends/token.ts'
 import { configCandidates } from './config/config-location.ts'
 import { classifyLoadError } from './errors/classify-error.ts'
@@ -326,6 +326,20 @@ export class DevSession {
           `Its runtime needs Node's networking and module loading (its own terminal output says what failed); where it has none, register there by hand with connectWizardHotReload(…) from vite-plugin-wizard-hot-reload/backend.`,
       )
     }, RUNTIME_CONNECT_WAIT_MS).unref()
+  }
+
+  /**
+   * The kept source of a wizard version asked for as `<file>?wizard-hot-reload-version=N` (how a
+   * backend gets a pinned — rolled-back — version: what this dev server serves, not the newer file).
+   */
+  keptSource(id: string): string | undefined {
+    const [file, query = ''] = id.split('?', 2)
+    const version = Number(new URLSearchParams(query).get(KEPT_VERSION_QUERY))
+    if (!Number.isInteger(version) || version < 1) return undefined
+    const wizardId = this.state.idOfFile(file)
+    if (wizardId === undefined) return undefined
+    const current = this.state.get(wizardId)?.current
+    return current?.version === version ? current.source : this.history.kept(wizardId, version)?.source
   }
 
   /** Where this dev server listens goes to the discovery file (runtimes elsewhere, the CLI read it). */

@@ -236,6 +236,10 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
       // 'pre': ahead of Vite's own load hooks and its file read — the wizard being reloaded was just read.
       order: 'pre',
       handler(id) {
+        if (session && this.environment?.name === session.environmentName && id.includes('?')) {
+          const kept = session.keptSource(id)
+          if (kept !== undefined) return kept
+        }
         if (servesSources && session && this.environment?.name === session.environmentName) {
           // What evaluates is exactly the text the reload read (and compares with the disk).
           const source = session.reloader?.sourceBeingLoaded(id)

@@ -2,12 +2,13 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { WizardBackendsOutcome, BackendStatusEntry, WizardReloadError } from '../../client/protocol.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
 import { readText } from '../files/read-text.ts'
+import { hashOf } from '../reload/history.ts'
 import type { WizardStateStore } from '../reload/wizard-state.ts'
 import { importedFiles, servedCodeHash } from '../vite-internals/module-graph.ts'
 import type { RunnableDevEnvironment } from 'vite'
 import type { BackendSocket } from './backend-socket.ts'
 import { ServedFiles } from './served-files.ts'
-import { BACKEND_PROTOCOL_VERSION, type BackendMessage, type RemoteError, type ServerMessage, type WireOptions, type WireOutcome, type WireWizard } from './protocol.ts'
+import { BACKEND_PROTOCOL_VERSION, KEPT_VERSION_QUERY, type BackendMessage, type RemoteError, type ServerMessage, type WireOptions, type WireOutcome, type WireWizard } from './protocol.ts'
 
 export interface BackendHubOptions {
   /** The environment wizards load in (its graph and `fetchModule` serve the backends' runners). */
@@ -279,20 +280,27 @@ export class BackendHub {
     if (!record || !current) return undefined
     // Hashes of what the graph serves (a backend gets exactly that, or "cached"), not of the files on disk.
     const environment = this.options.environment()
+    // What the dev server serves, not what is on disk: its config text, and for a pinned (rolled-back)
+    // version its kept source (served under a query: backend-hub's fetchModule, the plugin's load hook).
+    const config = current.config ? { file: current.config.file, text: current.config.text } : null
+    const pinned = record.pinned !== undefined
+    // The version registered is not the file on disk (rolled back, or a later save failed): its own source.
+    if (current.source !== undefined && readText(current.file) !== current.source) {
+      const url = `${current.file}?${KEPT_VERSION_QUERY}=${current.version}`
+      return { wizardId, file: current.file, version: current.version, closureHash: `kept-v${current.version}-${hashOf(current.source)}`, closure: [], config, configDescribed: this.options.configDescribed(current.file), pinned, url }
+    }
     const closure = [current.file, ...importedFiles(environment, current.file)].map((file) => ({ file, hash: servedCodeHash(environment, file) }))
     const hash = createHash('sha256')
     for (const { file, hash: fileHash } of closure) hash.update(`${file}\0${fileHash}\0`)
-    const configFile = current.config?.file
-    const text = configFile ? readText(configFile) : undefined
     return {
       wizardId,
       file: current.file,
       version: current.version,
       closureHash: hash.digest('hex').slice(0, 16),
       closure,
-      config: configFile && text !== undefined ? { file: configFile, text } : null,
+      config,
       configDescribed: this.options.configDescribed(current.file),
-      pinned: record.pinned !== undefined,
+      pinned,
     }
   }
 

@@ -204,7 +204,8 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
     const { runner } = this.o
     const previous = this.current.get(wizard.wizardId)
     const before = this.instances.snapshot()
-    const importing = runner.import(wizard.file) as Promise<Record<string, unknown>>
+    // A pinned version comes as its kept source (`url`), not as the file on disk: what the dev server serves.
+    const importing = runner.import(wizard.url ?? wizard.file) as Promise<Record<string, unknown>>
     const imported = await settleWithin(importing, this.loadTimeout())
     const { all, fresh } = this.instances.closure(wizard.file, before)
     const discard = async () => this.forget(await this.instances.discard(fresh))

@@ -15,6 +15,9 @@ export const BACKEND_PROTOCOL_VERSION = 2
 export const BACKEND_NONCE_HEADER = 'x-wizard-hot-reload-nonce'
 /** Served on the dev server's own HTTP server, next to Vite's HMR socket. */
 export const BACKEND_PATH = '/@wizard-hot-reload/backend'
+/** The query that asks the dev server for a kept version's source of a wizard file instead of the file on disk. */
+export const KEPT_VERSION_QUERY = 'wizard-hot-reload-version'
+
 /** Where the per-project secret is kept, under Vite's cache folder (`node_modules/.vite` by default). */
 export const TOKEN_FILE = 'wizard-hot-reload/backend-token'
 export const TOKEN_ENV = 'WIZARD_HOT_RELOAD_TOKEN'
@@ -40,6 +43,8 @@ export interface WireWizard {
   configDescribed: string
   /** Rolled back on the dev server (its file on disk is newer): a backend that has this version keeps it. */
   pinned: boolean
+  /** What to import for this version, when it is not the file as on disk (a pinned version's kept source: `file?wizard-hot-reload-version=N`). */
+  url?: string
 }
 
 export interface WireOptions {

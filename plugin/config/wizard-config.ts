@@ -19,6 +19,8 @@ export interface WizardConfig {
   /** sha256 of the source (12 hex digits). */
   hash: string
   signature: FileSignature | null
+  /** The file's text as it was read (at most MAX_CONFIG_BYTES): what backends get with this version. */
+  text: string
 }
 
 export interface ConfigLoadOptions {
@@ -110,7 +112,7 @@ export async function interpretWizardConfig(options: ConfigInterpretOptions): Pr
   const parsed = parseConfig(format, source)
   if (!parsed.ok) return configFailure(`${name}: ${parsed.message}`, watch, file, source, parsed.position)
 
-  const base = { file, hash: hashOf(raw), signature }
+  const base = { file, hash: hashOf(raw), signature, text: raw }
   if (!schema.schema) return { ok: true, config: { ...base, value: parsed.config.value }, value: parsed.config.value, watch, source: raw }
   const validated = await validateConfig(schema.schema, parsed.config.value, options.timeoutMs)
   if (validated.ok) return { ok: true, config: { ...base, value: validated.value }, value: validated.value, watch, source: raw }

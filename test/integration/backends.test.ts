@@ -398,4 +398,27 @@ describe('backends in their own processes', () => {
     expect(await p.api.rollback('tone', 1)).toMatchObject({ ok: true })
     await expect.poll(async () => (await api.run('tone')).output).toBe('dry')
   })
+
+  test('a backend that connects later gets what the dev server serves: a pinned (rolled-back) version, and the last good config while the one on disk is broken', async () => {
+    const p = await devServer({
+      files: {
+        'wizards/tone_wizard.ts': 'export class ToneWizard { constructor(config) { this.config = config } run() { return "v1 " + (this.config?.tone ?? "none") } }\n',
+        'wizards/tone_wizard.config.json': '{ "tone": "dry" }',
+      },
+    })
+    p.write('wizards/tone_wizard.ts', 'export class ToneWizard { constructor(config) { this.config = config } run() { return "v2 " + (this.config?.tone ?? "none") } }\n')
+    await expect.poll(() => p.session.state.get('tone')?.current?.version).toBe(2)
+    expect(await p.api.rollback('tone', 1)).toMatchObject({ ok: true, version: 1 })
+    // The config on disk breaks now: the dev server keeps serving v1 with { tone: dry }.
+    p.write('wizards/tone_wizard.config.json', '{ "tone": ')
+    await expect.poll(() => lastEvent(p.events, 'failed', 'tone')?.error.kind).toBe('config')
+    const late = await backend(p, 'late')
+    expect(await late.run('tone')).toMatchObject({ output: 'v1 dry' })
+    // A save that fails on the dev server (a syntax error): a backend connecting now gets v1 too, not the broken file.
+    p.write('wizards/tone_wizard.config.json', '{ "tone": "dry" }')
+    p.write('wizards/tone_wizard.ts', 'export class ToneWizard {')
+    await expect.poll(() => lastEvent(p.events, 'failed', 'tone')?.error.kind).toBe('syntax')
+    const later = await backend(p, 'later')
+    expect(await later.run('tone')).toMatchObject({ output: 'v1 dry' })
+  })
 })
