@@ -425,7 +425,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
         if (!initial) {
           this.events.reloaded?.({ wizardId, file, version: version.version, reloadCount: record.reloadCount, durationMs: ms, phases: version.phases, reason, added, configFile: version.config?.file ?? null, timestamp: Date.now() })
         }
-        return { ...base, success: true, wizardClass: version.wizardClass as C, message: `${wizardId} ${initial ? 'loaded' : added ? 'added' : reason === 'config' ? 'config reloaded' : 'reloaded'} in ${ms} ms`, durationMs: ms }
+        return { ...base, success: true, wizardClass: version.wizardClass as C, message: `${wizardId} ${initial ? 'loaded' : reason === 'config' ? 'config reloaded' : 'reloaded'} in ${ms} ms`, durationMs: ms }
       }
     }
   }
