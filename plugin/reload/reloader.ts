@@ -9,7 +9,7 @@ import { displayPath } from '../errors/display-path.ts'
 import { boundFailure } from '../errors/limits.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
 import { locateJsonFailure } from '../errors/json-failure.ts'
-import { readSignature } from '../files/file-signature.ts'
+import { readSignature, sameSignature, type FileSignature } from '../files/file-signature.ts'
 import { readText } from '../files/read-text.ts'
 import { defaultIsWizardClass, hasWizardSuffix, isBaseClassName } from '../files/wizard-files.ts'
 import type { WizardEventSink } from '../notify/event-sink.ts'
@@ -128,6 +128,8 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   /** Bumped on every register call per wizard, so a late answer can tell whether it is stale. */
   private readonly registerGeneration = new Map<string, number>()
   private disposed = false
+  /** The config file a wizard's last config-only attempt failed on (content and signature), to tell a repeat event from a new save. */
+  private readonly lastConfigFailure = new Map<string, { file: string | undefined; source: string | undefined; signature: FileSignature | null }>()
   /** The text each file being imported was read as: the plugin's load hook hands it to Vite. */
   private readonly loadingSources = new Map<string, string>()
 
@@ -325,10 +327,20 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     const read = record.lastAttempt ?? { source: current.source, signature: readSignature(current.file), startedAt: started }
     const configured = await this.loadConfig(wizardId, current.file, current.wizardClass)
     if (this.disposed) return this.finish(wizardId, current.file, read, current, false, { type: 'cancelled' }, started)
+    // A config caught between a shell redirect's truncate and its write reads empty: give the write time to land.
+    const readAs = configured.source
+    const configPath = configured.ok ? configured.config?.file : configured.file
+    if (!options.lastAttempt && configPath && readAs !== undefined && readAs.trim() === '' && (await this.changesWithin(configPath, readAs, EMPTY_FILE_GRACE_MS))) return undefined
     if (!configured.ok) {
       if (!options.lastAttempt && configChangedSince(configured)) return undefined
+      // One save often arrives as two events: the same content, untouched since, failing again is not news.
+      const seen = { file: configured.file, source: configured.source, signature: configured.file ? readSignature(configured.file) : null }
+      const last = this.lastConfigFailure.get(wizardId)
+      if (record.lastError?.error.kind === 'config' && last && last.file === seen.file && last.source === seen.source && sameSignature(last.signature, seen.signature)) return 'unchanged'
+      this.lastConfigFailure.set(wizardId, seen)
       return this.finish(wizardId, current.file, read, current, false, { type: 'failed', failure: configured.failure }, started)
     }
+    this.lastConfigFailure.delete(wizardId)
     if (record.lastError === null && configured.config?.file === current.config?.file && configured.config?.hash === current.config?.hash) return 'unchanged'
 
     const version = this.counters.next(wizardId)

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 import type { WizardFailedPayload, WizardReloadedPayload } from '../../client/protocol.ts'
 import { portOf, ReferenceClient } from '../reference-ws-client.ts'
 import { lastEvent, startTempProject, type TempProject, type TempProjectOptions } from '../temp-project.ts'
+import { shell } from '../shell.ts'
 
 let project: TempProject | undefined
 const sockets: Array<{ close(): void }> = []
@@ -273,5 +274,30 @@ describe('sizes are capped, whatever a schema or a file produces', () => {
     expect((await status.text()).length).toBeLessThan(32 * 1024)
     expect(JSON.stringify(p.api.history('x')).length).toBeLessThan(16 * 1024)
     expect(Math.max(...p.logs.map((line) => line.length))).toBeLessThan(16 * 1024)
+  })
+})
+
+describe('one save is one reload, whatever the events (config files)', () => {
+  test('a bad config written by a shell redirect (truncate, then write) is reported once per save; a code + config burst registers once', async () => {
+    const p = await start({ 'wizards/x_wizard.ts': 'export class XWizard { run() { return "x" } }\n', 'wizards/x_wizard.config.yaml': 'model: small\n', 'template.yaml': 'model: small\nsteps: [a\n' }, { plugin: { delay: 50 } })
+    const failures = () => p.events.filter((event) => event.type === 'failed').length
+    for (let save = 1; save <= 10; save++) {
+      await shell(p.root, `sed 's/small/s${save}/' template.yaml > wizards/x_wizard.config.yaml`)
+      await expect.poll(failures).toBeGreaterThanOrEqual(save)
+    }
+    // A good save after them: every event of the bad ones came before its reload.
+    await shell(p.root, `printf 'model: fixed\\n' > wizards/x_wizard.config.yaml`)
+    await expect.poll(() => lastEvent(p.events, 'reloaded', 'x')?.reason).toBe('config')
+    expect(failures()).toBe(10)
+
+    const registers = p.registry.registerCount('x')
+    for (let burst = 1; burst <= 15; burst++) {
+      await shell(p.root, `printf 'export class XWizard { run() { return "c${burst}" } }\\n' > wizards/x_wizard.ts; printf 'model: m${burst}\\n' > wizards/x_wizard.config.yaml`)
+      await expect.poll(() => p.registry.run('x')).toBe(`c${burst}`)
+    }
+    await shell(p.root, `printf 'model: last\\n' > wizards/x_wizard.config.yaml`)
+    await expect.poll(() => (p.registry.contexts.at(-1)?.context.config as { model?: string } | undefined)?.model).toBe('last')
+    await p.api.idle()
+    expect(p.registry.registerCount('x')).toBe(registers + 16)
   })
 })
