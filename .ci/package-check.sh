@@ -21,6 +21,8 @@ cp "$repo/test/package-consumer/check.mjs" "$repo/test/package-consumer/consumer
 node check.mjs
 npx tsc --noEmit --strict --skipLibCheck --target es2022 --module esnext --moduleResolution bundler --lib es2023,dom --types vite/client consumer.ts
 echo "package check: types ok"
+npx --no-install wizard-hot-reload --help | head -1 | grep -q 'act on the running Vite dev server'
+echo "package check: the wizard-hot-reload command is installed"
 
 # A project made by `npm init -y` is CommonJS: Vite bundles vite.config.ts to CJS and require()s the
 # plugin. The exports' "default" condition (no "import"-only) lets Node's require(esm) load it.

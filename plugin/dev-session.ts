@@ -22,7 +22,7 @@ import { ReloadCoordinator, type InitialLoadSummary } from './reload/coordinator
 import { ReloadHistory } from './reload/history.ts'
 import { LeakWatch } from './reload/leak-watch.ts'
 import { sourceDiff } from './reload/source-diff.ts'
-import { PageRequests, RequestError } from './notify/page-requests.ts'
+import { answerRequest, PageRequests, RequestError, type RequestHandlers } from './notify/page-requests.ts'
 import { SharedRegistry } from './registry/shared-registry.ts'
 import { registryModuleSuffix } from './registry/registry-code.ts'
 import { clearDiscovery, DISCOVERY_FILE, localUrlOf, writeDiscovery } from './backends/server-discovery.ts'
@@ -35,13 +35,14 @@ import { viteWatcherReady } from './vite-internals/vite-watcher.ts'
 import { BackendEndpoint } from './backends/backend-endpoint.ts'
 import { BackendHub } from './backends/backend-hub.ts'
 import { BackendRelay } from './backends/backend-relay.ts'
-import { KEPT_VERSION_QUERY, TOKEN_FILE, type RemoteError } from './backends/protocol.ts'
+import { KEPT_VERSION_QUERY, TOKEN_FILE, type RemoteError, type ServerMessage } from './backends/protocol.ts'
+import type { BackendSocket } from './backends/backend-socket.ts'
 import { ensureToken } from './backends/token.ts'
 import { configCandidates } from './config/config-location.ts'
 import { classifyLoadError } from './errors/classify-error.ts'
 import { isLoadingAllowed } from './vite-internals/fs-rules.ts'
 import { spareOnFullReload } from './vite-internals/runner-graph.ts'
-import type { WizardReloadError } from '../client/protocol.ts'
+import type { WizardReloadError, WizardReply } from '../client/protocol.ts'
 
 /** The same file, by its path or its real path. */
 function sameFile(id: string, file: string): boolean {
@@ -156,7 +157,7 @@ export class DevSession {
         this.problem(`the backend endpoint is off: ${why} would serve its token file (${displayPath(root, tokenFile)}) over HTTP`)
       } else {
         try {
-          this.backendEndpoint = new BackendEndpoint({ token: ensureToken(server.config.cacheDir), allowedHosts: server.config.server.allowedHosts, hub: backends })
+          this.backendEndpoint = new BackendEndpoint({ token: ensureToken(server.config.cacheDir), allowedHosts: server.config.server.allowedHosts, hub: backends, control: (socket) => this.serveControl(socket) })
         } catch (error) {
           this.problem(`the backend endpoint is off: cannot write its token under ${displayPath(root, server.config.cacheDir)}: ${describeThrown(error)}`)
         }
@@ -235,18 +236,7 @@ export class DevSession {
           watchOutside: watching ? (file) => this.outside?.add(file) : undefined,
         })
       : undefined
-    if (watching && this.reloader) {
-      this.requests = new PageRequests(server, {
-        history: async ({ wizardId }) => this.historyOf(wizardId),
-        diff: async ({ wizardId, from, to }) => this.diff(wizardId, from, to),
-        rollback: async ({ wizardId, version }) => this.answer(await this.rollback(wizardId, version)),
-        undo: async ({ wizardId }) => this.answer(await this.undo(wizardId)),
-        retry: async ({ wizardId }) => {
-          if (!this.state.get(wizardId)) throw new RequestError(`no wizard "${wizardId}"`)
-          return { wizardId, ...(await this.retry(wizardId)) }
-        },
-      })
-    }
+    if (watching && this.reloader) this.requests = new PageRequests(server, this.requestHandlers)
     if (watching && this.coordinator) {
       const coordinator = this.coordinator
       this.watcher = new WizardFileWatcher({
@@ -278,11 +268,40 @@ export class DevSession {
     this.ready = this.start()
   }
 
+  /** What the panel's requests (and the CLI's) do: the same validated path for both. */
+  private readonly requestHandlers: RequestHandlers = {
+    history: async ({ wizardId }) => this.historyOf(wizardId),
+    diff: async ({ wizardId, from, to }) => this.diff(wizardId, from, to),
+    rollback: async ({ wizardId, version }) => this.answer(await this.rollback(wizardId, version)),
+    undo: async ({ wizardId }) => this.answer(await this.undo(wizardId)),
+    retry: async ({ wizardId }) => {
+      if (!this.state.get(wizardId)) throw new RequestError(`no wizard "${wizardId}"`)
+      return { wizardId, ...(await this.retry(wizardId)) }
+    },
+  }
+
+  /** A proven control client (the CLI, over the backend channel): the panel's requests, and the status. */
+  private serveControl(socket: BackendSocket): void {
+    socket.onMessage((message) => {
+      const { type, request } = message as { type?: unknown; request?: unknown }
+      if (type !== 'control') return
+      const { id, type: asked } = (typeof request === 'object' && request !== null ? request : {}) as { id?: unknown; type?: unknown }
+      const answered: Promise<WizardReply> =
+        asked === 'status' ? Promise.resolve({ id: String(id ?? ''), ok: true, result: this.getStatus() } as unknown as WizardReply) : answerRequest(this.requestHandlers, request)
+      void answered.then((reply) => socket.send({ type: 'answer', reply } satisfies ServerMessage))
+    })
+  }
+
   /** Serves the reference WebSocket endpoint on this HTTP server too (middleware mode). */
   attachWebSocket(httpServer: UpgradeableServer): () => void {
-    const detach = [this.ws?.attach(httpServer), this.backendEndpoint?.attach(httpServer), this.recordWhereListening(httpServer)]
+    const forget = this.recordWhereListening(httpServer)
+    this.forgetAddresses.add(forget)
+    const detach = [this.ws?.attach(httpServer), this.backendEndpoint?.attach(httpServer), forget]
     return () => detach.forEach((stop) => stop?.())
   }
+
+  /** Removes this server's discovery records (when it closes: the CLI then says no dev server runs). */
+  private readonly forgetAddresses = new Set<() => void>()
 
   /** Resolves once the initial load is over: every wizard registered, or its failure reported. */
   get loaded(): Promise<void> {
@@ -534,6 +553,7 @@ export class DevSession {
     this.hmr?.dispose()
     this.requests?.dispose()
     this.ws?.close()
+    for (const forget of this.forgetAddresses) forget()
     this.backendEndpoint?.close()
     this.backends?.close()
     this.leaks.close()

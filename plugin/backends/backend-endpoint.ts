@@ -12,6 +12,8 @@ export interface BackendEndpointOptions {
   token: string
   allowedHosts: readonly string[] | true
   hub: BackendHub
+  /** Takes a proven control client (the CLI): it asks questions, it loads nothing. */
+  control: (socket: BackendSocket) => void
   /** How often the dev server pings each backend (one unanswered interval drops it). @default 15000 */
   heartbeatMs?: number
 }
@@ -76,7 +78,8 @@ export class BackendEndpoint {
       if (!ok) return socket.close(4001, reason)
       // Every later frame, both ways, is signed with this connection's key: nothing can be slipped in.
       socket.sign(sessionKey(this.options.token, backendNonce, serverNonce), 'dev-server')
-      this.options.hub.accept(socket, address, hello!)
+      if (hello!.role === 'control') this.options.control(socket)
+      else this.options.hub.accept(socket, address, hello!)
     }
     socket.onClose(() => settle(false))
     const stopListening = socket.onMessage((message) => {

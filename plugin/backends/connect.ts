@@ -7,7 +7,7 @@ import { BackendSocket, MAX_FRAME_BYTES } from './backend-socket.ts'
 import { BackendWizards } from './backend-wizards.ts'
 import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage, type ServerMessage, type WireOptions } from './protocol.ts'
 import { RemoteRunner } from './remote-runner.ts'
-import { challengeBound, findToken, newNonce, proofOf, sameToken, sessionKey } from './token.ts'
+import { checkChallenge, findToken, newNonce, proofOf, sessionKey } from './token.ts'
 
 export interface WizardBackendLogger {
   info(message: string): void
@@ -177,11 +177,12 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
           socket.terminate()
           return this.refused(`cannot connect to the dev server at ${this.origin}: ${token.problem}`, false)
         }
-        if (challenge.protocol !== BACKEND_PROTOCOL_VERSION || typeof challenge.nonce !== 'string' || typeof challenge.proof !== 'string') {
+        const checked = checkChallenge(challenge, token.token, nonce, BACKEND_PROTOCOL_VERSION)
+        if (!checked.ok && checked.why === 'protocol') {
           socket.terminate()
-          return this.refused(`the dev server at ${this.origin} speaks backend protocol ${String(challenge.protocol)}, this backend ${BACKEND_PROTOCOL_VERSION}: update vite-plugin-wizard-hot-reload in one of them`, false)
+          return this.refused(`the dev server at ${this.origin} speaks backend protocol ${String(checked.protocol)}, this backend ${BACKEND_PROTOCOL_VERSION}: update vite-plugin-wizard-hot-reload in one of them`, false)
         }
-        if (typeof challenge.heartbeatMs !== 'number' || !sameToken(proofOf(token.token, 'dev-server', nonce, challenge.nonce, challengeBound({ protocol: challenge.protocol, heartbeatMs: challenge.heartbeatMs })), challenge.proof)) {
+        if (!checked.ok) {
           socket.terminate()
           return this.refused(
             `the server at ${this.origin} did not prove it holds this backend's token (from ${token.from}): the token is wrong or another project's — or what answers there is not this project's dev server. Nothing was sent or loaded.`,
@@ -190,12 +191,12 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
         }
         if (this.closed) return socket.terminate()
         proven = true
-        if (challenge.heartbeatMs > 0) wrapped.expectPings(challenge.heartbeatMs)
+        if (checked.heartbeatMs > 0) wrapped.expectPings(checked.heartbeatMs)
         this.connecting = undefined
         wrapped.send({
           type: 'hello',
           protocol: BACKEND_PROTOCOL_VERSION,
-          proof: proofOf(token.token, 'backend', nonce, challenge.nonce),
+          proof: proofOf(token.token, 'backend', nonce, checked.nonce),
           name: this.name,
           pid: process.pid,
           hostname: os.hostname(),
@@ -203,7 +204,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
           wizards: this.wizards_.summary(),
         } satisfies BackendMessage)
         // Every later frame, both ways, is signed with this connection's key: nothing can be slipped in.
-        wrapped.sign(sessionKey(token.token, nonce, challenge.nonce), 'backend')
+        wrapped.sign(sessionKey(token.token, nonce, checked.nonce), 'backend')
         this.socket = wrapped
         this.remote.use(wrapped)
       })

@@ -1,4 +1,4 @@
-import type { WizardFailureKind } from '../../client/protocol.ts'
+import type { WizardFailureKind, WizardReply } from '../../client/protocol.ts'
 
 /**
  * The wire protocol between the dev server and backend processes (`connectWizardHotReload`): JSON
@@ -75,6 +75,8 @@ export type ServerMessage =
   | { type: 'reconfigure'; seq: number; wizard: WireWizard }
   | { type: 'remove'; seq: number; wizardId: string }
   | { type: 'rollback'; seq: number; wizardId: string; version: number }
+  /** The answer to a control client's question. */
+  | { type: 'answer'; reply: WizardReply }
   /** The answer to an `invoke` (the module runner's `fetchModule`, `getBuiltins`). */
   | { type: 'invoked'; id: number; result: { result: unknown } | { error: unknown } }
 
@@ -98,7 +100,20 @@ export interface WireOutcome {
 }
 
 export type BackendMessage =
-  | { type: 'hello'; protocol: number; proof: string; name: string; pid: number; hostname: string; node: string; wizards: Record<string, { closureHash: string; configHash: string | null }> }
+  | {
+      type: 'hello'
+      protocol: number
+      proof: string
+      name: string
+      pid: number
+      hostname: string
+      node: string
+      wizards: Record<string, { closureHash: string; configHash: string | null }>
+      /** `control`: not a backend but a client asking what the page's panel asks (the CLI); the hub never hears of it. */
+      role?: 'control'
+    }
+  /** A control client's question: a page request (history, diff, rollback, undo, retry) or `{ id, type: 'status' }`. */
+  | { type: 'control'; request: unknown }
   | { type: 'synced'; outcomes: WireOutcome[] }
   | { type: 'outcome'; seq: number; outcome: WireOutcome }
   | { type: 'invoke'; id: number; name: string; data: unknown[] }

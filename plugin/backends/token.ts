@@ -61,6 +61,19 @@ export function challengeBound(challenge: { protocol: number; heartbeatMs: numbe
   return `${challenge.protocol}\0${challenge.heartbeatMs}`
 }
 
+/**
+ * Checks a dev server's challenge: this protocol, and its proof of the token over both nonces (and
+ * the rest of the challenge). Until it passes, nothing the server sends may be looked at.
+ */
+export function checkChallenge(message: unknown, token: string, ownNonce: string, protocol: number): { ok: true; nonce: string; heartbeatMs: number } | { ok: false; why: 'protocol' | 'proof'; protocol: unknown } {
+  const challenge = (message ?? {}) as { protocol?: unknown; nonce?: unknown; proof?: unknown; heartbeatMs?: unknown }
+  if (challenge.protocol !== protocol || typeof challenge.nonce !== 'string' || typeof challenge.proof !== 'string') return { ok: false, why: 'protocol', protocol: challenge.protocol }
+  if (typeof challenge.heartbeatMs !== 'number' || !sameToken(proofOf(token, 'dev-server', ownNonce, challenge.nonce, challengeBound({ protocol, heartbeatMs: challenge.heartbeatMs })), challenge.proof)) {
+    return { ok: false, why: 'proof', protocol }
+  }
+  return { ok: true, nonce: challenge.nonce, heartbeatMs: challenge.heartbeatMs }
+}
+
 /** Constant-time comparison (the length is not a secret). */
 export function sameToken(expected: string, given: string | undefined): boolean {
   if (given === undefined) return false

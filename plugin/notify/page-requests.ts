@@ -45,6 +45,20 @@ export function parseRequest(data: unknown): { request: WizardRequest } | { id: 
   }
 }
 
+/** The reply to one request (a page's, or the CLI's over the backend channel): validated, then handled. Never rejects. */
+export async function answerRequest(handlers: RequestHandlers, data: unknown): Promise<WizardReply> {
+  const parsed = parseRequest(data)
+  if ('error' in parsed) return { id: parsed.id, ok: false, error: parsed.error }
+  const { request } = parsed
+  const handle = handlers[request.type] as (request: WizardRequest) => Promise<WizardRequestResults[keyof WizardRequestResults]>
+  // (Rollback, undo and retry of one wizard run in the order they came: they share its reload queue.)
+  try {
+    return { id: request.id, ok: true, result: await handle(request) }
+  } catch (error) {
+    return { id: request.id, ok: false, error: error instanceof RequestError ? error.message : describeThrown(error) }
+  }
+}
+
 /** Answers the pages' requests on Vite's HMR channel, each to the page that asked. */
 export class PageRequests {
   private readonly onRequest: Parameters<ViteDevServer['ws']['on']>[1]
@@ -54,17 +68,8 @@ export class PageRequests {
     handlers: RequestHandlers,
   ) {
     this.onRequest = (data: unknown, client: { send: ViteDevServer['ws']['send'] }) => {
-      const reply = (answer: WizardReply) => client.send(WIZARD_EVENTS.reply, answer)
-      const parsed = parseRequest(data)
-      if ('error' in parsed) return reply({ id: parsed.id, ok: false, error: parsed.error })
-      const { request } = parsed
-      const handle = handlers[request.type] as (request: WizardRequest) => Promise<WizardRequestResults[keyof WizardRequestResults]>
-      // (Rollback, undo and retry of one wizard run in the order they came: they share its reload queue.)
-      void handle(request)
-        .then(
-          (result) => reply({ id: request.id, ok: true, result }),
-          (error: unknown) => reply({ id: request.id, ok: false, error: error instanceof RequestError ? error.message : describeThrown(error) }),
-        )
+      void answerRequest(handlers, data)
+        .then((answer) => client.send(WIZARD_EVENTS.reply, answer))
         .catch(() => {}) // a page gone meanwhile: nobody to answer
     }
     server.ws.on(WIZARD_EVENTS.request, this.onRequest)
