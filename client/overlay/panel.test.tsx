@@ -3,6 +3,7 @@ import { act } from 'preact/test-utils'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { WIZARD_EVENTS, type WizardFailedPayload, type WizardHistoryEntry, type WizardRequest, type WizardStatePayload } from '../protocol.ts'
 import { mountWizardOverlay, type OverlayHandle } from './main.tsx'
+import { overlayStyles } from './styles.ts'
 import { FakeHotContext } from '../../test/fake-hot-context.ts'
 
 let hot: FakeHotContext
@@ -216,6 +217,41 @@ describe('panel', () => {
     expect($$('.diff .hunk').map((h) => h.textContent)).toEqual(['@@ -1,2 +1,2 @@', 'config: debug_wizard.config.yaml → debug_wizard.config.yaml', '@@ -1,1 +1,1 @@'])
     expect($$('.diff .del').map((l) => l.textContent)).toEqual(["-  x = 'v2'", '-model: small'])
     expect($$('.diff .add').map((l) => l.textContent)).toEqual(["+  x = 'v3'", '+model: large'])
+  })
+
+  test('after a rollback the diff it showed (of versions the wizard left) goes', async () => {
+    emit(WIZARD_EVENTS.state, { failures: [], wizards: state.wizards.map((row) => ({ ...row, state: 'ok' })) })
+    await openPanel()
+    await click($('.wizard[data-wizard-id="debug"]')!)
+    await reply('history', { result: debugHistory })
+    await click(button('Diff v2 → v3'))
+    await reply('diff', { result: { wizardId: 'debug', from: 2, to: 3, hunks: [{ oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, lines: ["-  x = 'v2'", "+  x = 'v3'"] }], config: { from: null, to: null, hunks: [] } } })
+    expect($('.diff')).not.toBeNull()
+    emit(WIZARD_EVENTS.rolledBack, { wizardId: 'debug', file: '/project/wizards/debug_wizard.ts', version: 1, pinned: true, timestamp: 9 })
+    await flush()
+    expect($('.pinned-note')!.textContent).toContain('Rolled back to v1')
+    expect($('.diff')).toBeNull()
+  })
+
+  test('the panel opens on the wizard that just failed, else on the one that just changed — not the first by name', async () => {
+    emit(WIZARD_EVENTS.state, { failures: [], wizards: [...state.wizards.map((row) => ({ ...row, state: 'ok' as const })), { wizardId: 'zeta', file: '/project/wizards/zeta_wizard.ts', version: 1, state: 'ok' }] })
+    emit(WIZARD_EVENTS.reloaded, { wizardId: 'zeta', file: '/project/wizards/zeta_wizard.ts', version: 2, reloadCount: 1, durationMs: 2, timestamp: 7 })
+    await flush()
+    await openPanel()
+    expect($('.wizard[aria-current="true"]')!.dataset.wizardId).toBe('zeta')
+    await click($('.panel button[aria-label="Close the wizard panel"]')!)
+    emit(WIZARD_EVENTS.failed, { ...failure, wizardId: 'report', timestamp: 8 })
+    emit(WIZARD_EVENTS.reloaded, { wizardId: 'zeta', file: '/project/wizards/zeta_wizard.ts', version: 3, reloadCount: 2, durationMs: 2, timestamp: 9 })
+    await flush()
+    await openPanel()
+    expect($('.wizard[aria-current="true"]')!.dataset.wizardId).toBe('report')
+  })
+
+  test('focus rings: none on the heading that takes focus when the panel opens; the badge’s drawn inside it (never clipped at the screen edge)', () => {
+    const css = overlayStyles
+    expect(css).toContain('h2[tabindex="-1"]:focus { outline: none; }')
+    expect(css).toMatch(/\.wbadge:focus-visible \{ outline-offset: -\d+px; \}/)
+    expect(css).not.toMatch(/h2:focus-visible/)
   })
 
   test('a request nobody answers fails after a while with a message, not a spinner forever', async () => {

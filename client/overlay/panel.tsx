@@ -25,7 +25,7 @@ const STATE_LABEL = { ok: 'ok', failed: 'broken', pinned: 'pinned' } as const
 /** Every wizard with its state; the selected one's timeline, failure, diff and actions. */
 export function Panel({ list, request, prefs, setPrefs, onClose, onMove, base, root, focus }: PanelProps) {
   const rows = list.all
-  const [selected, setSelected] = useState<string | undefined>(() => rows.find((row) => row.state !== 'ok')?.wizardId ?? rows[0]?.wizardId)
+  const [selected, setSelected] = useState<string | undefined>(() => list.focus)
   const [history, setHistory] = useState<WizardHistoryEntry[] | undefined>(undefined)
   const [diff, setDiff] = useState<WizardDiff | undefined>(undefined)
   const [notice, setNotice] = useState<{ error: boolean; text: string } | undefined>(undefined)
@@ -39,6 +39,8 @@ export function Panel({ list, request, prefs, setPrefs, onClose, onMove, base, r
   // The timeline follows the selected wizard: fetched when it changes, again after each of its events.
   const revision = row ? `${row.wizardId}|${row.version}|${row.state}|${row.failure?.timestamp ?? ''}` : ''
   useEffect(() => {
+    // A diff shown before the wizard moved on (a reload, a rollback) is about versions it left: it goes.
+    setDiff(undefined)
     if (!row) return setHistory(undefined)
     let current = true
     request({ type: 'history', wizardId: row.wizardId }).then(

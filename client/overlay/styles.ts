@@ -130,7 +130,11 @@ pre.frame span.hl { background: var(--hl-bg); }
 pre.frame span.caret { color: var(--fail); }
 .note { margin-top: 6px; color: var(--muted); font-size: 12px; }
 button { font: inherit; color: inherit; }
-button:focus-visible, input:focus-visible, h2:focus-visible { outline: 2px solid var(--focus); outline-offset: 1px; }
+button:focus-visible, input:focus-visible { outline: 2px solid var(--focus); outline-offset: 1px; }
+/* The heading takes focus when the panel opens so screen readers announce it; it needs no ring. The
+   badge sits at the screen's edge: its ring goes inside, where it cannot be clipped. */
+h2[tabindex="-1"]:focus { outline: none; }
+.wbadge:focus-visible { outline-offset: -3px; }
 .muted { color: var(--muted); }
 .wbadge, .panel { box-sizing: border-box; background: var(--bg); border: 1px solid var(--border); border-radius: 999px; box-shadow: 0 6px 24px rgba(0, 0, 0, 0.18); }
 .wbadge { align-self: flex-end; display: inline-flex; align-items: center; gap: 6px; padding: 4px 10px; cursor: pointer; --accent: var(--ok); }

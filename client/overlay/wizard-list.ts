@@ -8,6 +8,8 @@ export interface WizardRow extends WizardSummary {
 export class WizardList {
   private rows = new Map<string, WizardRow>()
   private readonly listeners = new Set<() => void>()
+  /** The wizard the latest event was about (what the panel opens on). */
+  private latest: string | undefined
 
   get all(): WizardRow[] {
     return [...this.rows.values()].sort((a, b) => a.wizardId.localeCompare(b.wizardId))
@@ -15,6 +17,17 @@ export class WizardList {
 
   get(wizardId: string): WizardRow | undefined {
     return this.rows.get(wizardId)
+  }
+
+  /**
+   * What the panel opens on: the wizard failing most recently, else the one the latest event was
+   * about (just reloaded or rolled back), else the first.
+   */
+  get focus(): string | undefined {
+    const failing = [...this.rows.values()].filter((row) => row.failure).sort((a, b) => b.failure!.timestamp - a.failure!.timestamp)[0]
+    if (failing) return failing.wizardId
+    if (this.latest && this.rows.has(this.latest)) return this.latest
+    return this.all.find((row) => row.state !== 'ok')?.wizardId ?? this.all[0]?.wizardId
   }
 
   /** Counts for the badge. */
@@ -36,12 +49,14 @@ export class WizardList {
 
   reloaded({ wizardId, file, version }: WizardReloadedPayload): void {
     this.rows.set(wizardId, { wizardId, file, version, state: 'ok' })
+    this.latest = wizardId
     this.changed()
   }
 
   failed(failure: WizardFailedPayload, notify = true): void {
     const row = this.rows.get(failure.wizardId)
     this.rows.set(failure.wizardId, { wizardId: failure.wizardId, file: failure.file, version: row?.version ?? null, state: 'failed', failure })
+    if (notify) this.latest = failure.wizardId
     if (notify) this.changed()
   }
 
@@ -52,6 +67,7 @@ export class WizardList {
 
   rolledBack({ wizardId, file, version, pinned }: WizardRolledBackPayload): void {
     this.rows.set(wizardId, { wizardId, file, version, state: pinned ? 'pinned' : 'ok' })
+    this.latest = wizardId
     this.changed()
   }
 
