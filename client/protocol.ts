@@ -193,12 +193,26 @@ export type WizardRequest =
   | { id: string; type: 'retry'; wizardId: string }
 
 /** The result of each request type. */
+/**
+ * What a rollback, an undo or a retry did — one shape for the three, in the Node API and the CLI:
+ * the version registered now and whether it is pinned (the file on disk is newer), or why nothing
+ * changed (`version`: the one still registered, if any).
+ */
+export type WizardActionResult = ({ ok: true } & WizardActionDone) | { ok: false; wizardId: string; version: number | null; error: string }
+
+/** A rollback, undo or retry that happened (a page's request resolves with this; a refusal is an error reply). */
+export interface WizardActionDone {
+  wizardId: string
+  version: number
+  pinned: boolean
+}
+
 export interface WizardRequestResults {
   history: WizardHistoryEntry[]
   diff: WizardDiff
-  rollback: { wizardId: string; version: number }
-  undo: { wizardId: string; version: number }
-  retry: { wizardId: string; success: boolean; version: number | null; error: string | null }
+  rollback: WizardActionDone
+  undo: WizardActionDone
+  retry: WizardActionDone
 }
 
 export type WizardReply =

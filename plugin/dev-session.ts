@@ -42,7 +42,13 @@ import { configCandidates } from './config/config-location.ts'
 import { classifyLoadError } from './errors/classify-error.ts'
 import { isLoadingAllowed } from './vite-internals/fs-rules.ts'
 import { spareOnFullReload } from './vite-internals/runner-graph.ts'
-import type { WizardReloadError, WizardReply } from '../client/protocol.ts'
+import type { WizardActionDone, WizardActionResult, WizardReloadError, WizardReply } from '../client/protocol.ts'
+
+/** A page's (or the CLI's) request resolves with what happened; a refusal is an error reply with its reason. */
+function done(outcome: WizardActionResult): WizardActionDone {
+  if (!outcome.ok) throw new RequestError(outcome.error)
+  return { wizardId: outcome.wizardId, version: outcome.version, pinned: outcome.pinned }
+}
 
 /** The same file, by its path or its real path. */
 function sameFile(id: string, file: string): boolean {
@@ -272,12 +278,9 @@ export class DevSession {
   private readonly requestHandlers: RequestHandlers = {
     history: async ({ wizardId }) => this.historyOf(wizardId),
     diff: async ({ wizardId, from, to }) => this.diff(wizardId, from, to),
-    rollback: async ({ wizardId, version }) => this.answer(await this.rollback(wizardId, version)),
-    undo: async ({ wizardId }) => this.answer(await this.undo(wizardId)),
-    retry: async ({ wizardId }) => {
-      if (!this.state.get(wizardId)) throw new RequestError(`no wizard "${wizardId}"`)
-      return { wizardId, ...(await this.retry(wizardId)) }
-    },
+    rollback: async ({ wizardId, version }) => done(await this.rollback(wizardId, version)),
+    undo: async ({ wizardId }) => done(await this.undo(wizardId)),
+    retry: async ({ wizardId }) => done(await this.retry(wizardId)),
   }
 
   /** A proven control client (the CLI, over the backend channel): the panel's requests, and the status. */
@@ -424,17 +427,21 @@ export class DevSession {
   }
 
   /** Registers a kept version again and pins the wizard to it (until its file's next save). */
-  rollback(wizardId: string, version: number): Promise<{ ok: true; wizardId: string; version: number } | { ok: false; error: string }> {
-    return this.reloader ? this.reloader.rollback(wizardId, version) : Promise.resolve({ ok: false, error: this.startError ?? 'not started' })
+  rollback(wizardId: string, version: number): Promise<WizardActionResult> {
+    return this.reloader ? this.reloader.rollback(wizardId, version) : this.notStarted(wizardId)
   }
 
-  undo(wizardId: string): Promise<{ ok: true; wizardId: string; version: number } | { ok: false; error: string }> {
-    return this.reloader ? this.reloader.undo(wizardId) : Promise.resolve({ ok: false, error: this.startError ?? 'not started' })
+  undo(wizardId: string): Promise<WizardActionResult> {
+    return this.reloader ? this.reloader.undo(wizardId) : this.notStarted(wizardId)
   }
 
   /** Reloads the wizard's file now. */
-  retry(wizardId: string): Promise<{ success: boolean; version: number | null; error: string | null }> {
-    return this.coordinator ? this.coordinator.retry(wizardId) : Promise.resolve({ success: false, version: null, error: this.startError ?? 'not started' })
+  retry(wizardId: string): Promise<WizardActionResult> {
+    return this.coordinator ? this.coordinator.retry(wizardId) : this.notStarted(wizardId)
+  }
+
+  private notStarted(wizardId: string): Promise<WizardActionResult> {
+    return Promise.resolve({ ok: false, wizardId, version: null, error: this.startError ?? 'not started' })
   }
 
   /** A line diff between two kept versions' sources. */
@@ -449,11 +456,7 @@ export class DevSession {
     return sourceDiff(wizardId, source(from), source(to))
   }
 
-  private answer<T extends { ok: true } | { ok: false; error: string }>(outcome: T): Omit<Extract<T, { ok: true }>, 'ok'> {
-    if (!outcome.ok) throw new RequestError((outcome as { error: string }).error)
-    const { ok: _ok, ...result } = outcome as Extract<T, { ok: true }>
-    return result
-  }
+
 
   /** The environment wizards load in. */
   get environmentName(): string {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { Duplex } from 'node:stream'
 import type { IncomingMessage } from 'node:http'
 import { loadEnv, type Plugin, type ResolvedConfig, type ViteDevServer } from 'vite'
-import type { HotReloadStatus, WizardHistoryEntry } from '../client/protocol.ts'
+import type { HotReloadStatus, WizardActionResult, WizardHistoryEntry } from '../client/protocol.ts'
 import { DevSession } from './dev-session.ts'
 import { WatchedDirs } from './files/watched-dirs.ts'
 import type { WizardEventSink } from './notify/event-sink.ts'
@@ -24,7 +24,6 @@ import { statusMiddleware } from './notify/status-endpoint.ts'
 import { LOG_PREFIX } from './notify/terminal-log.ts'
 import type { UpgradeableServer } from './notify/ws-endpoint.ts'
 import { resolveOptions, type ResolvedWizardHotReloadOptions, type WizardHotReloadOptions } from './options.ts'
-import type { RollbackOutcome } from './reload/reloader.ts'
 import type { WizardClass } from './types.ts'
 import { TOKEN_FILE } from './backends/protocol.ts'
 import { denyServing } from './vite-internals/fs-rules.ts'
@@ -48,11 +47,11 @@ export interface WizardHotReloadApi {
    * Registers a kept version of a wizard again (transactional: if `register` refuses, nothing
    * changes) and pins it until its file's next save. Never writes your files.
    */
-  rollback(wizardId: string, version: number): Promise<RollbackOutcome>
+  rollback(wizardId: string, version: number): Promise<WizardActionResult>
   /** Rolls back to the version registered before the current one. */
-  undo(wizardId: string): Promise<RollbackOutcome>
+  undo(wizardId: string): Promise<WizardActionResult>
   /** Reloads the wizard's file now (unpinning it). */
-  retry(wizardId: string): Promise<{ success: boolean; version: number | null; error: string | null }>
+  retry(wizardId: string): Promise<WizardActionResult>
   /** Receives every reloaded / failed / removed / rolled-back event, across server restarts; returns a function that removes it. */
   addSink(sink: WizardEventSink): () => void
   /**
@@ -133,13 +132,13 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
       return session?.history.entries(wizardId) ?? []
     },
     rollback(wizardId, version) {
-      return session?.rollback(wizardId, version) ?? Promise.resolve({ ok: false, error: 'no dev server is running' })
+      return session?.rollback(wizardId, version) ?? noServer(wizardId)
     },
     undo(wizardId) {
-      return session?.undo(wizardId) ?? Promise.resolve({ ok: false, error: 'no dev server is running' })
+      return session?.undo(wizardId) ?? noServer(wizardId)
     },
     retry(wizardId) {
-      return session?.retry(wizardId) ?? Promise.resolve({ success: false, version: null, error: 'no dev server is running' })
+      return session?.retry(wizardId) ?? noServer(wizardId)
     },
     addSink(sink) {
       if (!sinks.has(sink)) sinks.set(sink, session?.addSink(sink) ?? (() => {}))
@@ -320,6 +319,10 @@ function upgradeServersOf(server: ViteDevServer): UpgradeableServer[] {
   const hmr = server.config.server.hmr
   const hmrServer = typeof hmr === 'object' ? hmr.server : undefined
   return hmrServer ? [hmrServer as UpgradeableServer] : []
+}
+
+function noServer(wizardId: string): Promise<WizardActionResult> {
+  return Promise.resolve({ ok: false, wizardId, version: null, error: 'no dev server is running' })
 }
 
 const refusing = new WeakSet<UpgradeableServer>()

@@ -194,7 +194,7 @@ describe('panel', () => {
 
     await click(button('Retry'))
     expect(requests().at(-1)).toMatchObject({ type: 'retry', wizardId: 'debug' })
-    await reply('retry', { result: { wizardId: 'debug', success: false, version: null, error: 'SyntaxError: x' } })
+    await reply('retry', { error: 'SyntaxError: x' })
     expect($('.notice.error')!.textContent).toBe('SyntaxError: x')
   })
 

@@ -98,11 +98,7 @@ export function Panel({ list, request, prefs, setPrefs, onClose, onMove, base, r
             <button type="button" onClick={() => act(async () => `${row.wizardId} is back at v${(await request({ type: 'undo', wizardId: row.wizardId })).version}`)}>
               Undo
             </button>
-            <button type="button" onClick={() => act(async () => {
-              const result = await request({ type: 'retry', wizardId: row.wizardId })
-              if (!result.success) throw new Error(result.error ?? `${row.wizardId} did not reload`)
-              return `${row.wizardId} reloaded: v${result.version}`
-            })}>
+            <button type="button" onClick={() => act(async () => `${row.wizardId} reloaded: v${(await request({ type: 'retry', wizardId: row.wizardId })).version}`)}>
               Retry
             </button>
           </div>

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
-import type { HotReloadStatus, WizardHistoryEntry } from '../../client/protocol.ts'
+import type { HotReloadStatus, WizardActionDone, WizardHistoryEntry } from '../../client/protocol.ts'
 import { askDevServer, CliError } from './control-client.ts'
 
 const USAGE = `wizard-hot-reload — act on the running Vite dev server of this project
@@ -93,13 +93,13 @@ function describe(command: string, result: unknown, out: (line: string) => void)
       return 0
     }
     case 'retry': {
-      const { wizardId, success, version, error } = result as { wizardId: string; success: boolean; version: number | null; error: string | null }
-      out(success ? `${wizardId}: v${version} registered from the file on disk` : `${wizardId} failed: ${error}`)
-      return success ? 0 : 1
+      const { wizardId, version } = result as WizardActionDone
+      out(`${wizardId}: v${version} registered from the file on disk`)
+      return 0
     }
     default: {
-      const { wizardId, version } = result as { wizardId: string; version: number }
-      out(`${wizardId}: v${version} registered`)
+      const { wizardId, version, pinned } = result as WizardActionDone
+      out(`${wizardId}: v${version} registered${pinned ? ' (pinned: the file on disk is newer; its next save reloads it)' : ' (what the file on disk holds)'}`)
       return 0
     }
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { ViteDevServer } from 'vite'
+import type { WizardActionResult } from '../../client/protocol.ts'
 import { debug } from '../debug.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
 import { readSignature, sameSignature, type FileSignature } from '../files/file-signature.ts'
@@ -237,17 +238,19 @@ export class ReloadCoordinator {
   }
 
   /** Reloads a wizard's file now (the overlay's retry), pinned or not. */
-  async retry(wizardId: string): Promise<{ success: boolean; version: number | null; error: string | null }> {
+  async retry(wizardId: string): Promise<WizardActionResult> {
     const { reloader } = this.options
     const record = reloader.state.get(wizardId)
-    if (!record) return { success: false, version: null, error: `no wizard "${wizardId}"` }
+    if (!record) return { ok: false, wizardId, version: null, error: `no wizard "${wizardId}"` }
     // In line with the wizard's other work, in the order asked (no joining a queued reload: an undo may come between).
     await reloader.exclusive(wizardId, () => {
       record.pinned = undefined
       return this.syncNow(record.file, true, false, performance.now())
     })
     const after = this.options.reloader.state.get(wizardId)
-    return { success: after !== undefined && after.lastError === null, version: after?.current?.version ?? null, error: after?.lastError?.error.message ?? (after ? null : `${wizardId} is gone`) }
+    const version = after?.current?.version ?? null
+    if (after && after.lastError === null && version !== null) return { ok: true, wizardId, version, pinned: false }
+    return { ok: false, wizardId, version, error: after?.lastError?.error.message ?? `${wizardId} is gone` }
   }
 
   /** `unpinned` when `file` belongs to a pinned wizard and was written since the rollback; `kept` when it was not. */

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { RunnableDevEnvironment, ViteDevServer } from 'vite'
-import type { ReloadPhases, WizardReloadError } from '../../client/protocol.ts'
+import type { ReloadPhases, WizardActionResult, WizardReloadError } from '../../client/protocol.ts'
 import { debug } from '../debug.ts'
 import type { ConfigFileOption } from '../config/config-location.ts'
 import { configWatchList, loadWizardConfig, type ConfigLoad } from '../config/wizard-config.ts'
@@ -63,7 +63,7 @@ export interface WizardReloaderOptions<C extends WizardClass = WizardClass> {
 }
 
 /** What a rollback did: the version now registered, or why nothing changed. */
-export type RollbackOutcome = { ok: true; wizardId: string; version: number } | { ok: false; error: string }
+export type RollbackOutcome = WizardActionResult
 
 export interface ReloadOptions {
   /** An initial load: no `reloaded` event and it does not count as a reload. */
@@ -510,23 +510,24 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   undo(wizardId: string): Promise<RollbackOutcome> {
     return this.exclusive(wizardId, async () => {
       const current = this.state.get(wizardId)?.current
-      if (!current) return { ok: false, error: `no wizard "${wizardId}" is registered` }
+      if (!current) return { ok: false, wizardId, version: null, error: `no wizard "${wizardId}" is registered` }
       const target = this.history.registeredBefore(wizardId, current.version)
-      if (target === undefined) return { ok: false, error: `${wizardId}: there is no earlier version to go back to (history keeps ${this.history.limit})` }
+      if (target === undefined) return { ok: false, wizardId, version: current.version, error: `${wizardId}: there is no earlier version to go back to (history keeps ${this.history.limit})` }
       return this.rollbackNow(wizardId, target)
     })
   }
 
   private async rollbackNow(wizardId: string, target: number): Promise<RollbackOutcome> {
-    if (this.disposed) return { ok: false, error: 'the dev server is closing' }
+    const refused = (error: string): RollbackOutcome => ({ ok: false, wizardId, version: this.state.get(wizardId)?.current?.version ?? null, error })
+    if (this.disposed) return refused('the dev server is closing')
     const record = this.state.get(wizardId)
     const current = record?.current
-    if (!record || !current) return { ok: false, error: `no wizard "${wizardId}" is registered` }
-    if (current.version === target) return { ok: false, error: `${wizardId} v${target} is the version registered now` }
+    if (!record || !current) return refused(`no wizard "${wizardId}" is registered`)
+    if (current.version === target) return refused(`${wizardId} v${target} is the version registered now`)
     const kept = this.history.kept(wizardId, target)
     if (!kept) {
       const available = this.history.entries(wizardId).filter((entry) => entry.kept && entry.version !== null).map((entry) => `v${entry.version}`)
-      return { ok: false, error: `${wizardId} v${target} is not kept in the history${available.length ? ` (kept: ${[...new Set(available)].join(', ')})` : ''}` }
+      return refused(`${wizardId} v${target} is not kept in the history${available.length ? ` (kept: ${[...new Set(available)].join(', ')})` : ''}`)
     }
     const started = performance.now()
     const controller = this.versionController(wizardId, target)
@@ -535,11 +536,11 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     const candidate: WizardVersion = { ...kept.version, context, controller, instances: [], source: kept.source ?? kept.version.source, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
     const registered = await this.callRegister(wizardId, candidate.wizardClass as C, context as RegisterContext<C>, current, false)
     const registerMs = performance.now() - started
-    if (this.disposed) return { ok: false, error: 'the dev server is closing' }
+    if (this.disposed) return refused('the dev server is closing')
     if (registered !== true) {
       controller.abort()
       this.advise(`${wizardId}: rollback to v${target} refused: ${registered.message}; v${current.version} stays registered.`)
-      return { ok: false, error: `register refused the rollback to v${target}: ${registered.message}` }
+      return refused(`register refused the rollback to v${target}: ${registered.message}`)
     }
     const disposeStarted = performance.now()
     await this.retire(current, candidate)
@@ -553,7 +554,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     const timestamp = Date.now()
     this.history.record(wizardId, { version: target, outcome: 'rolled-back', timestamp, durationMs: roundMs(performance.now() - started), phases: candidate.phases, file: candidate.file, source: candidate.source, config: candidate.config, configSource: kept.configSource }, candidate)
     this.events.rolledBack?.({ wizardId, file: candidate.file, version: target, pinned, timestamp })
-    return { ok: true, wizardId, version: target }
+    return { ok: true, wizardId, version: target, pinned }
   }
 
   /** @internal what the wizard's config file on disk holds now (a hash), or null when there is none */

@@ -32,10 +32,10 @@ test('status, history, rollback, undo and retry on the running dev server, found
   expect(status.out).toMatch(/^2 wizards, 1 reload\n {2}debug {2}v2 {2}ok\n {2}plan {3}v1 {2}ok$/)
   expect((await run(p.root, 'history', 'debug')).out).toMatch(/#1 {2}v1 .* loaded .*\(kept: rollback possible\)\n {2}#2 {2}v2 .* reloaded/)
 
-  expect(await run(p.root, 'rollback', 'debug', '1')).toMatchObject({ code: 0, out: 'debug: v1 registered' })
+  expect(await run(p.root, 'rollback', 'debug', '1')).toMatchObject({ code: 0, out: 'debug: v1 registered (pinned: the file on disk is newer; its next save reloads it)' })
   expect(p.registry.run('debug')).toBe('v1')
   expect((await run(p.root, 'status')).out).toContain('debug  v1  pinned at v1 (the file on disk is newer)')
-  expect(await run(p.root, 'undo', 'debug')).toMatchObject({ code: 0, out: 'debug: v2 registered' })
+  expect(await run(p.root, 'undo', 'debug')).toMatchObject({ code: 0, out: 'debug: v2 registered (what the file on disk holds)' })
   expect(await run(p.root, 'retry', 'debug')).toMatchObject({ code: 0, out: 'debug: v3 registered from the file on disk' })
 
   // Refusals are exit 1 with the dev server's reason; nothing changes.

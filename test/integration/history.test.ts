@@ -47,7 +47,7 @@ describe('history', () => {
   test('history: N keeps N attempts; 0 keeps none (and rollback has nothing to go back to)', async () => {
     const p = await withVersions(['v1', 'v2', 'v3', 'v4'], { history: 2 })
     expect(p.api.history('debug').map((entry) => entry.version)).toEqual([3, 4])
-    expect(await p.api.rollback('debug', 1)).toEqual({ ok: false, error: 'debug v1 is not kept in the history (kept: v3, v4)' })
+    expect(await p.api.rollback('debug', 1)).toEqual({ ok: false, wizardId: 'debug', version: 4, error: 'debug v1 is not kept in the history (kept: v3, v4)' })
     await p.close()
     const off = await withVersions(['v1', 'v2'], { history: 0 })
     expect(off.api.history('debug')).toEqual([])
@@ -64,7 +64,7 @@ describe('rollback, undo, retry', () => {
     p.api.addSink({ rolledBack: (payload) => void rolledBack.push(payload) })
     const before = fs.readFileSync(p.path('wizards/debug_wizard.ts'), 'utf8')
 
-    expect(await p.api.rollback('debug', 1)).toEqual({ ok: true, wizardId: 'debug', version: 1 })
+    expect(await p.api.rollback('debug', 1)).toEqual({ ok: true, wizardId: 'debug', version: 1, pinned: true })
     expect(p.registry.run('debug')).toBe('v1')
     expect(p.registry.contexts.at(-1)!.context).toMatchObject({ version: 1, previous: expect.any(Function) })
     expect(fs.readFileSync(p.path('wizards/debug_wizard.ts'), 'utf8')).toBe(before)
@@ -118,7 +118,7 @@ describe('rollback, undo, retry', () => {
     const p = await withVersions(['v1', 'v2'], { registerTimeout: 300 })
     const calls = p.registry.calls.length
     p.registry.behaviour = () => false
-    expect(await p.api.rollback('debug', 1)).toEqual({ ok: false, error: 'register refused the rollback to v1: register("debug") returned false' })
+    expect(await p.api.rollback('debug', 1)).toMatchObject({ ok: false, wizardId: 'debug', error: 'register refused the rollback to v1: register("debug") returned false' })
     expect(p.registry.calls.length).toBe(calls + 1)
     expect(p.registry.run('debug')).toBe('v2')
     expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { version: 2, pinned_version: null, last_error: null } } })
@@ -128,9 +128,9 @@ describe('rollback, undo, retry', () => {
     p.registry.behaviour = () => {
       throw 42n
     }
-    expect(await p.api.rollback('debug', 1)).toEqual({ ok: false, error: expect.stringMatching(/^register refused the rollback to v1: .*42n/) })
+    expect(await p.api.rollback('debug', 1)).toMatchObject({ ok: false, error: expect.stringMatching(/^register refused the rollback to v1: .*42n/) })
     p.registry.behaviour = () => new Promise<boolean>(() => {})
-    expect(await p.api.rollback('debug', 1)).toEqual({ ok: false, error: expect.stringMatching(/^register refused the rollback to v1: .*registerTimeout/) })
+    expect(await p.api.rollback('debug', 1)).toMatchObject({ ok: false, error: expect.stringMatching(/^register refused the rollback to v1: .*registerTimeout/) })
     p.registry.behaviour = () => true
     expect(p.registry.run('debug')).toBe('v2')
     expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { version: 2, pinned_version: null, last_error: null } } })
@@ -151,20 +151,24 @@ describe('rollback, undo, retry', () => {
 
   test('undo returns to the version registered before (after a rollback: the one left); retry reloads the file', async () => {
     const p = await withVersions(['v1', 'v2', 'v3'])
-    expect(await p.api.undo('debug')).toEqual({ ok: true, wizardId: 'debug', version: 2 })
+    expect(await p.api.undo('debug')).toEqual({ ok: true, wizardId: 'debug', version: 2, pinned: true })
     expect(p.registry.run('debug')).toBe('v2')
     expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { pinned_version: 2 } } })
-    expect(await p.api.undo('debug')).toEqual({ ok: true, wizardId: 'debug', version: 3 })
+    expect(await p.api.undo('debug')).toEqual({ ok: true, wizardId: 'debug', version: 3, pinned: false })
     expect(p.registry.run('debug')).toBe('v3')
     // v3 is what is on disk: back there, nothing is pinned and nothing claims the file is newer.
     expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { pinned_version: null } } })
     expect(p.logs.filter((line) => line.includes('debug back at v3 — what wizards/debug_wizard.ts on disk holds'))).toHaveLength(1)
     expect(p.logs.some((line) => line.includes('rolled back to v3'))).toBe(false)
     await p.api.rollback('debug', 1)
-    expect(await p.api.retry('debug')).toEqual({ success: true, version: 4, error: null })
+    expect(await p.api.retry('debug')).toEqual({ ok: true, wizardId: 'debug', version: 4, pinned: false })
     expect(p.registry.run('debug')).toBe('v3')
     expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { pinned_version: null } } })
-    expect(await p.api.rollback('nope', 1)).toEqual({ ok: false, error: 'no wizard "nope" is registered' })
+    expect(await p.api.rollback('nope', 1)).toEqual({ ok: false, wizardId: 'nope', version: null, error: 'no wizard "nope" is registered' })
+    // One shape for the three: a retry that fails says so the same way (the version still registered, and why).
+    p.write('wizards/debug_wizard.ts', 'export class DebugWizard {')
+    await expect.poll(() => p.api.getStatus()).toMatchObject({ wizards: { debug: { last_error_kind: 'syntax' } } })
+    expect(await p.api.retry('debug')).toMatchObject({ ok: false, wizardId: 'debug', version: 4, error: expect.stringContaining('SyntaxError') })
     expect(await p.api.rollback('debug', 99)).toMatchObject({ ok: false, error: expect.stringContaining('debug v99 is not kept in the history') })
   })
 })
@@ -189,10 +193,10 @@ describe('requests from the page, over Vite’s HMR socket', () => {
     expect(await ask({ type: 'history', wizardId: 'debug' })).toMatchObject({ ok: true, result: [{ version: 1 }, { version: 2 }] })
     const diff = await ask({ type: 'diff', wizardId: 'debug', from: 1, to: 2 })
     expect(diff).toMatchObject({ ok: true, result: { wizardId: 'debug', from: 1, to: 2, hunks: [{ lines: expect.arrayContaining(['-    return "v1"', '+    return "v2"']) }] } })
-    expect(await ask({ type: 'rollback', wizardId: 'debug', version: 1 })).toEqual({ id: expect.any(String), ok: true, result: { wizardId: 'debug', version: 1 } })
+    expect(await ask({ type: 'rollback', wizardId: 'debug', version: 1 })).toEqual({ id: expect.any(String), ok: true, result: { wizardId: 'debug', version: 1, pinned: true } })
     await expect.poll(() => client.custom<WizardRolledBackPayload>(WIZARD_EVENTS.rolledBack).map((event) => event.version)).toEqual([1])
     expect(await ask({ type: 'undo', wizardId: 'debug' })).toMatchObject({ ok: true, result: { version: 2 } })
-    expect(await ask({ type: 'retry', wizardId: 'debug' })).toMatchObject({ ok: true, result: { wizardId: 'debug', success: true, version: 3 } })
+    expect(await ask({ type: 'retry', wizardId: 'debug' })).toMatchObject({ ok: true, result: { wizardId: 'debug', version: 3, pinned: false } })
   })
 
   test("one wizard's requests run in the order they came: undo, retry, undo, retry ends as the last says (unpinned, the file's code)", async () => {
