@@ -181,7 +181,7 @@ export class DevSession {
         )
       : undefined
     this.history = new ReloadHistory(options.history)
-    this.leaks = new LeakWatch(this.state, (message) => this.log.warn(message), (wizardId, version) => this.history.kept(wizardId, version) !== undefined)
+    this.leaks = new LeakWatch(this.state, (message) => this.log.warn(message), (wizardId, version) => this.history.holdsClass(wizardId, version))
     this.initialLoadDone = new Promise((resolve) => (this.initialLoadOver = resolve))
     this.registryFile = !options.register && options.registry ? path.resolve(root, options.registry) : undefined
     this.registry = this.registryFile
@@ -222,6 +222,8 @@ export class DevSession {
         changedSince: (files, since) => this.watcher?.changedSince(files, since) ?? false,
         leaks: this.leaks,
         historyStore: this.history,
+        // The plugin's load hook serves kept sources (keptSource): a rollback to a released class evaluates it again.
+        evaluatesKeptSources: true,
         configFile: options.configFile,
       })
     } catch (error) {
@@ -450,7 +452,7 @@ export class DevSession {
       const kept = this.history.kept(wizardId, version)
       if (!kept) throw new RequestError(`${wizardId} v${version} is not kept in the history`)
       if (kept.source === undefined) throw new RequestError(`the source of ${wizardId} v${version} is no longer kept (sources are capped in size)`)
-      const configFile = kept.version.config?.file
+      const configFile = kept.meta.config?.file
       return { version, source: kept.source, config: configFile && kept.configSource !== undefined ? { file: configFile, source: kept.configSource } : undefined }
     }
     return sourceDiff(wizardId, source(from), source(to))

@@ -1,4 +1,5 @@
 import { guardedAbortController } from '../reload/version-signal.ts'
+import { registerContext } from '../reload/register-context.ts'
 import type { ModuleRunner } from 'vite/module-runner'
 import { interpretWizardConfig, type WizardConfig } from '../config/wizard-config.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
@@ -245,7 +246,7 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
   ): LocalVersion {
     const version = this.counters.next(base.wizardId)
     const controller = guardedAbortController((error) => this.o.warn(`${base.wizardId} v${version}: a listener on context.signal threw ${describeThrown(error)} when the version was left (ignored)`))
-    const context: RegisterContext = { version, file: base.file, previous: base.wizardClass, signal: controller.signal, data: this.counters.dataOf(base.wizardId), config: parts.value }
+    const context = registerContext({ version, file: base.file, previous: base.wizardClass, signal: controller.signal, data: this.counters.dataOf(base.wizardId), config: parts.value })
     return { wizardId: base.wizardId, file: base.file, wizardClass: base.wizardClass, version, serverVersion: parts.serverVersion, context, controller, instances: parts.instances, config: parts.config, configHash: parts.configHash, closureHash: parts.closureHash, rolledBack: false }
   }
 

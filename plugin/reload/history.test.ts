@@ -17,7 +17,7 @@ describe('ReloadHistory', () => {
       [5, null, 'failed'],
     ])
     expect(history.kept('debug', 2)).toBeUndefined()
-    expect(history.kept('debug', 4)?.version.version).toBe(4)
+    expect(history.kept('debug', 4)?.version?.version).toBe(4)
     expect(history.keptClasses('debug')).toBe(2)
     expect(history.entries('debug')[2]).toMatchObject({ kept: false, sourceHash: hashOf('broken'), kind: 'syntax' })
   })
@@ -28,9 +28,9 @@ describe('ReloadHistory', () => {
     success(history, 2, 'b'.repeat(10))
     success(history, 3, 'c'.repeat(10))
     expect(history.kept('debug', 1)).toMatchObject({ source: undefined })
-    expect(history.kept('debug', 1)?.version.version).toBe(1)
+    expect(history.kept('debug', 1)?.version?.version).toBe(1)
     // Its version's own copy goes too: nothing holds the text any more.
-    expect(history.kept('debug', 1)?.version.source).toBeUndefined()
+    expect(history.kept('debug', 1)?.version?.source).toBeUndefined()
     expect(history.kept('debug', 2)?.source).toBe('b'.repeat(10))
     expect(history.entries('debug')[0].sourceHash).toBe(hashOf('a'.repeat(10)))
   })
@@ -75,4 +75,17 @@ describe('ReloadHistory', () => {
     expect(history.entries('debug')).toEqual([])
     expect(history.kept('debug', 1)).toBeUndefined()
   })
+})
+
+test('classes are bounded in bytes: beyond the budget the oldest are released, their source (and rollback by evaluating it) stays', () => {
+  // A budget of 100 bytes of kept classes: at 4× their 20-byte sources, one old class fits.
+  const history = new ReloadHistory(20, 1000, 100)
+  for (let n = 1; n <= 4; n++) success(history, n, String(n).repeat(20))
+  expect(history.holdsClass('debug', 4)).toBe(true) // the newest: it serves
+  expect(history.holdsClass('debug', 3)).toBe(true)
+  expect(history.holdsClass('debug', 2)).toBe(false)
+  expect(history.holdsClass('debug', 1)).toBe(false)
+  expect(history.kept('debug', 1)).toMatchObject({ version: undefined, meta: { version: 1 }, source: '1'.repeat(20) })
+  expect(history.entries('debug').map((entry) => entry.kept)).toEqual([true, true, true, true])
+  expect(history.keptClasses('debug')).toBe(2)
 })

@@ -4,11 +4,31 @@ import type { WizardVersion } from './wizard-version.ts'
 
 /** Source text kept for diffs, across all wizards; beyond it, the oldest kept sources are dropped (their hashes stay). */
 export const MAX_KEPT_SOURCE_BYTES = 8 * 1024 * 1024
+/**
+ * What kept classes may weigh, across all wizards (the newest registration of each not counted: it
+ * serves). A class keeps its module's whole code alive (V8 keeps a function's script for
+ * `toString`), with its inline source map (the source again): about 4× the file. Beyond it, the
+ * oldest kept classes are released; a rollback to one of them evaluates its kept source again.
+ */
+export const MAX_KEPT_CLASS_BYTES = 32 * 1024 * 1024
+/** A kept class's weight per byte of its source (measured: 3.7–4.7×, the string literals included). */
+const CLASS_WEIGHT_PER_SOURCE_BYTE = 4
+
+/** What a rollback needs of a version besides its class: enough to register it again, or to evaluate it afresh. */
+export interface KeptVersion {
+  version: number
+  file: string
+  /** The config it was registered with (file, hash, text) and what `register` got as `context.config`. */
+  config: WizardVersion['config']
+  configValue: unknown
+}
 
 interface Kept {
   entry: WizardHistoryEntry
-  /** The registered version, with its class (and config): what a rollback registers again. */
+  /** The registered version, with its class (and config), while the class budget holds it: what a rollback registers again. */
   version: WizardVersion | undefined
+  /** The same version without its class (for every successful attempt): a rollback evaluates `source` again. */
+  meta: KeptVersion | undefined
   source: string | undefined
   /** Its config file's text, for diffs. */
   configSource: string | undefined
@@ -33,6 +53,7 @@ export class ReloadHistory {
   constructor(
     readonly limit: number,
     private readonly maxSourceBytes = MAX_KEPT_SOURCE_BYTES,
+    private readonly maxClassBytes = MAX_KEPT_CLASS_BYTES,
   ) {}
 
   get enabled(): boolean {
@@ -48,6 +69,7 @@ export class ReloadHistory {
     const kept: Kept = {
       entry: { ...rest, attempt, sourceHash: source === undefined ? null : hashOf(source), configFile: config?.file ?? null, configHash: config?.hash ?? null, kept: version !== undefined },
       version,
+      meta: version ? { version: version.version, file: version.file, config: version.config, configValue: version.context.config } : undefined,
       source: version ? source : undefined,
       configSource: version ? configSource : undefined,
     }
@@ -57,6 +79,7 @@ export class ReloadHistory {
     while (list.length > this.limit) this.drop(list.shift()!)
     this.byWizard.set(wizardId, list)
     this.capSources()
+    this.capClasses()
     return kept.entry
   }
 
@@ -65,14 +88,22 @@ export class ReloadHistory {
     return (this.byWizard.get(wizardId) ?? []).map((kept) => kept.entry)
   }
 
-  /** The newest kept registration of `version` (the class a rollback registers again). */
-  kept(wizardId: string, version: number): { version: WizardVersion; source: string | undefined; configSource: string | undefined } | undefined {
+  /**
+   * The newest kept registration of `version`: its class (while the class budget holds it) — what a
+   * rollback registers again — or only what it takes to evaluate its source afresh.
+   */
+  kept(wizardId: string, version: number): { version: WizardVersion | undefined; meta: KeptVersion; source: string | undefined; configSource: string | undefined } | undefined {
     const list = this.byWizard.get(wizardId) ?? []
     for (let i = list.length - 1; i >= 0; i--) {
       const kept = list[i]
-      if (kept.version && kept.version.version === version) return { version: kept.version, source: kept.source, configSource: kept.configSource }
+      if (kept.meta?.version === version && (kept.version || kept.source !== undefined)) return { version: kept.version, meta: kept.meta, source: kept.source, configSource: kept.configSource }
     }
     return undefined
+  }
+
+  /** True while the history holds `version`'s class itself (for the leak watch: kept on purpose). */
+  holdsClass(wizardId: string, version: number): boolean {
+    return (this.byWizard.get(wizardId) ?? []).some((kept) => kept.version?.version === version)
   }
 
   /** The version registered just before the current registration (kept, and not `current` itself): what undo goes back to. */
@@ -80,7 +111,7 @@ export class ReloadHistory {
     const list = this.byWizard.get(wizardId) ?? []
     let seenCurrent = false
     for (let i = list.length - 1; i >= 0; i--) {
-      const version = list[i].version?.version
+      const version = list[i].meta?.version
       if (version === undefined) continue
       if (!seenCurrent) {
         seenCurrent = version === current
@@ -101,7 +132,35 @@ export class ReloadHistory {
     kept.source = undefined
     kept.configSource = undefined
     kept.version = undefined
+    kept.meta = undefined
     kept.entry.kept = false
+  }
+
+  /** The newest registration of each wizard: it serves now (its class is live whatever the history does). */
+  private newestRegistrations(): Set<Kept> {
+    const newest = new Set<Kept>()
+    for (const list of this.byWizard.values()) {
+      const last = list.findLast((kept) => kept.meta !== undefined)
+      if (last) newest.add(last)
+    }
+    return newest
+  }
+
+  /**
+   * Releases the oldest kept classes until what they keep alive fits the class budget (newest
+   * first, across wizards). A released version can still be rolled back to while its source is
+   * kept (it is evaluated again); its entry says `kept: false` once neither is.
+   */
+  private capClasses(): void {
+    const newest = this.newestRegistrations()
+    const holding = [...this.byWizard.values()].flat().filter((kept) => kept.version && !newest.has(kept)).sort((a, b) => b.entry.timestamp - a.entry.timestamp)
+    let weight = 0
+    for (const kept of holding) {
+      weight += CLASS_WEIGHT_PER_SOURCE_BYTE * Buffer.byteLength(kept.source ?? kept.version!.source ?? '') + (kept.version!.config?.text.length ?? 0)
+      if (weight <= this.maxClassBytes) continue
+      kept.version = undefined
+      kept.entry.kept = kept.source !== undefined
+    }
   }
 
   /**
@@ -111,11 +170,7 @@ export class ReloadHistory {
    */
   private capSources(): void {
     if (this.sourceBytes <= this.maxSourceBytes) return
-    const newest = new Set<Kept>()
-    for (const list of this.byWizard.values()) {
-      const last = list.findLast((kept) => kept.version !== undefined)
-      if (last) newest.add(last)
-    }
+    const newest = this.newestRegistrations()
     const all = [...this.byWizard.values()].flat().filter((kept) => !newest.has(kept) && bytesOf(kept) > 0).sort((a, b) => a.entry.timestamp - b.entry.timestamp)
     for (const kept of all) {
       if (this.sourceBytes <= this.maxSourceBytes) break
@@ -123,6 +178,7 @@ export class ReloadHistory {
       kept.source = undefined
       kept.configSource = undefined
       if (kept.version) kept.version.source = undefined
+      else kept.entry.kept = false // neither its class nor its source: nothing to roll back to
     }
   }
 }

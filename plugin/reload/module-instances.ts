@@ -49,11 +49,12 @@ export class ModuleInstances {
    * The instances `file` runs on now (itself and what it imports), and which of them the import
    * after `before` evaluated. Their dispose callbacks are taken out of the runner as they are seen.
    */
-  closure(file: string, before: Snapshot): { all: ModuleInstance[]; fresh: ModuleInstance[] } {
+  closure(file: string, before: Snapshot, id?: string): { all: ModuleInstance[]; fresh: ModuleInstance[] } {
     const runner = this.runner()
     const all: ModuleInstance[] = []
     const fresh: ModuleInstance[] = []
-    for (const node of importClosure(runner, file)) {
+    // (`id`: only the module of the file with that query — a kept version evaluated again — not the file's own.)
+    for (const node of importClosure(runner, file, id === undefined ? undefined : (candidate) => candidate.id === id)) {
       if (!isInlined(node) || !node.exports) continue
       const exports = node.exports as object
       let instance = this.byExports.get(exports)

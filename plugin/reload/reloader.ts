@@ -19,9 +19,11 @@ import { runnableEnvironment } from '../vite-internals/module-runner.ts'
 import { formatStackWithSources, importedExports } from '../vite-internals/runner-graph.ts'
 import { findWizardClass } from './find-wizard-class.ts'
 import { KeyedSerialQueue } from './keyed-queue.ts'
-import { hashOf, ReloadHistory } from './history.ts'
+import { hashOf, MAX_KEPT_CLASS_BYTES, ReloadHistory } from './history.ts'
 import type { LeakWatch } from './leak-watch.ts'
-import { ModuleInstances } from './module-instances.ts'
+import { ModuleInstances, type ModuleInstance } from './module-instances.ts'
+import { KEPT_VERSION_QUERY } from '../backends/protocol.ts'
+import { registerContext } from './register-context.ts'
 import { guardedAbortController } from './version-signal.ts'
 import { settleWithin, TIMED_OUT } from './settle-within.ts'
 import { WizardStateStore, type WizardRecord } from './wizard-state.ts'
@@ -58,6 +60,8 @@ export interface WizardReloaderOptions<C extends WizardClass = WizardClass> {
   configFile?: ConfigFileOption
   /** @internal the history store, when the session shares it */
   historyStore?: ReloadHistory
+  /** @internal true when the plugin's load hook serves kept sources (`?wizard-hot-reload-version=N`): a rollback to a released class evaluates its source again */
+  evaluatesKeptSources?: boolean
   /** @internal after a version became the registered one, or the wizard was removed (undefined) */
   committed?: (wizardId: string, version: WizardVersion | undefined) => void
 }
@@ -109,6 +113,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   private readonly register: RegisterWizard<C> | undefined
   private readonly unregister: UnregisterWizard | undefined
   private readonly committed: (wizardId: string, version: WizardVersion | undefined) => void
+  private readonly evaluatesKeptSources: boolean
   private readonly registerTimeout: number
   private readonly loadTimeout: number
   private readonly isWizardClass: (name: string, value: unknown) => boolean
@@ -149,6 +154,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     this.changedSince = options.changedSince ?? (() => false)
     this.leaks = options.leaks
     this.committed = options.committed ?? (() => {})
+    this.evaluatesKeptSources = options.evaluatesKeptSources ?? false
     this.history = options.historyStore ?? new ReloadHistory(options.history ?? 20)
     const root = options.server.config.root
     this.instances = new ModuleInstances(() => this.environment.runner, () => this.registerTimeout, this.warn, (url) => displayPath(root, url.startsWith(root) ? url : path.join(root, url)))
@@ -288,7 +294,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
 
     const version = this.counters.next(wizardId)
     const controller = this.versionController(wizardId, version)
-    const context: RegisterContext = { version, file, previous: previous?.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId), config: configured.value }
+    const context = registerContext({ version, file, previous: previous?.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId), config: configured.value })
     const candidate: WizardVersion = { wizardId, version, file, wizardClass: found.wizardClass, context, controller, instances: all, source, config: configured.config, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
     this.instances.acquire(candidate, all)
     const registerStarted = performance.now()
@@ -345,7 +351,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
 
     const version = this.counters.next(wizardId)
     const controller = this.versionController(wizardId, version)
-    const context: RegisterContext = { version, file: current.file, previous: current.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId), config: configured.value }
+    const context = registerContext({ version, file: current.file, previous: current.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId), config: configured.value })
     // The same class and module instances: nothing is evaluated, so nothing of the code is disposed.
     const candidate: WizardVersion = { ...current, version, context, controller, config: configured.config, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
     this.instances.acquire(candidate, current.instances)
@@ -530,21 +536,29 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       return refused(`${wizardId} v${target} is not kept in the history${available.length ? ` (kept: ${[...new Set(available)].join(', ')})` : ''}`)
     }
     const started = performance.now()
+    // The kept class — or, once the history released it to bound memory, its kept source evaluated again.
+    const again = kept.version ? undefined : await this.evaluateKept(wizardId, kept.meta.file, target, kept.source)
+    if (again && 'error' in again) return refused(again.error)
+    const wizardClass = kept.version?.wizardClass ?? again!.wizardClass
+    const loadMs = performance.now() - started
     const controller = this.versionController(wizardId, target)
     // That version's own context: its number and the config it was registered with.
-    const context: RegisterContext = { version: target, file: kept.version.file, previous: current.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId), config: kept.version.context.config }
-    const candidate: WizardVersion = { ...kept.version, context, controller, instances: [], source: kept.source ?? kept.version.source, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
+    const context = registerContext({ version: target, file: kept.meta.file, previous: current.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId), config: kept.meta.configValue })
+    const candidate: WizardVersion = { wizardId, version: target, file: kept.meta.file, wizardClass, config: kept.meta.config, context, controller, instances: again?.instances ?? [], source: kept.source ?? kept.version?.source, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
+    if (again) this.instances.acquire(candidate, again.instances)
+    const registerStarted = performance.now()
     const registered = await this.callRegister(wizardId, candidate.wizardClass as C, context as RegisterContext<C>, current, false)
-    const registerMs = performance.now() - started
-    if (this.disposed) return refused('the dev server is closing')
-    if (registered !== true) {
+    const registerMs = performance.now() - registerStarted
+    if (this.disposed || registered !== true) {
       controller.abort()
-      this.advise(`${wizardId}: rollback to v${target} refused: ${registered.message}; v${current.version} stays registered.`)
-      return refused(`register refused the rollback to v${target}: ${registered.message}`)
+      if (again) invalidateIds(this.environment, await this.instances.release(candidate, again.instances))
+      if (this.disposed) return refused('the dev server is closing')
+      this.advise(`${wizardId}: rollback to v${target} refused: ${(registered as WizardReloadError).message}; v${current.version} stays registered.`)
+      return refused(`register refused the rollback to v${target}: ${(registered as WizardReloadError).message}`)
     }
     const disposeStarted = performance.now()
     await this.retire(current, candidate)
-    candidate.phases = { detectMs: 0, loadMs: 0, registerMs: roundMs(registerMs), disposeMs: roundMs(performance.now() - disposeStarted) }
+    candidate.phases = { detectMs: 0, loadMs: roundMs(again ? loadMs : 0), registerMs: roundMs(registerMs), disposeMs: roundMs(performance.now() - disposeStarted) }
     // Pinned only while the file on disk differs from that version (an undo back to what is on disk is not).
     const configOnDisk = this.configOnDisk(candidate.file)
     const pinned = readText(candidate.file) !== candidate.source || configOnDisk !== (candidate.config?.hash ?? null)
@@ -555,6 +569,31 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     this.history.record(wizardId, { version: target, outcome: 'rolled-back', timestamp, durationMs: roundMs(performance.now() - started), phases: candidate.phases, file: candidate.file, source: candidate.source, config: candidate.config, configSource: kept.configSource }, candidate)
     this.events.rolledBack?.({ wizardId, file: candidate.file, version: target, pinned, timestamp })
     return { ok: true, wizardId, version: target, pinned }
+  }
+
+  /**
+   * A kept version whose class the history released: its kept source evaluated again, as
+   * `<file>?wizard-hot-reload-version=N` (the plugin's load hook serves that source; the modules it
+   * imports are the current ones). Only where the plugin serves such sources (not standalone).
+   */
+  private async evaluateKept(wizardId: string, file: string, version: number, source: string | undefined): Promise<{ wizardClass: WizardClass; instances: ModuleInstance[] } | { error: string }> {
+    const released = `${wizardId} v${version}'s class was released to bound memory (the history keeps classes up to ${MAX_KEPT_CLASS_BYTES / 1024 / 1024} MB)`
+    if (source === undefined) return { error: `${released}, and its source too: it cannot come back — save its code to the file instead` }
+    if (!this.evaluatesKeptSources) return { error: `${released}; evaluating its source again needs the plugin (the standalone reloader cannot)` }
+    const url = `${file}?${KEPT_VERSION_QUERY}=${version}`
+    const before = this.instances.snapshot()
+    const loaded = await this.load(url)
+    const { all, fresh } = this.instances.closure(file, before, runnerIdOf(url))
+    if ('failure' in loaded) {
+      invalidateIds(this.environment, await this.instances.discard(fresh))
+      return { error: `${released}, and evaluating its source again failed: ${loaded.failure.message}` }
+    }
+    const found = findWizardClass(loaded.exports, this.isWizardClass, [])
+    if (!found.ok) {
+      invalidateIds(this.environment, await this.instances.discard(fresh))
+      return { error: `${released}, and its source evaluated again has no wizard class: ${found.message}` }
+    }
+    return { wizardClass: found.wizardClass, instances: all }
   }
 
   /** @internal what the wizard's config file on disk holds now (a hash), or null when there is none */
@@ -638,4 +677,9 @@ function configChangedSince(configured: Extract<ConfigLoad, { ok: false }>): boo
 
 function roundMs(ms: number): number {
   return Math.round(ms * 10) / 10
+}
+
+/** The runner's id of a module imported by an absolute path (with its query). */
+function runnerIdOf(url: string): string {
+  return url.replace(/\\/g, '/')
 }

@@ -37,9 +37,9 @@ export function importedExports(runner: ModuleRunner, file: string): Record<stri
 }
 
 /** `file`'s nodes (or several files') and every node they import, directly or not: the module instances a wizard runs on. */
-export function importClosure(runner: ModuleRunner, files: string | Iterable<string>): EvaluatedModuleNode[] {
+export function importClosure(runner: ModuleRunner, files: string | Iterable<string>, startsAt?: (node: EvaluatedModuleNode) => boolean): EvaluatedModuleNode[] {
   const seen = new Set<EvaluatedModuleNode>()
-  const queue = (typeof files === 'string' ? [files] : [...files]).flatMap((file) => runnerNodesOf(runner, file))
+  const queue = (typeof files === 'string' ? [files] : [...files]).flatMap((file) => runnerNodesOf(runner, file)).filter((node) => !startsAt || startsAt(node))
   while (queue.length > 0) {
     const node = queue.pop()!
     if (seen.has(node)) continue
