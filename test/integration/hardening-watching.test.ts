@@ -229,3 +229,24 @@ describe('one wizard id, several paths', () => {
     expect(p.logs.some((line) => line.includes('both map to the wizard id'))).toBe(false)
   })
 })
+
+describe('the status names what is there now', () => {
+  test('a config renamed .yaml → .json → .yaml, and a wizard moved between folders and renamed: status follows each step', async () => {
+    const p = (project = await startTempProject({ plugin: { delay: 50 }, files: { 'wizards/a/x_wizard.ts': wizardSource('XWizard', 'x'), 'wizards/a/x_wizard.config.yaml': '{ "a": 1 }\n', 'wizards/b/.keep': '' } }))
+    const status = () => {
+      const s = p.api.getStatus()
+      return 'wizards' in s ? [s.wizards.x?.file, s.wizards.x?.config_file] : []
+    }
+    for (let round = 0; round < 3; round++) {
+      p.rename('wizards/a/x_wizard.config.yaml', 'wizards/a/x_wizard.config.json')
+      await expect.poll(status, { message: `round ${round}: to .json` }).toEqual([p.path('wizards/a/x_wizard.ts'), p.path('wizards/a/x_wizard.config.json')])
+      p.rename('wizards/a/x_wizard.config.json', 'wizards/a/x_wizard.config.yaml')
+      await expect.poll(status, { message: `round ${round}: back to .yaml` }).toEqual([p.path('wizards/a/x_wizard.ts'), p.path('wizards/a/x_wizard.config.yaml')])
+    }
+    p.rename('wizards/a/x_wizard.ts', 'wizards/b/x_wizard.ts')
+    p.rename('wizards/a/x_wizard.config.yaml', 'wizards/b/x_wizard.config.yaml')
+    await expect.poll(status).toEqual([p.path('wizards/b/x_wizard.ts'), p.path('wizards/b/x_wizard.config.yaml')])
+    p.rename('wizards/b/x_wizard.ts', 'wizards/b/XWizard.ts')
+    await expect.poll(status).toEqual([p.path('wizards/b/XWizard.ts'), null])
+  })
+})

@@ -7,13 +7,12 @@ import type { DevServerConfig } from './dev-server.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const repoRoot = path.resolve(here, '../..')
-const tsx = path.join(repoRoot, 'node_modules/.bin/tsx')
 
 export interface ServerEvent {
   type: 'reloaded' | 'failed' | 'removed'
   wizardId: string
   file: string
-  error?: { kind: string; message: string }
+  error?: { kind: string; message: string; loc?: { file: string; line: number; column: number } }
 }
 
 export interface RegistryView {
@@ -36,12 +35,14 @@ export class DevServerProcess {
   }
 
   /** Starts a server on a fresh temp project with `files`; resolves once it printed READY (its initial load is done). */
-  static async start(files: Record<string, string>, config: Omit<DevServerConfig, 'root'> & { beforeStart?: (root: string) => void }, timeoutMs = 60_000): Promise<DevServerProcess> {
+  static async start(files: Record<string, string>, config: Omit<DevServerConfig, 'root'> & { beforeStart?: (root: string) => void; /** extra node flags for the server process */ nodeFlags?: string[] }, timeoutMs = 60_000): Promise<DevServerProcess> {
     const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'wizard-reliability-')))
     writeTree(root, files)
     config.beforeStart?.(root)
     const { beforeStart: _unused, ...rest } = config
-    const child = spawn(process.execPath, ['--expose-gc', tsx, path.join(here, 'dev-server.ts'), JSON.stringify({ ...rest, root })], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
+    // `--import tsx` keeps the flags on this very process (the tsx command re-spawns node without them: no gc()).
+    const { nodeFlags = [], ...serverConfig } = rest
+    const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, '--import', 'tsx', path.join(here, 'dev-server.ts'), JSON.stringify({ ...serverConfig, root })], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
     let stderr = ''
     child.stderr!.on('data', (chunk) => (stderr += String(chunk)))
     const port = await new Promise<number>((resolve, reject) => {
@@ -105,8 +106,13 @@ export class DevServerProcess {
   }
 
   /** `forget`: drop what the harness recorded (events, logs) first, to measure the server's own heap. */
-  usage({ forget = false } = {}): Promise<{ heapUsed: number; rss: number; cpuMicros: number }> {
+  usage({ forget = false } = {}): Promise<{ heapUsed: number; rss: number; cpuMicros: number; fds: number; gc: boolean }> {
     return this.get(forget ? '/__usage?forget' : '/__usage')
+  }
+
+  /** The CPU time the server has used so far (no collection first, unlike `usage`). */
+  async cpuMicros(): Promise<number> {
+    return (await this.get<{ cpuMicros: number }>('/__cpu')).cpuMicros
   }
 
   /** The server's own heap, settled: the least of a few samples, each after a full GC (one can catch work in flight). */

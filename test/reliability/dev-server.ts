@@ -14,7 +14,7 @@
  *
  * Usage: tsx dev-server.ts '<json DevServerConfig>'; prints "READY <port>" once ready.
  */
-import { readFileSync } from 'node:fs'
+import fs, { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { fileURLToPath } from 'node:url'
@@ -39,7 +39,7 @@ Object.assign(process.env, config.env)
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/plugin/index.js')
 const { wizardHotReload } = (await import(dist)) as typeof PluginModule
 
-type Behaviour = 'ok' | `throw:${string}` | 'false'
+type Behaviour = 'ok' | `throw:${string}` | 'false' | `signal-throw:${string}`
 const control: { register: Behaviour; isWizardClass: Behaviour; wizardId: Behaviour; listener: Behaviour } = { register: 'ok', isWizardClass: 'ok', wizardId: 'ok', listener: 'ok' }
 
 /** The values a hostile callback throws, by name. */
@@ -84,8 +84,15 @@ const unregisters = new Map<string, number>()
 const bump = (map: Map<string, number>, id: string) => map.set(id, (map.get(id) ?? 0) + 1)
 
 const waiters = new Set<() => void>()
-const register = (wizardId: string, wizardClass: new () => { run(): unknown }) => {
+const register = (wizardId: string, wizardClass: new () => { run(): unknown }, context?: { signal: AbortSignal }) => {
   bump(registers, wizardId)
+  // A registry whose abort listener throws (when this version is left): the next save must not kill the server.
+  if (control.register.startsWith('signal-throw:')) {
+    const thrown = control.register.slice('signal-throw:'.length)
+    context?.signal.addEventListener('abort', () => {
+      throw hostile(thrown)
+    })
+  }
   act(control.register)
   if (control.register === 'false') return false
   classes.set(wizardId, wizardClass)
@@ -182,15 +189,22 @@ const controlPlugin: Plugin = {
       if (url === '/__events') return json(events)
       if (url === '/__logs') return json(logs)
       if (url === '/__idle') return void api.idle().then(() => json({ idle: true }))
+      if (url === '/__cpu') {
+        const usage = process.cpuUsage()
+        return json({ cpuMicros: usage.user + usage.system })
+      }
       if (url === '/__usage' || url === '/__usage?forget') {
         if (url.endsWith('?forget')) {
           events.length = 0
           logs.length = 0
         }
         // Several full GCs: V8 ages its caches of compiled code (each reload compiles a new module) over GCs, not in one.
-        for (let i = 0; i < 8; i++) (globalThis as { gc?: () => void }).gc?.()
+        // (CPU read first: the collections below are the harness's work, not the server's.)
         const usage = process.cpuUsage()
-        return json({ heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss, cpuMicros: usage.user + usage.system })
+        const gc = (globalThis as { gc?: () => void }).gc
+        for (let i = 0; i < 8; i++) gc?.()
+        const fds = fs.readdirSync('/proc/self/fd').length
+        return json({ heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss, cpuMicros: usage.user + usage.system, fds, gc: gc !== undefined })
       }
       if (url === '/__control' && req.method === 'POST') {
         let body = ''

@@ -7,8 +7,8 @@ export interface ReliabilityCase {
   tries: number
   /** Runs before the tries (start a server, write files); its value reaches each try. */
   setup?: () => Promise<DevServerProcess | undefined>
-  /** One try: resolves when the promise held; throws (or rejects) with what went wrong otherwise. */
-  run: (attempt: number, server: DevServerProcess | undefined) => Promise<void>
+  /** One try: resolves when the promise held; throws (or rejects) with what went wrong otherwise. `note` adds a line to the report (a measurement). */
+  run: (attempt: number, server: DevServerProcess | undefined, note: (line: string) => void) => Promise<void>
 }
 
 export interface CaseResult {
@@ -18,6 +18,8 @@ export interface CaseResult {
   not: number
   /** The first few reasons a try did not hold. */
   failures: string[]
+  /** What the case measured, for the report. */
+  notes: string[]
   seconds: number
 }
 
@@ -26,7 +28,7 @@ export async function runCases(cases: ReliabilityCase[], onResult: (result: Case
   const results: CaseResult[] = []
   for (const reliabilityCase of cases) {
     const started = performance.now()
-    const result: CaseResult = { name: reliabilityCase.name, tried: 0, asPromised: 0, not: 0, failures: [], seconds: 0 }
+    const result: CaseResult = { name: reliabilityCase.name, tried: 0, asPromised: 0, not: 0, failures: [], notes: [], seconds: 0 }
     let server: DevServerProcess | undefined
     try {
       server = await reliabilityCase.setup?.()
@@ -34,7 +36,7 @@ export async function runCases(cases: ReliabilityCase[], onResult: (result: Case
         result.tried++
         try {
           if (server && !server.alive) throw new Error(`the dev server died: ${server.crashReport}`)
-          await reliabilityCase.run(attempt, server)
+          await reliabilityCase.run(attempt, server, (line) => result.notes.push(line))
           if (server && !server.alive) throw new Error(`the dev server died: ${server.crashReport}`)
           result.asPromised++
         } catch (error) {
