@@ -1,4 +1,3 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { EnvironmentModuleNode, ViteDevServer } from 'vite'
@@ -22,11 +21,13 @@ import { ReloadCoordinator, type InitialLoadSummary } from './reload/coordinator
 import { ReloadHistory } from './reload/history.ts'
 import { LeakWatch } from './reload/leak-watch.ts'
 import { sourceDiff } from './reload/source-diff.ts'
-import { answerRequest, PageRequests, RequestError, type RequestHandlers } from './notify/page-requests.ts'
+import { PageRequests, RequestError, type RequestHandlers } from './requests/page-requests.ts'
+import { serveControlRequests } from './requests/control-requests.ts'
 import { SharedRegistry } from './registry/shared-registry.ts'
 import { registryModuleSuffix } from './registry/registry-code.ts'
 import { clearDiscovery, DISCOVERY_FILE, localUrlOf, writeDiscovery } from './backends/server-discovery.ts'
 import { locatePackageFile } from './package-files.ts'
+import { realPathOf, sameRealFile } from './shared/real-path.ts'
 import { WizardReloader } from './reload/reloader.ts'
 import { WizardStateStore } from './reload/wizard-state.ts'
 import { TrailingCheck } from './files/trailing-check.ts'
@@ -35,14 +36,13 @@ import { viteWatcherReady } from './vite-internals/vite-watcher.ts'
 import { BackendEndpoint } from './backends/backend-endpoint.ts'
 import { BackendHub } from './backends/backend-hub.ts'
 import { BackendRelay } from './backends/backend-relay.ts'
-import { KEPT_VERSION_QUERY, TOKEN_FILE, type RemoteError, type ServerMessage } from './backends/protocol.ts'
-import type { BackendSocket } from './backends/backend-socket.ts'
+import { KEPT_VERSION_QUERY, TOKEN_FILE, type RemoteError } from './backends/protocol.ts'
 import { ensureToken } from './backends/token.ts'
 import { configCandidates } from './config/config-location.ts'
 import { classifyLoadError } from './errors/classify-error.ts'
 import { isLoadingAllowed } from './vite-internals/fs-rules.ts'
 import { spareOnFullReload } from './vite-internals/runner-graph.ts'
-import type { WizardActionDone, WizardActionResult, WizardReloadError, WizardReply } from '../client/protocol.ts'
+import type { WizardActionDone, WizardActionResult, WizardReloadError } from '../client/protocol.ts'
 
 /** A page's (or the CLI's) request resolves with what happened; a refusal is an error reply with its reason. */
 function done(outcome: WizardActionResult): WizardActionDone {
@@ -50,15 +50,6 @@ function done(outcome: WizardActionResult): WizardActionDone {
   return { wizardId: outcome.wizardId, version: outcome.version, pinned: outcome.pinned }
 }
 
-/** The same file, by its path or its real path. */
-function sameFile(id: string, file: string): boolean {
-  if (id === file) return true
-  try {
-    return fs.realpathSync.native(id) === fs.realpathSync.native(file)
-  } catch {
-    return false
-  }
-}
 
 /** How long a registry evaluated in another runtime may take to connect back before the terminal says so. */
 const RUNTIME_CONNECT_WAIT_MS = 20_000
@@ -163,7 +154,7 @@ export class DevSession {
         this.problem(`the backend endpoint is off: ${why} would serve its token file (${displayPath(root, tokenFile)}) over HTTP`)
       } else {
         try {
-          this.backendEndpoint = new BackendEndpoint({ token: ensureToken(server.config.cacheDir), allowedHosts: server.config.server.allowedHosts, hub: backends, control: (socket) => this.serveControl(socket) })
+          this.backendEndpoint = new BackendEndpoint({ token: ensureToken(server.config.cacheDir), allowedHosts: server.config.server.allowedHosts, hub: backends, control: (socket) => serveControlRequests(socket, this.requestHandlers, () => this.getStatus()) })
         } catch (error) {
           this.problem(`the backend endpoint is off: cannot write its token under ${displayPath(root, server.config.cacheDir)}: ${describeThrown(error)}`)
         }
@@ -285,18 +276,6 @@ export class DevSession {
     retry: async ({ wizardId }) => done(await this.retry(wizardId)),
   }
 
-  /** A proven control client (the CLI, over the backend channel): the panel's requests, and the status. */
-  private serveControl(socket: BackendSocket): void {
-    socket.onMessage((message) => {
-      const { type, request } = message as { type?: unknown; request?: unknown }
-      if (type !== 'control') return
-      const { id, type: asked } = (typeof request === 'object' && request !== null ? request : {}) as { id?: unknown; type?: unknown }
-      const answered: Promise<WizardReply> =
-        asked === 'status' ? Promise.resolve({ id: String(id ?? ''), ok: true, result: this.getStatus() } as unknown as WizardReply) : answerRequest(this.requestHandlers, request)
-      void answered.then((reply) => socket.send({ type: 'answer', reply } satisfies ServerMessage))
-    })
-  }
-
   /** Serves the reference WebSocket endpoint on this HTTP server too (middleware mode). */
   attachWebSocket(httpServer: UpgradeableServer): () => void {
     const forget = this.recordWhereListening(httpServer)
@@ -319,7 +298,7 @@ export class DevSession {
    */
   registryModuleCode(code: string, id: string, environment: { name: string }): { code: string; map: null } | undefined {
     const registry = this.registry
-    if (!registry || !sameFile(id.split('?', 1)[0], registry.file)) return undefined
+    if (!registry || !sameRealFile(id.split('?', 1)[0], registry.file)) return undefined
     // An environment whose modules run elsewhere (a worker, another process): its registry must connect back.
     if (!('runner' in environment)) this.expectRuntime(environment.name, registry.file)
     const backendEntry = locatePackageFile('dist/plugin/backend.js')
@@ -488,14 +467,7 @@ export class DevSession {
   /** A file's real path (remembered: a wizard file's link target rarely moves, and an old one only makes a module ours). */
   private realPathOf(file: string): string {
     let real = this.realPaths.get(file)
-    if (real === undefined) {
-      try {
-        real = fs.realpathSync.native(file)
-      } catch {
-        real = file
-      }
-      this.realPaths.set(file, real)
-    }
+    if (real === undefined) this.realPaths.set(file, (real = realPathOf(file) ?? file))
     return real
   }
 

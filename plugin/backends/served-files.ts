@@ -3,6 +3,7 @@ import { isBuiltin } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { RunnableDevEnvironment } from 'vite'
+import { resolveAsFetchModule } from '../vite-internals/module-graph.ts'
 
 /**
  * What a backend's `fetchModule` may be given: only files Vite's `server.fs` rules allow. The SSR
@@ -26,9 +27,7 @@ export class ServedFiles {
     if (!readsAFile(url, importer)) return { file: undefined, refusal: undefined }
     const id = unwrapId(url)
     const environment = this.environment()
-    // Vite's own resolution of this URL, as its fetchModule will look it up: cached for a module the graph has (most of them).
-    const known = await environment.moduleGraph.getModuleByUrl(id)
-    const file = diskFile(known?.id ?? (await environment.pluginContainer.resolveId(id, undefined))?.id ?? id)
+    const file = diskFile(await resolveAsFetchModule(environment, id))
     return { file, refusal: file !== undefined && !this.mayServe(file) ? refusal(file) : undefined }
   }
 

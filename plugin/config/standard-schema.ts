@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { describeThrown, describeValue, safeGet } from '../errors/thrown-value.ts'
-import { settleWithin, TIMED_OUT } from '../reload/settle-within.ts'
+import { settleWithin, TIMED_OUT } from '../shared/settle-within.ts'
 import type { ConfigPath } from './parsed-config.ts'
 
 export interface SchemaIssue {

@@ -1,3 +1,4 @@
+import { onRawEvent } from '../vite-internals/chokidar-raw.ts'
 import fs, { type Stats } from 'node:fs'
 import path from 'node:path'
 import { describeThrown } from '../errors/thrown-value.ts'
@@ -255,9 +256,7 @@ export class WizardFileWatcher implements AsyncDisposable {
       if (this.dirs.includes(dir)) this.scheduleRewatch()
       this.structureChanged()
     })
-    watcher.on('raw', (event, evPath, details) => {
-      const watchedPath = (details as { watchedPath?: string } | undefined)?.watchedPath
-      if (!watchedPath || typeof evPath !== 'string') return
+    onRawEvent(watcher, (event, evPath, watchedPath) => {
       // A watched folder's own fs.watch reports its deletion or move as a rename of its own name:
       // chokidar keeps listening to the dead folder (or stops entirely), so watch it anew.
       if (event === 'rename' && folders.has(watchedPath) && evPath === path.basename(watchedPath)) {

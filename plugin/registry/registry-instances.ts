@@ -1,5 +1,5 @@
 import { describeThrown } from '../errors/thrown-value.ts'
-import { settleWithin, TIMED_OUT } from '../reload/settle-within.ts'
+import { settleWithin, TIMED_OUT } from '../shared/settle-within.ts'
 import type { RegisterContext, WizardClass } from '../types.ts'
 
 /** One registration: what an instance was handed for a wizard id. */

@@ -1,4 +1,3 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import type { ViteDevServer } from 'vite'
 import type { WizardActionResult } from '../../client/protocol.ts'
@@ -10,6 +9,7 @@ import { isFile, readText } from '../files/read-text.ts'
 import { isWithin, type SymlinkRule } from '../files/symlink-rule.ts'
 import type { WatchedDirs } from '../files/watched-dirs.ts'
 import { isSourceFile } from '../files/wizard-files.ts'
+import { sameRealFile } from '../shared/real-path.ts'
 import { forwardFileEventToVite, importedFiles, importerFiles, invalidateFile } from '../vite-internals/module-graph.ts'
 import type { WizardReloader } from './reloader.ts'
 
@@ -381,12 +381,3 @@ export class ReloadCoordinator {
 }
 
 type SyncResult = 'loaded' | 'failed' | 'helper' | 'removed' | 'unchanged'
-
-/** Two paths to one file on disk (through symlinks). */
-function sameRealFile(a: string, b: string): boolean {
-  try {
-    return fs.realpathSync.native(a) === fs.realpathSync.native(b)
-  } catch {
-    return false
-  }
-}

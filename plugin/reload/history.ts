@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hashOf } from '../shared/content-hash.ts'
 import type { WizardHistoryEntry } from '../../client/protocol.ts'
 import type { WizardVersion } from './wizard-version.ts'
 
@@ -185,8 +185,4 @@ export class ReloadHistory {
 
 function bytesOf(kept: Kept): number {
   return (kept.source === undefined ? 0 : Buffer.byteLength(kept.source)) + (kept.configSource === undefined ? 0 : Buffer.byteLength(kept.configSource))
-}
-
-export function hashOf(source: string): string {
-  return createHash('sha256').update(source).digest('hex').slice(0, 12)
 }

@@ -1,7 +1,7 @@
 import type { ModuleRunner } from 'vite/module-runner'
 import { describeThrown } from '../errors/thrown-value.ts'
 import { evaluationNumberOf, evaluationsSoFar, importClosure, isInlined, takeDisposer } from '../vite-internals/runner-graph.ts'
-import { settleWithin, TIMED_OUT } from './settle-within.ts'
+import { settleWithin, TIMED_OUT } from '../shared/settle-within.ts'
 
 /**
  * One evaluation of one module, as the runner made it. It is disposed (its `import.meta.hot.dispose`

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import fs from 'node:fs'
 import type { DevEnvironment, EnvironmentModuleNode, RunnableDevEnvironment, ViteDevServer } from 'vite'
+import { pathAndRealPath } from '../shared/real-path.ts'
 import { runnerNodesOf } from './runner-graph.ts'
 
 /**
@@ -15,15 +15,7 @@ import { runnerNodesOf } from './runner-graph.ts'
  */
 export function modulesOf(environment: DevEnvironment, file: string): EnvironmentModuleNode[] {
   const graph = environment.moduleGraph
-  const modules = [...(graph.getModulesByFile(file) ?? [])]
-  let real: string | undefined
-  try {
-    real = fs.realpathSync.native(file)
-  } catch {
-    real = undefined
-  }
-  if (real && real !== file) modules.push(...(graph.getModulesByFile(real) ?? []))
-  return modules
+  return pathAndRealPath(file).flatMap((path) => [...(graph.getModulesByFile(path) ?? [])])
 }
 
 /**
@@ -140,4 +132,14 @@ export function afterViteInvalidates(environment: DevEnvironment, file: string, 
     }
     setImmediate(check)
   })
+}
+
+/**
+ * The id Vite's `fetchModule` will load for `id` (no importer): the graph's module for that URL when
+ * it has one (most of them, cached), else what the environment's plugin container resolves it to —
+ * `pluginContainer.resolveId`, typed but meant for Vite's own use (see vite-internals.contract.test.ts).
+ */
+export async function resolveAsFetchModule(environment: DevEnvironment, id: string): Promise<string> {
+  const known = await environment.moduleGraph.getModuleByUrl(id)
+  return known?.id ?? (await environment.pluginContainer.resolveId(id, undefined))?.id ?? id
 }

@@ -1,7 +1,7 @@
-import fs from 'node:fs'
 import util from 'node:util'
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping'
 import type { EvaluatedModuleNode, ModuleRunner } from 'vite/module-runner'
+import { pathAndRealPath } from '../shared/real-path.ts'
 
 /**
  * What the plugin leans on in a module runner — in the dev server and in backend processes alike
@@ -13,15 +13,7 @@ import type { EvaluatedModuleNode, ModuleRunner } from 'vite/module-runner'
 
 /** The runner's nodes of a file (under its real path too, as Vite keys modules). */
 export function runnerNodesOf(runner: ModuleRunner, file: string): EvaluatedModuleNode[] {
-  const nodes = [...(runner.evaluatedModules.getModulesByFile(file) ?? [])]
-  let real: string | undefined
-  try {
-    real = fs.realpathSync.native(file)
-  } catch {
-    real = undefined
-  }
-  if (real && real !== file) nodes.push(...(runner.evaluatedModules.getModulesByFile(real) ?? []))
-  return nodes
+  return pathAndRealPath(file).flatMap((path) => [...(runner.evaluatedModules.getModulesByFile(path) ?? [])])
 }
 
 /** The export objects of the modules `file` imports (to tell a re-exported class from an own one). */

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterEach, expect, test } from 'vitest'
 import { createServer, type Plugin, type ViteDevServer } from 'vite'
 import { capturingLogger, makeTempDir, writeFiles } from '../../test/temp-project.ts'
-import { afterViteInvalidates, forwardFileEventToVite, invalidateFile } from './module-graph.ts'
+import { afterViteInvalidates, forwardFileEventToVite, invalidateFile, resolveAsFetchModule } from './module-graph.ts'
 import { runnableEnvironment, ssrLoadModuleExports } from './module-runner.ts'
 import { evaluationNumberOf, evaluationsSoFar, importClosure, importedExports, spareOnFullReload, takeDisposer } from './runner-graph.ts'
 import { firstParseProblem, lineColumnAt } from './parse-source.ts'
@@ -187,4 +187,12 @@ test("a full reload of the runner (Vite's server HMR with no accepting module) e
   environment.hot.send({ type: 'full-reload', triggeredBy: file('src/entry.ts'), path: '*' })
   await expect.poll(runs).toBe(runsNow + 1)
   expect(((await runner.import(file('src/entry.ts'))) as { shared: number }).shared).not.toBe(shared)
+})
+
+test("resolveAsFetchModule resolves an id as Vite's fetchModule will: through the graph, else the plugin container (aliases, bare ids)", async () => {
+  const aliasing: Plugin = { name: 'alias', config: (config) => ({ resolve: { alias: { '~': path.join(config.root!, 'src') } } }) }
+  const p = await start({ 'src/lib/tag.ts': 'export const tag = 1\n', 'src/main.ts': "import { tag } from '~/lib/tag'\nexport { tag }\n" }, false, [aliasing])
+  expect(await resolveAsFetchModule(p.environment, '~/lib/tag')).toBe(p.file('src/lib/tag.ts'))
+  await p.environment.runner.import(p.file('src/main.ts'))
+  expect(await resolveAsFetchModule(p.environment, '/src/lib/tag.ts')).toBe(p.file('src/lib/tag.ts'))
 })
