@@ -153,7 +153,7 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
       if (!current) return this.outcome(wizardId, { ok: false, error: { kind: 'register', message: `${wizardId} is not loaded in this backend` } }, started)
       const configured = await interpretWizardConfig({ wizardId, wizardClass: current.wizardClass, root: this.o.options().root, timeoutMs: this.loadTimeout(), found: config ?? undefined, described: configDescribed, watch: [] })
       if (!configured.ok) return this.outcome(wizardId, { ok: false, error: { kind: 'config', message: configured.failure.message, loc: configured.failure.loc, frame: configured.failure.frame } }, started)
-      const candidate = this.candidate(current, { serverVersion, config: configured.config, value: configured.value, configHash: configHashOf(config), instances: current.instances, closureHash: current.closureHash })
+      const candidate = this.candidate(current, { serverVersion, config: configured.config, value: configured.value, configHash: configHashOf(config), instances: current.instances, closureHash: current.closureHash, previous: current.wizardClass })
       return this.outcome(wizardId, await this.commit(candidate, current), started)
     })
   }
@@ -185,8 +185,7 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
       const target = this.kept.get(wizardId)?.findLast((version) => version.serverVersion === serverVersion)
       if (!current || !target) return this.outcome(wizardId, { ok: false, error: { kind: 'register', message: `${wizardId} v${serverVersion} is not kept in this backend (it connected later, or its history is shorter)` } }, started)
       if (target === current) return this.outcome(wizardId, { ok: true, version: current }, started)
-      const candidate = this.candidate(target, { serverVersion, config: target.config, value: target.context.config, configHash: target.configHash, instances: [], closureHash: target.closureHash })
-      candidate.context.previous = current.wizardClass
+      const candidate = this.candidate(target, { serverVersion, config: target.config, value: target.context.config, configHash: target.configHash, instances: [], closureHash: target.closureHash, previous: current.wizardClass })
       candidate.rolledBack = true
       return this.outcome(wizardId, await this.commit(candidate, current), started)
     })
@@ -233,8 +232,7 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
       return { ok: false, error: { kind: 'config', message: configured.failure.message, loc: configured.failure.loc, frame: configured.failure.frame } }
     }
     const template = { wizardId: wizard.wizardId, file: wizard.file, wizardClass: found.wizardClass } as LocalVersion
-    const candidate = this.candidate(template, { serverVersion: wizard.version, config: configured.config, value: configured.value, configHash: configHashOf(wizard.config), instances: all, closureHash: wizard.closureHash })
-    candidate.context.previous = previous?.wizardClass
+    const candidate = this.candidate(template, { serverVersion: wizard.version, config: configured.config, value: configured.value, configHash: configHashOf(wizard.config), instances: all, closureHash: wizard.closureHash, previous: previous?.wizardClass })
     const outcome = await this.commit(candidate, previous)
     if (!outcome.ok) this.forget(await this.instances.discard(fresh))
     return outcome
@@ -242,11 +240,11 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
 
   private candidate(
     base: Pick<LocalVersion, 'wizardId' | 'file' | 'wizardClass'>,
-    parts: { serverVersion: number; config: WizardConfig | undefined; value: unknown; configHash: string | null; instances: ModuleInstance[]; closureHash: string },
+    parts: { serverVersion: number; config: WizardConfig | undefined; value: unknown; configHash: string | null; instances: ModuleInstance[]; closureHash: string; previous: WizardClass | undefined },
   ): LocalVersion {
     const version = this.counters.next(base.wizardId)
     const controller = guardedAbortController((error) => this.o.warn(`${base.wizardId} v${version}: a listener on context.signal threw ${describeThrown(error)} when the version was left (ignored)`))
-    const context = registerContext({ version, file: base.file, previous: base.wizardClass, signal: controller.signal, data: this.counters.dataOf(base.wizardId), config: parts.value })
+    const context = registerContext({ version, file: base.file, previous: parts.previous, signal: controller.signal, data: this.counters.dataOf(base.wizardId), config: parts.value })
     return { wizardId: base.wizardId, file: base.file, wizardClass: base.wizardClass, version, serverVersion: parts.serverVersion, context, controller, instances: parts.instances, config: parts.config, configHash: parts.configHash, closureHash: parts.closureHash, rolledBack: false }
   }
 
