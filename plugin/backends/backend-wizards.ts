@@ -1,5 +1,4 @@
-import { guardedAbortController } from '../reload/version-signal.ts'
-import { registerContext } from '../reload/register-context.ts'
+import { VersionTransactions } from '../reload/version-transaction.ts'
 import type { ModuleRunner } from 'vite/module-runner'
 import { interpretWizardConfig, type WizardConfig } from '../config/wizard-config.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
@@ -57,7 +56,7 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
   private readonly counters = new VersionCounters()
   private readonly queue = new KeyedSerialQueue()
   private readonly instances: ModuleInstances
-  private readonly generations = new Map<string, number>()
+  private readonly transactions: VersionTransactions<LocalVersion>
   /** The content hash each file had when this runner last evaluated it (as the dev server told). */
   private readonly evaluated = new Map<string, string>()
   /** The dev server session the kept versions' numbers belong to. */
@@ -70,6 +69,16 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
       () => o.options().registerTimeout,
       o.warn,
     )
+    this.transactions = new VersionTransactions<LocalVersion>({
+      register: () => o.register as RegisterWizard,
+      unregister: () => o.unregister,
+      registerTimeout: () => o.options().registerTimeout,
+      instances: this.instances,
+      counters: this.counters,
+      warn: o.warn,
+      forget: (ids) => this.forget(ids),
+      closed: () => this.closed,
+    })
   }
 
   /** What is registered here, for the dev server to tell what is out of date. */
@@ -165,7 +174,7 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
       if (current) {
         this.current.delete(wizardId)
         this.kept.delete(wizardId)
-        this.bump(wizardId)
+        this.transactions.forgetWizard(wizardId)
         try {
           await this.o.unregister?.(wizardId)
         } catch (error) {
@@ -242,60 +251,33 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
     base: Pick<LocalVersion, 'wizardId' | 'file' | 'wizardClass'>,
     parts: { serverVersion: number; config: WizardConfig | undefined; value: unknown; configHash: string | null; instances: ModuleInstance[]; closureHash: string; previous: WizardClass | undefined },
   ): LocalVersion {
-    const version = this.counters.next(base.wizardId)
-    const controller = guardedAbortController((error) => this.o.warn(`${base.wizardId} v${version}: a listener on context.signal threw ${describeThrown(error)} when the version was left (ignored)`))
-    const context = registerContext({ version, file: base.file, previous: parts.previous, signal: controller.signal, data: this.counters.dataOf(base.wizardId), config: parts.value })
+    const { version, controller, context } = this.transactions.prepare(base.wizardId, { file: base.file, previous: parts.previous, config: parts.value })
     return { wizardId: base.wizardId, file: base.file, wizardClass: base.wizardClass, version, serverVersion: parts.serverVersion, context, controller, instances: parts.instances, config: parts.config, configHash: parts.configHash, closureHash: parts.closureHash, rolledBack: false }
   }
 
-  /** Registers `candidate`; on success the previous version is disposed after, on failure nothing changes. */
+
+  /** Registers `candidate` (the one version transaction): on success the previous version is disposed after, on failure nothing changes. */
   private async commit(candidate: LocalVersion, previous: LocalVersion | undefined): Promise<Attempt> {
-    this.instances.acquire(candidate, candidate.instances)
-    const registered = await this.callRegister(candidate, previous)
-    if (registered !== true || this.closed) {
-      candidate.controller.abort()
-      this.forget(await this.instances.release(candidate, candidate.instances))
-      return { ok: false, error: registered === true ? { kind: 'register', message: 'the backend is closing' } : registered }
+    const committed = await this.transactions.commit(candidate, previous)
+    if (!committed.ok) {
+      const { refusal } = committed
+      if (!refusal) return { ok: false, error: { kind: 'register', message: 'the backend is closing' } }
+      if (refusal.kind === 'timeout') return { ok: false, error: { kind: 'timeout', message: `${refusal.message}; kept the previous version.` } }
+      return { ok: false, error: refusal.thrown === undefined ? { kind: 'register', message: refusal.message } : thrownError('register', refusal.thrown, refusal.message) }
     }
-    this.counters.commit(candidate.wizardId, candidate.version)
     this.current.set(candidate.wizardId, candidate)
     const kept = this.kept.get(candidate.wizardId) ?? []
     kept.push(candidate)
     while (kept.length > Math.max(1, this.o.options().history)) kept.shift()
     this.kept.set(candidate.wizardId, kept)
-    if (previous && previous !== candidate) await this.retire(previous)
     return { ok: true, version: candidate }
   }
 
-  private async callRegister(candidate: LocalVersion, previous: LocalVersion | undefined): Promise<true | RemoteError> {
-    const { wizardId } = candidate
-    const timeout = this.o.options().registerTimeout
-    const generation = this.bump(wizardId)
-    const call = Promise.resolve().then(() => this.o.register(wizardId, candidate.wizardClass as C, candidate.context as RegisterContext<C>))
-    const outcome = await settleWithin(call, timeout)
-    if (outcome === TIMED_OUT) {
-      void call.then(
-        (value) => {
-          if (value === false || this.closed || this.generations.get(wizardId) !== generation || !previous) return
-          this.o.warn(`${wizardId}: register finished after the ${timeout} ms timeout; registering the previous version again.`)
-          void Promise.resolve()
-            .then(() => this.o.register(wizardId, previous.wizardClass as C, previous.context as RegisterContext<C>))
-            .catch((error: unknown) => this.o.warn(`${wizardId}: restoring the previous version failed: ${describeThrown(error)}`))
-        },
-        () => {},
-      )
-      return { kind: 'timeout', message: `register("${wizardId}") did not finish within ${timeout} ms (registerTimeout); kept the previous version.` }
-    }
-    if ('error' in outcome) return thrownError('register', outcome.error, `register("${wizardId}") threw ${describeThrown(outcome.error)}`)
-    if (outcome.value === false) return { kind: 'register', message: `register("${wizardId}") returned false` }
-    return true
+  /** A version stops being the registered one: its signal aborts, then what only it ran on is disposed. */
+  private retire(version: LocalVersion): Promise<void> {
+    return this.transactions.retire(version)
   }
 
-  /** A version stops being the registered one: its signal aborts, then what only it ran on is disposed. */
-  private async retire(version: LocalVersion): Promise<void> {
-    version.controller.abort()
-    this.forget(await this.instances.release(version, version.instances))
-  }
 
   /** Disposed instances the runner still holds are evaluated afresh when next imported. */
   private forget(ids: string[]): void {
@@ -317,11 +299,7 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
     return ms > 0 ? ms : undefined
   }
 
-  private bump(wizardId: string): number {
-    const next = (this.generations.get(wizardId) ?? 0) + 1
-    this.generations.set(wizardId, next)
-    return next
-  }
+
 }
 
 function configHashOf(config: WireConfig | null): string | null {

@@ -13,7 +13,7 @@ import { readSignature, sameSignature, type FileSignature } from '../files/file-
 import { readText } from '../files/read-text.ts'
 import { defaultIsWizardClass, hasWizardSuffix, isBaseClassName } from '../files/wizard-files.ts'
 import type { WizardEventSink } from '../notify/event-sink.ts'
-import type { RegisterContext, RegisterWizard, ReloadResult, UnregisterWizard, WizardClass } from '../types.ts'
+import type { RegisterWizard, ReloadResult, UnregisterWizard, WizardClass } from '../types.ts'
 import { importedFiles, invalidateFile, invalidateIds } from '../vite-internals/module-graph.ts'
 import { runnableEnvironment } from '../vite-internals/module-runner.ts'
 import { formatStackWithSources, importedExports } from '../vite-internals/runner-graph.ts'
@@ -24,11 +24,10 @@ import { MAX_KEPT_CLASS_BYTES, ReloadHistory } from './history.ts'
 import type { LeakWatch } from './leak-watch.ts'
 import { ModuleInstances, type ModuleInstance } from './module-instances.ts'
 import { KEPT_VERSION_QUERY } from '../backends/protocol.ts'
-import { registerContext } from './register-context.ts'
-import { guardedAbortController } from './version-signal.ts'
+import { VersionTransactions, type RegisterRefusal } from './version-transaction.ts'
 import { settleWithin, TIMED_OUT } from '../shared/settle-within.ts'
 import { WizardStateStore, type WizardRecord } from './wizard-state.ts'
-import { VersionCounters, type WizardVersion } from './wizard-version.ts'
+import { NO_PHASES, VersionCounters, type WizardVersion } from './wizard-version.ts'
 
 export interface WizardReloaderOptions<C extends WizardClass = WizardClass> {
   /** A Vite dev server; modules are evaluated by its `environment`'s module runner. */
@@ -126,13 +125,12 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   private readonly leaks: LeakWatch | undefined
   private readonly queue = new KeyedSerialQueue()
   private readonly instances: ModuleInstances
+  private readonly transactions: VersionTransactions<WizardVersion>
   private readonly counters = new VersionCounters()
   /** Files that loaded without a wizard class: helpers, whose failures their importers report. */
   private readonly helperFiles = new Set<string>()
   /** Files named like wizards that export no wizard class, warned about once. */
   private readonly warnedHelpers = new Set<string>()
-  /** Bumped on every register call per wizard, so a late answer can tell whether it is stale. */
-  private readonly registerGeneration = new Map<string, number>()
   private disposed = false
   /** The config file a wizard's last config-only attempt failed on (content and signature), to tell a repeat event from a new save. */
   private readonly lastConfigFailure = new Map<string, { file: string | undefined; source: string | undefined; signature: FileSignature | null }>()
@@ -159,6 +157,17 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     this.history = options.historyStore ?? new ReloadHistory(options.history ?? 20)
     const root = options.server.config.root
     this.instances = new ModuleInstances(() => this.environment.runner, () => this.registerTimeout, this.warn, (url) => displayPath(root, url.startsWith(root) ? url : path.join(root, url)))
+    this.transactions = new VersionTransactions<WizardVersion>({
+      register: () => this.register as RegisterWizard | undefined,
+      unregister: () => this.unregister,
+      registerTimeout: () => this.registerTimeout,
+      instances: this.instances,
+      counters: this.counters,
+      warn: this.warn,
+      forget: (ids) => invalidateIds(this.environment, ids),
+      replaced: (version) => this.leaks?.retired(version.wizardId, version.version, version.wizardClass),
+      closed: () => this.disposed,
+    })
   }
 
   /** Successful hot reloads since the reloader was created (initial loads excluded). */
@@ -195,7 +204,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       const current = record.current
       if (!current) continue
       record.current = undefined
-      await this.retire(current)
+      await this.transactions.retire(current)
     }
   }
 
@@ -240,7 +249,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   }
 
   private async attempt(wizardId: string, file: string, source: string | undefined, started: number, previous: WizardVersion | undefined, options: AttemptOptions): Promise<Outcome> {
-    const { initial = false, lastAttempt = false } = options
+    const { lastAttempt = false } = options
     const changedMeanwhile = () => !lastAttempt && readText(file) !== source
 
     invalidateFile(this.environment, file)
@@ -293,29 +302,12 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       return { type: 'failed', failure: configured.failure, phases: failedPhases() }
     }
 
-    const version = this.counters.next(wizardId)
-    const controller = this.versionController(wizardId, version)
-    const context = registerContext({ version, file, previous: previous?.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId), config: configured.value })
-    const candidate: WizardVersion = { wizardId, version, file, wizardClass: found.wizardClass, context, controller, instances: all, source, config: configured.config, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
-    this.instances.acquire(candidate, all)
-    const registerStarted = performance.now()
-    const registered = await this.callRegister(wizardId, found.wizardClass as C, context as RegisterContext<C>, previous, initial)
-    const registerMs = performance.now() - registerStarted
-    if (this.disposed || registered !== true) {
-      controller.abort()
-      invalidateIds(this.environment, await this.instances.release(candidate, all))
-      return this.disposed ? { type: 'cancelled' } : { type: 'failed', failure: registered as WizardReloadError, phases: failedPhases(registerMs) }
-    }
-
-    this.counters.commit(wizardId, version)
-    const disposeStarted = performance.now()
-    if (previous) await this.retire(previous, candidate)
-    candidate.phases = {
-      detectMs: roundMs(options.eventAt === undefined ? 0 : Math.max(0, started - options.eventAt)),
-      loadMs: roundMs(loadMs),
-      registerMs: roundMs(registerMs),
-      disposeMs: roundMs(performance.now() - disposeStarted),
-    }
+    const { version, controller, context } = this.transactions.prepare(wizardId, { file, previous: previous?.wizardClass, config: configured.value })
+    const candidate: WizardVersion = { wizardId, version, file, wizardClass: found.wizardClass, context, controller, instances: all, source, config: configured.config, phases: NO_PHASES }
+    const committed = await this.transactions.commit(candidate, previous)
+    if (this.disposed) return { type: 'cancelled' }
+    if (!committed.ok) return { type: 'failed', failure: this.refusalFailure(wizardId, committed.refusal, previous !== undefined), phases: failedPhases(committed.registerMs) }
+    candidate.phases = phasesOf({ eventAt: options.eventAt, started, loadMs, registerMs: committed.registerMs, disposeMs: committed.disposeMs })
     return { type: 'reloaded', version: candidate, reason: 'code', configSource: configured.source }
   }
 
@@ -350,29 +342,14 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     this.lastConfigFailure.delete(wizardId)
     if (record.lastError === null && configured.config?.file === current.config?.file && configured.config?.hash === current.config?.hash) return 'unchanged'
 
-    const version = this.counters.next(wizardId)
-    const controller = this.versionController(wizardId, version)
-    const context = registerContext({ version, file: current.file, previous: current.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId), config: configured.value })
+    const { version, controller, context } = this.transactions.prepare(wizardId, { file: current.file, previous: current.wizardClass, config: configured.value })
     // The same class and module instances: nothing is evaluated, so nothing of the code is disposed.
-    const candidate: WizardVersion = { ...current, version, context, controller, config: configured.config, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
-    this.instances.acquire(candidate, current.instances)
+    const candidate: WizardVersion = { ...current, version, context, controller, config: configured.config, phases: NO_PHASES }
     const registerStarted = performance.now()
-    const registered = await this.callRegister(wizardId, current.wizardClass as C, context as RegisterContext<C>, current, false)
-    const registerMs = performance.now() - registerStarted
-    if (this.disposed || registered !== true) {
-      controller.abort()
-      await this.instances.release(candidate, current.instances)
-      return this.finish(wizardId, current.file, read, current, false, this.disposed ? { type: 'cancelled' } : { type: 'failed', failure: registered as WizardReloadError }, started)
-    }
-    this.counters.commit(wizardId, version)
-    const disposeStarted = performance.now()
-    await this.retire(current, candidate)
-    candidate.phases = {
-      detectMs: roundMs(options.eventAt === undefined ? 0 : Math.max(0, started - options.eventAt)),
-      loadMs: roundMs(registerStarted - started),
-      registerMs: roundMs(registerMs),
-      disposeMs: roundMs(performance.now() - disposeStarted),
-    }
+    const committed = await this.transactions.commit(candidate, current)
+    if (this.disposed) return this.finish(wizardId, current.file, read, current, false, { type: 'cancelled' }, started)
+    if (!committed.ok) return this.finish(wizardId, current.file, read, current, false, { type: 'failed', failure: this.refusalFailure(wizardId, committed.refusal, true) }, started)
+    candidate.phases = phasesOf({ eventAt: options.eventAt, started, loadMs: registerStarted - started, registerMs: committed.registerMs, disposeMs: committed.disposeMs })
     return this.finish(wizardId, current.file, read, current, false, { type: 'reloaded', version: candidate, reason: 'config', configSource: configured.source }, started)
   }
 
@@ -385,15 +362,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     return loadWizardConfig({ wizardId, wizardFile: file, wizardClass, root: this.server.config.root, configFile: this.configFile, timeoutMs: this.loadTimeout > 0 ? this.loadTimeout : undefined })
   }
 
-  /**
-   * A version stops being the registered one: its signal aborts, then what only it ran on is
-   * disposed. A successor with the same class (a config change) is not a replaced class.
-   */
-  private async retire(version: WizardVersion, successor?: WizardVersion): Promise<void> {
-    version.controller.abort()
-    if (successor?.wizardClass !== version.wizardClass) this.leaks?.retired(version.wizardId, version.version, version.wizardClass)
-    invalidateIds(this.environment, await this.instances.release(version, version.instances))
-  }
+
 
   /** Records the outcome, tells the sinks, and builds the public result — in this one place. */
   /** `started`: when this reload began (a config-only one starts after the code was last read). */
@@ -488,7 +457,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     const record = this.state.get(wizardId)
     if (!record || record.file !== file || this.disposed) return false
     this.state.delete(wizardId)
-    this.bumpGeneration(wizardId)
+    this.transactions.forgetWizard(wizardId)
     if (record.wizardClass !== null && this.unregister) {
       try {
         await this.unregister(wizardId)
@@ -497,7 +466,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       }
     }
     this.committed(wizardId, undefined)
-    if (record.current) await this.retire(record.current)
+    if (record.current) await this.transactions.retire(record.current)
     const timestamp = Date.now()
     this.history.record(wizardId, { version: null, outcome: 'removed', timestamp, durationMs: 0, file })
     this.events.removed?.({ wizardId, file, timestamp })
@@ -542,24 +511,17 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     if (again && 'error' in again) return refused(again.error)
     const wizardClass = kept.version?.wizardClass ?? again!.wizardClass
     const loadMs = performance.now() - started
-    const controller = this.versionController(wizardId, target)
     // That version's own context: its number and the config it was registered with.
-    const context = registerContext({ version: target, file: kept.meta.file, previous: current.wizardClass, signal: controller.signal, data: this.counters.dataOf(wizardId), config: kept.meta.configValue })
-    const candidate: WizardVersion = { wizardId, version: target, file: kept.meta.file, wizardClass, config: kept.meta.config, context, controller, instances: again?.instances ?? [], source: kept.source ?? kept.version?.source, phases: { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 } }
-    if (again) this.instances.acquire(candidate, again.instances)
-    const registerStarted = performance.now()
-    const registered = await this.callRegister(wizardId, candidate.wizardClass as C, context as RegisterContext<C>, current, false)
-    const registerMs = performance.now() - registerStarted
-    if (this.disposed || registered !== true) {
-      controller.abort()
-      if (again) invalidateIds(this.environment, await this.instances.release(candidate, again.instances))
-      if (this.disposed) return refused('the dev server is closing')
-      this.advise(`${wizardId}: rollback to v${target} refused: ${(registered as WizardReloadError).message}; v${current.version} stays registered.`)
-      return refused(`register refused the rollback to v${target}: ${(registered as WizardReloadError).message}`)
+    const { controller, context } = this.transactions.prepare(wizardId, { file: kept.meta.file, previous: current.wizardClass, config: kept.meta.configValue, number: target })
+    const candidate: WizardVersion = { wizardId, version: target, file: kept.meta.file, wizardClass, config: kept.meta.config, context, controller, instances: again?.instances ?? [], source: kept.source ?? kept.version?.source, phases: NO_PHASES }
+    const committed = await this.transactions.commit(candidate, current)
+    if (this.disposed) return refused('the dev server is closing')
+    if (!committed.ok) {
+      const why = this.refusalFailure(wizardId, committed.refusal, true).message
+      this.advise(`${wizardId}: rollback to v${target} refused: ${why}; v${current.version} stays registered.`)
+      return refused(`register refused the rollback to v${target}: ${why}`)
     }
-    const disposeStarted = performance.now()
-    await this.retire(current, candidate)
-    candidate.phases = { detectMs: 0, loadMs: roundMs(again ? loadMs : 0), registerMs: roundMs(registerMs), disposeMs: roundMs(performance.now() - disposeStarted) }
+    candidate.phases = phasesOf({ started, loadMs: again ? loadMs : 0, registerMs: committed.registerMs, disposeMs: committed.disposeMs })
     // Pinned only while the file on disk differs from that version (an undo back to what is on disk is not).
     const configOnDisk = this.configOnDisk(candidate.file)
     const pinned = readText(candidate.file) !== candidate.source || configOnDisk !== (candidate.config?.hash ?? null)
@@ -606,42 +568,11 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     return null
   }
 
-  /** The controller of a version's `context.signal`: an abort listener that throws is a warning naming the wizard. */
-  private versionController(wizardId: string, version: number): AbortController {
-    return guardedAbortController((error) => this.warn(`${wizardId} v${version}: a listener on context.signal threw ${describeThrown(error)} when the version was left (ignored)`))
-  }
-
-  /** Returns true, or the failure. */
-  private async callRegister(wizardId: string, wizardClass: C, context: RegisterContext<C>, previous: WizardVersion | undefined, initial: boolean): Promise<true | WizardReloadError> {
-    const register = this.register
-    if (!register) return true
-    const generation = this.bumpGeneration(wizardId)
-    const call = Promise.resolve().then(() => register(wizardId, wizardClass, context))
-    const outcome = await settleWithin(call, this.registerTimeout)
-
-    if (outcome === TIMED_OUT) {
-      void call.then(
-        (value) => {
-          if (value === false || this.disposed || this.registerGeneration.get(wizardId) !== generation) return
-          this.warn(`${wizardId}: register finished after the ${this.registerTimeout} ms timeout; restoring the previous version.`)
-          void this.restore(wizardId, previous)
-        },
-        () => {},
-      )
-      return plainFailure('timeout', `register("${wizardId}") did not finish within ${this.registerTimeout} ms (registerTimeout); ${initial ? 'not registered' : 'kept the previous version'}.`)
-    }
-    if ('error' in outcome) return plainFailure('register', `register("${wizardId}") threw ${describeThrown(outcome.error)}`, outcome.error, this.server.config.root)
-    if (outcome.value === false) return plainFailure('register', `register("${wizardId}") returned false`)
-    return true
-  }
-
-  private async restore(wizardId: string, previous: WizardVersion | undefined): Promise<void> {
-    try {
-      if (previous) await this.register?.(wizardId, previous.wizardClass as C, previous.context as RegisterContext<C>)
-      else await this.unregister?.(wizardId)
-    } catch (error) {
-      this.warn(`${wizardId}: restoring the previous version failed: ${describeThrown(error)}`)
-    }
+  /** A refused register step, as a failure event says it (a timeout also says what kept serving). */
+  private refusalFailure(wizardId: string, refusal: RegisterRefusal | undefined, hadPrevious: boolean): WizardReloadError {
+    if (!refusal) return plainFailure('register', `${wizardId}: the dev server is closing`)
+    if (refusal.kind === 'timeout') return plainFailure('timeout', `${refusal.message}; ${hadPrevious ? 'kept the previous version' : 'not registered'}.`)
+    return plainFailure('register', refusal.message, refusal.thrown, this.server.config.root)
   }
 
   private becameHelper(wizardId: string, file: string, exportNames: string[]): void {
@@ -662,11 +593,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     }
   }
 
-  private bumpGeneration(wizardId: string): number {
-    const next = (this.registerGeneration.get(wizardId) ?? 0) + 1
-    this.registerGeneration.set(wizardId, next)
-    return next
-  }
+
 }
 
 /** The config file a failed load read has changed since (the failure is about content no longer there). */
@@ -683,4 +610,9 @@ function roundMs(ms: number): number {
 /** The runner's id of a module imported by an absolute path (with its query). */
 function runnerIdOf(url: string): string {
   return url.replace(/\\/g, '/')
+}
+
+/** A reload's timings: how long it waited since the first event, loaded, registered and disposed. */
+function phasesOf({ eventAt, started, loadMs, registerMs, disposeMs }: { eventAt?: number; started: number; loadMs: number; registerMs: number; disposeMs: number }): ReloadPhases {
+  return { detectMs: roundMs(eventAt === undefined ? 0 : Math.max(0, started - eventAt)), loadMs: roundMs(loadMs), registerMs: roundMs(registerMs), disposeMs: roundMs(disposeMs) }
 }

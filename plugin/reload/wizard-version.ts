@@ -41,4 +41,5 @@ export class VersionCounters {
   }
 }
 
-export const NO_PHASES: ReloadPhases = { detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 }
+/** A candidate's timings until it is committed (then measured). */
+export const NO_PHASES: Readonly<ReloadPhases> = Object.freeze({ detectMs: 0, loadMs: 0, registerMs: 0, disposeMs: 0 })
