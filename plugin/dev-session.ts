@@ -390,7 +390,7 @@ export class DevSession {
       websocket_path: this.options.wsPath || null,
       last_error: last?.message ?? null,
       last_error_at: last ? new Date(last.at).toISOString() : null,
-      wizards: this.state.toStatus(this.history),
+      wizards: this.state.toStatus(this.history, (wizardId) => this.leaks.liveVersions(wizardId)),
       registry: this.registry ? { file: this.registry.file, instances: this.registry.instances.size } : null,
       backends: this.backends?.status() ?? [],
     }

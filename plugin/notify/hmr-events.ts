@@ -26,7 +26,7 @@ export class HmrEventSink implements WizardEventSink {
     const failures: WizardFailedPayload[] = []
     for (const record of this.state.failures()) {
       if (!record.lastError) continue
-      failures.push({ wizardId: record.wizardId, file: record.file, timestamp: record.lastError.timestamp, error: record.lastError.error, keptPreviousVersion: record.wizardClass !== null })
+      failures.push({ wizardId: record.wizardId, file: record.file, timestamp: record.lastError.timestamp, error: record.lastError.error, keptPreviousVersion: record.current !== undefined })
     }
     return { failures, wizards: this.state.summaries() }
   }

@@ -194,7 +194,7 @@ export class ReloadCoordinator {
     if (record?.pinned) {
       // Rolled back: the next change of its config on disk unpins it, like a save of its code.
       if (reloader.configOnDisk(wizardFile) === record.pinned.configOnDisk) return
-      record.pinned = undefined
+      reloader.unpin(record.wizardId)
       await this.sync(wizardFile, { force: true, eventAt })
       return
     }
@@ -244,7 +244,7 @@ export class ReloadCoordinator {
     if (!record) return { ok: false, wizardId, version: null, error: `no wizard "${wizardId}"` }
     // In line with the wizard's other work, in the order asked (no joining a queued reload: an undo may come between).
     await reloader.exclusive(wizardId, () => {
-      record.pinned = undefined
+      reloader.unpin(wizardId)
       return this.syncNow(record.file, true, false, performance.now())
     })
     const after = this.options.reloader.state.get(wizardId)
@@ -260,7 +260,7 @@ export class ReloadCoordinator {
     const record = wizardId === undefined ? undefined : state.get(wizardId)
     if (!record || record.pinned === undefined) return 'none'
     if (record.pinned.signature && sameSignature(record.pinned.signature, readSignature(file))) return 'kept'
-    record.pinned = undefined
+    this.options.reloader.unpin(record.wizardId)
     return 'unpinned'
   }
 
@@ -361,7 +361,7 @@ export class ReloadCoordinator {
     if (!record || record.file !== file) return false
     const onDisk = readText(file)
     if (onDisk === undefined) return false
-    if (record.wizardClass !== null && record.lastError === null && record.current?.source === onDisk) return true
+    if (record.current !== undefined && record.lastError === null && record.current.source === onDisk) return true
     const attempt = record.lastAttempt
     return attempt !== undefined && attempt.source === onDisk && (attempt.startedAt > eventAt || sameSignature(attempt.signature, readSignature(file)))
   }

@@ -20,6 +20,8 @@ interface Retired {
 export class LeakWatch {
   private readonly byWizard = new Map<string, Retired[]>()
   private readonly warned = new Set<string>()
+  /** Per wizard: its versions alive after the last full GC (the current one included). */
+  private readonly live = new Map<string, number>()
   private readonly finalization = new FinalizationRegistry<{ wizardId: string; version: number }>(({ wizardId, version }) => {
     const list = this.byWizard.get(wizardId)
     if (list) this.byWizard.set(wizardId, list.filter((entry) => entry.version !== version))
@@ -55,7 +57,7 @@ export class LeakWatch {
     for (const record of this.state.all()) {
       const alive = (this.byWizard.get(record.wizardId) ?? []).filter((entry) => entry.ref.deref() !== undefined)
       this.byWizard.set(record.wizardId, alive)
-      record.liveVersions = alive.length + (record.current ? 1 : 0)
+      this.live.set(record.wizardId, alive.length + (record.current ? 1 : 0))
       const previous = record.current?.context.previous
       const unexplained = alive.filter((entry) => !this.keptOnPurpose(record.wizardId, entry.version) && entry.ref.deref() !== previous).length
       if (unexplained > LEAK_THRESHOLD && !this.warned.has(record.wizardId)) {
@@ -66,6 +68,11 @@ export class LeakWatch {
         )
       }
     }
+  }
+
+  /** How many of `wizardId`'s versions were alive after the last full GC, or null before one was seen. */
+  liveVersions(wizardId: string): number | null {
+    return this.live.get(wizardId) ?? null
   }
 
   close(): void {

@@ -201,10 +201,8 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   async close(): Promise<void> {
     this.dispose()
     for (const record of this.state.all()) {
-      const current = record.current
-      if (!current) continue
-      record.current = undefined
-      await this.transactions.retire(current)
+      const current = this.state.release(record.wizardId)
+      if (current) await this.transactions.retire(current)
     }
   }
 
@@ -386,7 +384,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       case 'failed': {
         outcome = { ...outcome, failure: boundFailure(outcome.failure) }
         const timestamp = Date.now()
-        this.state.recordFailure(wizardId, file, outcome.failure, timestamp).lastAttempt = read
+        this.state.recordFailure(wizardId, file, outcome.failure, timestamp, read)
         this.history.record(wizardId, { version: null, outcome: 'failed', timestamp, kind: outcome.failure.kind, message: outcome.failure.message, durationMs: durationMs(), ...(outcome.phases ? { phases: outcome.phases } : {}), file, source: read.source })
         this.events.failed?.({ wizardId, file, timestamp, error: outcome.failure, keptPreviousVersion: previousClass !== null })
         const kept = previousClass ? ' (kept previous version)' : ''
@@ -395,13 +393,12 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
       case 'reloaded': {
         const { version } = outcome
         const before = this.state.get(wizardId)
-        if (before && before.file !== file && before.wizardClass !== null && readText(before.file) !== undefined) {
+        if (before && before.file !== file && before.current !== undefined && readText(before.file) !== undefined) {
           const relative = (f: string) => displayPath(root, f)
           this.advise(`${wizardId}: ${relative(file)} and ${relative(before.file)} both map to the wizard id "${wizardId}"; ${relative(file)} (loaded last) is registered. Rename one, or pass a wizardId option.`)
         }
         this.helperFiles.delete(file)
-        const record = this.state.recordSuccess(version, !initial)
-        record.lastAttempt = read
+        const record = this.state.recordSuccess(version, { countsAsReload: !initial, read })
         this.committed(wizardId, version)
         const ms = durationMs()
         const { reason, configSource } = outcome
@@ -458,7 +455,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     if (!record || record.file !== file || this.disposed) return false
     this.state.delete(wizardId)
     this.transactions.forgetWizard(wizardId)
-    if (record.wizardClass !== null && this.unregister) {
+    if (record.current !== undefined && this.unregister) {
       try {
         await this.unregister(wizardId)
       } catch (error) {
@@ -525,8 +522,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     // Pinned only while the file on disk differs from that version (an undo back to what is on disk is not).
     const configOnDisk = this.configOnDisk(candidate.file)
     const pinned = readText(candidate.file) !== candidate.source || configOnDisk !== (candidate.config?.hash ?? null)
-    const recorded = this.state.recordSuccess(candidate, false)
-    if (pinned) recorded.pinned = { version: target, signature: readSignature(candidate.file), configOnDisk }
+    this.state.recordSuccess(candidate, { countsAsReload: false, pinned: pinned ? { version: target, signature: readSignature(candidate.file), configOnDisk } : undefined })
     this.committed(wizardId, candidate)
     const timestamp = Date.now()
     this.history.record(wizardId, { version: target, outcome: 'rolled-back', timestamp, durationMs: roundMs(performance.now() - started), phases: candidate.phases, file: candidate.file, source: candidate.source, config: candidate.config, configSource: kept.configSource }, candidate)
@@ -559,6 +555,11 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     return { wizardClass: found.wizardClass, instances: all }
   }
 
+  /** @internal The next save of a pinned wizard's file, or a retry: what is on disk loads again (an intent; the state store writes it). */
+  unpin(wizardId: string): void {
+    this.state.unpin(wizardId)
+  }
+
   /** @internal what the wizard's config file on disk holds now (a hash), or null when there is none */
   configOnDisk(wizardFile: string): string | null {
     for (const candidate of this.configFilesOf(wizardFile)) {
@@ -579,7 +580,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     this.helperFiles.add(file)
     // A file that never registered a class and now exports none is a helper; clear any failure shown for it.
     const record = this.state.get(wizardId)
-    if (record && record.file === file && record.wizardClass === null) {
+    if (record && record.file === file && record.current === undefined) {
       this.state.delete(wizardId)
       this.events.removed?.({ wizardId, file, timestamp: Date.now() })
     }

@@ -2,34 +2,48 @@ import { stripVTControlCharacters } from 'node:util'
 import type { WizardReloadError, WizardStatusEntry, WizardSummary } from '../../client/protocol.ts'
 import type { FileSignature } from '../files/file-signature.ts'
 import type { ReloadHistory } from './history.ts'
-import type { WizardClass } from '../types.ts'
 import type { WizardVersion } from './wizard-version.ts'
 
-export interface WizardRecord {
-  wizardId: string
-  file: string
-  /** The class currently registered, or null when no version has loaded yet (`current.wizardClass`). */
-  wizardClass: WizardClass | null
-  /** The version registered now. */
-  current: WizardVersion | undefined
-  /** The latest attempt that was registered or reported: what it read, and when it started (`performance.now()`). */
-  lastAttempt: { source: string | undefined; signature: FileSignature | null; startedAt: number } | undefined
-  /** Versions alive after the last full GC (see LeakWatch), or null before one. */
-  liveVersions: number | null
-  /**
-   * Rolled back to this version: the file on disk is newer, and its next save unpins the wizard.
-   * `signature` is the file's at the rollback: a late event for that same write is not a save.
-   */
-  pinned: { version: number; signature: FileSignature | null; /** hash of its config file on disk then, or null */ configOnDisk: string | null } | undefined
-  /** Successful hot reloads (the initial load does not count). */
-  reloadCount: number
-  lastReload: Date | null
-  lastError: { error: WizardReloadError; timestamp: number } | null
+/** What one attempt read: its source, the file's signature, and when it started (`performance.now()`). */
+export interface AttemptRead {
+  source: string | undefined
+  signature: FileSignature | null
+  startedAt: number
 }
+
+/** A rolled-back wizard's pin: the file on disk is newer, and its next save unpins it. */
+export interface Pin {
+  version: number
+  /** The file's signature at the rollback: a late event for that same write is not a save. */
+  signature: FileSignature | null
+  /** A hash of its config file on disk then, or null. */
+  configOnDisk: string | null
+}
+
+/**
+ * One wizard as it stands. Read-only outside this store, which the version transaction (the
+ * reloader) alone writes through; others say what they want (`unpin`), never set a field.
+ */
+export interface WizardRecord {
+  readonly wizardId: string
+  readonly file: string
+  /** The version registered now (undefined: none has loaded yet). */
+  readonly current: WizardVersion | undefined
+  /** The latest attempt that was registered or reported. */
+  readonly lastAttempt: AttemptRead | undefined
+  /** Rolled back to this version: the file on disk is newer, and its next save unpins the wizard. */
+  readonly pinned: Pin | undefined
+  /** Successful hot reloads (the initial load does not count). */
+  readonly reloadCount: number
+  readonly lastReload: Date | null
+  readonly lastError: { error: WizardReloadError; timestamp: number } | null
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] }
 
 /** What is loaded: one record per wizard id. Feeds the status endpoint and the snapshot sent to new pages. */
 export class WizardStateStore {
-  private readonly records = new Map<string, WizardRecord>()
+  private readonly records = new Map<string, Writable<WizardRecord>>()
   private totalReloads = 0
 
   get(wizardId: string): WizardRecord | undefined {
@@ -50,14 +64,15 @@ export class WizardStateStore {
     return this.totalReloads
   }
 
-  recordSuccess(version: WizardVersion, countsAsReload: boolean): WizardRecord {
+  /** A version became the registered one (pinned when it is a rolled-back one the file on disk is newer than). */
+  recordSuccess(version: WizardVersion, { countsAsReload, read, pinned }: { countsAsReload: boolean; read?: AttemptRead; pinned?: Pin }): WizardRecord {
     const record = this.ensure(version.wizardId, version.file)
     record.file = version.file
-    record.wizardClass = version.wizardClass
     record.current = version
-    record.pinned = undefined
+    record.pinned = pinned
     record.lastReload = new Date()
     record.lastError = null
+    if (read) record.lastAttempt = read
     if (countsAsReload) {
       record.reloadCount++
       this.totalReloads++
@@ -65,11 +80,26 @@ export class WizardStateStore {
     return record
   }
 
-  recordFailure(wizardId: string, file: string, error: WizardReloadError, timestamp: number): WizardRecord {
+  recordFailure(wizardId: string, file: string, error: WizardReloadError, timestamp: number, read: AttemptRead): WizardRecord {
     const record = this.ensure(wizardId, file)
-    if (record.wizardClass === null) record.file = file
+    if (record.current === undefined) record.file = file
     record.lastError = { error, timestamp }
+    record.lastAttempt = read
     return record
+  }
+
+  /** The next save of a pinned wizard's file (or a retry): what is on disk loads again. */
+  unpin(wizardId: string): void {
+    const record = this.records.get(wizardId)
+    if (record) record.pinned = undefined
+  }
+
+  /** The dev server is closing: its version is retired (nothing is registered any more). */
+  release(wizardId: string): WizardVersion | undefined {
+    const record = this.records.get(wizardId)
+    const current = record?.current
+    if (record) record.current = undefined
+    return current
   }
 
   delete(wizardId: string): void {
@@ -81,9 +111,9 @@ export class WizardStateStore {
     return this.all().filter((record) => record.lastError !== null)
   }
 
-  /** Registered classes, for re-registering into a fresh registry. */
+  /** Wizards with a version registered now. */
   registered(): WizardRecord[] {
-    return this.all().filter((record) => record.wizardClass !== null)
+    return this.all().filter((record) => record.current !== undefined)
   }
 
   /** What the overlay's badge and panel show. */
@@ -93,7 +123,8 @@ export class WizardStateStore {
       .map((record) => ({ wizardId: record.wizardId, file: record.file, version: record.current?.version ?? null, state: record.lastError ? 'failed' : record.pinned !== undefined ? 'pinned' : 'ok' }))
   }
 
-  toStatus(history?: ReloadHistory): Record<string, WizardStatusEntry> {
+  /** `liveVersions`: how many of a wizard's versions were alive after the last full GC (the leak watch's count), null before one. */
+  toStatus(history?: ReloadHistory, liveVersions: (wizardId: string) => number | null = () => null): Record<string, WizardStatusEntry> {
     const wizards: Record<string, WizardStatusEntry> = {}
     for (const record of this.all().sort((a, b) => a.wizardId.localeCompare(b.wizardId))) {
       wizards[record.wizardId] = {
@@ -106,7 +137,7 @@ export class WizardStateStore {
         last_error_loc: record.lastError?.error.loc ?? null,
         last_error_frame: record.lastError?.error.frame === undefined ? null : stripVTControlCharacters(record.lastError.error.frame),
         last_phases: record.current?.phases ?? null,
-        live_versions: record.liveVersions,
+        live_versions: liveVersions(record.wizardId),
         pinned_version: record.pinned?.version ?? null,
         config_file: record.current?.config?.file ?? null,
         config_hash: record.current?.config?.hash ?? null,
@@ -116,10 +147,10 @@ export class WizardStateStore {
     return wizards
   }
 
-  private ensure(wizardId: string, file: string): WizardRecord {
+  private ensure(wizardId: string, file: string): Writable<WizardRecord> {
     let record = this.records.get(wizardId)
     if (!record) {
-      record = { wizardId, file, wizardClass: null, current: undefined, lastAttempt: undefined, liveVersions: null, pinned: undefined, reloadCount: 0, lastReload: null, lastError: null }
+      record = { wizardId, file, current: undefined, lastAttempt: undefined, pinned: undefined, reloadCount: 0, lastReload: null, lastError: null }
       this.records.set(wizardId, record)
     }
     return record

@@ -174,7 +174,7 @@ describe('failures keep the previous version', () => {
     await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe('timeout')
     expect(lastEvent(p.events, 'failed', 'debug')!.error.message).toContain('300 ms')
     expect(p.registry.run('debug')).toBe('v1')
-    expect(p.session.state.get('debug')?.wizardClass).toBe(p.registry.classes.get('debug'))
+    expect(p.session.state.get('debug')?.current?.wizardClass).toBe(p.registry.classes.get('debug'))
 
     // The hung call finishes late and installs v4 in the backend: the plugin puts v1 back.
     p.registry.behaviour = () => true
