@@ -10,11 +10,10 @@ import { isWithin, type SymlinkRule } from '../files/symlink-rule.ts'
 import type { WatchedDirs } from '../files/watched-dirs.ts'
 import { isSourceFile } from '../files/wizard-files.ts'
 import { sameRealFile } from '../shared/real-path.ts'
+import { untilOnDisk } from './until-on-disk.ts'
 import { forwardFileEventToVite, importedFiles, importerFiles, invalidateFile } from '../vite-internals/module-graph.ts'
 import type { WizardReloader } from './reloader.ts'
 
-/** How many times one change may load again because the file changed while it was loading. */
-const MAX_ATTEMPTS = 20
 // Loading is CPU-bound in Vite's pipeline, with file reads in between; 32 in flight measured best (bench/).
 const INITIAL_LOAD_CONCURRENCY = 32
 /** Bigger files are not kept for comparing repeat events (they are just processed again). */
@@ -201,12 +200,8 @@ export class ReloadCoordinator {
     await reloader.exclusive(
       key,
       async () => {
-        for (let attempt = 1; attempt <= MAX_ATTEMPTS && !this.disposed; attempt++) {
-          const result = await reloader.reconfigureNow(record?.wizardId ?? key, { eventAt, lastAttempt: attempt === MAX_ATTEMPTS })
-          if (result === undefined) continue
-          if (result === 'code' && isFile(wizardFile)) await this.syncNow(wizardFile, true, false, eventAt)
-          return
-        }
+        const result = await untilOnDisk((lastAttempt) => reloader.reconfigureNow(record?.wizardId ?? key, { eventAt, lastAttempt }), () => this.disposed)
+        if (result === 'code' && isFile(wizardFile)) await this.syncNow(wizardFile, true, false, eventAt)
       },
       `config:${wizardFile}`,
     )
@@ -304,7 +299,7 @@ export class ReloadCoordinator {
       debug?.(`${file} is unchanged since it was last loaded; nothing to do`)
       return 'unchanged'
     }
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS && !this.disposed; attempt++) {
+    const outcome = await untilOnDisk(async (lastAttempt): Promise<SyncResult | undefined> => {
       const wizardId = this.options.wizardId(file)
       if (!isFile(file)) {
         invalidateFile(reloader.environment, file)
@@ -328,15 +323,15 @@ export class ReloadCoordinator {
         return 'helper'
       }
       this.trackConfig(file)
-      const result = await reloader.reloadNow(wizardId, file, { initial, lastAttempt: attempt === MAX_ATTEMPTS, eventAt: initial ? undefined : eventAt })
+      const result = await reloader.reloadNow(wizardId, file, { initial, lastAttempt, eventAt: initial ? undefined : eventAt })
       if (result?.success) this.watchImportsOutside(file)
       if (!result) {
         debug?.(`${file} changed while it was loading; loading it again`)
-        continue
+        return undefined
       }
       return result.success ? 'loaded' : result.helper ? 'helper' : result.failure ? 'failed' : 'unchanged'
-    }
-    return 'unchanged'
+    }, () => this.disposed)
+    return outcome ?? 'unchanged'
   }
 
   /** A file other than `file`, still on disk, whose wizard id is `wizardId` (the first known). */

@@ -24,6 +24,7 @@ import { MAX_KEPT_CLASS_BYTES, ReloadHistory } from './history.ts'
 import type { LeakWatch } from './leak-watch.ts'
 import { ModuleInstances, type ModuleInstance } from './module-instances.ts'
 import { KEPT_VERSION_QUERY } from '../backends/protocol.ts'
+import { untilOnDisk } from './until-on-disk.ts'
 import { VersionTransactions, type RegisterRefusal } from './version-transaction.ts'
 import { settleWithin, TIMED_OUT } from '../shared/settle-within.ts'
 import { WizardStateStore, type WizardRecord } from './wizard-state.ts'
@@ -93,8 +94,6 @@ type Outcome =
 
 /** A save that truncates first can be seen empty for a moment: give the write this long to land. */
 const EMPTY_FILE_GRACE_MS = 150
-/** Loads of one change, at most, when the file keeps changing while it loads. */
-const MAX_ATTEMPTS = 20
 
 /**
  * Re-evaluates one wizard through the dev server's module runner and registers the new class —
@@ -178,13 +177,8 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
   /** Reloads one wizard; calls for the same wizard run one after the other. */
   reloadWizard(wizardId: string, filePath: string, options: ReloadOptions = {}): Promise<ReloadResult<C>> {
     const file = path.resolve(filePath)
-    return this.exclusive(wizardId, async () => {
-      // Standalone use has no watcher to call again: load until what loaded is what is on disk.
-      for (let attempt = 1; ; attempt++) {
-        const result = await this.reloadNow(wizardId, file, { ...options, lastAttempt: attempt >= MAX_ATTEMPTS })
-        if (result) return result
-      }
-    })
+    // Standalone use has no watcher to call again: load until what loaded is what is on disk (the last attempt always answers).
+    return this.exclusive(wizardId, async () => (await untilOnDisk((lastAttempt) => this.reloadNow(wizardId, file, { ...options, lastAttempt })))!)
   }
 
   /** The file of `wizardId` was deleted: unregister it (only if that file is what is registered). */
