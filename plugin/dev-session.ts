@@ -25,7 +25,7 @@ import { PageRequests, RequestError, type RequestHandlers } from './requests/pag
 import { serveControlRequests } from './requests/control-requests.ts'
 import { SharedRegistry } from './registry/shared-registry.ts'
 import { registryModuleSuffix } from './registry/registry-code.ts'
-import { clearDiscovery, DISCOVERY_FILE, localUrlOf, writeDiscovery } from './backends/server-discovery.ts'
+import { clearDiscovery, DISCOVERY_FILE, localUrlOf, writeDiscovery } from './backend-link/server-discovery.ts'
 import { locatePackageFile } from './package-files.ts'
 import { realPathOf, sameRealFile } from './shared/real-path.ts'
 import { WizardReloader } from './reload/reloader.ts'
@@ -36,8 +36,9 @@ import { viteWatcherReady } from './vite-internals/vite-watcher.ts'
 import { BackendEndpoint } from './backends/backend-endpoint.ts'
 import { BackendHub } from './backends/backend-hub.ts'
 import { BackendRelay } from './backends/backend-relay.ts'
-import { KEPT_VERSION_QUERY, TOKEN_FILE, type RemoteError } from './backends/protocol.ts'
-import { ensureToken } from './backends/token.ts'
+import { TOKEN_FILE, type RemoteError } from './backend-link/protocol.ts'
+import { parseKeptVersionUrl } from './shared/kept-version-url.ts'
+import { ensureToken } from './backend-link/token.ts'
 import { configCandidates } from './config/config-location.ts'
 import { classifyLoadError } from './errors/classify-error.ts'
 import { isLoadingAllowed } from './vite-internals/fs-rules.ts'
@@ -336,9 +337,9 @@ export class DevSession {
    * backend gets a pinned — rolled-back — version: what this dev server serves, not the newer file).
    */
   keptSource(id: string): string | undefined {
-    const [file, query = ''] = id.split('?', 2)
-    const version = Number(new URLSearchParams(query).get(KEPT_VERSION_QUERY))
-    if (!Number.isInteger(version) || version < 1) return undefined
+    const asked = parseKeptVersionUrl(id)
+    if (!asked) return undefined
+    const { file, version } = asked
     const wizardId = this.state.idOfFile(file)
     if (wizardId === undefined) return undefined
     const current = this.state.get(wizardId)?.current

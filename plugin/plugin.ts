@@ -25,7 +25,7 @@ import { LOG_PREFIX } from './notify/terminal-log.ts'
 import type { UpgradeableServer } from './notify/ws-endpoint.ts'
 import { resolveOptions, type ResolvedWizardHotReloadOptions, type WizardHotReloadOptions } from './options.ts'
 import type { WizardClass } from './types.ts'
-import { TOKEN_FILE } from './backends/protocol.ts'
+import { TOKEN_FILE } from './backend-link/protocol.ts'
 import { denyServing } from './vite-internals/fs-rules.ts'
 import { isViteClient, loadAfterViteClient } from './vite-internals/vite-client.ts'
 

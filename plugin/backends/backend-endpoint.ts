@@ -3,10 +3,10 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import { UpgradeRoute, type UpgradeableServer } from '../notify/upgrade-route.ts'
 import { isHostAllowed } from '../notify/request-guards.ts'
-import { BackendSocket } from './backend-socket.ts'
+import { BackendSocket } from '../backend-link/backend-socket.ts'
 import type { BackendHub } from './backend-hub.ts'
-import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage, type ServerMessage } from './protocol.ts'
-import { challengeBound, newNonce, proofOf, sameToken, sessionKey } from './token.ts'
+import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage, type ServerMessage } from '../backend-link/protocol.ts'
+import { challengeBound, newNonce, proofOf, sameToken, sessionKey } from '../backend-link/token.ts'
 
 export interface BackendEndpointOptions {
   token: string

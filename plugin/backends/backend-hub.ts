@@ -3,12 +3,13 @@ import type { WizardBackendsOutcome, BackendStatusEntry, WizardReloadError } fro
 import { describeThrown } from '../errors/thrown-value.ts'
 import { readText } from '../files/read-text.ts'
 import { hashOf } from '../shared/content-hash.ts'
+import { keptVersionUrl } from '../shared/kept-version-url.ts'
 import type { WizardStateStore } from '../reload/wizard-state.ts'
 import { importedFiles, servedCodeHash } from '../vite-internals/module-graph.ts'
 import type { RunnableDevEnvironment } from 'vite'
-import type { BackendSocket } from './backend-socket.ts'
+import type { BackendSocket } from '../backend-link/backend-socket.ts'
 import { ServedFiles } from './served-files.ts'
-import { BACKEND_PROTOCOL_VERSION, KEPT_VERSION_QUERY, type BackendMessage, type RemoteError, type ServerMessage, type WireOptions, type WireOutcome, type WireWizard } from './protocol.ts'
+import { BACKEND_PROTOCOL_VERSION, type BackendMessage, type RemoteError, type ServerMessage, type WireOptions, type WireOutcome, type WireWizard } from '../backend-link/protocol.ts'
 
 export interface BackendHubOptions {
   /** The environment wizards load in (its graph and `fetchModule` serve the backends' runners). */
@@ -286,7 +287,7 @@ export class BackendHub {
     const pinned = record.pinned !== undefined
     // The version registered is not the file on disk (rolled back, or a later save failed): its own source.
     if (current.source !== undefined && readText(current.file) !== current.source) {
-      const url = `${current.file}?${KEPT_VERSION_QUERY}=${current.version}`
+      const url = keptVersionUrl(current.file, current.version)
       return { wizardId, file: current.file, version: current.version, closureHash: `kept-v${current.version}-${hashOf(current.source)}`, closure: [], config, configDescribed: this.options.configDescribed(current.file), pinned, url }
     }
     const closure = [current.file, ...importedFiles(environment, current.file)].map((file) => ({ file, hash: servedCodeHash(environment, file) }))

@@ -2,10 +2,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { WebSocket } from 'ws'
 import type { WizardReply } from '../../client/protocol.ts'
-import { BackendSocket, MAX_FRAME_BYTES } from '../backends/backend-socket.ts'
-import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, TOKEN_FILE, type BackendMessage, type ServerMessage } from '../backends/protocol.ts'
-import { DISCOVERY_FILE, readDiscoveryFile } from '../backends/server-discovery.ts'
-import { checkChallenge, findToken, newNonce, proofOf, sessionKey } from '../backends/token.ts'
+import { BackendSocket, MAX_FRAME_BYTES } from '../backend-link/backend-socket.ts'
+import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, TOKEN_FILE, type BackendMessage, type ServerMessage } from '../backend-link/protocol.ts'
+import { DISCOVERY_FILE, readDiscoveryFile } from '../backend-link/server-discovery.ts'
+import { checkChallenge, findToken, newNonce, proofOf, sessionKey } from '../backend-link/token.ts'
 
 /** Something the CLI cannot do, said as one line (no stack: it is no bug). */
 export class CliError extends Error {}

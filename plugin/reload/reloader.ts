@@ -23,7 +23,7 @@ import { hashOf } from '../shared/content-hash.ts'
 import { MAX_KEPT_CLASS_BYTES, ReloadHistory } from './history.ts'
 import type { LeakWatch } from './leak-watch.ts'
 import { ModuleInstances, type ModuleInstance } from './module-instances.ts'
-import { KEPT_VERSION_QUERY } from '../backends/protocol.ts'
+import { keptVersionUrl } from '../shared/kept-version-url.ts'
 import { untilOnDisk } from './until-on-disk.ts'
 import { VersionTransactions, type RegisterRefusal } from './version-transaction.ts'
 import { settleWithin, TIMED_OUT } from '../shared/settle-within.ts'
@@ -533,7 +533,7 @@ export class WizardReloader<C extends WizardClass = WizardClass> {
     const released = `${wizardId} v${version}'s class was released to bound memory (the history keeps classes up to ${MAX_KEPT_CLASS_BYTES / 1024 / 1024} MB)`
     if (source === undefined) return { error: `${released}, and its source too: it cannot come back — save its code to the file instead` }
     if (!this.evaluatesKeptSources) return { error: `${released}; evaluating its source again needs the plugin (the standalone reloader cannot)` }
-    const url = `${file}?${KEPT_VERSION_QUERY}=${version}`
+    const url = keptVersionUrl(file, version)
     const before = this.instances.snapshot()
     const loaded = await this.load(url)
     const { all, fresh } = this.instances.closure(file, before, runnerIdOf(url))

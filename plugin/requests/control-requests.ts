@@ -1,6 +1,6 @@
 import type { HotReloadStatus, WizardReply } from '../../client/protocol.ts'
-import type { BackendSocket } from '../backends/backend-socket.ts'
-import type { ServerMessage } from '../backends/protocol.ts'
+import type { BackendSocket } from '../backend-link/backend-socket.ts'
+import type { ServerMessage } from '../backend-link/protocol.ts'
 import { answerRequest, type RequestHandlers } from './page-requests.ts'
 
 /**

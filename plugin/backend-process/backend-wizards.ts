@@ -11,7 +11,7 @@ import { settleWithin, TIMED_OUT } from '../shared/settle-within.ts'
 import { VersionCounters } from '../reload/wizard-version.ts'
 import type { RegisterContext, RegisterWizard, UnregisterWizard, WizardClass } from '../types.ts'
 import { formatStackWithSources, importedExports, runnerNodesOf } from '../vite-internals/runner-graph.ts'
-import type { RemoteError, WireConfig, WireOptions, WireOutcome, WireWizard } from './protocol.ts'
+import type { RemoteError, WireConfig, WireOptions, WireOutcome, WireWizard } from '../backend-link/protocol.ts'
 
 /** One version registered in this backend process. */
 interface LocalVersion {

@@ -15,9 +15,6 @@ export const BACKEND_PROTOCOL_VERSION = 2
 export const BACKEND_NONCE_HEADER = 'x-wizard-hot-reload-nonce'
 /** Served on the dev server's own HTTP server, next to Vite's HMR socket. */
 export const BACKEND_PATH = '/@wizard-hot-reload/backend'
-/** The query that asks the dev server for a kept version's source of a wizard file instead of the file on disk. */
-export const KEPT_VERSION_QUERY = 'wizard-hot-reload-version'
-
 /** Where the per-project secret is kept, under Vite's cache folder (`node_modules/.vite` by default). */
 export const TOKEN_FILE = 'wizard-hot-reload/backend-token'
 export const TOKEN_ENV = 'WIZARD_HOT_RELOAD_TOKEN'

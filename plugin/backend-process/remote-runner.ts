@@ -1,6 +1,8 @@
 import { createNodeImportMeta, ModuleRunner } from 'vite/module-runner'
 import { BACKEND_RUNNER_MARK } from '../registry/bridge.ts'
-import type { BackendSocket } from './backend-socket.ts'
+import type { BackendSocket } from '../backend-link/backend-socket.ts'
+
+type RunnerTransport = NonNullable<ConstructorParameters<typeof ModuleRunner>[0]['transport']>
 
 /** How long one `fetchModule` may take over the socket before the import fails. */
 const INVOKE_TIMEOUT_MS = 60_000
@@ -20,18 +22,27 @@ export class RemoteRunner {
 
   constructor() {
     this.runner = new ModuleRunner({
-      transport: {
-        invoke: (payload) => this.invoke((payload as { data: { name: string; data: unknown[] } }).data),
-        // No HMR payloads travel here (the backend's own protocol says what to reload); connecting gives modules `import.meta.hot`.
-        connect: () => {},
-        send: () => {},
-        timeout: INVOKE_TIMEOUT_MS,
-      },
+      transport: this.transport(),
       hmr: { logger: false },
       sourcemapInterceptor: 'node',
       // A registry module evaluated here (a wizard imports it) must not connect a second link.
       createImportMeta: async (modulePath) => Object.assign(await createNodeImportMeta(modulePath), { [BACKEND_RUNNER_MARK]: true }),
     })
+  }
+
+  /**
+   * Vite's public `ModuleRunnerTransport`: the runner calls `invoke` with its invoke payload
+   * (`{ type: 'custom', event: 'vite:invoke', data: { name, data } }`); the call travels over this
+   * backend's signed socket and the dev server answers it (backend-hub, after `server.fs` checks).
+   */
+  private transport(): RunnerTransport {
+    return {
+      invoke: (payload) => this.invoke((payload as { data: { name: string; data: unknown[] } }).data),
+      // No HMR payloads travel here (the backend's own protocol says what to reload); connecting gives modules `import.meta.hot`.
+      connect: () => {},
+      send: () => {},
+      timeout: INVOKE_TIMEOUT_MS,
+    }
   }
 
   /** The socket calls go over from now on (undefined: disconnected — calls fail until the next one). */

@@ -3,11 +3,11 @@ import path from 'node:path'
 import { WebSocket } from 'ws'
 import { describeThrown } from '../errors/thrown-value.ts'
 import type { RegisterWizard, UnregisterWizard, WizardClass } from '../types.ts'
-import { BackendSocket, MAX_FRAME_BYTES } from './backend-socket.ts'
+import { BackendSocket, MAX_FRAME_BYTES } from '../backend-link/backend-socket.ts'
 import { BackendWizards } from './backend-wizards.ts'
-import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage, type ServerMessage, type WireOptions } from './protocol.ts'
+import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage, type ServerMessage, type WireOptions } from '../backend-link/protocol.ts'
 import { RemoteRunner } from './remote-runner.ts'
-import { checkChallenge, findToken, newNonce, proofOf, sessionKey } from './token.ts'
+import { checkChallenge, findToken, newNonce, proofOf, sessionKey } from '../backend-link/token.ts'
 
 export interface WizardBackendLogger {
   info(message: string): void

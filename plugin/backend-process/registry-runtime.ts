@@ -1,6 +1,6 @@
 import type { WizardClass } from '../types.ts'
 import { connectWizardHotReload, type WizardBackendLink } from './connect.ts'
-import { readDiscoveryFile } from './server-discovery.ts'
+import { readDiscoveryFile } from '../backend-link/server-discovery.ts'
 
 /** How long a registry evaluated in another runtime waits for its first sync before its importers go on. */
 const FIRST_SYNC_WAIT_MS = 30_000
