@@ -1,10 +1,8 @@
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import type { EnvironmentModuleNode, ViteDevServer } from 'vite'
-import type { HotReloadStatus, WizardDiff, WizardHistoryEntry } from '../client/protocol.ts'
+import type { HotReloadStatus, WizardDiff } from '../client/protocol.ts'
 import { debug } from './debug.ts'
 import { displayPath } from './errors/display-path.ts'
-import { boundFailure } from './errors/limits.ts'
 import { describeThrown } from './errors/thrown-value.ts'
 import { pollingHint, readMounts } from './files/mount-hint.ts'
 import { SymlinkRule } from './files/symlink-rule.ts'
@@ -20,40 +18,27 @@ import type { ResolvedWizardHotReloadOptions } from './options.ts'
 import { ReloadCoordinator, type InitialLoadSummary } from './reload/coordinator.ts'
 import { ReloadHistory } from './reload/history.ts'
 import { LeakWatch } from './reload/leak-watch.ts'
-import { sourceDiff } from './reload/source-diff.ts'
-import { PageRequests, RequestError, type RequestHandlers } from './requests/page-requests.ts'
+import { PageRequests, type RequestHandlers } from './requests/page-requests.ts'
+import { diffOf, requestHandlers } from './requests/request-handlers.ts'
+import { OwnedModules } from './reload/owned-modules.ts'
+import { followViteWatcher } from './files/follow-vite-watcher.ts'
 import { serveControlRequests } from './requests/control-requests.ts'
 import { SharedRegistry } from './registry/shared-registry.ts'
-import { registryModuleSuffix } from './registry/registry-code.ts'
-import { clearDiscovery, DISCOVERY_FILE, localUrlOf, writeDiscovery } from './backend-link/server-discovery.ts'
-import { locatePackageFile } from './package-files.ts'
-import { realPathOf, sameRealFile } from './shared/real-path.ts'
+import { recordWhereListening } from './backend-link/server-discovery.ts'
+import { keptSourceOf } from './reload/kept-sources.ts'
 import { WizardReloader } from './reload/reloader.ts'
 import { WizardStateStore } from './reload/wizard-state.ts'
 import { TrailingCheck } from './files/trailing-check.ts'
-import { afterViteInvalidates, invalidateFile, isImportedBy } from './vite-internals/module-graph.ts'
+import { invalidateFile } from './vite-internals/module-graph.ts'
 import { viteWatcherReady } from './vite-internals/vite-watcher.ts'
-import { BackendEndpoint } from './backends/backend-endpoint.ts'
-import { BackendHub } from './backends/backend-hub.ts'
-import { BackendRelay } from './backends/backend-relay.ts'
-import { TOKEN_FILE, type RemoteError } from './backend-link/protocol.ts'
-import { parseKeptVersionUrl } from './shared/kept-version-url.ts'
-import { ensureToken } from './backend-link/token.ts'
-import { configCandidates } from './config/config-location.ts'
-import { classifyLoadError } from './errors/classify-error.ts'
-import { isLoadingAllowed } from './vite-internals/fs-rules.ts'
+import type { BackendEndpoint } from './backends/backend-endpoint.ts'
+import type { BackendHub } from './backends/backend-hub.ts'
+import type { BackendRelay } from './backends/backend-relay.ts'
+import { openBackendChannel } from './backends/backend-channel.ts'
 import { spareOnFullReload } from './vite-internals/runner-graph.ts'
-import type { WizardActionDone, WizardActionResult, WizardReloadError } from '../client/protocol.ts'
-
-/** A page's (or the CLI's) request resolves with what happened; a refusal is an error reply with its reason. */
-function done(outcome: WizardActionResult): WizardActionDone {
-  if (!outcome.ok) throw new RequestError(outcome.error)
-  return { wizardId: outcome.wizardId, version: outcome.version, pinned: outcome.pinned }
-}
+import type { WizardActionResult } from '../client/protocol.ts'
 
 
-/** How long a registry evaluated in another runtime may take to connect back before the terminal says so. */
-const RUNTIME_CONNECT_WAIT_MS = 20_000
 
 /** A burst of adds and deletes is followed, once the folders are quiet this long, by a full reconcile. */
 const RECONCILE_AFTER_QUIET_MS = 250
@@ -95,6 +80,8 @@ export class DevSession {
   private readonly initialLoadDone: Promise<void>
   private initialLoadOver!: () => void
   private readonly unspare: (() => void) | undefined
+  private unfollowVite: (() => void) | undefined
+  private readonly owned: OwnedModules
   private reconcileTimer: NodeJS.Timeout | undefined
   /** Vite's watcher has chokidar's 50 ms change throttle too: a quick second save of a module outside dirs is looked at again. */
   private readonly viteTrailing = new TrailingCheck((file, exists) => {
@@ -131,35 +118,24 @@ export class DevSession {
       this.events.add(this.ws)
     }
     if (watching && options.backends) {
-      const backends = new BackendHub({
+      const channel = openBackendChannel({
+        server,
         environment: () => this.reloader!.environment,
         state: this.state,
-        options: { root, registerTimeout: options.registerTimeout, loadTimeout: options.loadTimeout, history: options.history },
+        events: this.events,
         ready: () => this.ready,
         complete: options.initialLoad,
-        configDescribed: (file) => {
-          const where = configCandidates(file, root, options.configFile)
-          return where.ok ? where.described : 'none'
-        },
-        mayServe: (file) => isLoadingAllowed(server.config, file),
-        classify: (error, wizardFile) => this.classifyRemote(error, wizardFile),
+        registerTimeout: options.registerTimeout,
+        loadTimeout: options.loadTimeout,
+        history: options.history,
+        configFile: options.configFile,
+        control: (socket) => serveControlRequests(socket, this.requestHandlers, () => this.getStatus()),
         info: (message) => this.log.info(message),
-        warn: (message) => this.problem(message),
+        problem: (message) => this.problem(message),
       })
-      this.backends = backends
-      this.relay = new BackendRelay(backends, this.events, (error) => this.problem(`telling backends: ${describeThrown(error)}`))
-      const tokenFile = path.join(server.config.cacheDir, TOKEN_FILE)
-      if (isLoadingAllowed(server.config, tokenFile)) {
-        // The plugin adds the token's folder to Vite's server.fs.deny; a Vite that ignores that would hand the secret to any page.
-        const why = server.config.server.fs.strict === false ? 'server.fs.strict is false, so Vite' : 'this Vite version'
-        this.problem(`the backend endpoint is off: ${why} would serve its token file (${displayPath(root, tokenFile)}) over HTTP`)
-      } else {
-        try {
-          this.backendEndpoint = new BackendEndpoint({ token: ensureToken(server.config.cacheDir), allowedHosts: server.config.server.allowedHosts, hub: backends, control: (socket) => serveControlRequests(socket, this.requestHandlers, () => this.getStatus()) })
-        } catch (error) {
-          this.problem(`the backend endpoint is off: cannot write its token under ${displayPath(root, server.config.cacheDir)}: ${describeThrown(error)}`)
-        }
-      }
+      this.backends = channel.hub
+      this.relay = channel.relay
+      this.backendEndpoint = channel.endpoint
     }
     this.outside = watching
       ? new OutsideWatch(
@@ -173,6 +149,13 @@ export class DevSession {
         )
       : undefined
     this.history = new ReloadHistory(options.history)
+    this.requestHandlers = requestHandlers({
+      state: this.state,
+      history: this.history,
+      rollback: (wizardId, version) => this.rollback(wizardId, version),
+      undo: (wizardId) => this.undo(wizardId),
+      retry: (wizardId) => this.retry(wizardId),
+    })
     this.leaks = new LeakWatch(this.state, (message) => this.log.warn(message), (wizardId, version) => this.history.holdsClass(wizardId, version))
     this.initialLoadDone = new Promise((resolve) => (this.initialLoadOver = resolve))
     this.registryFile = !options.register && options.registry ? path.resolve(root, options.registry) : undefined
@@ -186,6 +169,9 @@ export class DevSession {
           loading: () => this.coordinator?.loadingInitially() ?? [],
           initialLoadDone: () => this.initialLoadDone,
           relative: (file) => this.log.relative(file),
+          cacheDir: server.config.cacheDir,
+          backendEndpoint: () => (this.backendEndpoint ? { on: true } : { on: false, why: options.backends ? 'the backend endpoint is off (see the line above)' : 'the backend endpoint is off (backends: false); remove backends: false to let it connect back' }),
+          runtimeConnected: (name) => this.backends?.status().some((backend) => backend.name === name) ?? false,
           warn: (message) => this.problem(message),
           failed: (message) => {
             this.problems.record(message)
@@ -223,7 +209,8 @@ export class DevSession {
     }
     this.reloader = reloader
     // Vite's server HMR may empty the runner (a full reload): the wizards' modules and the registry are spared.
-    this.unspare = reloader ? spareOnFullReload(reloader.environment.runner, () => this.ownedFiles()) : undefined
+    this.owned = new OwnedModules(this.state, this.dirs, options.wizardId, this.registryFile)
+    this.unspare = reloader ? spareOnFullReload(reloader.environment.runner, () => this.owned.files()) : undefined
     this.coordinator = reloader
       ? new ReloadCoordinator({
           server,
@@ -261,25 +248,20 @@ export class DevSession {
     // Modules outside the wizard folders are watched by Vite. With HMR on, the plugin's `hotUpdate`
     // reports them; Vite skips that hook when `server.hmr` is false, so then we listen to its watcher.
     if (watching && this.coordinator && server.config.server.hmr === false) {
-      server.watcher.on('change', this.onViteChange)
-      server.watcher.on('add', this.onViteAdd)
-      server.watcher.on('unlink', this.onViteUnlink)
+      this.unfollowVite = followViteWatcher(server.watcher, () => this.reloader!.environment, (file, type) => this.externalFileChanged(file, type))
     }
     this.ready = this.start()
   }
 
   /** What the panel's requests (and the CLI's) do: the same validated path for both. */
-  private readonly requestHandlers: RequestHandlers = {
-    history: async ({ wizardId }) => this.historyOf(wizardId),
-    diff: async ({ wizardId, from, to }) => this.diff(wizardId, from, to),
-    rollback: async ({ wizardId, version }) => done(await this.rollback(wizardId, version)),
-    undo: async ({ wizardId }) => done(await this.undo(wizardId)),
-    retry: async ({ wizardId }) => done(await this.retry(wizardId)),
-  }
+  private readonly requestHandlers: RequestHandlers
+
+
 
   /** Serves the reference WebSocket endpoint on this HTTP server too (middleware mode). */
   attachWebSocket(httpServer: UpgradeableServer): () => void {
-    const forget = this.recordWhereListening(httpServer)
+    // Where it listens goes to the discovery file: runtimes elsewhere and the CLI read it.
+    const forget = recordWhereListening(httpServer, this.server.config.cacheDir, Boolean(this.server.config.server.https))
     this.forgetAddresses.add(forget)
     const detach = [this.ws?.attach(httpServer), this.backendEndpoint?.attach(httpServer), forget]
     return () => detach.forEach((stop) => stop?.())
@@ -293,88 +275,14 @@ export class DevSession {
     return this.initialLoadDone
   }
 
-  /**
-   * The `registry` module as a server environment should evaluate it: with the lines that attach
-   * each instance to this session (registry-code.ts). Undefined for any other module.
-   */
+  /** The `registry` module as a server environment should evaluate it (registry/registry-code.ts); undefined for any other module. */
   registryModuleCode(code: string, id: string, environment: { name: string }): { code: string; map: null } | undefined {
-    const registry = this.registry
-    if (!registry || !sameRealFile(id.split('?', 1)[0], registry.file)) return undefined
-    // An environment whose modules run elsewhere (a worker, another process): its registry must connect back.
-    if (!('runner' in environment)) this.expectRuntime(environment.name, registry.file)
-    const backendEntry = locatePackageFile('dist/plugin/backend.js')
-    const cacheDir = this.server.config.cacheDir
-    const remote = backendEntry
-      ? { backendEntry: pathToFileURL(backendEntry).href, discoveryFile: path.join(cacheDir, DISCOVERY_FILE), tokenFile: path.join(cacheDir, TOKEN_FILE), name: environment.name }
-      : { unreachable: `the "${environment.name}" environment evaluates ${this.log.relative(registry.file)} outside the dev server's process, and this copy of the plugin has no built backend entry (dist/plugin/backend.js) to connect it with.` }
-    return { code: code + registryModuleSuffix(registry.file, registry.key, remote), map: null }
+    return this.registry?.moduleCode(code, id, environment)
   }
 
-  private readonly expectedRuntimes = new Set<string>()
-  /**
-   * The registry is evaluated in `name`, outside this process: its runtime connects back like a
-   * backend. When it cannot (the backend endpoint is off, or nothing connects), say so — naming it and the fix.
-   */
-  private expectRuntime(name: string, file: string): void {
-    if (this.expectedRuntimes.has(name) || this.disposed) return
-    this.expectedRuntimes.add(name)
-    const where = `the "${name}" environment evaluates ${this.log.relative(file)} outside the dev server's process`
-    if (!this.backendEndpoint) {
-      this.problem(`${where}, but the backend endpoint is off (${this.options.backends ? 'see the line above' : 'backends: false'}), so that registry gets no wizards. Remove backends: false to let it connect back.`)
-      return
-    }
-    setTimeout(() => {
-      if (this.disposed || this.backends?.status().some((backend) => backend.name === name)) return
-      this.problem(
-        `${where}, and nothing from it has connected back within ${RUNTIME_CONNECT_WAIT_MS / 1000} s, so that registry has no wizards. ` +
-          `Its runtime needs Node's networking and module loading (its own terminal output says what failed); where it has none, register there by hand with connectWizardHotReload(…) from vite-plugin-wizard-hot-reload/backend.`,
-      )
-    }, RUNTIME_CONNECT_WAIT_MS).unref()
-  }
-
-  /**
-   * The kept source of a wizard version asked for as `<file>?wizard-hot-reload-version=N` (how a
-   * backend gets a pinned — rolled-back — version: what this dev server serves, not the newer file).
-   */
+  /** The kept source of `<file>?wizard-hot-reload-version=N` (what the plugin's load hook serves for it). */
   keptSource(id: string): string | undefined {
-    const asked = parseKeptVersionUrl(id)
-    if (!asked) return undefined
-    const { file, version } = asked
-    const wizardId = this.state.idOfFile(file)
-    if (wizardId === undefined) return undefined
-    const current = this.state.get(wizardId)?.current
-    return current?.version === version ? current.source : this.history.kept(wizardId, version)?.source
-  }
-
-  /** Where this dev server listens goes to the discovery file (runtimes elsewhere, the CLI read it). */
-  private recordWhereListening(httpServer: UpgradeableServer): () => void {
-    const cacheDir = this.server.config.cacheDir
-    const https = Boolean(this.server.config.server.https)
-    let url: string | undefined
-    const record = () => {
-      url = localUrlOf((httpServer as { address?: () => ReturnType<import('node:net').Server['address']> }).address?.() ?? null, https)
-      if (url && !this.disposed) writeDiscovery(cacheDir, url)
-    }
-    if ((httpServer as { listening?: boolean }).listening) record()
-    else httpServer.once('listening', record)
-    return () => {
-      httpServer.off('listening', record)
-      if (url) clearDiscovery(cacheDir, url)
-    }
-  }
-
-  /** A backend's failure, told the way a local one is: the dev server has the sources for its location and frame. */
-  private classifyRemote(error: RemoteError, wizardFile: string): WizardReloadError {
-    return boundFailure(this.classifyRemoteUnbounded(error, wizardFile))
-  }
-
-  private classifyRemoteUnbounded(error: RemoteError, wizardFile: string): WizardReloadError {
-    if (!error.thrown) return { kind: error.kind, message: error.message, ...(error.loc ? { loc: error.loc } : {}), ...(error.frame ? { frame: error.frame } : {}) }
-    const { thrown } = error
-    if (!thrown.isError) return { kind: error.kind, message: `threw a value that is not an Error: ${thrown.message}` }
-    const revived = Object.assign(new Error(thrown.message), thrown.props ?? {}, { name: thrown.name ?? 'Error', stack: thrown.stack, code: thrown.code })
-    const classified = classifyLoadError(revived, wizardFile, this.server.config.root)
-    return error.kind === 'evaluate' || error.kind === 'syntax' || error.kind === 'import' ? classified : { ...classified, kind: error.kind, message: error.message }
+    return keptSourceOf(id, this.state, this.history)
   }
 
   getStatus(): HotReloadStatus {
@@ -402,11 +310,7 @@ export class DevSession {
     return this.events.add(sink)
   }
 
-  /** The wizard's last reload attempts, oldest first (metadata only). */
-  historyOf(wizardId: string): WizardHistoryEntry[] {
-    if (!this.state.get(wizardId) && this.history.entries(wizardId).length === 0) throw new RequestError(`no wizard "${wizardId}"`)
-    return this.history.entries(wizardId)
-  }
+
 
   /** Registers a kept version again and pins the wizard to it (until its file's next save). */
   rollback(wizardId: string, version: number): Promise<WizardActionResult> {
@@ -428,15 +332,9 @@ export class DevSession {
 
   /** A line diff between two kept versions' sources. */
   diff(wizardId: string, from: number, to: number): WizardDiff {
-    const source = (version: number) => {
-      const kept = this.history.kept(wizardId, version)
-      if (!kept) throw new RequestError(`${wizardId} v${version} is not kept in the history`)
-      if (kept.source === undefined) throw new RequestError(`the source of ${wizardId} v${version} is no longer kept (sources are capped in size)`)
-      const configFile = kept.meta.config?.file
-      return { version, source: kept.source, config: configFile && kept.configSource !== undefined ? { file: configFile, source: kept.configSource } : undefined }
-    }
-    return sourceDiff(wizardId, source(from), source(to))
+    return diffOf(this.history, wizardId, from, to)
   }
+
 
 
 
@@ -445,45 +343,12 @@ export class DevSession {
     return this.options.environment
   }
 
-  /** The files whose import closures the plugin owns in the runner: every wizard's, and the registry's. */
-  private *ownedFiles(): Iterable<string> {
-    for (const record of this.state.all()) yield record.file
-    if (this.registryFile) yield this.registryFile
-  }
-
   /**
    * What of a hot update Vite may still act on in the wizards' environment: not the modules a
    * wizard imports (directly or not), nor the registry — the plugin reloads those transactionally.
    */
   withoutOwnedModules(modules: EnvironmentModuleNode[]): EnvironmentModuleNode[] | undefined {
-    if (!this.coordinator) return undefined
-    // A wizard file that is a symlink is a module under its real path, outside the folders maybe: ours all the same.
-    const wizardRealFiles = new Set(this.state.all().map((record) => this.realPathOf(record.file)))
-    const owned = (file: string) => file === this.registryFile || wizardRealFiles.has(file) || (this.dirs.contains(file) && this.options.wizardId(file) !== null)
-    const kept = modules.filter((mod) => !isImportedBy(mod, owned))
-    return kept.length === modules.length ? undefined : kept
-  }
-
-  private readonly realPaths = new Map<string, string>()
-  /** A file's real path (remembered: a wizard file's link target rarely moves, and an old one only makes a module ours). */
-  private realPathOf(file: string): string {
-    let real = this.realPaths.get(file)
-    if (real === undefined) this.realPaths.set(file, (real = realPathOf(file) ?? file))
-    return real
-  }
-
-  // Vite invalidates the changed module after an `await` in its own listener; we must come after it.
-  private readonly onViteChange = (file: string) => this.afterVite(file, 'update')
-  private readonly onViteAdd = (file: string) => this.afterVite(file, 'create')
-  private readonly onViteUnlink = (file: string) => this.afterVite(file, 'delete')
-
-  private afterVite(rawFile: string, type: 'create' | 'update' | 'delete'): void {
-    const file = path.resolve(rawFile)
-    if (!this.reloader) return
-    this.background(
-      afterViteInvalidates(this.reloader.environment, file).then(() => this.externalFileChanged(file, type)),
-      `reloading the importers of ${this.log.relative(file)}`,
-    )
+    return this.coordinator ? this.owned.withoutOwned(modules) : undefined
   }
 
   /**
@@ -535,9 +400,7 @@ export class DevSession {
     this.backendEndpoint?.close()
     this.backends?.close()
     this.leaks.close()
-    this.server.watcher.off('change', this.onViteChange)
-    this.server.watcher.off('add', this.onViteAdd)
-    this.server.watcher.off('unlink', this.onViteUnlink)
+    this.unfollowVite?.()
     await this.watcher?.stop()
     await this.outside?.close()
     // Every registered version is disposed: signals aborted, dispose callbacks run.

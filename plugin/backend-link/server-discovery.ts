@@ -50,3 +50,18 @@ export function readDiscoveryFile(file: string): ServerDiscovery | undefined {
   }
   return undefined
 }
+
+/** Keeps the discovery file naming where `httpServer` listens (once it does); the returned function forgets it. */
+export function recordWhereListening(httpServer: { once(event: 'listening', listener: () => void): unknown; off(event: 'listening', listener: () => void): unknown }, cacheDir: string, https: boolean): () => void {
+  let url: string | undefined
+  const record = () => {
+    url = localUrlOf((httpServer as { address?: () => AddressInfo | string | null }).address?.() ?? null, https)
+    if (url) writeDiscovery(cacheDir, url)
+  }
+  if ((httpServer as { listening?: boolean }).listening) record()
+  else httpServer.once('listening', record)
+  return () => {
+    httpServer.off('listening', record)
+    if (url) clearDiscovery(cacheDir, url)
+  }
+}

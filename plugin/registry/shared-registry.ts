@@ -4,8 +4,18 @@ import type { ModuleRunner } from 'vite/module-runner'
 import { isFile } from '../files/read-text.ts'
 import { importerFiles, invalidateFile } from '../vite-internals/module-graph.ts'
 import { importClosure, runnerNodesOf } from '../vite-internals/runner-graph.ts'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { TOKEN_FILE } from '../backend-link/protocol.ts'
+import { DISCOVERY_FILE } from '../backend-link/server-discovery.ts'
+import { locatePackageFile } from '../package-files.ts'
+import { sameRealFile } from '../shared/real-path.ts'
 import { offerRegistryAttach } from './bridge.ts'
+import { registryModuleSuffix } from './registry-code.ts'
 import { RegistryInstances, type Registration } from './registry-instances.ts'
+
+/** How long a registry evaluated in another runtime may take to connect back before the terminal says so. */
+const RUNTIME_CONNECT_WAIT_MS = 20_000
 
 /** While the initial load runs, how often a registry instance waiting for it checks whether the loads left wait on it. */
 const CYCLE_CHECK_MS = 5
@@ -25,6 +35,12 @@ export interface SharedRegistryOptions {
   /** Resolves when the initial load is over (at once when there is none). */
   initialLoadDone: () => Promise<void>
   relative: (file: string) => string
+  /** Vite's cache folder: where a runtime elsewhere finds the dev server's address and token. */
+  cacheDir: string
+  /** Whether the backend endpoint is on (a runtime elsewhere connects back through it), and why not when it is not. */
+  backendEndpoint: () => { on: true } | { on: false; why: string }
+  /** True once a runtime of that name connected back. */
+  runtimeConnected: (name: string) => boolean
   warn: (message: string) => void
   /** A failure of the registry module itself (it did not load, or exports no `registerWizard`). */
   failed: (message: string) => void
@@ -42,6 +58,7 @@ export class SharedRegistry {
   readonly instances: RegistryInstances
   private readonly stopOffering: () => void
   private warnedNoRegister = false
+  private readonly expectedRuntimes = new Set<string>()
   private disposed = false
 
   constructor(private readonly options: SharedRegistryOptions) {
@@ -65,6 +82,45 @@ export class SharedRegistry {
         `Give the path of the module that exports registerWizard, relative to the project root (with its extension).`,
     )
     return false
+  }
+
+  /**
+   * The registry module as an environment should evaluate it: with the lines that attach each
+   * instance (registry-code.ts). Undefined for any other module. An environment whose modules run
+   * elsewhere (no runner in this process: a worker, another process) must connect back.
+   */
+  moduleCode(code: string, id: string, environment: { name: string }): { code: string; map: null } | undefined {
+    const { file } = this.options
+    if (!sameRealFile(id.split('?', 1)[0], file)) return undefined
+    if (!('runner' in environment)) this.expectRuntime(environment.name)
+    const backendEntry = locatePackageFile('dist/plugin/backend.js')
+    const { cacheDir } = this.options
+    const remote = backendEntry
+      ? { backendEntry: pathToFileURL(backendEntry).href, discoveryFile: path.join(cacheDir, DISCOVERY_FILE), tokenFile: path.join(cacheDir, TOKEN_FILE), name: environment.name }
+      : { unreachable: `the "${environment.name}" environment evaluates ${this.options.relative(file)} outside the dev server's process, and this copy of the plugin has no built backend entry (dist/plugin/backend.js) to connect it with.` }
+    return { code: code + registryModuleSuffix(file, this.key, remote), map: null }
+  }
+
+  /**
+   * The registry is evaluated in `name`, outside this process: its runtime connects back like a
+   * backend. When it cannot (the backend endpoint is off, or nothing connects), say so — naming it and the fix.
+   */
+  private expectRuntime(name: string): void {
+    if (this.expectedRuntimes.has(name) || this.disposed) return
+    this.expectedRuntimes.add(name)
+    const where = `the "${name}" environment evaluates ${this.options.relative(this.options.file)} outside the dev server's process`
+    const endpoint = this.options.backendEndpoint()
+    if (!endpoint.on) {
+      this.options.failed(`${where}, but ${endpoint.why}, so that registry gets no wizards.`)
+      return
+    }
+    setTimeout(() => {
+      if (this.disposed || this.options.runtimeConnected(name)) return
+      this.options.failed(
+        `${where}, and nothing from it has connected back within ${RUNTIME_CONNECT_WAIT_MS / 1000} s, so that registry has no wizards. ` +
+          `Its runtime needs Node's networking and module loading (its own terminal output says what failed); where it has none, register there by hand with connectWizardHotReload(…) from vite-plugin-wizard-hot-reload/backend.`,
+      )
+    }, RUNTIME_CONNECT_WAIT_MS).unref()
   }
 
   /** True for the registry module and every module it imports (directly or not). */

@@ -93,7 +93,7 @@ test('a registry evaluated in another runtime that cannot connect back (backends
   expect(transformed?.code).toContain('connectRegistryRuntime')
   const said = p.logs.filter((line) => line.includes('the "worker" environment evaluates server/registry.ts outside the dev server'))
   expect(said).toHaveLength(1)
-  expect(said[0]).toContain('Remove backends: false')
+  expect(said[0]).toContain('remove backends: false to let it connect back')
   await p.server.environments.worker.transformRequest('/server/registry.ts?again')
   expect(p.logs.filter((line) => line.includes('the "worker" environment evaluates'))).toHaveLength(1)
 })
