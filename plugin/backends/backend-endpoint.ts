@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
-import { UpgradeRoute, type UpgradeableServer } from '../notify/upgrade-route.ts'
+import { refuseUpgrade, UpgradeRoute, type UpgradeableServer } from '../notify/upgrade-route.ts'
 import { isHostAllowed } from '../notify/request-guards.ts'
 import { BackendSocket } from '../backend-link/backend-socket.ts'
 import type { BackendHub } from './backend-hub.ts'
@@ -50,11 +50,11 @@ export class BackendEndpoint {
 
   private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy())
-    if (req.headers.origin !== undefined) return refuse(socket, 403, 'browsers may not connect to the backend channel (it serves and runs source code)')
-    if (!isHostAllowed(req.headers.host, this.options.allowedHosts)) return refuse(socket, 403, `Host "${req.headers.host}" is not allowed (see server.allowedHosts)`)
+    if (req.headers.origin !== undefined) return refuseUpgrade(socket, 403, 'browsers may not connect to the backend channel (it serves and runs source code)')
+    if (!isHostAllowed(req.headers.host, this.options.allowedHosts)) return refuseUpgrade(socket, 403, `Host "${req.headers.host}" is not allowed (see server.allowedHosts)`)
     const backendNonce = req.headers[BACKEND_NONCE_HEADER]
     if (typeof backendNonce !== 'string' || !/^[0-9a-f]{32,128}$/.test(backendNonce)) {
-      return refuse(socket, 400, `no ${BACKEND_NONCE_HEADER} header: this backend's vite-plugin-wizard-hot-reload is older than the dev server's (protocol ${BACKEND_PROTOCOL_VERSION}); update it`)
+      return refuseUpgrade(socket, 400, `no ${BACKEND_NONCE_HEADER} header: this backend's vite-plugin-wizard-hot-reload is older than the dev server's (protocol ${BACKEND_PROTOCOL_VERSION}); update it`)
     }
     const address = req.socket.remoteAddress ?? null
     this.wss.handleUpgrade(req, socket, head, (client) => {
@@ -99,7 +99,3 @@ const HELLO_TIMEOUT_MS = 10_000
 /** What a backend sends is small (a hello, outcomes, the runner's calls): module code only flows the other way. */
 const MAX_BACKEND_FRAME_BYTES = 4 * 1024 * 1024
 
-function refuse(socket: Duplex, status: 400 | 403, reason: string): void {
-  const text = status === 400 ? 'Bad Request' : 'Forbidden'
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`)
-}

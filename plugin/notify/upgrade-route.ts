@@ -41,3 +41,22 @@ export class UpgradeRoute {
 export function pathOf(url: string | undefined): string {
   return (url ?? '/').split('?', 1)[0].replace(/(.)\/+$/, '$1')
 }
+
+/** Answers an upgrade request with a plain HTTP refusal (the socket is never upgraded). */
+export function refuseUpgrade(socket: Duplex, status: 400 | 403 | 404, reason: string): void {
+  const text = status === 400 ? 'Bad Request' : status === 403 ? 'Forbidden' : 'Not Found'
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`)
+}
+
+const refusing = new WeakMap<UpgradeableServer, Set<string>>()
+
+/** Upgrade requests for `path` on this server get a 404 with `reason` (once per server and path). */
+export function refuseUpgradesAt(httpServer: UpgradeableServer, path: string, reason: string): void {
+  const paths = refusing.get(httpServer) ?? new Set<string>()
+  if (paths.has(path)) return
+  paths.add(path)
+  refusing.set(httpServer, paths)
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    if (pathOf(req.url) === path) refuseUpgrade(socket, 404, reason)
+  })
+}
