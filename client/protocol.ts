@@ -103,11 +103,6 @@ export interface WizardRemovedPayload {
   timestamp: number
 }
 
-export interface WizardReadyPayload {
-  /** Free text, only for debugging. */
-  client?: string
-}
-
 export interface WizardRolledBackPayload {
   wizardId: string
   file: string
@@ -184,15 +179,6 @@ export interface WizardDiff {
   config: { from: string | null; to: string | null; hunks: DiffHunk[] }
 }
 
-/** What a page may ask, over Vite's HMR socket (`import.meta.hot.send(WIZARD_EVENTS.request, …)`). */
-export type WizardRequest =
-  | { id: string; type: 'history'; wizardId: string }
-  | { id: string; type: 'diff'; wizardId: string; from: number; to: number }
-  | { id: string; type: 'rollback'; wizardId: string; version: number }
-  | { id: string; type: 'undo'; wizardId: string }
-  | { id: string; type: 'retry'; wizardId: string }
-
-/** The result of each request type. */
 /**
  * What a rollback, an undo or a retry did — one shape for the three, in the Node API and the CLI:
  * the version registered now and whether it is pinned (the file on disk is newer), or why nothing
@@ -207,28 +193,13 @@ export interface WizardActionDone {
   pinned: boolean
 }
 
-export interface WizardRequestResults {
-  history: WizardHistoryEntry[]
-  diff: WizardDiff
-  rollback: WizardActionDone
-  undo: WizardActionDone
-  retry: WizardActionDone
-}
-
-export type WizardReply =
-  | { id: string; ok: true; result: WizardRequestResults[keyof WizardRequestResults] }
-  | { id: string; ok: false; error: string }
-
 /** Maps each HMR event name to its payload; the source of Vite's `CustomEventMap` augmentation. */
 export interface WizardEventMap {
   'wizard-hot-reload:reloaded': WizardReloadedPayload
   'wizard-hot-reload:failed': WizardFailedPayload
   'wizard-hot-reload:removed': WizardRemovedPayload
-  'wizard-hot-reload:ready': WizardReadyPayload
   'wizard-hot-reload:state': WizardStatePayload
   'wizard-hot-reload:rolled-back': WizardRolledBackPayload
-  'wizard-hot-reload:request': WizardRequest
-  'wizard-hot-reload:reply': WizardReply
 }
 
 /** The reference protocol on the plain WebSocket endpoint (JSON text frames): `ReferenceMessage`. */

@@ -1,7 +1,8 @@
 import { afterEach, expect, test, vi } from 'vitest'
 import { FakeHotContext } from '../test/fake-hot-context.ts'
-import { wizardHotReload } from './api.ts'
-import { WIZARD_EVENTS, type WizardRequest } from './protocol.ts'
+import { wizardActions } from './api.ts'
+import { WIZARD_EVENTS } from './protocol.ts'
+import type { WizardRequest } from './wire.ts'
 import { createRequester } from './requests.ts'
 
 afterEach(() => {
@@ -46,6 +47,6 @@ test('no answer → rejects after 15 s; close() stops listening and rejects what
 })
 
 test('the client helper rejects with a clear reason where Vite does not serve the page', async () => {
-  await expect(wizardHotReload.history('debug')).rejects.toThrow('not served by a Vite dev server')
-  await expect(wizardHotReload.rollback('debug', 1)).rejects.toThrow('import.meta.hot is undefined')
+  await expect(wizardActions.history('debug')).rejects.toThrow('not served by a Vite dev server')
+  await expect(wizardActions.rollback('debug', 1)).rejects.toThrow('import.meta.hot is undefined')
 })

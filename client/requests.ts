@@ -1,5 +1,6 @@
 import type { HotContext } from './hot-context.ts'
-import { WIZARD_EVENTS, type WizardReply, type WizardRequest, type WizardRequestResults } from './protocol.ts'
+import { WIZARD_EVENTS } from './protocol.ts'
+import type { WizardReply, WizardRequest, WizardRequestResults } from './wire.ts'
 
 /** A request without its id: the requester adds one. */
 export type WizardRequestInput<T extends WizardRequest['type'] = WizardRequest['type']> = T extends WizardRequest['type'] ? Omit<Extract<WizardRequest, { type: T }>, 'id'> : never

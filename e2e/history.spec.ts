@@ -111,9 +111,9 @@ test('requests are validated: an unknown version is an error in the panel and no
   await expect(page.getByTestId('output-greeting')).toHaveText(ORIGINAL)
   const answer = await page.evaluate(async () => {
     // The playground exposes the client helper for the console.
-    const { wizardHotReload } = window as unknown as { wizardHotReload: typeof import('vite-plugin-wizard-hot-reload/client').wizardHotReload }
+    const { wizardActions } = window as unknown as { wizardActions: typeof import('vite-plugin-wizard-hot-reload/client').wizardActions }
     const results: string[] = []
-    for (const attempt of [() => wizardHotReload.rollback('greeting', 99), () => wizardHotReload.rollback('nobody', 1), () => wizardHotReload.undo('greeting')]) {
+    for (const attempt of [() => wizardActions.rollback('greeting', 99), () => wizardActions.rollback('nobody', 1), () => wizardActions.undo('greeting')]) {
       results.push(await attempt().then(() => 'ok', (error: Error) => error.message))
     }
     return results

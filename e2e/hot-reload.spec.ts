@@ -11,18 +11,19 @@ test('edit → success toast, and the page shows the new output without reloadin
 
   playground.edit('wizards/greeting_wizard.ts', (code) => code.replace('Hello from the greeting wizard', 'Hello again, edited'))
   const success = toast(page, 'greeting', 'reloaded')
-  await expect(success).toBeVisible()
+  // The pointer over the toast holds it (it would go away after 3 s): every assertion below sees it.
+  await success.hover()
   await expect(success).toContainText('greeting reloaded')
   await expect(success).toContainText('reload #1')
   await expect(success).toHaveAttribute('aria-live', 'polite')
+  fs.mkdirSync(screenshotDir, { recursive: true })
+  await screenshotWhenSettled(page, path.join(screenshotDir, 'overlay-success.png'))
+  await page.mouse.move(0, 0)
   await expect(page.getByTestId('output-greeting')).toHaveText('Hello again, edited')
   expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true)
 
   await page.getByRole('listitem').filter({ hasText: 'Greeting' }).getByRole('button', { name: 'Run' }).click()
   await expect(page.getByTestId('run-greeting')).toHaveText('last run: Hello again, edited')
-
-  fs.mkdirSync(screenshotDir, { recursive: true })
-  await screenshotWhenSettled(page, path.join(screenshotDir, 'overlay-success.png'))
   // Success toasts go away by themselves (default 3000 ms).
   await expect(success).toHaveCount(0)
 })
@@ -51,16 +52,17 @@ test('syntax error → failure toast with file:line and code frame, the API keep
   await screenshotWhenSettled(page, path.join(screenshotDir, 'overlay-failure-dark.png'))
   await page.emulateMedia({ colorScheme: 'light' })
 
-  // Failures stay; a page loaded now is told at once — by the overlay and by the page's own
-  // onWizardFailed, both asking: one toast (no "×2"), one callback.
+  // Failures stay; a page loaded now is told at once — the overlay and the page's own
+  // onWizardFailed read one store, which asks once: one snapshot, one toast (no "×2"), one callback.
   const snapshots = countHmrFrames(page, 'wizard-hot-reload:state')
   await page.reload()
   await expect(toast(page, 'greeting', 'failed')).toBeVisible()
   await expect(toast(page, 'greeting', 'failed').locator('a.loc')).toHaveText(/greeting_wizard\.ts:\d+:\d+/)
-  await expect.poll(snapshots).toBe(2)
+  await expect.poll(snapshots).toBe(1)
   await expect(page.getByTestId('last-event')).toHaveAttribute('data-failure-callbacks', '1')
   await expect(toast(page, 'greeting', 'failed')).toHaveCount(1)
   await expect(toast(page, 'greeting', 'failed').locator('.badge')).toHaveCount(0)
+  expect(snapshots()).toBe(1)
 
   playground.edit('wizards/greeting_wizard.ts', (code) => code.replace("return 'Hello from the greeting wizard' +", "return 'Fixed greeting'"))
   await expect(toast(page, 'greeting', 'failed')).toHaveCount(0)

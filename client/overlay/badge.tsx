@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks'
-import type { WizardList } from './wizard-list.ts'
+import type { WizardStore } from '../wizard-store.ts'
 
 /** The collapsed corner badge: how many wizards, and at a glance whether all are fine. */
-export function Badge({ list, onOpen, focus }: { list: WizardList; onOpen: () => void; focus?: boolean }) {
+export function Badge({ list, onOpen, focus }: { list: WizardStore; onOpen: () => void; focus?: boolean }) {
   const button = useRef<HTMLButtonElement>(null)
   useEffect(() => void (focus && button.current?.focus()), [])
   const { total, failed, pinned } = list.counts

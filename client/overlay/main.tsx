@@ -1,6 +1,5 @@
 import { render } from 'preact'
 import type { HotContext } from '../hot-context.ts'
-import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload, type WizardRolledBackPayload, type WizardStatePayload } from '../protocol.ts'
 import { createRequester } from '../requests.ts'
 import { notifyInBackground } from './notify.ts'
 import { Overlay } from './overlay.tsx'
@@ -8,7 +7,7 @@ import { nextPosition, type OverlayPosition } from './position.ts'
 import { loadPrefs, savePrefs, type OverlayPrefs } from './prefs.ts'
 import { overlayStyles } from './styles.ts'
 import { ToastStore } from './toast-store.ts'
-import { WizardList } from './wizard-list.ts'
+import { wizardStore, type StoreEvent, type WizardStore } from '../wizard-store.ts'
 
 export const OVERLAY_ELEMENT = 'wizard-hot-reload-overlay'
 
@@ -24,7 +23,7 @@ export interface OverlayClientOptions {
 export interface OverlayHandle {
   element: HTMLElement
   store: ToastStore
-  list: WizardList
+  list: WizardStore
   unmount(): void
 }
 
@@ -64,38 +63,27 @@ export function mountWizardOverlay(hot: HotContext, options: OverlayClientOption
   place()
 
   const store = new ToastStore()
-  const list = new WizardList()
+  // The page's one store of what is known (the client API reads it too); the toasts are this overlay's view of its events.
+  const list = wizardStore(hot)
   const requester = createRequester(hot)
-  const onReloaded = (payload: WizardReloadedPayload) => {
-    // With the panel open its list shows a success; a reload some backends refused still waits as a toast.
-    if (prefs.open && !payload.backends?.failed.length) store.forget(payload.wizardId)
-    else store.push({ type: 'reloaded', payload })
-    list.reloaded(payload)
-    notifyInBackground(prefs, { type: 'reloaded', payload })
+  const onEvent = (event: StoreEvent) => {
+    const { type, payload } = event
+    if (type === 'reloaded') {
+      // With the panel open its list shows a success; a reload some backends refused still waits as a toast.
+      if (prefs.open && !payload.backends?.failed.length) store.forget(payload.wizardId)
+      else store.push(event)
+      notifyInBackground(prefs, event)
+    } else if (type === 'failed') {
+      store.push(event)
+      notifyInBackground(prefs, event)
+    } else if (type === 'removed') {
+      if (prefs.open) store.forget(payload.wizardId)
+      else store.push(event)
+    } else if (type === 'state') store.applySnapshot(payload)
   }
-  const onFailed = (payload: WizardFailedPayload) => {
-    store.push({ type: 'failed', payload })
-    list.failed(payload)
-    notifyInBackground(prefs, { type: 'failed', payload })
-  }
-  const onRemoved = (payload: WizardRemovedPayload) => {
-    if (prefs.open) store.forget(payload.wizardId)
-    else store.push({ type: 'removed', payload })
-    list.removed(payload)
-  }
-  const onRolledBack = (payload: WizardRolledBackPayload) => list.rolledBack(payload)
-  const onState = (payload: WizardStatePayload) => {
-    store.applySnapshot(payload)
-    list.snapshot(payload)
-  }
-  let disconnected = false
-  const onDisconnect = () => (disconnected = true)
-  const onConnect = () => {
-    // After a reconnect, ask again: the server may have seen failures while we were away.
-    if (!disconnected) return
-    disconnected = false
-    hot.send(WIZARD_EVENTS.ready, { client: 'overlay' })
-  }
+  const unsubscribe = list.subscribe(onEvent)
+  // What the page already knew when this overlay mounted.
+  if (list.failures.length > 0) store.applySnapshot({ failures: list.failures, wizards: list.all })
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.defaultPrevented) return
     if (event.altKey && event.shiftKey && event.code === 'KeyW') {
@@ -110,18 +98,7 @@ export function mountWizardOverlay(hot: HotContext, options: OverlayClientOption
     event.preventDefault()
   }
 
-  const subscriptions: Array<[string, (payload: never) => void]> = [
-    [WIZARD_EVENTS.reloaded, onReloaded as (payload: never) => void],
-    [WIZARD_EVENTS.failed, onFailed as (payload: never) => void],
-    [WIZARD_EVENTS.removed, onRemoved as (payload: never) => void],
-    [WIZARD_EVENTS.rolledBack, onRolledBack as (payload: never) => void],
-    [WIZARD_EVENTS.state, onState as (payload: never) => void],
-    ['vite:ws:disconnect', onDisconnect],
-    ['vite:ws:connect', onConnect],
-  ]
-  for (const [event, listener] of subscriptions) hot.on(event, listener)
   document.addEventListener('keydown', onKeyDown)
-  hot.send(WIZARD_EVENTS.ready, { client: 'overlay' })
 
   const prefsHandle = {
     get: () => prefs,
@@ -154,7 +131,8 @@ export function mountWizardOverlay(hot: HotContext, options: OverlayClientOption
       element.remove()
       document.removeEventListener('keydown', onKeyDown)
       requester.close()
-      for (const [event, listener] of subscriptions) hot.off?.(event, listener)
+      unsubscribe()
+      list.close()
       if (window.__wizardHotReloadOverlay__ === handle) delete window.__wizardHotReloadOverlay__
     },
   }

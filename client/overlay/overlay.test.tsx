@@ -76,7 +76,7 @@ describe('mounting', () => {
   })
 
   test('asks the server for current failures on mount and again after a reconnect', () => {
-    expect(hot.sent).toEqual([{ event: WIZARD_EVENTS.ready, data: { client: 'overlay' } }])
+    expect(hot.sent).toEqual([{ event: WIZARD_EVENTS.ready, data: { client: 'page' } }])
     emit('vite:ws:connect', {})
     expect(hot.sent).toHaveLength(1)
     emit('vite:ws:disconnect', {})
@@ -107,6 +107,25 @@ describe('toasts', () => {
     await advance(2999)
     expect(toasts()).toHaveLength(1)
     await advance(1)
+    expect(toasts()).toHaveLength(0)
+  })
+
+  test('a success toast being read (pointer over it) or used (focus in it) stays; its full time starts again after', async () => {
+    emit(WIZARD_EVENTS.reloaded, { wizardId: 'debug', file: '/project/wizards/debug_wizard.ts', reloadCount: 1, durationMs: 1, timestamp: 1 })
+    await flush()
+    const [toast] = toasts()
+    act(() => void toast.dispatchEvent(new Event('pointerenter')))
+    await advance(10_000)
+    expect(toasts()).toHaveLength(1)
+    act(() => void toast.dispatchEvent(new Event('pointerleave')))
+    await advance(2999)
+    expect(toasts()).toHaveLength(1)
+
+    act(() => toast.querySelector<HTMLButtonElement>('button.dismiss')!.focus())
+    await advance(10_000)
+    expect(toasts()).toHaveLength(1)
+    act(() => toast.querySelector<HTMLButtonElement>('button.dismiss')!.blur())
+    await advance(3000)
     expect(toasts()).toHaveLength(0)
   })
 

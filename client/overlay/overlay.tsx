@@ -5,11 +5,11 @@ import { Panel } from './panel.tsx'
 import type { OverlayPrefs } from './prefs.ts'
 import type { Toast, ToastStore } from './toast-store.ts'
 import { ToastView } from './toast-view.tsx'
-import type { WizardList } from './wizard-list.ts'
+import type { WizardStore } from '../wizard-store.ts'
 
 export interface OverlayProps {
   store: ToastStore
-  list: WizardList
+  list: WizardStore
   request: Request
   prefs: { get(): OverlayPrefs; set(change: Partial<OverlayPrefs>): void; subscribe(listener: () => void): () => void }
   onMove: () => void

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { act } from 'preact/test-utils'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { WIZARD_EVENTS, type WizardFailedPayload, type WizardHistoryEntry, type WizardRequest, type WizardStatePayload } from '../protocol.ts'
+import { WIZARD_EVENTS, WizardFailedPayload, WizardHistoryEntry, WizardStatePayload } from '../protocol.ts'
+import type { WizardRequest } from '../wire.ts'
 import { mountWizardOverlay, type OverlayHandle } from './main.tsx'
 import { overlayStyles } from './styles.ts'
 import { FakeHotContext } from '../../test/fake-hot-context.ts'

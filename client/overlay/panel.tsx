@@ -5,10 +5,10 @@ import { FailureDetails } from './failure-details.tsx'
 import { allowNotifications } from './notify.ts'
 import type { OverlayPrefs } from './prefs.ts'
 import { DiffView, Timeline } from './timeline.tsx'
-import type { WizardList, WizardRow } from './wizard-list.ts'
+import type { WizardStore, WizardRow } from '../wizard-store.ts'
 
 export interface PanelProps {
-  list: WizardList
+  list: WizardStore
   request: Request
   prefs: OverlayPrefs
   setPrefs: (change: Partial<OverlayPrefs>) => void

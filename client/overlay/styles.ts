@@ -117,7 +117,7 @@ a.loc {
   cursor: pointer;
   overflow-wrap: anywhere;
 }
-pre.frame {
+pre.frame, pre.diff {
   margin: 6px 0 0;
   padding: 6px 0;
   background: var(--frame-bg);
@@ -125,7 +125,7 @@ pre.frame {
   overflow-x: auto;
   font: 12px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
 }
-pre.frame span { display: block; padding: 0 8px; white-space: pre; }
+pre.frame span, pre.diff span { display: block; padding: 0 8px; white-space: pre; }
 pre.frame span.hl { background: var(--hl-bg); }
 pre.frame span.caret { color: var(--fail); }
 .note { margin-top: 6px; color: var(--muted); font-size: 12px; }
@@ -179,8 +179,7 @@ h2[tabindex="-1"]:focus { outline: none; }
 .phase.load { background: var(--focus); }
 .phase.register { background: var(--ok); }
 .phase.dispose { background: var(--info); }
-pre.diff { margin: 6px 0; padding: 6px 0; background: var(--frame-bg); border-radius: 4px; overflow-x: auto; font: 12px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-pre.diff span { display: block; padding: 0 8px; white-space: pre; }
+pre.diff { margin-bottom: 6px; }
 pre.diff .add { background: rgba(46, 160, 67, 0.18); }
 pre.diff .del { background: rgba(248, 81, 73, 0.18); }
 pre.diff .hunk { color: var(--muted); }

@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import type { WizardFailedPayload, WizardReloadedPayload } from '../protocol.ts'
 import { FailureDetails } from './failure-details.tsx'
 import type { Toast } from './toast-store.ts'
@@ -14,11 +14,15 @@ export interface ToastViewProps {
 }
 
 export function ToastView({ toast, successTimeout, base, root, onDismiss }: ToastViewProps) {
+  // A toast being read (pointer over it) or used (focus in it) stays; its full time starts again after.
+  const [hovered, setHovered] = useState(false)
+  const [focused, setFocused] = useState(false)
+  const held = hovered || focused
   useEffect(() => {
-    if (toast.sticky) return
+    if (toast.sticky || held) return
     const timer = setTimeout(() => onDismiss(toast.key), successTimeout)
     return () => clearTimeout(timer)
-  }, [toast.key, toast.sticky, successTimeout])
+  }, [toast.key, toast.sticky, successTimeout, held])
 
   const failed = toast.type === 'failed'
   const shared = toast.wizardIds.length > 1
@@ -33,6 +37,10 @@ export function ToastView({ toast, successTimeout, base, root, onDismiss }: Toas
       data-wizard-id={toast.wizardId}
       data-wizard-ids={toast.wizardIds.join(' ')}
       data-toast={toast.type}
+      onPointerEnter={() => setHovered(true)}
+      onPointerLeave={() => setHovered(false)}
+      onFocusIn={() => setFocused(true)}
+      onFocusOut={(event) => setFocused(event.currentTarget.contains(event.relatedTarget as Node | null))}
       onKeyDown={(event) => {
         if (event.key === 'Escape') {
           event.stopPropagation()

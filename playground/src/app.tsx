@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks'
 import { BackendPanel } from './backend-panel.tsx'
-import { onWizardFailed, onWizardReloaded, onWizardRemoved, onWizardRolledBack, wizardHotReload } from 'vite-plugin-wizard-hot-reload/client'
+import { onWizardFailed, onWizardReloaded, onWizardRemoved, onWizardRolledBack, wizardActions } from 'vite-plugin-wizard-hot-reload/client'
 
 interface WizardRow {
   id: string
@@ -55,7 +55,7 @@ export function App() {
     setRuns((current) => ({ ...current, [id]: data.output ?? `error: ${data.error}` }))
   }
   // The client helper talks to the dev server over Vite's HMR socket: the page's own controls.
-  const undo = (id: string) => wizardHotReload.undo(id).catch((error: Error) => setLastEvent(error.message))
+  const undo = (id: string) => wizardActions.undo(id).catch((error: Error) => setLastEvent(error.message))
 
   return (
     <main>

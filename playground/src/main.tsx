@@ -1,13 +1,13 @@
 import { render } from 'preact'
-import { wizardHotReload } from 'vite-plugin-wizard-hot-reload/client'
+import { wizardActions } from 'vite-plugin-wizard-hot-reload/client'
 import { App } from './app.tsx'
 
 declare global {
   interface Window {
-    wizardHotReload: typeof wizardHotReload
+    wizardActions: typeof wizardActions
   }
 }
-// For the browser console: `await wizardHotReload.history('greeting')`, `wizardHotReload.undo('greeting')` …
-window.wizardHotReload = wizardHotReload
+// For the browser console: `await wizardActions.history('greeting')`, `wizardActions.undo('greeting')` …
+window.wizardActions = wizardActions
 
 render(<App />, document.getElementById('app')!)

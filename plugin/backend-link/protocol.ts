@@ -1,4 +1,5 @@
-import type { WizardFailureKind, WizardReply } from '../../client/protocol.ts'
+import type { WizardFailureKind } from '../../client/protocol.ts'
+import type { WizardReply } from '../../client/wire.ts'
 
 /**
  * The wire protocol between the dev server and backend processes (`connectWizardHotReload`): JSON

@@ -1,7 +1,7 @@
 import os from 'node:os'
 import path from 'node:path'
 import { WebSocket } from 'ws'
-import type { WizardReply } from '../../client/protocol.ts'
+import type { WizardReply } from '../../client/wire.ts'
 import { BackendSocket, MAX_FRAME_BYTES } from '../backend-link/backend-socket.ts'
 import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, TOKEN_FILE, type BackendMessage, type ServerMessage } from '../backend-link/protocol.ts'
 import { DISCOVERY_FILE, readDiscoveryFile } from '../backend-link/server-discovery.ts'

@@ -1,4 +1,5 @@
-import type { HotReloadStatus, WizardReply } from '../../client/protocol.ts'
+import type { HotReloadStatus } from '../../client/protocol.ts'
+import type { WizardReply } from '../../client/wire.ts'
 import type { BackendSocket } from '../backend-link/backend-socket.ts'
 import type { ServerMessage } from '../backend-link/protocol.ts'
 import { answerRequest, type RequestHandlers } from './page-requests.ts'

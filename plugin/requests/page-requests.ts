@@ -1,6 +1,7 @@
 import type { ViteDevServer } from 'vite'
 import type {} from '../../client/vite-custom-events.ts'
-import { WIZARD_EVENTS, type WizardReply, type WizardRequest, type WizardRequestResults } from '../../client/protocol.ts'
+import { WIZARD_EVENTS } from '../../client/protocol.ts'
+import type { WizardReply, WizardRequest, WizardRequestResults } from '../../client/wire.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
 
 /** What a valid request does; a thrown Error's message (or a RequestError) becomes the error reply. */

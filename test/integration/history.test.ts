@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import { afterEach, describe, expect, test } from 'vitest'
-import { WIZARD_EVENTS, type WizardHistoryEntry, type WizardReply, type WizardRolledBackPayload } from '../../client/protocol.ts'
+import { WIZARD_EVENTS, type WizardHistoryEntry, type WizardRolledBackPayload } from '../../client/protocol.ts'
+import type { WizardReply } from '../../client/wire.ts'
 import { portOf, ReferenceClient } from '../reference-ws-client.ts'
 import { sessionOf, startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
 import { ViteHmrClient } from '../vite-hmr-client.ts'
