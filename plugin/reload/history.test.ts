@@ -90,3 +90,19 @@ test('classes are bounded in bytes: beyond the budget the oldest are released, t
   expect(history.entries('debug').map((entry) => entry.kept)).toEqual([true, true, true, true])
   expect(history.keptClasses('debug')).toBe(2)
 })
+
+test('a class stays weighed after its source text is dropped: the byte budget holds when the source cap is small too', () => {
+  // Sources capped at 50 bytes (the newest two 20-byte sources fit), classes at 100 (one old 80-byte class fits).
+  const history = new ReloadHistory(20, 50, 100)
+  for (let n = 1; n <= 10; n++) success(history, n, String(n % 10).repeat(20))
+  expect(history.keptClasses('debug')).toBe(2) // the serving one and one old one, not ten
+  expect(history.holdsClass('debug', 9)).toBe(true)
+  expect(history.holdsClass('debug', 8)).toBe(false)
+
+  // A rollback registers a kept class again whose text is gone: it weighs what it did.
+  const again = { ...version(9), source: undefined }
+  history.record('debug', { version: 9, outcome: 'rolled-back', timestamp: 11, durationMs: 1, file: '/w/debug_wizard.ts' }, again)
+  success(history, 12, 'x'.repeat(20))
+  success(history, 13, 'y'.repeat(20))
+  expect(history.keptClasses('debug')).toBe(2)
+})

@@ -9,8 +9,10 @@ export const MAX_KEPT_SOURCE_BYTES = 8 * 1024 * 1024
  * serves). A class keeps its module's whole code alive (V8 keeps a function's script for
  * `toString`), with its inline source map (the source again): about 4× the file. Beyond it, the
  * oldest kept classes are released; a rollback to one of them evaluates its kept source again.
+ * Twice the source cap in weight, so half as many classes as sources: a class costs 4× its text, and
+ * the versions in between stay reachable through their source.
  */
-export const MAX_KEPT_CLASS_BYTES = 32 * 1024 * 1024
+export const MAX_KEPT_CLASS_BYTES = 16 * 1024 * 1024
 /** A kept class's weight per byte of its source (measured: 3.7–4.7×, the string literals included). */
 const CLASS_WEIGHT_PER_SOURCE_BYTE = 4
 
@@ -32,6 +34,8 @@ interface Kept {
   source: string | undefined
   /** Its config file's text, for diffs. */
   configSource: string | undefined
+  /** What its class keeps alive, weighed when recorded (its source text may be dropped before its class is). */
+  classWeight: number
 }
 
 /** What one attempt records: the entry's metadata, the source it read, and the config it had. */
@@ -66,14 +70,15 @@ export class ReloadHistory {
     const attempt = (this.attempts.get(wizardId) ?? 0) + 1
     this.attempts.set(wizardId, attempt)
     const { source, config, configSource, ...rest } = entry
+    const list = this.byWizard.get(wizardId) ?? []
     const kept: Kept = {
       entry: { ...rest, attempt, sourceHash: source === undefined ? null : hashOf(source), configFile: config?.file ?? null, configHash: config?.hash ?? null, kept: version !== undefined },
       version,
       meta: version ? { version: version.version, file: version.file, config: version.config, configValue: version.context.config } : undefined,
       source: version ? source : undefined,
       configSource: version ? configSource : undefined,
+      classWeight: version ? classWeight(version, source, list) : 0,
     }
-    const list = this.byWizard.get(wizardId) ?? []
     list.push(kept)
     this.sourceBytes += bytesOf(kept)
     while (list.length > this.limit) this.drop(list.shift()!)
@@ -156,7 +161,7 @@ export class ReloadHistory {
     const holding = [...this.byWizard.values()].flat().filter((kept) => kept.version && !newest.has(kept)).sort((a, b) => b.entry.timestamp - a.entry.timestamp)
     let weight = 0
     for (const kept of holding) {
-      weight += CLASS_WEIGHT_PER_SOURCE_BYTE * Buffer.byteLength(kept.source ?? kept.version!.source ?? '') + (kept.version!.config?.text.length ?? 0)
+      weight += kept.classWeight
       if (weight <= this.maxClassBytes) continue
       kept.version = undefined
       kept.entry.kept = kept.source !== undefined
@@ -181,6 +186,16 @@ export class ReloadHistory {
       else kept.entry.kept = false // neither its class nor its source: nothing to roll back to
     }
   }
+}
+
+/**
+ * What `version`'s class keeps alive: about 4× its source, plus its config's text. A version
+ * registered again (a rollback) whose text was dropped weighs what its earlier registration did.
+ */
+function classWeight(version: WizardVersion, source: string | undefined, earlier: readonly Kept[]): number {
+  const text = source ?? version.source
+  if (text === undefined) return earlier.findLast((kept) => kept.meta?.version === version.version)?.classWeight ?? 0
+  return CLASS_WEIGHT_PER_SOURCE_BYTE * Buffer.byteLength(text) + (version.config?.text.length ?? 0)
 }
 
 function bytesOf(kept: Kept): number {

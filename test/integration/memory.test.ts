@@ -9,36 +9,45 @@ afterEach(async () => {
 })
 
 const MB = 1024 * 1024
-const big = (output: string) => wizardSource(output === 'plan' ? 'PlanWizard' : 'DebugWizard', output, `// ${'x'.repeat(MB)}`)
+/** Every class evaluated, weakly: each version's module adds its own (the runner evaluates in this process). */
+const classes = ((globalThis as { __memoryTestClasses?: WeakRef<object>[] }).__memoryTestClasses ??= [])
+const big = (className: string, output: string, fill: string) =>
+  `${wizardSource(className, output, `// ${fill.repeat(MB)} ${output}`)}\n;(globalThis as any).__memoryTestClasses.push(new WeakRef(${className}))\n`
 
 test('1 MB wizard files, 20 saves each: the classes kept alive stay within the history’s byte budget (not 20 per wizard); a rollback to a released one evaluates its source again', async () => {
-  const p = (project = await startTempProject({ files: { 'wizards/debug_wizard.ts': big('d0'), 'wizards/plan_wizard.ts': wizardSource('PlanWizard', 'p0', `// ${'y'.repeat(MB)}`) } }))
-  const classes: WeakRef<object>[] = []
-  const track = p.registry.register
-  p.registry.register = async (wizardId, wizardClass, context) => {
-    classes.push(new WeakRef(wizardClass as object))
-    return track(wizardId, wizardClass, context)
-  }
+  const p = (project = await startTempProject({ files: { 'wizards/debug_wizard.ts': big('DebugWizard', 'd0', 'x'), 'wizards/plan_wizard.ts': big('PlanWizard', 'p0', 'y') } }))
   for (let save = 1; save <= 20; save++) {
-    p.write('wizards/debug_wizard.ts', big(`d${save}`))
-    p.write('wizards/plan_wizard.ts', wizardSource('PlanWizard', `p${save}`, `// ${'y'.repeat(MB)} ${save}`))
+    p.write('wizards/debug_wizard.ts', big('DebugWizard', `d${save}`, 'x'))
+    p.write('wizards/plan_wizard.ts', big('PlanWizard', `p${save}`, 'y'))
     await expect.poll(() => [p.registry.run('debug'), p.registry.run('plan')]).toEqual([`d${save}`, `p${save}`])
   }
   await p.api.idle()
   const gc = (globalThis as { gc?: () => void }).gc!
-  for (let i = 0; i < 5; i++) {
-    gc()
-    await new Promise((resolve) => setImmediate(resolve))
+  const alive = async () => {
+    for (let i = 0; i < 5; i++) {
+      gc()
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    return classes.filter((ref) => ref.deref() !== undefined).length
   }
-  // 32 MB of kept classes at ~4 MB each: 8, plus the 2 registered now (and the registry's own references).
-  const alive = classes.filter((ref) => ref.deref() !== undefined).length
-  expect(alive).toBeLessThanOrEqual(12)
-  expect(p.api.history('debug').filter((entry) => entry.kept)).toHaveLength(20)
+  expect(classes).toHaveLength(42)
+  // 16 MB of kept classes at a little over 4 MB each: 3 old ones, plus the 2 registered now.
+  expect(await alive()).toBeLessThanOrEqual(6)
+  // Rollback reaches further back than the classes: 8 MB of sources, the 2 serving now included, 5 old ones.
+  const kept = p.api.history('debug').filter((entry) => entry.kept)
+  expect(kept.length).toBeGreaterThanOrEqual(3)
+  expect(kept.length).toBeLessThan(20)
+  expect(p.api.history('debug').find((entry) => entry.version === 2)).toMatchObject({ kept: false })
+  expect(await p.api.rollback('debug', 2)).toMatchObject({ ok: false, version: 21 })
 
-  // v2 of debug: its class was released long ago; rolling back evaluates its kept source again.
-  expect(await p.api.rollback('debug', 2)).toMatchObject({ ok: true, version: 2, pinned: true })
-  expect(p.registry.run('debug')).toBe('d1')
-  // And forward again: undo goes back to v21 (its class is kept: the newest).
+  // The oldest kept version's class was released: rolling back evaluates its kept source again.
+  const oldest = kept[0].version!
+  expect(await p.api.rollback('debug', oldest)).toMatchObject({ ok: true, version: oldest, pinned: true })
+  expect(p.registry.run('debug')).toBe(`d${oldest - 1}`)
+  expect(classes).toHaveLength(43)
+  // And forward again: undo goes back to v21 (its class is kept: it was the newest).
   expect(await p.api.undo('debug')).toMatchObject({ ok: true, version: 21 })
   expect(p.registry.run('debug')).toBe('d20')
+  expect(classes).toHaveLength(43)
+  expect(await alive()).toBeLessThanOrEqual(7)
 })

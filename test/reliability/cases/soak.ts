@@ -73,6 +73,9 @@ export const soakCases: ReliabilityCase[] = [
       }
       note(`heap at start, then after 20 / 40 / 60 saves of each: ${start.toFixed(0)}, then ${heaps.map((heap) => heap.toFixed(0)).join(' / ')} MB`)
       check(heaps[2] - heaps[0] < 24, `the heap grew ${(heaps[2] - heaps[0]).toFixed(0)} MB between save 20 and 60 (it keeps old versions)`)
+      // And levels off where the budgets say: 16 MB of old classes, 8 MB of sources, the two versions
+      // serving (~4 MB each with their maps) and Vite's module graph (~7 MB) — not 20 classes per wizard.
+      check(heaps[0] - start < 48, `the heap grew ${(heaps[0] - start).toFixed(0)} MB in the first 20 saves of each (the history's byte budgets allow ~40)`)
     },
   },
 ]
