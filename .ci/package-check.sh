@@ -21,6 +21,19 @@ cp "$repo/test/package-consumer/check.mjs" "$repo/test/package-consumer/consumer
 node check.mjs
 npx tsc --noEmit --strict --skipLibCheck --target es2022 --module esnext --moduleResolution bundler --lib es2023,dom --types vite/client consumer.ts
 echo "package check: types ok"
+# Every shipped source map carries its sources (the .ts files are not shipped): a stack trace's
+# original file:line can be shown from the map itself.
+node -e '
+const fs = require("node:fs"), path = require("node:path")
+const root = "node_modules/vite-plugin-wizard-hot-reload/dist"
+const maps = fs.readdirSync(root, { recursive: true }).filter((f) => f.endsWith(".map"))
+if (maps.length === 0) throw new Error("no source maps shipped")
+for (const f of maps) {
+  const map = JSON.parse(fs.readFileSync(path.join(root, f), "utf8"))
+  if (!map.sourcesContent || map.sourcesContent.length !== map.sources.length || map.sourcesContent.some((s) => typeof s !== "string")) throw new Error(`${f}: its sources are not inlined`)
+}
+console.log(`package check: ${maps.length} source maps carry their sources`)
+'
 npx --no-install wizard-hot-reload --help | head -1 | grep -q 'act on the running Vite dev server'
 echo "package check: the wizard-hot-reload command is installed"
 

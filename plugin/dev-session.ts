@@ -26,7 +26,7 @@ import { serveControlRequests } from './requests/control-requests.ts'
 import { SharedRegistry } from './registry/shared-registry.ts'
 import { recordWhereListening } from './backend-link/server-discovery.ts'
 import { keptSourceOf } from './reload/kept-sources.ts'
-import { WizardReloader } from './reload/reloader.ts'
+import { ReloadEngine } from './reload/reload-engine.ts'
 import { WizardStateStore } from './reload/wizard-state.ts'
 import { TrailingCheck } from './files/trailing-check.ts'
 import { invalidateFile } from './vite-internals/module-graph.ts'
@@ -52,7 +52,7 @@ export class DevSession {
   readonly state = new WizardStateStore()
   readonly events: WizardEventFanout
   /** Undefined when the configured environment cannot run modules here (the start says why). */
-  readonly reloader: WizardReloader | undefined
+  readonly reloader: ReloadEngine | undefined
   readonly coordinator: ReloadCoordinator | undefined
   readonly log: TerminalLog
   /** Resolves once the watcher is ready and the initial load is done; never rejects. */
@@ -179,9 +179,9 @@ export class DevSession {
           },
         })
       : undefined
-    let reloader: WizardReloader | undefined
+    let reloader: ReloadEngine | undefined
     try {
-      reloader = new WizardReloader({
+      reloader = new ReloadEngine({
         server,
         environment: options.environment,
         register: options.register ?? this.registry?.instances.register,

@@ -12,7 +12,7 @@ import { isSourceFile } from '../files/wizard-files.ts'
 import { sameRealFile } from '../shared/real-path.ts'
 import { untilOnDisk } from './until-on-disk.ts'
 import { forwardFileEventToVite, importedFiles, importerFiles, invalidateFile } from '../vite-internals/module-graph.ts'
-import type { WizardReloader } from './reloader.ts'
+import type { ReloadEngine } from './reload-engine.ts'
 
 // Loading is CPU-bound in Vite's pipeline, with file reads in between; 32 in flight measured best (bench/).
 const INITIAL_LOAD_CONCURRENCY = 32
@@ -21,7 +21,7 @@ const MAX_REMEMBERED_CONTENT = 256 * 1024
 
 export interface ReloadCoordinatorOptions {
   server: ViteDevServer
-  reloader: WizardReloader
+  reloader: ReloadEngine
   dirs: WatchedDirs
   symlinks: SymlinkRule
   /** The id rule, already guarded: never throws. */
