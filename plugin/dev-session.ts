@@ -27,6 +27,7 @@ import { SharedRegistry } from './registry/shared-registry.ts'
 import { recordWhereListening } from './backend-link/server-discovery.ts'
 import { keptSourceOf } from './reload/kept-sources.ts'
 import { ReloadEngine } from './reload/reload-engine.ts'
+import { SaveIntake } from './files/save-intake.ts'
 import { WizardStateStore } from './reload/wizard-state.ts'
 import { TrailingCheck } from './files/trailing-check.ts'
 import { invalidateFile } from './vite-internals/module-graph.ts'
@@ -179,6 +180,8 @@ export class DevSession {
           },
         })
       : undefined
+    // Whether an event is a new save: decided in one place (files/save-intake.ts), told what loads read.
+    const intake = new SaveIntake()
     let reloader: ReloadEngine | undefined
     try {
       reloader = new ReloadEngine({
@@ -203,6 +206,7 @@ export class DevSession {
         // The plugin's load hook serves kept sources (keptSource): a rollback to a released class evaluates it again.
         evaluatesKeptSources: true,
         configFile: options.configFile,
+        noteRead: (file, content, signature) => intake.read(file, content, signature),
       })
     } catch (error) {
       this.startError = describeThrown(error)
@@ -221,6 +225,8 @@ export class DevSession {
           warn: (message) => this.problem(message),
           // Modules wizards import and config files outside the wizard folders: watched by the plugin too (outside-watch.ts).
           watchOutside: watching ? (file) => this.outside?.add(file) : undefined,
+          intake,
+          pendingSince: (file) => this.watcher?.pendingSince(file),
         })
       : undefined
     if (watching && this.reloader) this.requests = new PageRequests(server, this.requestHandlers)

@@ -149,6 +149,11 @@ export class WizardFileWatcher implements AsyncDisposable {
     return this.pending.size
   }
 
+  /** @internal `performance.now()` of the first event of `file`'s change waiting for the debounce, if one is */
+  pendingSince(file: string): number | undefined {
+    return this.pending.get(file)?.firstEventAt
+  }
+
   /** @internal true when any of `files` had an event after `since` (`performance.now()`), or has one waiting */
   changedSince(files: string[], since: number): boolean {
     return files.some((file) => (this.lastEventAt.get(file) ?? -Infinity) > since || this.pending.has(file))

@@ -10,14 +10,13 @@ import { isWithin, type SymlinkRule } from '../files/symlink-rule.ts'
 import type { WatchedDirs } from '../files/watched-dirs.ts'
 import { isSourceFile } from '../files/wizard-files.ts'
 import { sameRealFile } from '../shared/real-path.ts'
+import type { SaveIntake } from '../files/save-intake.ts'
 import { untilOnDisk } from './until-on-disk.ts'
 import { forwardFileEventToVite, importedFiles, importerFiles, invalidateFile } from '../vite-internals/module-graph.ts'
 import type { ReloadEngine } from './reload-engine.ts'
 
 // Loading is CPU-bound in Vite's pipeline, with file reads in between; 32 in flight measured best (bench/).
 const INITIAL_LOAD_CONCURRENCY = 32
-/** Bigger files are not kept for comparing repeat events (they are just processed again). */
-const MAX_REMEMBERED_CONTENT = 256 * 1024
 
 export interface ReloadCoordinatorOptions {
   server: ViteDevServer
@@ -29,6 +28,10 @@ export interface ReloadCoordinatorOptions {
   warn: (message: string) => void
   /** A wizard's config file outside the watched folders: someone else (Vite's watcher) must watch it. */
   watchOutside?: (file: string) => void
+  /** Decides whether an event is a new save (the engine tells it what its loads read). */
+  intake: SaveIntake
+  /** When the first event of a change of `file` still waiting for the watcher's debounce happened (undefined: none waits). */
+  pendingSince?: (file: string) => number | undefined
 }
 
 export interface InitialLoadSummary {
@@ -45,8 +48,6 @@ export interface InitialLoadSummary {
 export class ReloadCoordinator {
   /** Every file seen in the watched folders, with its signature when last processed. */
   private readonly known = new Map<string, FileSignature>()
-  /** The content each (small) file had when its last change was processed: a repeat event for the same save carries nothing new. */
-  private readonly lastSeen = new Map<string, string>()
   /** Every path a known wizard's config may be at → the files of the wizards it configures (the configFile option may share one). */
   private readonly configOwners = new Map<string, Set<string>>()
   /** Wizard files whose initial load is running now. */
@@ -102,48 +103,40 @@ export class ReloadCoordinator {
     for (const file of this.known.keys()) if (!onDisk.has(file) && this.options.dirs.contains(file)) stale.push(file)
     for (const record of this.options.reloader.state.all()) if (!onDisk.has(record.file) && this.options.dirs.contains(record.file)) stale.push(record.file)
     if (stale.length > 0) debug?.(`reconcile: ${stale.length} file(s) differ from what was processed`)
-    await Promise.all([...new Set(stale)].map((file) => this.fileChanged(file)))
+    // A change whose events are still in the watcher's debounce is the watcher's to deliver (its detect phase counts from its first event).
+    const missed = [...new Set(stale)].filter((file) => this.options.pendingSince?.(file) === undefined)
+    await Promise.all(missed.map((file) => this.fileChanged(file)))
   }
 
   /**
    * A file in the watched folders changed, appeared or disappeared (after the debounce);
-   * `eventAt` is when the first event of it happened (`performance.now()`).
+   * `eventAt` is when the first event of it happened (`performance.now()`). Whether it is a new
+   * save is the intake's call (see save-intake.ts); a repeat changes nothing.
    */
   async fileChanged(file: string, eventAt = performance.now()): Promise<void> {
     const signature = readSignature(file) // one stat: whether it exists, and what it is now
-    const exists = signature !== null
-    const event = !exists ? 'delete' : this.known.has(file) ? 'update' : 'create'
+    const event = signature === null ? 'delete' : this.known.has(file) ? 'update' : 'create'
     if (signature) this.known.set(file, signature)
     else this.known.delete(file)
+    const look = this.options.intake.look(file, () => this.notInEffect(file))
+    if (look.type === 'repeat') {
+      debug?.(`${file} reads as it did when last processed: nothing new`)
+      return
+    }
     const owners = this.configOwners.get(file)
     if (owners !== undefined && owners.size > 0) {
       await Promise.all([...owners].map((owner) => this.configChanged(owner, eventAt)))
       // A config a module imports too (a JSON import) is also a module change; otherwise that is all.
       if (this.dependentWizards(file).length === 0) return
     }
-    // The next save of a rolled-back wizard's file unpins it: the file on disk is what loads again.
-    // An event for the write the rollback already saw on disk (a late duplicate) leaves it pinned.
-    const pin = exists ? this.unpin(file) : 'none'
-    if (pin === 'kept') return
-    if (pin === 'unpinned') {
-      await this.sync(file, { force: true, eventAt })
-      return
-    }
-    // One save often arrives as several events (fs.watch, chokidar, the trailing check): when the
-    // content is what the last one saw, Vite and the importers have nothing new to hear. The file's
-    // own sync still runs (it is a no-op, or the retry of a failed version saved again).
-    const content = exists ? readText(file) : undefined
-    if (event === 'update' && content !== undefined && this.lastSeen.get(file) === content) {
-      await this.sync(file, { force: false, eventAt })
-      return
-    }
-    if (content !== undefined && content.length <= MAX_REMEMBERED_CONTENT) this.lastSeen.set(file, content)
-    else this.lastSeen.delete(file)
+    // A save of a rolled-back wizard's file (even of the same content) unpins it: the file on disk loads again.
+    const pinned = this.pinnedRecordOf(file)
+    if (pinned) this.options.reloader.unpin(pinned.wizardId)
     await forwardFileEventToVite(this.options.server, file, event, (error, environment) =>
       this.options.warn(`a plugin's watchChange hook threw for ${path.basename(file)} (${environment} environment): ${describeThrown(error)}`),
     )
     const dependents = this.dependentWizards(file)
-    await this.sync(file, { force: false, eventAt })
+    await this.sync(file, { force: pinned !== undefined || look.type === 'retry', eventAt })
     // Their detect phase counts from the helper's own first event, as the helper's does.
     await this.reloadAll(event === 'create' ? [...dependents, ...this.importFailures()] : dependents, eventAt)
   }
@@ -159,18 +152,13 @@ export class ReloadCoordinator {
   /** A module outside the watched folders changed (reported by Vite's watcher): reload its importers. */
   externalFileChanged(file: string, created: boolean): Promise<void> {
     const dependents = this.dependentWizards(file)
-    // Vite's watcher often reports one save twice (and so does the trailing check): the same content
-    // again is nothing new — unless a wizard importing it is failing (a re-save to retry).
-    const content = readText(file)
-    const { state } = this.options.reloader
-    const failing = dependents.some((dependent) => state.get(state.idOfFile(dependent) ?? '')?.lastError)
-    if (!created && !failing && content !== undefined && this.lastSeen.get(file) === content) {
+    // Vite's watcher often reports one save twice: a repeat is nothing new (a re-save while an importer fails is a retry).
+    const look = this.options.intake.look(file, () => dependents.some((dependent) => this.notInEffect(dependent)))
+    if (!created && look.type === 'repeat') {
       debug?.(`${file} is unchanged since its last event; its importers stay as they are`)
       return Promise.resolve()
     }
     debug?.(`${file} changed: reloading ${dependents.length} wizard${dependents.length === 1 ? '' : 's'} importing it`)
-    if (content !== undefined && content.length <= MAX_REMEMBERED_CONTENT) this.lastSeen.set(file, content)
-    else this.lastSeen.delete(file)
     // Vite invalidated its graph; the runner's own evaluation goes too (see invalidateFile).
     invalidateFile(this.options.reloader.environment, file)
     return this.reloadAll(created ? [...dependents, ...this.importFailures()] : dependents)
@@ -248,15 +236,27 @@ export class ReloadCoordinator {
     return { ok: false, wizardId, version, error: after?.lastError?.error.message ?? `${wizardId} is gone` }
   }
 
-  /** `unpinned` when `file` belongs to a pinned wizard and was written since the rollback; `kept` when it was not. */
-  private unpin(file: string): 'none' | 'kept' | 'unpinned' {
+  /** The record of the pinned (rolled-back) wizard `file` is the code of, if any. */
+  private pinnedRecordOf(file: string) {
     const { state } = this.options.reloader
     const wizardId = state.idOfFile(file)
     const record = wizardId === undefined ? undefined : state.get(wizardId)
-    if (!record || record.pinned === undefined) return 'none'
-    if (record.pinned.signature && sameSignature(record.pinned.signature, readSignature(file))) return 'kept'
-    this.options.reloader.unpin(record.wizardId)
-    return 'unpinned'
+    return record?.pinned !== undefined && record.file === file ? record : undefined
+  }
+
+  /**
+   * True when what `file` produced is not in effect — a wizard whose code failed to load or that is
+   * pinned to another version, a config its wizard failed on, a helper whose importers failed on
+   * their code: the same content saved again then means "try again". (Saving the code again while
+   * the config is broken would change nothing: that is no retry.)
+   */
+  private notInEffect(file: string): boolean {
+    const { state } = this.options.reloader
+    const recordOf = (wizardFile: string) => state.get(state.idOfFile(wizardFile) ?? '')
+    const configured = [...(this.configOwners.get(file) ?? [])].map(recordOf)
+    if (configured.some((record) => record?.lastError?.error.kind === 'config' || record?.pinned !== undefined)) return true
+    const record = recordOf(file)
+    return record !== undefined && ((record.lastError !== null && record.lastError.error.kind !== 'config') || record.pinned !== undefined)
   }
 
   dispose(): void {
@@ -295,8 +295,8 @@ export class ReloadCoordinator {
 
   private async syncNow(file: string, force: boolean, initial: boolean, eventAt: number): Promise<SyncResult> {
     const { reloader } = this.options
-    if (!force && this.alreadyHandled(file, eventAt)) {
-      debug?.(`${file} is unchanged since it was last loaded; nothing to do`)
+    if (!force && (this.options.intake.loadedAsOnDisk(file) || this.isRegistered(file))) {
+      debug?.(`${file} was loaded as it is on disk; nothing to do`)
       return 'unchanged'
     }
     const outcome = await untilOnDisk(async (lastAttempt): Promise<SyncResult | undefined> => {
@@ -342,23 +342,13 @@ export class ReloadCoordinator {
     return undefined
   }
 
-  /**
-   * One save often arrives as several events (the truncate and the write, fs.watch and chokidar): a
-   * change is a no-op when the file's content is exactly what is registered, or what the latest
-   * attempt already loaded and reported — if that attempt started after this event, or the file is
-   * untouched since (same signature). A deliberate re-save of the same content after a failure
-   * (a new mtime) still retries.
-   */
-  private alreadyHandled(file: string, eventAt: number): boolean {
+  /** `file` is the registered version of its wizard, exactly as on disk, and not failing: loading it again would change nothing. */
+  private isRegistered(file: string): boolean {
     const { state } = this.options.reloader
     const wizardId = state.idOfFile(file)
     const record = wizardId === undefined ? undefined : state.get(wizardId)
-    if (!record || record.file !== file) return false
-    const onDisk = readText(file)
-    if (onDisk === undefined) return false
-    if (record.current !== undefined && record.lastError === null && record.current.source === onDisk) return true
-    const attempt = record.lastAttempt
-    return attempt !== undefined && attempt.source === onDisk && (attempt.startedAt > eventAt || sameSignature(attempt.signature, readSignature(file)))
+    if (!record || record.file !== file || record.current === undefined || record.lastError !== null) return false
+    return record.current.source === readText(file)
   }
 
   /** Wizard files that import `file`, directly or not. */

@@ -32,8 +32,8 @@ export interface EngineParts {
   readonly helperFiles: Set<string>
   /** Files named like wizards that export no wizard class, warned about once. */
   readonly warnedHelpers: Set<string>
-  /** The config file a wizard's last config-only attempt failed on (content and signature), to tell a repeat event from a new save. */
-  readonly lastConfigFailure: Map<string, { file: string | undefined; source: string | undefined; signature: FileSignature | null }>
+  /** A load read `file` as `content` (the save intake: an event for that content is no new save). */
+  readonly noteRead: (file: string, content: string | undefined, signature: FileSignature | null) => void
   readonly disposed: boolean
   exclusive<T>(wizardId: string, task: () => Promise<T>, token?: string): Promise<T>
   /** Evaluates the module, bounded by `loadTimeout`. */

@@ -1,6 +1,8 @@
 import type { ReloadPhases, WizardReloadError } from '../../client/protocol.ts'
 import type { ConfigLoad } from '../config/wizard-config.ts'
+import { readSignature } from '../files/file-signature.ts'
 import { readText } from '../files/read-text.ts'
+import type { EngineParts } from './engine-parts.ts'
 import type { ReloadOptions } from './reloader-options.ts'
 import type { WizardVersion } from './wizard-version.ts'
 
@@ -43,4 +45,10 @@ export function runnerIdOf(url: string): string {
 /** A reload's timings: how long it waited since the first event, loaded, registered and disposed. */
 export function phasesOf({ eventAt, started, loadMs, registerMs, disposeMs }: { eventAt?: number; started: number; loadMs: number; registerMs: number; disposeMs: number }): ReloadPhases {
   return { detectMs: roundMs(eventAt === undefined ? 0 : Math.max(0, started - eventAt)), loadMs: roundMs(loadMs), registerMs: roundMs(registerMs), disposeMs: roundMs(disposeMs) }
+}
+
+/** Tells the engine's reader what a config load read (the save intake then knows that content). */
+export function noteConfigRead(engine: Pick<EngineParts, 'noteRead'>, configured: ConfigLoad): void {
+  const file = configured.ok ? configured.config?.file : configured.file
+  if (file) engine.noteRead(file, configured.source, readSignature(file))
 }

@@ -1,7 +1,7 @@
-import { readSignature, sameSignature } from '../files/file-signature.ts'
+import { readSignature } from '../files/file-signature.ts'
 import { readText } from '../files/read-text.ts'
 import type { ReloadResult, WizardClass } from '../types.ts'
-import { configChangedSince, EMPTY_FILE_GRACE_MS, phasesOf, type AttemptOptions } from './outcome.ts'
+import { configChangedSince, EMPTY_FILE_GRACE_MS, noteConfigRead, phasesOf, type AttemptOptions } from './outcome.ts'
 import type { EngineParts } from './engine-parts.ts'
 import { reportOutcome } from './report-outcome.ts'
 import { NO_PHASES, type WizardVersion } from './wizard-version.ts'
@@ -25,16 +25,11 @@ export async function reconfigureNow<C extends WizardClass>(engine: EngineParts,
   const readAs = configured.source
   const configPath = configured.ok ? configured.config?.file : configured.file
   if (!options.lastAttempt && configPath && readAs !== undefined && readAs.trim() === '' && (await engine.changesWithin(configPath, readAs, EMPTY_FILE_GRACE_MS))) return undefined
+  noteConfigRead(engine, configured)
   if (!configured.ok) {
     if (!options.lastAttempt && configChangedSince(configured)) return undefined
-    // One save often arrives as two events: the same content, untouched since, failing again is not news.
-    const seen = { file: configured.file, source: configured.source, signature: configured.file ? readSignature(configured.file) : null }
-    const last = engine.lastConfigFailure.get(wizardId)
-    if (record.lastError?.error.kind === 'config' && last && last.file === seen.file && last.source === seen.source && sameSignature(last.signature, seen.signature)) return 'unchanged'
-    engine.lastConfigFailure.set(wizardId, seen)
     return reportOutcome(engine, wizardId, current.file, read, current, false, { type: 'failed', failure: configured.failure }, started)
   }
-  engine.lastConfigFailure.delete(wizardId)
   if (record.lastError === null && configured.config?.file === current.config?.file && configured.config?.hash === current.config?.hash) return 'unchanged'
 
   const { version, controller, context } = engine.transactions.prepare(wizardId, { file: current.file, previous: current.wizardClass, config: configured.value })

@@ -27,7 +27,7 @@ import { settleWithin, TIMED_OUT } from '../shared/settle-within.ts'
 import { WizardStateStore } from './wizard-state.ts'
 import { NO_PHASES, VersionCounters, type WizardVersion } from './wizard-version.ts'
 import type { ReloadOptions, RollbackOutcome, WizardReloaderOptions } from './reloader-options.ts'
-import { configChangedSince, EMPTY_FILE_GRACE_MS, phasesOf, roundMs, type AttemptOptions, type Outcome } from './outcome.ts'
+import { configChangedSince, EMPTY_FILE_GRACE_MS, noteConfigRead, phasesOf, roundMs, type AttemptOptions, type Outcome } from './outcome.ts'
 import type { EngineParts } from './engine-parts.ts'
 import { reconfigureNow } from './reconfigure.ts'
 import { reportOutcome } from './report-outcome.ts'
@@ -47,6 +47,8 @@ export interface ReloadEngineOptions<C extends WizardClass = WizardClass> extend
   evaluatesKeptSources?: boolean
   /** after a version became the registered one, or the wizard was removed (undefined) */
   committed?: (wizardId: string, version: WizardVersion | undefined) => void
+  /** a load read `file` as `content` (the session's save intake) */
+  noteRead?: (file: string, content: string | undefined, signature: FileSignature | null) => void
 }
 
 /**
@@ -87,8 +89,7 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
   /** Files named like wizards that export no wizard class, warned about once. */
   readonly warnedHelpers = new Set<string>()
   disposed = false
-  /** The config file a wizard's last config-only attempt failed on (content and signature), to tell a repeat event from a new save. */
-  readonly lastConfigFailure = new Map<string, { file: string | undefined; source: string | undefined; signature: FileSignature | null }>()
+  readonly noteRead: (file: string, content: string | undefined, signature: FileSignature | null) => void
   /** The text each file being imported was read as: the plugin's load hook hands it to Vite. */
   readonly loadingSources = new Map<string, string>()
 
@@ -109,6 +110,7 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
     this.leaks = options.leaks
     this.committed = options.committed ?? (() => {})
     this.evaluatesKeptSources = options.evaluatesKeptSources ?? false
+    this.noteRead = options.noteRead ?? (() => {})
     this.history = options.historyStore ?? new ReloadHistory(options.history ?? 20)
     const root = options.server.config.root
     this.instances = new ModuleInstances(() => this.environment.runner, () => this.registerTimeout, this.warn, (url) => displayPath(root, url.startsWith(root) ? url : path.join(root, url)))
@@ -191,6 +193,7 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
     const previous = this.state.get(wizardId)?.current
     const signature = readSignature(file)
     const source = readText(file)
+    this.noteRead(file, source, signature)
     const outcome = await this.attempt(wizardId, file, source, started, previous, options)
     if (outcome.type === 'stale') return undefined
     return reportOutcome(this, wizardId, file, { source, signature, startedAt: started }, previous, options.initial ?? false, outcome)
@@ -243,6 +246,7 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
 
     // The config is read with the code: a save of both in one burst is one reload with both new.
     const configured = await this.loadConfig(wizardId, file, found.wizardClass)
+    noteConfigRead(this, configured)
     if (this.disposed) return { type: 'cancelled' }
     if (!configured.ok) {
       await discard()

@@ -291,6 +291,6 @@ describe('phase timings', () => {
     const reloads = p.events.filter((event) => event.type === 'reloaded').map((event) => event.payload as WizardReloadedPayload)
     expect(reloads.map((payload) => payload.wizardId).sort()).toEqual(['price', 'price', 'total'])
     // Timers never fire early: each detect phase spans at least the 40 ms delay.
-    for (const payload of reloads) expect(payload.phases.detectMs, payload.wizardId).toBeGreaterThanOrEqual(39)
+    for (const payload of reloads) expect(payload.phases.detectMs, JSON.stringify(reloads.map((r) => [r.wizardId, r.phases, r.timestamp]))).toBeGreaterThanOrEqual(39)
   })
 })
