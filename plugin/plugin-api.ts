@@ -1,4 +1,4 @@
-import type { HotReloadStatus, WizardActionResult, WizardHistoryEntry } from '../client/protocol.ts'
+import type { HotReloadStatus, WizardActionResult, WizardDiff, WizardHistoryEntry } from '../client/protocol.ts'
 import type { DevSession } from './dev-session.ts'
 import type { WizardEventSink } from './notify/event-sink.ts'
 import type { UpgradeableServer } from './notify/upgrade-route.ts'
@@ -16,6 +16,8 @@ export interface WizardHotReloadApi {
   getStatus(): HotReloadStatus
   /** A wizard's last reload attempts, oldest first: versions, outcomes, timings, source hashes (no classes, no source). */
   history(wizardId: string): WizardHistoryEntry[]
+  /** A line diff between two kept versions' sources (and their config files); throws for a version not kept. */
+  diff(wizardId: string, from: number, to: number): WizardDiff
   /**
    * Registers a kept version of a wizard again (transactional: if `register` refuses, nothing
    * changes) and pins it until its file's next save. Never writes your files.
@@ -63,6 +65,10 @@ export function createPluginApi(host: ApiHost): WizardHotReloadApi {
     },
     history(wizardId) {
       return host.session?.history.entries(wizardId) ?? []
+    },
+    diff(wizardId, from, to) {
+      if (!host.session) throw new Error('no dev server is running')
+      return host.session.diff(wizardId, from, to)
     },
     rollback(wizardId, version) {
       return host.session?.rollback(wizardId, version) ?? noServer(wizardId)

@@ -1,7 +1,6 @@
 import fs from 'node:fs'
 import type { Plugin, ViteDevServer } from 'vite'
 import { debug } from './debug.ts'
-import type { DevSession } from './dev-session.ts'
 import {
   locateOverlayBundle,
   MISSING_BUNDLE_MESSAGE,
@@ -22,9 +21,6 @@ import { isViteClient, loadAfterViteClient } from './vite-internals/vite-client.
 export { PLUGIN_NAME } from './plugin-instance.ts'
 export type { WizardHotReloadApi } from './plugin-api.ts'
 
-/** @internal for the tests and benchmarks of this repository */
-export const sessions = new WeakMap<WizardHotReloadApi, () => DevSession | undefined>()
-
 /**
  * Hot-reloads wizard classes through the dev server's module graph.
  *
@@ -35,7 +31,6 @@ export const sessions = new WeakMap<WizardHotReloadApi, () => DevSession | undef
 export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions: WizardHotReloadOptions<C> = {}): Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi } {
   const instance = new PluginInstance(rawOptions as WizardHotReloadOptions)
   const api = createPluginApi(instance)
-  sessions.set(api, () => instance.session)
 
   const plugin: Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi } = {
     name: PLUGIN_NAME,

@@ -2,10 +2,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createLogger, createServer, type InlineConfig, type Logger, type Plugin, type PluginOption, type ViteDevServer } from 'vite'
-import { sessions, wizardHotReload, type WizardHotReloadApi } from '../plugin/plugin.ts'
+import { wizardHotReload, type WizardHotReloadApi } from '../plugin/plugin.ts'
 import type { WizardHotReloadOptions } from '../plugin/options.ts'
 import type { RegisterContext } from '../plugin/types.ts'
-import type { DevSession } from '../plugin/dev-session.ts'
 import { stripVTControlCharacters as stripAnsi } from 'node:util'
 import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../client/protocol.ts'
 
@@ -66,7 +65,6 @@ export interface TempProject {
   /** Every line the Vite logger printed (colour codes removed). */
   logs: string[]
   api: WizardHotReloadApi
-  session: DevSession
   /** Every reloaded / failed / removed event, in order. */
   events: RecordedEvent[]
   path(relative: string): string
@@ -163,9 +161,7 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
     process.env = savedEnv
   }
   const api = apiOf(plugin)
-  const session = sessionOf(api)
-  if (!session) throw new Error('the plugin did not start a session')
-  await session.ready
+  await api.ready
   const abs = (relative: string) => path.join(root, relative)
   return {
     root,
@@ -173,7 +169,6 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
     registry,
     logs,
     api,
-    session,
     events,
     path: abs,
     write: (relative, content) => writeFiles(root, { [relative]: content }),
@@ -196,11 +191,6 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
 /** The plugin's public API object. */
 export function apiOf(plugin: Plugin): WizardHotReloadApi {
   return (plugin as unknown as { api: WizardHotReloadApi }).api
-}
-
-/** The running session behind an API object (internals, for tests only). */
-export function sessionOf(api: WizardHotReloadApi): DevSession | undefined {
-  return sessions.get(api)?.()
 }
 
 /** A wizard module whose `run()` returns `output`. */

@@ -1,4 +1,4 @@
-import { createServer, type Plugin, type ViteDevServer } from 'vite'
+import { createLogger, createServer, type Plugin, type ViteDevServer } from 'vite'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { WizardHotReloadApi } from '../../plugin/index.ts'
@@ -7,10 +7,6 @@ import type { WizardHotReloadApi } from '../../plugin/index.ts'
 // since tsx would otherwise follow tsconfig `paths` to the TypeScript sources.
 const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/plugin')
 const { wizardHotReload } = (await import(path.join(distDir, 'index.js'))) as typeof import('../../plugin/index.ts')
-// The session behind the API (internals: the initial load's own timing).
-const { sessions } = (await import(path.join(distDir, 'plugin.js'))) as typeof import('../../plugin/plugin.ts')
-
-type DevSession = NonNullable<ReturnType<NonNullable<ReturnType<typeof sessions.get>>>>
 
 type Versioned = { version?: string }
 
@@ -40,7 +36,8 @@ export class RegistrationWaiter {
 
 export interface WizardServer {
   server: ViteDevServer
-  session: DevSession
+  /** The plugin's public API (idle, status, history). */
+  api: WizardHotReloadApi
   waiter: RegistrationWaiter
   /** ms from createServer() to the initial load being done. */
   startupMs: number
@@ -55,25 +52,31 @@ export async function startWizardServer(root: string, delay: number, listen = fa
   const waiter = new RegistrationWaiter()
   const started = performance.now()
   const plugin = wizardHotReload({ dirs: ['wizards'], delay, register: waiter.register }) as Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi }
+  // Quiet, except that the start line's "loaded N wizards … in X ms" is the initial load's own timing.
+  let initialLoadMs = Number.NaN
+  const logger = createLogger('silent')
+  logger.info = (message) => {
+    const match = /loaded \d+ wizards? from .* in (\d+) ms/.exec(message)
+    if (match) initialLoadMs = Number(match[1])
+  }
   const server = await createServer({
     root,
     configFile: false,
     envDir: false,
-    logLevel: 'silent',
+    customLogger: logger,
     appType: listen ? 'spa' : 'custom',
     server: listen ? { host: '127.0.0.1', port: 0 } : { middlewareMode: true, hmr: false, ws: false },
     plugins: [plugin],
   })
   if (listen) await server.listen()
-  const session = sessions.get(plugin.api)!()!
-  await session.ready
+  await plugin.api.ready
   const done = performance.now()
   return {
     server,
-    session,
+    api: plugin.api,
     waiter,
     startupMs: done - started,
-    initialLoadMs: session.initialLoadSummary?.durationMs ?? Number.NaN,
+    initialLoadMs,
     close: () => server.close(),
   }
 }

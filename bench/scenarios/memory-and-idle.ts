@@ -26,7 +26,7 @@ try {
     const registered = wizard.waiter.next(wizardName(run % count).toLowerCase(), `warm${run}`)
     project.writeWizard(run % count, `warm${run}`)
     await registered
-    await wizard.session.idle()
+    await wizard.api.idle()
   }
   await settle()
   const before = process.memoryUsage()
@@ -35,7 +35,7 @@ try {
     const registered = wizard.waiter.next(wizardName(index).toLowerCase(), `m${run}`)
     project.writeWizard(index, `m${run}`)
     await registered
-    await wizard.session.idle()
+    await wizard.api.idle()
   }
   await new Promise((resolve) => setTimeout(resolve, 200))
   await settle()

@@ -46,7 +46,7 @@ try {
       samples.inProcess.push(here_ - startedHere)
       samples.backend.push(there - started)
     }
-    await wizard.session.idle()
+    await wizard.api.idle()
     await new Promise((resolve) => setTimeout(resolve, 80))
   }
   emit({ wizards: count, ...samples })

@@ -23,7 +23,7 @@ try {
     const at = await registered
     if (run >= warmup) samples.push(at - started)
     // Let chokidar's trailing check and the watcher settle so runs do not overlap.
-    await wizard.session.idle()
+    await wizard.api.idle()
     await new Promise((resolve) => setTimeout(resolve, 80))
   }
   emit({ wizards: count, delay, samples, initialLoadMs: wizard.initialLoadMs, startupMs: wizard.startupMs })

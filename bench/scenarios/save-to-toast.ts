@@ -48,7 +48,7 @@ try {
     project.writeWizard(index, `t${run}`)
     const at = await shown
     if (run >= warmup) samples.push(at - started)
-    await wizard.session.idle()
+    await wizard.api.idle()
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   emit({ wizards: count, delay, samples })

@@ -52,3 +52,11 @@ test('memory is a hash per file, whatever the file holds', () => {
   const kept = JSON.stringify([...(intake as unknown as { processed: Map<string, unknown> }).processed.values()])
   expect(kept.length).toBeLessThan(300)
 })
+
+test('a chmod or a read (ctime, atime) is no write: no retry', () => {
+  const intake = new SaveIntake()
+  write('a', 1_000_000)
+  expect(intake.look(file).type).toBe('new')
+  fs.chmodSync(file, 0o600)
+  expect(intake.look(file, () => true)).toEqual({ type: 'repeat' })
+})

@@ -1,5 +1,5 @@
 import { hashOf } from '../shared/content-hash.ts'
-import { readSignature, sameSignature, type FileSignature } from './file-signature.ts'
+import { readSignature, type FileSignature } from './file-signature.ts'
 import { readText } from './read-text.ts'
 
 /** What a file event turned out to be. */
@@ -60,7 +60,7 @@ export class SaveIntake {
     const last = this.processed.get(file)
     this.processed.set(file, { hash, signature })
     if (last === undefined || last.hash !== hash) return { type: 'new', content }
-    if (sameSignature(last.signature, signature) || !failing()) return { type: 'repeat' }
+    if (!writtenAgain(last.signature, signature) || !failing()) return { type: 'repeat' }
     return { type: 'retry', content }
   }
 
@@ -86,4 +86,10 @@ export class SaveIntake {
     this.processed.delete(file)
     this.loaded.delete(file)
   }
+}
+
+/** A write since `before` (a new mtime, or a new file renamed over it) — not a chmod or a read, which only touch ctime or atime. */
+function writtenAgain(before: FileSignature | null, now: FileSignature | null): boolean {
+  if (!before || !now) return before !== now
+  return before.mtimeMs !== now.mtimeMs || before.ino !== now.ino || before.size !== now.size
 }

@@ -216,7 +216,9 @@ describe('backends in their own processes', () => {
     const p = await devServer()
     const relay = new WebSocketServer({ host: '127.0.0.1', port: 0 })
     let injected = 0
+    let backendHungUp = false
     relay.on('connection', (fromBackend, request) => {
+      fromBackend.on('close', () => (backendHungUp = true))
       const toServer = new WebSocket(`ws://127.0.0.1:${portOf(p.server.httpServer!)}${BACKEND_PATH}`, { headers: { [BACKEND_NONCE_HEADER]: String(request.headers[BACKEND_NONCE_HEADER]) } })
       toServer.on('message', (data) => {
         fromBackend.send(String(data))
@@ -232,7 +234,10 @@ describe('backends in their own processes', () => {
       const relayed = BackendChild.spawn({ server: `http://127.0.0.1:${(relay.address() as { port: number }).port}`, name: 'relayed', root: p.root, wait: false })
       children.push(relayed)
       await expect.poll(() => injected, { timeout: 10_000 }).toBeGreaterThan(1)
-      await expect.poll(async () => (await relayed.state()).registrations.length > 0 || (await relayed.state()).logs.some((line) => line.includes('lost the dev server') || line.includes('waiting for')), { timeout: 10_000 }).toBe(true)
+      // Frames are handled in order, and the injected one came right behind the challenge: once the
+      // backend has hung up on the relay, or has registered what the genuine welcome named, it has
+      // handled the injected frame too.
+      await expect.poll(async () => backendHungUp || (await relayed.state()).registrations.some((entry) => entry.wizardId === 'debug'), { timeout: 10_000 }).toBe(true)
       expect((await relayed.state()).registrations.map((entry) => entry.wizardId)).not.toContain('evil')
       expect((await relayed.state()).wizards.map((entry) => entry.wizardId)).not.toContain('evil')
     } finally {
@@ -407,7 +412,7 @@ describe('backends in their own processes', () => {
       },
     })
     p.write('wizards/tone_wizard.ts', 'export class ToneWizard { constructor(config) { this.config = config } run() { return "v2 " + (this.config?.tone ?? "none") } }\n')
-    await expect.poll(() => p.session.state.get('tone')?.current?.version).toBe(2)
+    await expect.poll(() => (p.api.getStatus() as { wizards?: Record<string, { version: number | null }> }).wizards?.tone?.version).toBe(2)
     expect(await p.api.rollback('tone', 1)).toMatchObject({ ok: true, version: 1 })
     // The config on disk breaks now: the dev server keeps serving v1 with { tone: dry }.
     p.write('wizards/tone_wizard.config.json', '{ "tone": ')

@@ -184,7 +184,7 @@ describe('config files', () => {
     expect(await p.api.rollback('review', 2)).toMatchObject({ ok: true })
     expect(p.registry.run('review')).toBe('v1')
     expect(lastConfig(p)).toMatchObject({ version: 2, config: { model: 'large' } })
-    const diff = await p.session.diff('review', 1, 2)
+    const diff = p.api.diff('review', 1, 2)
     expect(diff.hunks).toEqual([])
     expect(diff.config.hunks[0].lines).toEqual(['-model: small', '+model: large'])
     // Saving the config unpins it: what is on disk (code v3, the new config) loads.

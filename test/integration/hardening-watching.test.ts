@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { afterEach, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import type { Plugin } from 'vite'
 import { lastEvent, startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
 import { shell } from '../shell.ts'
@@ -146,16 +146,23 @@ describe('one save = one reload = one register call', () => {
   })
 
   test('a failing save written as truncate-then-write is one failure, not a spurious no-class first', async () => {
-    // Holds the load of an empty wizard file long enough for the second half of the save to land.
+    // The load of the truncated (empty) file is held until the second half of the save has landed:
+    // the write arrives while the empty read is loading, in this order every time.
+    let emptyLoadStarted!: () => void
+    const emptyLoading = new Promise<void>((resolve) => (emptyLoadStarted = resolve))
     const slowOnEmpty: Plugin = {
       name: 'slow-on-empty',
       enforce: 'pre',
       async transform(code, id) {
-        if (id.endsWith('debug_wizard.ts') && code.trim() === '') await new Promise((resolve) => setTimeout(resolve, 200))
+        if (!id.endsWith('debug_wizard.ts') || code.trim() !== '') return
+        emptyLoadStarted()
+        await vi.waitFor(() => expect(fs.readFileSync(id, 'utf8')).not.toBe(''), { timeout: 5000, interval: 5 })
       },
     }
     const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') }, { plugins: [slowOnEmpty], plugin: { delay: 0 } })
-    await shell(p.root, `: > wizards/debug_wizard.ts && sleep 0.08 && printf 'export class DebugWizard {\\n' > wizards/debug_wizard.ts`)
+    fs.writeFileSync(p.path('wizards/debug_wizard.ts'), '') // a shell redirect's truncate
+    await emptyLoading
+    fs.writeFileSync(p.path('wizards/debug_wizard.ts'), 'export class DebugWizard {\n') // and its write
     await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe('syntax')
     await p.api.idle()
     expect(p.events.filter((event) => event.type === 'failed').map((event) => event.payload.error.kind)).toEqual(['syntax'])

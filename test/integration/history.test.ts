@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { WIZARD_EVENTS, type WizardHistoryEntry, type WizardRolledBackPayload } from '../../client/protocol.ts'
 import type { WizardReply } from '../../client/wire.ts'
 import { portOf, ReferenceClient } from '../reference-ws-client.ts'
-import { sessionOf, startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
+import { startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
 import { ViteHmrClient } from '../vite-hmr-client.ts'
 
 let project: TempProject | undefined
@@ -84,11 +84,17 @@ describe('rollback, undo, retry', () => {
     expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { version: 4, pinned_version: null } } })
   })
 
-  test('a late event for the write the rollback already saw (a duplicate, the trailing check) keeps it pinned', async () => {
+  test('an event for the file with the content the rollback already saw keeps it pinned; a save of the same content unpins it', async () => {
     const p = await withVersions(['v1', 'v2'])
     expect(await p.api.rollback('debug', 1)).toMatchObject({ ok: true })
     const registers = p.registry.registerCount('debug')
-    await sessionOf(p.api)!.coordinator!.fileChanged(p.path('wizards/debug_wizard.ts'))
+    // Another event for the file as it was (its mode changed, not its content: no write, like a late
+    // duplicate event of the last save — that one, same signature too, is the intake's unit test).
+    const file = p.path('wizards/debug_wizard.ts')
+    fs.chmodSync(file, 0o600)
+    // A marker written after it is registered once this server processed both (the earlier event first).
+    p.write('wizards/marker_wizard.ts', wizardSource('MarkerWizard', 'seen'))
+    await expect.poll(() => p.registry.run('marker')).toBe('seen')
     await p.api.idle()
     expect(p.registry.run('debug')).toBe('v1')
     expect(p.registry.registerCount('debug')).toBe(registers)

@@ -3,7 +3,7 @@ import { afterEach, expect, test } from 'vitest'
 import { createServer, type Plugin } from 'vite'
 import { wizardHotReload, type WizardHotReloadApi } from '../../plugin/plugin.ts'
 import { portOf, ReferenceClient } from '../reference-ws-client.ts'
-import { capturingLogger, sessionOf, makeTempDir, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProject } from '../temp-project.ts'
+import { capturingLogger, makeTempDir, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProject } from '../temp-project.ts'
 
 let project: TempProject | undefined
 afterEach(async () => {
@@ -30,24 +30,25 @@ test('closing the server stops watching; nothing is registered afterwards, even 
   p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
   await expect.poll(() => p.registry.calls.length).toBe(2)
 
-  await p.server.close()
-  expect(p.session.isDisposed).toBe(true)
-  release()
-  const callsAtClose = p.registry.calls.length
-  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v3'))
-  p.remove('wizards/debug_wizard.ts')
-  p.write('wizards/late_wizard.ts', wizardSource('LateWizard', 'late'))
-  // Give a live watcher every chance to react: wait for a marker file's own watcher to see it.
-  const marker = makeTempDir()
-  const { WizardFileWatcher } = await import('../../plugin/files/watcher.ts')
-  const seen: string[] = []
-  await using markerWatcher = new WizardFileWatcher({ dirs: [marker], delay: 0, onChange: (change) => seen.push(change.file) })
-  await markerWatcher.start()
-  writeFiles(marker, { 'a_wizard.ts': 'x' })
-  await expect.poll(() => seen.length).toBe(1)
-  await new Promise((resolve) => setImmediate(resolve))
-  expect(p.registry.calls.length).toBe(callsAtClose)
-  expect(p.registry.calls.some((call) => call.wizardId === 'late')).toBe(false)
+  // A second dev server on the same folder, alive: once it has reacted to the edits below (its
+  // debounce and its loads done), the closed one has had every chance to react too.
+  const witness = await startTempProject({ root: p.root, files: {} })
+  try {
+    await p.server.close()
+    expect(p.api.getStatus()).toEqual({ enabled: false }) // no dev server runs for this plugin now
+    release()
+    const callsAtClose = p.registry.calls.length
+    p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v3'))
+    await expect.poll(() => witness.registry.run('debug')).toBe('v3')
+    p.remove('wizards/debug_wizard.ts')
+    p.write('wizards/late_wizard.ts', wizardSource('LateWizard', 'late'))
+    await expect.poll(() => [witness.registry.run('late'), witness.registry.classes.has('debug')]).toEqual(['late', false])
+    await witness.api.idle()
+    expect(p.registry.calls.length).toBe(callsAtClose)
+    expect(p.registry.calls.some((call) => call.wizardId === 'late')).toBe(false)
+  } finally {
+    await witness.stop()
+  }
 })
 
 test('a restarted server starts clean with a fresh session', async () => {
@@ -58,22 +59,20 @@ test('a restarted server starts clean with a fresh session', async () => {
   const logs: string[] = []
   const server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', customLogger: capturingLogger(logs), server: { middlewareMode: true, hmr: false, ws: false }, plugins: [plugin] })
   try {
-    const first = sessionOf(plugin.api)!
-    await first.ready
+    await plugin.api.ready
     expect(registry.registerCount('debug')).toBe(1)
 
     await server.restart()
-    // `restart()` swaps the server's internals in place; the plugin instance is reused.
-    const second = sessionOf(plugin.api)!
-    expect(second).not.toBe(first)
-    expect(first.isDisposed).toBe(true)
-    await second.ready
+    // `restart()` swaps the server's internals in place; the plugin instance is reused, with a fresh
+    // session: the wizard loads again (a second register), as an initial load (no reload counted).
+    await plugin.api.ready
     expect(registry.registerCount('debug')).toBe(2)
-    expect(second.state.get('debug')?.reloadCount).toBe(0)
+    expect(plugin.api.getStatus()).toMatchObject({ running: true, reload_count: 0, wizards: { debug: { reload_count: 0, version: 1 } } })
 
     fs.writeFileSync(`${root}/wizards/debug_wizard.ts`, wizardSource('DebugWizard', 'v2'))
     await expect.poll(() => registry.run('debug')).toBe('v2')
-    await second.idle()
+    await plugin.api.idle()
+    // One register for the edit: the first session, closed by the restart, did not react to it.
     expect(registry.registerCount('debug')).toBe(3)
   } finally {
     await server.close()
@@ -103,8 +102,18 @@ test('enabled: false (or HOT_RELOAD_ENABLED=false): every wizard is loaded and r
     expect(await (await fetch(`http://127.0.0.1:${port}/api/hot-reload/status`)).json()).toEqual({ enabled: false })
     await expect(ReferenceClient.connect(`ws://127.0.0.1:${port}/ws/hot-reload`)).rejects.toThrow('HTTP 404')
     expect(await (await fetch(`http://127.0.0.1:${port}/@wizard-hot-reload/overlay.js`)).text()).not.toContain('mountWizardOverlay')
-    // Not watched: the session has no watcher at all (edits apply after a restart).
-    expect((sessionOf(plugin.api) as unknown as { watcher: unknown }).watcher).toBeUndefined()
+    // Not watched (edits apply after a restart): a live dev server on the same folder sees an edit
+    // and reloads it — by then this one, had it watched, would have too.
+    const witness = await startTempProject({ root, files: {} })
+    try {
+      fs.writeFileSync(`${root}/wizards/debug_wizard.ts`, wizardSource('DebugWizard', 'v2'))
+      await expect.poll(() => witness.registry.run('debug')).toBe('v2')
+      await witness.api.idle()
+      expect(registry.calls).toHaveLength(1)
+      expect(registry.run('debug')).toBe('v1')
+    } finally {
+      await witness.stop()
+    }
   } finally {
     await server.close()
     fs.rmSync(root, { recursive: true, force: true })
@@ -130,7 +139,7 @@ test('a project reached through a symlink (macOS /var → /private/var, linked f
   const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register }) as Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi }
   const server = await createServer({ root: linked, configFile: false, envDir: false, appType: 'custom', customLogger: capturingLogger([]), server: { middlewareMode: true, hmr: false, ws: false }, plugins: [plugin] })
   try {
-    await sessionOf(plugin.api)!.ready
+    await plugin.api.ready
     expect(registry.run('debug')).toBe('v1')
     for (const version of ['v2', 'v3']) {
       fs.writeFileSync(`${linked}/wizards/debug_wizard.ts`, wizardSource('DebugWizard', version))
@@ -157,7 +166,7 @@ test('a dirs entry that is a symlink to a folder elsewhere reloads the real modu
     }
     fs.writeFileSync(`${p.root}/wizards/debug_wizard.ts`, wizardSource('DebugWizard', 'v4'))
     await expect.poll(() => p.registry.run('debug')).toBe('v4')
-    expect(p.session.getStatus()).toMatchObject({ watch_dirs: [shared] })
+    expect(p.api.getStatus()).toMatchObject({ watch_dirs: [shared] })
     // Vite's watcher, rooted at the project, does not descend into the linked folder either.
     await expect.poll(() => Object.keys(p.server.watcher.getWatched())).toContain(p.path('src'))
     expect(Object.keys(p.server.watcher.getWatched()).some((dir) => dir.startsWith(p.path('wizards')) || dir.startsWith(shared))).toBe(false)

@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterEach, expect, test } from 'vitest'
 import { portOf } from '../reference-ws-client.ts'
 import { startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
@@ -55,6 +58,27 @@ test('overlay: false injects nothing and serves nothing', async () => {
 })
 
 test('the client API stays out of dependency pre-bundling so import.meta.hot reaches it', async () => {
-  const p = (project = await startTempProject({ files }))
+  // The package as an app has it: a copy in node_modules (a symlink would be treated as source and never pre-bundled anyway).
+  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+  expect(fs.existsSync(path.join(repo, 'dist/client/api.js')), 'dist/client/api.js is missing: run "npm run build" first').toBe(true)
+  const p = (project = await startTempProject({
+    listen: true,
+    files: { ...files, 'src/app.ts': `import { onWizardReloaded } from '${PLUGIN_NAME}/client'\nonWizardReloaded(() => {})\n` },
+    vite: { appType: 'spa' },
+    beforeStart: (root) => {
+      const installed = path.join(root, 'node_modules', PLUGIN_NAME)
+      fs.mkdirSync(installed, { recursive: true })
+      fs.copyFileSync(path.join(repo, 'package.json'), path.join(installed, 'package.json'))
+      fs.cpSync(path.join(repo, 'dist/client'), path.join(installed, 'dist/client'), { recursive: true })
+    },
+  }))
   expect(p.server.config.optimizeDeps.exclude).toContain(`${PLUGIN_NAME}/client`)
+  const app = await get(p, '/src/app.ts')
+  const imported = /from "([^"]+)"/.exec(app.body)?.[1]
+  // Served from the package itself (through /@fs/), not from Vite's pre-bundled deps, whose copy has no hot context.
+  expect(imported).toMatch(/dist\/client\/api\.js(\?v=\w+)?$/)
+  expect(imported).not.toContain('.vite/deps')
+  const api = await get(p, imported!)
+  expect(api.status).toBe(200)
+  expect(api.body).toContain('import.meta.hot = __vite__createHotContext(')
 })

@@ -2,6 +2,14 @@ import { afterEach, describe, expect, test } from 'vitest'
 import fs from 'node:fs'
 import { lastEvent, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProject } from '../temp-project.ts'
 import { shell } from '../shell.ts'
+import type { HotReloadStatus } from '../../client/protocol.ts'
+
+/** The status the endpoint would answer, for a running dev server. */
+function status(p: TempProject): Extract<HotReloadStatus, { enabled: true }> {
+  const now = p.api.getStatus()
+  if (!now.enabled) throw new Error('no dev server is running')
+  return now
+}
 
 let project: TempProject | undefined
 afterEach(async () => {
@@ -57,7 +65,7 @@ describe('edit → reload', () => {
     await expect.poll(() => p.registry.run('debug')).toBe('v40')
     await p.api.idle()
     expect(p.registry.run('debug')).toBe('v40')
-    expect(p.session.state.get('debug')?.lastError).toBeNull()
+    expect(status(p).wizards.debug.last_error).toBeNull()
   })
 })
 
@@ -67,10 +75,15 @@ test('a second notification for a save already loaded does not reload again (one
   await expect.poll(() => p.registry.run('debug')).toBe('v2')
   await p.api.idle()
   const registrations = p.registry.registerCount('debug')
-  // What a truncate-then-write save, or chokidar plus the trailing check, delivers: another event for the same content.
-  await p.session.coordinator!.fileChanged(p.path('wizards/debug_wizard.ts'))
+  // Another event for the same content, as a truncate-then-write save or chokidar plus the trailing
+  // check deliver: the file written again with what it holds. A marker file written after it is
+  // registered once this server has processed both (one debounce each, the earlier write first).
+  p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
+  p.write('wizards/marker_wizard.ts', wizardSource('MarkerWizard', 'seen'))
+  await expect.poll(() => p.registry.run('marker')).toBe('seen')
+  await p.api.idle()
   expect(p.registry.registerCount('debug')).toBe(registrations)
-  expect(p.events.filter((event) => event.type === 'reloaded')).toHaveLength(1)
+  expect(p.events.filter((event) => event.type === 'reloaded' && event.payload.wizardId === 'debug')).toHaveLength(1)
 })
 
 test('HOT_RELOAD_DELAY (seconds) debounces: saves within it become one reload', async () => {
@@ -100,11 +113,11 @@ describe('failures keep the previous version', () => {
     expect(logLine).toContain('(kept previous version)')
     expect(logLine).toContain('wizards/debug_wizard.ts:4:3')
     expect(p.logs.some((line) => line.includes('Error when evaluating SSR module'))).toBe(false)
-    expect(p.session.state.toStatus().debug.last_error).toMatch(/SyntaxError/)
+    expect(status(p).wizards.debug.last_error).toMatch(/SyntaxError/)
 
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v3'))
     await expect.poll(() => p.registry.run('debug')).toBe('v3')
-    expect(p.session.state.toStatus().debug.last_error).toBeNull()
+    expect(status(p).wizards.debug.last_error).toBeNull()
   })
 
   test('missing import: kind "import", points at the import line; creating the module recovers', async () => {
@@ -174,7 +187,7 @@ describe('failures keep the previous version', () => {
     await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe('timeout')
     expect(lastEvent(p.events, 'failed', 'debug')!.error.message).toContain('300 ms')
     expect(p.registry.run('debug')).toBe('v1')
-    expect(p.session.state.get('debug')?.current?.wizardClass).toBe(p.registry.classes.get('debug'))
+    expect(status(p).wizards.debug.version).toBe(1) // what the plugin holds registered is what the registry serves
 
     // The hung call finishes late and installs v4 in the backend: the plugin puts v1 back.
     p.registry.behaviour = () => true
@@ -198,7 +211,7 @@ describe('helpers and dependents', () => {
     })
     expect(p.registry.run('direct')).toBe('[direct]')
     expect(p.registry.run('indirect')).toBe('[indirect]!')
-    expect(p.session.state.get('format')).toBeUndefined()
+    expect(status(p).wizards.format).toBeUndefined()
 
     p.write('wizards/format.ts', `export const tag = (s: string) => '<' + s + '>'\n`)
     await expect.poll(() => [p.registry.run('direct'), p.registry.run('indirect')]).toEqual(['<direct>', '<indirect>!'])
@@ -286,7 +299,7 @@ describe('create, delete, rename', () => {
     await expect.poll(() => p.registry.classes.has('new')).toBe(false)
     expect(p.registry.calls.at(-1)).toEqual({ type: 'unregister', wizardId: 'new' })
     expect(lastEvent(p.events, 'removed', 'new')).toMatchObject({ file: p.path('wizards/sub/new_wizard.ts') })
-    expect(p.session.state.get('new')).toBeUndefined()
+    expect(status(p).wizards.new).toBeUndefined()
     expect(p.logs.some((line) => line.includes('new removed'))).toBe(true)
   })
 
@@ -301,7 +314,7 @@ describe('create, delete, rename', () => {
     const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
     p.write('wizards/tools/.keep.ts', '')
     p.rename('wizards/debug_wizard.ts', 'wizards/tools/debug_wizard.ts')
-    await expect.poll(() => p.session.state.get('debug')?.file).toBe(p.path('wizards/tools/debug_wizard.ts'))
+    await expect.poll(() => status(p).wizards.debug?.file).toBe(p.path('wizards/tools/debug_wizard.ts'))
     await p.api.idle()
     expect(p.registry.run('debug')).toBe('v1')
   })
@@ -380,7 +393,7 @@ test('the diff of two large versions is capped and names what it left out', asyn
   const p = (project = await startTempProject({ files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1', lines('a')) } }))
   p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2', lines('b')))
   await expect.poll(() => p.registry.run('debug')).toBe('v2')
-  const diff = p.session.diff('debug', 1, 2)
+  const diff = p.api.diff('debug', 1, 2)
   const shown = diff.hunks.flatMap((hunk) => hunk.lines)
   expect(shown.length).toBeLessThanOrEqual(2001)
   expect(shown.join('\n')).toMatch(/too far apart|more hunks not shown/)

@@ -57,13 +57,13 @@ describe('reference protocol over a real socket', () => {
     expect(second.of('pong')).toEqual([])
 
     first.close()
-    await expect.poll(() => p.session.getStatus()).toMatchObject({ websocket_connections: 1 })
+    await expect.poll(() => p.api.getStatus()).toMatchObject({ websocket_connections: 1 })
   })
 
   test('200 concurrent clients all receive one event', async () => {
     const p = await startProject()
     const clients = await Promise.all(Array.from({ length: 200 }, () => client(p)))
-    await expect.poll(() => p.session.getStatus()).toMatchObject({ websocket_connections: 200 })
+    await expect.poll(() => p.api.getStatus()).toMatchObject({ websocket_connections: 200 })
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
     await expect.poll(() => clients.filter((c) => c.of('wizard_reloaded').length === 1).length).toBe(200)
   })
@@ -98,7 +98,7 @@ describe('reference protocol over a real socket', () => {
     cleanups.push(() => p.close())
     const c = await client(p, {}, '/hot')
     await expect.poll(() => c.of('connected')).toHaveLength(1)
-    expect(p.session.getStatus()).toMatchObject({ websocket_path: '/hot' })
+    expect(p.api.getStatus()).toMatchObject({ websocket_path: '/hot' })
   })
 })
 
