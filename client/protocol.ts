@@ -13,7 +13,7 @@ export const WIZARD_EVENTS = {
   /** The current state (failures still present), sent to a page that said it is ready. Apply it idempotently. */
   state: 'wizard-hot-reload:state',
   rolledBack: 'wizard-hot-reload:rolled-back',
-  /** From a page: history, diff, rollback, undo, retry (over Vite's own HMR socket, which checks its token and Origin). */
+  /** From one of the dev server's own pages: history, diff, rollback, undo, retry (over Vite's HMR socket; other pages are refused). */
   request: 'wizard-hot-reload:request',
   /** To that page: the answer to one request, by its `id`. */
   reply: 'wizard-hot-reload:reply',

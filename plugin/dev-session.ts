@@ -19,6 +19,8 @@ import { ReloadCoordinator, type InitialLoadSummary } from './reload/coordinator
 import { ReloadHistory } from './reload/history.ts'
 import { LeakWatch } from './reload/leak-watch.ts'
 import { PageRequests, type RequestHandlers } from './requests/page-requests.ts'
+import { PageTrust } from './origins/page-trust.ts'
+import type { DevServerOrigins } from './origins/dev-server-origins.ts'
 import { diffOf, requestHandlers } from './requests/request-handlers.ts'
 import { OwnedModules } from './reload/owned-modules.ts'
 import { followViteWatcher } from './files/follow-vite-watcher.ts'
@@ -65,6 +67,8 @@ export class DevSession {
   private readonly leaks: LeakWatch
   readonly history: ReloadHistory
   private readonly requests: PageRequests | undefined
+  /** Which HMR sockets are the dev server's own pages: they alone get events and may send requests. */
+  private readonly pageTrust: PageTrust | undefined
   private readonly watcher: WizardFileWatcher | undefined
   /** Files outside the wizard folders that wizards import or are configured by. */
   private readonly outside: OutsideWatch | undefined
@@ -97,6 +101,8 @@ export class DevSession {
     readonly server: ViteDevServer,
     readonly options: ResolvedWizardHotReloadOptions,
     private readonly problems: ProblemLog,
+    /** The dev server's own origins: who may send the panel's requests (and read the status). */
+    readonly origins: DevServerOrigins,
   ) {
     const root = server.config.root
     const watching = options.enabled
@@ -106,7 +112,8 @@ export class DevSession {
     this.events = new WizardEventFanout((error) => this.problem(`an event listener threw ${describeThrown(error)}`))
     this.events.add(this.log)
     if (watching) {
-      this.hmr = new HmrEventSink(server, this.state)
+      const trust = (this.pageTrust = new PageTrust(server, origins, (message) => this.log.warn(message)))
+      this.hmr = new HmrEventSink(server, this.state, (client) => trust.trusts(client))
       this.events.add(this.hmr)
     }
     if (watching && options.wsPath !== false) {
@@ -229,7 +236,10 @@ export class DevSession {
           pendingSince: (file) => this.watcher?.pendingSince(file),
         })
       : undefined
-    if (watching && this.reloader) this.requests = new PageRequests(server, this.requestHandlers)
+    if (watching && this.reloader && this.pageTrust) {
+      const trust = this.pageTrust
+      this.requests = new PageRequests(server, this.requestHandlers, (client) => trust.refusal(client))
+    }
     if (watching && this.coordinator) {
       const coordinator = this.coordinator
       this.watcher = new WizardFileWatcher({
@@ -269,7 +279,8 @@ export class DevSession {
     // Where it listens goes to the discovery file: runtimes elsewhere and the CLI read it.
     const forget = recordWhereListening(httpServer, this.server.config.cacheDir, Boolean(this.server.config.server.https))
     this.forgetAddresses.add(forget)
-    const detach = [this.ws?.attach(httpServer), this.backendEndpoint?.attach(httpServer), forget]
+    // Its port serves the dev server's pages (middleware mode): pages there are its own.
+    const detach = [this.ws?.attach(httpServer), this.backendEndpoint?.attach(httpServer), forget, this.origins.addServer(httpServer)]
     return () => detach.forEach((stop) => stop?.())
   }
 
@@ -401,6 +412,7 @@ export class DevSession {
     this.coordinator?.dispose()
     this.hmr?.dispose()
     this.requests?.dispose()
+    this.pageTrust?.dispose()
     this.ws?.close()
     for (const forget of this.forgetAddresses) forget()
     this.backendEndpoint?.close()

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { displayPath } from './errors/display-path.ts'
 import { describeThrown, describeValue } from './errors/thrown-value.ts'
 import { defaultIsWizardClass, defaultWizardId } from './files/wizard-files.ts'
+import { resolveTrustedOrigins } from './origins/trusted-origins-option.ts'
 import type { RegisterWizard, UnregisterWizard, WizardClass } from './types.ts'
 
 export type { RegisterWizard, UnregisterWizard } from './types.ts'
@@ -99,6 +100,14 @@ export interface WizardHotReloadOptions<C extends WizardClass = WizardClass> {
    * @default true
    */
   backends?: boolean
+  /**
+   * Origins (`http://localhost:8000`) of pages the dev server does not serve itself that may still
+   * get the plugin's events, send the panel's requests (history, diff, rollback, undo, retry) and read
+   * the status endpoint — say, an app rendered by a backend on another port. The dev server's own
+   * pages need no entry.
+   * @default []
+   */
+  trustedOrigins?: string[]
 }
 
 export interface ResolvedOverlayOptions {
@@ -132,6 +141,8 @@ export interface ResolvedWizardHotReloadOptions {
   /** Undefined: the default rule (`<file>.config.{yaml,yml,json,jsonc,toml}`). */
   configFile: ((wizardFile: string) => string | null) | undefined
   backends: boolean
+  /** Exact origins (`URL.origin`) trusted besides the dev server's own. */
+  trustedOrigins: string[]
 }
 
 export const DEFAULT_WIZARD_DIRS = [
@@ -206,6 +217,7 @@ export function resolveOptions<C extends WizardClass = WizardClass>(
     isWizardClass: checkFunction(raw.isWizardClass, 'isWizardClass', warn) ?? defaultOptions.isWizardClass,
     configFile: checkFunction(raw.configFile, 'configFile', warn),
     backends: checkBoolean(raw.backends, 'backends', defaultOptions.backends, warn),
+    trustedOrigins: resolveTrustedOrigins(raw.trustedOrigins, warn),
   }
 }
 

@@ -7,6 +7,7 @@ import { WatchedDirs } from './files/watched-dirs.ts'
 import type { WizardEventSink } from './notify/event-sink.ts'
 import { ProblemLog } from './notify/problem-log.ts'
 import { statusMiddleware } from './notify/status-endpoint.ts'
+import { DevServerOrigins } from './origins/dev-server-origins.ts'
 import { LOG_PREFIX } from './notify/terminal-log.ts'
 import { refuseUpgradesAt, type UpgradeableServer } from './notify/upgrade-route.ts'
 import { resolveOptions, type ResolvedWizardHotReloadOptions, type WizardHotReloadOptions } from './options.ts'
@@ -107,10 +108,20 @@ export class PluginInstance implements ApiHost {
     if (this.copiedInto.has(server.config)) return
     const options = this.options
     if (!options) return
+    const origins = new DevServerOrigins(server, options.trustedOrigins)
+    // First of the plugin's middlewares: it learns which ports serve the dev server's pages (middleware mode).
+    server.middlewares.use(origins.notePort)
     if (options.statusPath !== false) {
-      server.middlewares.use(statusMiddleware(options.statusPath, () => server.config.server.allowedHosts, () => this.sessionOf(server.environments.client)?.getStatus() ?? { enabled: false }))
+      server.middlewares.use(
+        statusMiddleware({
+          path: options.statusPath,
+          hostRule: () => ({ allowedHosts: server.config.server.allowedHosts, https: Boolean(server.config.server.https) }),
+          isOwnOrigin: (origin, host) => origins.isOwn(origin, host),
+          getStatus: () => this.sessionOf(server.environments.client)?.getStatus() ?? { enabled: false },
+        }),
+      )
     }
-    const current = new DevSession(server, options, this.problems)
+    const current = new DevSession(server, options, this.problems, origins)
     this.session = current
     for (const environment of Object.values(server.environments)) this.sessionsByEnvironment.set(environment, current)
     for (const sink of this.sinks.keys()) this.sinks.set(sink, current.addSink(sink))

@@ -14,14 +14,21 @@ export class ViteHmrClient {
     socket.on('message', (raw) => this.messages.push(JSON.parse(String(raw)) as HmrMessage))
   }
 
-  static async connect(server: ViteDevServer): Promise<ViteHmrClient> {
+  /** A socket to the dev server's own port; `headers` as a browser would send them (`origin`, `host`). */
+  static async connect(server: ViteDevServer, headers: Record<string, string> = {}): Promise<ViteHmrClient> {
     const address = server.httpServer!.address()
     if (!address || typeof address === 'string') throw new Error('server is not listening')
-    const socket = new WebSocket(`ws://127.0.0.1:${address.port}/?token=${server.config.webSocketToken}`, 'vite-hmr')
+    return ViteHmrClient.connectTo(`ws://127.0.0.1:${address.port}/`, server.config.webSocketToken, headers)
+  }
+
+  /** A socket to Vite's HMR server at `url` (its own port, in middleware mode or with `server.hmr.port`). */
+  static async connectTo(url: string, token: string, headers: Record<string, string> = {}): Promise<ViteHmrClient> {
+    const socket = new WebSocket(`${url}?token=${token}`, 'vite-hmr', { headers })
     const client = new ViteHmrClient(socket)
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve())
       socket.once('error', reject)
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
     })
     return client
   }

@@ -1,4 +1,4 @@
-import type { ViteDevServer } from 'vite'
+import type { ViteDevServer, WebSocketClient } from 'vite'
 import type {} from '../../client/vite-custom-events.ts'
 import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload, type WizardRolledBackPayload, type WizardStatePayload } from '../../client/protocol.ts'
 import type { WizardStateStore } from '../reload/wizard-state.ts'
@@ -7,7 +7,8 @@ import type { WizardEventSink } from './event-sink.ts'
 /**
  * Sends the protocol's events on Vite's HMR channel, and answers a page that says it is ready
  * with one snapshot of the current state (the page applies it idempotently, however many parts
- * of it ask).
+ * of it ask). Only to the sockets `mayReceive` lets through — the dev server's own pages: events
+ * carry code frames and absolute paths, as the status endpoint does (origins/page-trust.ts).
  */
 export class HmrEventSink implements WizardEventSink {
   private readonly onReady: Parameters<ViteDevServer['ws']['on']>[1]
@@ -15,9 +16,10 @@ export class HmrEventSink implements WizardEventSink {
   constructor(
     private readonly server: ViteDevServer,
     private readonly state: WizardStateStore,
+    private readonly mayReceive: (client: WebSocketClient) => boolean,
   ) {
-    this.onReady = (_data: unknown, client: { send: ViteDevServer['ws']['send'] }) => {
-      client.send(WIZARD_EVENTS.state, this.snapshot())
+    this.onReady = (_data: unknown, client: WebSocketClient) => {
+      if (this.mayReceive(client)) client.send(WIZARD_EVENTS.state, this.snapshot())
     }
     server.ws.on(WIZARD_EVENTS.ready, this.onReady)
   }
@@ -32,19 +34,26 @@ export class HmrEventSink implements WizardEventSink {
   }
 
   rolledBack(payload: WizardRolledBackPayload): void {
-    this.server.ws.send(WIZARD_EVENTS.rolledBack, payload)
+    this.broadcast(WIZARD_EVENTS.rolledBack, payload)
   }
 
   reloaded(payload: WizardReloadedPayload): void {
-    this.server.ws.send(WIZARD_EVENTS.reloaded, payload)
+    this.broadcast(WIZARD_EVENTS.reloaded, payload)
   }
 
   failed(payload: WizardFailedPayload): void {
-    this.server.ws.send(WIZARD_EVENTS.failed, payload)
+    this.broadcast(WIZARD_EVENTS.failed, payload)
   }
 
   removed(payload: WizardRemovedPayload): void {
-    this.server.ws.send(WIZARD_EVENTS.removed, payload)
+    this.broadcast(WIZARD_EVENTS.removed, payload)
+  }
+
+  /** What `server.ws.send` does (every open socket), minus the sockets of pages that are not the dev server's. */
+  private broadcast(event: string, payload: unknown): void {
+    for (const client of this.server.ws.clients) {
+      if (client.socket.readyState === client.socket.OPEN && this.mayReceive(client)) client.send(event, payload)
+    }
   }
 
   dispose(): void {

@@ -1,26 +1,15 @@
+import { isHostAllowed as viteIsHostAllowed } from 'host-validation-middleware'
 import type { CorsOptions } from 'vite'
 
 /**
- * Vite's rule for the Host header (its `isHostAllowed` is internal): IP literals, `localhost` and
- * `*.localhost` always pass; otherwise the hostname must be listed in `server.allowedHosts`
- * (a leading dot allows subdomains), unless that is `true`.
+ * Vite's rule for the Host header, by Vite's own code: the `host-validation-middleware` package
+ * Vite bundles (same version range) — IPv4/IPv6 literals exactly as `net.isIP` reads them,
+ * `localhost` and `*.localhost`, else a name `server.allowedHosts` lists (a leading dot allows
+ * subdomains); `true` allows any. The name is compared as sent: no `new URL()` normalising first,
+ * which turned `127.1`, `0x7f000001` and `LOCALHOST` into allowed hosts that Vite refuses.
  */
 export function isHostAllowed(hostHeader: string | undefined, allowedHosts: readonly string[] | true): boolean {
-  if (allowedHosts === true || hostHeader === undefined) return true
-  const hostname = hostnameOf(hostHeader)
-  if (hostname === undefined) return false
-  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(hostname) || hostname.startsWith('[')) return true
-  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true
-  return allowedHosts.some((allowed) => allowed === hostname || (allowed.startsWith('.') && (allowed.slice(1) === hostname || hostname.endsWith(allowed))))
-}
-
-function hostnameOf(hostHeader: string): string | undefined {
-  if (/[\s/?#@\\]/.test(hostHeader)) return undefined
-  try {
-    return new URL(`http://${hostHeader}`).hostname || undefined
-  } catch {
-    return undefined
-  }
+  return allowedHosts === true || viteIsHostAllowed(hostHeader, allowedHosts)
 }
 
 type CorsOrigin = CorsOptions['origin']

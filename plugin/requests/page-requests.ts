@@ -1,4 +1,4 @@
-import type { ViteDevServer } from 'vite'
+import type { ViteDevServer, WebSocketClient } from 'vite'
 import type {} from '../../client/vite-custom-events.ts'
 import { WIZARD_EVENTS } from '../../client/protocol.ts'
 import type { WizardReply, WizardRequest, WizardRequestResults } from '../../client/wire.ts'
@@ -13,8 +13,9 @@ export class RequestError extends Error {}
 const TYPES = new Set<WizardRequest['type']>(['history', 'diff', 'rollback', 'undo', 'retry'])
 
 /**
- * Checks a request from a page. Pages talk over Vite's own HMR socket (its token and Origin
- * checks guard it), yet what arrives is still only data: anything unexpected is refused by name.
+ * Checks a request from a page. Pages talk over Vite's own HMR socket (its token and Host checks,
+ * and the plugin's own-origin rule: origins/page-trust.ts, guard it), yet what arrives is still only
+ * data: anything unexpected is refused by name.
  */
 export function parseRequest(data: unknown): { request: WizardRequest } | { id: string; error: string } {
   const raw = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>
@@ -60,17 +61,20 @@ export async function answerRequest(handlers: RequestHandlers, data: unknown): P
   }
 }
 
-/** Answers the pages' requests on Vite's HMR channel, each to the page that asked. */
+/** Answers the pages' requests on Vite's HMR channel, each to the page that asked — unless `refusal` names why not. */
 export class PageRequests {
   private readonly onRequest: Parameters<ViteDevServer['ws']['on']>[1]
 
   constructor(
     private readonly server: ViteDevServer,
     handlers: RequestHandlers,
+    refusal: (client: WebSocketClient) => string | undefined,
   ) {
-    this.onRequest = (data: unknown, client: { send: ViteDevServer['ws']['send'] }) => {
-      void answerRequest(handlers, data)
-        .then((answer) => client.send(WIZARD_EVENTS.reply, answer))
+    this.onRequest = (data: unknown, client: WebSocketClient) => {
+      const refused = refusal(client)
+      const answer = refused === undefined ? answerRequest(handlers, data) : Promise.resolve(refusedReply(data, refused))
+      void answer
+        .then((reply) => client.send(WIZARD_EVENTS.reply, reply))
         .catch(() => {}) // a page gone meanwhile: nobody to answer
     }
     server.ws.on(WIZARD_EVENTS.request, this.onRequest)
@@ -79,4 +83,10 @@ export class PageRequests {
   dispose(): void {
     this.server.ws.off(WIZARD_EVENTS.request, this.onRequest)
   }
+}
+
+/** The error reply to a refused page: carries the request's id (when it has one) so the page can show why. Nothing is handled. */
+function refusedReply(data: unknown, error: string): WizardReply {
+  const parsed = parseRequest(data)
+  return { id: 'request' in parsed ? parsed.request.id : parsed.id, ok: false, error }
 }
