@@ -1,21 +1,20 @@
+// Longer than our ~350-line mark on purpose: this is the wiring of one dev server's ~15 parts in one
+// constructor (their policies live in session/, files/, reload/, origins/, backends/…). Splitting
+// the constructor further would only pass the same references around.
 import path from 'node:path'
 import type { EnvironmentModuleNode, ViteDevServer } from 'vite'
 import type { HotReloadStatus, WizardDiff } from '../client/protocol.ts'
-import { debug } from './debug.ts'
-import { displayPath } from './errors/display-path.ts'
 import { describeThrown } from './errors/thrown-value.ts'
-import { pollingHint, readMounts } from './files/mount-hint.ts'
 import { SymlinkRule } from './files/symlink-rule.ts'
 import { WatchedDirs } from './files/watched-dirs.ts'
-import { WizardFileWatcher } from './files/watcher.ts'
-import { OutsideWatch } from './files/outside-watch.ts'
+import type { WizardFileWatcher } from './files/watcher.ts'
 import { WizardEventFanout, type WizardEventSink } from './notify/event-sink.ts'
 import { HmrEventSink } from './notify/hmr-events.ts'
 import type { ProblemLog } from './notify/problem-log.ts'
 import { TerminalLog } from './notify/terminal-log.ts'
 import { ReferenceWebSocketEndpoint, type UpgradeableServer } from './notify/ws-endpoint.ts'
 import type { ResolvedWizardHotReloadOptions } from './options.ts'
-import { ReloadCoordinator, type InitialLoadSummary } from './reload/coordinator.ts'
+import { ReloadCoordinator } from './reload/coordinator.ts'
 import { ReloadHistory } from './reload/history.ts'
 import { LeakWatch } from './reload/leak-watch.ts'
 import { PageRequests, type RequestHandlers } from './requests/page-requests.ts'
@@ -31,17 +30,15 @@ import { keptSourceOf } from './reload/kept-sources.ts'
 import { ReloadEngine } from './reload/reload-engine.ts'
 import { SaveIntake } from './files/save-intake.ts'
 import { WizardStateStore } from './reload/wizard-state.ts'
-import { TrailingCheck } from './files/trailing-check.ts'
-import { invalidateFile } from './vite-internals/module-graph.ts'
-import { viteWatcherReady } from './vite-internals/vite-watcher.ts'
 import type { BackendEndpoint } from './backends/backend-endpoint.ts'
 import type { BackendHub } from './backends/backend-hub.ts'
 import type { BackendRelay } from './backends/backend-relay.ts'
 import { openBackendChannel } from './backends/backend-channel.ts'
 import { spareOnFullReload } from './vite-internals/runner-graph.ts'
+import { startSession } from './session/start-session.ts'
+import { watchWizardFolders } from './session/wizard-watcher.ts'
+import { OutsideChanges, type OutsideChangeType } from './session/outside-changes.ts'
 import type { WizardActionResult } from '../client/protocol.ts'
-
-
 
 /** A burst of adds and deletes is followed, once the folders are quiet this long, by a full reconcile. */
 const RECONCILE_AFTER_QUIET_MS = 250
@@ -61,7 +58,6 @@ export class DevSession {
   /** Resolves once the watcher is ready and the initial load is done; never rejects. */
   readonly ready: Promise<void>
   /** Set once the initial load is done (undefined with `initialLoad: false`). */
-  initialLoadSummary: InitialLoadSummary | undefined
   private readonly dirs: WatchedDirs
   private readonly symlinks: SymlinkRule
   private readonly leaks: LeakWatch
@@ -70,8 +66,8 @@ export class DevSession {
   /** Which HMR sockets are the dev server's own pages: they alone get events and may send requests. */
   private readonly pageTrust: PageTrust | undefined
   private readonly watcher: WizardFileWatcher | undefined
-  /** Files outside the wizard folders that wizards import or are configured by. */
-  private readonly outside: OutsideWatch | undefined
+  /** Changes of files outside the wizard folders that wizards import or are configured by. */
+  private readonly outside: OutsideChanges | undefined
   private readonly hmr: HmrEventSink | undefined
   private readonly ws: ReferenceWebSocketEndpoint | undefined
   /** Backend processes (`connectWizardHotReload`): their hub, its endpoint, and the relay that waits for them. */
@@ -88,12 +84,6 @@ export class DevSession {
   private unfollowVite: (() => void) | undefined
   private readonly owned: OwnedModules
   private reconcileTimer: NodeJS.Timeout | undefined
-  /** Vite's watcher has chokidar's 50 ms change throttle too: a quick second save of a module outside dirs is looked at again. */
-  private readonly viteTrailing = new TrailingCheck((file, exists) => {
-    if (this.disposed || !this.reloader) return
-    invalidateFile(this.reloader.environment, file) // what Vite's watcher would have done
-    this.externalFileChanged(file, exists ? 'update' : 'delete')
-  })
   private readonly startError: string | undefined
   private disposed = false
 
@@ -145,17 +135,6 @@ export class DevSession {
       this.relay = channel.relay
       this.backendEndpoint = channel.endpoint
     }
-    this.outside = watching
-      ? new OutsideWatch(
-          options.delay,
-          (file, type) => {
-            debug?.(`${type} ${file} (outside the wizard folders)`)
-            this.externalFileSettled(file, type)
-          },
-          (error) => this.problem(`watcher error: ${describeThrown(error)}`),
-          options.polling,
-        )
-      : undefined
     this.history = new ReloadHistory(options.history)
     this.requestHandlers = requestHandlers({
       state: this.state,
@@ -236,29 +215,32 @@ export class DevSession {
           pendingSince: (file) => this.watcher?.pendingSince(file),
         })
       : undefined
+    if (watching && this.coordinator) {
+      this.outside = new OutsideChanges({
+        dirs: this.dirs,
+        coordinator: this.coordinator,
+        registry: this.registry,
+        environment: () => this.reloader!.environment,
+        watch: { delay: options.delay, polling: options.polling },
+        background: (work, what) => this.background(work, what),
+        problem: (message) => this.problem(message),
+        relative: (file) => this.log.relative(file),
+      })
+    }
     if (watching && this.reloader && this.pageTrust) {
       const trust = this.pageTrust
       this.requests = new PageRequests(server, this.requestHandlers, (client) => trust.refusal(client))
     }
     if (watching && this.coordinator) {
       const coordinator = this.coordinator
-      this.watcher = new WizardFileWatcher({
-        dirs: options.dirs,
-        delay: options.delay,
-        wizardId: options.wizardId,
-        polling: options.polling,
+      this.watcher = watchWizardFolders({
+        options,
         symlinks: this.symlinks,
-        onChange: ({ file, type, firstEventAt }) => {
-          debug?.(`${type} ${file}`)
-          this.background(coordinator.fileChanged(file, firstEventAt), `reloading ${this.log.relative(file)}`)
-        },
-        onRemoveDir: (dir) => this.background(coordinator.folderRemoved(dir), `removing the wizards of ${this.log.relative(dir)}`),
-        onStructureChange: () => this.scheduleReconcile(),
-        onSkippedLink: (link, verdict) => {
-          if (verdict.loop) this.log.warn(`${this.log.relative(link)} is a symlink to ${this.log.relative(verdict.target)}, a folder on its own path (a loop); it is not watched.`)
-          else debug?.(`${link} links into a watched folder (${verdict.target}); its files are watched there`)
-        },
-        onError: (error) => this.problem(`watcher error: ${describeThrown(error)}`),
+        coordinator,
+        log: this.log,
+        background: (work, what) => this.background(work, what),
+        problem: (message) => this.problem(message),
+        structureChanged: () => this.scheduleReconcile(),
       })
     }
     // Modules outside the wizard folders are watched by Vite. With HMR on, the plugin's `hotUpdate`
@@ -266,13 +248,25 @@ export class DevSession {
     if (watching && this.coordinator && server.config.server.hmr === false) {
       this.unfollowVite = followViteWatcher(server.watcher, () => this.reloader!.environment, (file, type) => this.externalFileChanged(file, type))
     }
-    this.ready = this.start()
+    const session = this
+    this.ready = startSession({
+      server,
+      options,
+      log: this.log,
+      coordinator: this.coordinator,
+      watcher: this.watcher,
+      registry: this.registry,
+      startError: this.startError,
+      get isDisposed() {
+        return session.disposed
+      },
+      initialLoadOver: () => this.initialLoadOver(),
+      problem: (message) => this.problem(message),
+    })
   }
 
   /** What the panel's requests (and the CLI's) do: the same validated path for both. */
   private readonly requestHandlers: RequestHandlers
-
-
 
   /** Serves the reference WebSocket endpoint on this HTTP server too (middleware mode). */
   attachWebSocket(httpServer: UpgradeableServer): () => void {
@@ -327,8 +321,6 @@ export class DevSession {
     return this.events.add(sink)
   }
 
-
-
   /** Registers a kept version again and pins the wizard to it (until its file's next save). */
   rollback(wizardId: string, version: number): Promise<WizardActionResult> {
     return this.reloader ? this.reloader.rollback(wizardId, version) : this.notStarted(wizardId)
@@ -352,9 +344,6 @@ export class DevSession {
     return diffOf(this.history, wizardId, from, to)
   }
 
-
-
-
   /** The environment wizards load in. */
   get environmentName(): string {
     return this.options.environment
@@ -372,27 +361,8 @@ export class DevSession {
    * Vite's own watcher saw a change (a module outside the watched folders), after Vite invalidated
    * it: debounced with what the plugin's own watcher sees of that file (one save, one reload).
    */
-  externalFileChanged(file: string, type: 'create' | 'update' | 'delete'): void {
-    if (this.disposed || !this.options.enabled || !this.coordinator || this.dirs.contains(file)) return
-    if (this.outside) this.outside.report(file, type)
-    else this.externalFileSettled(file, type)
-  }
-
-  /** A change outside the watched folders, once its burst is over. */
-  private externalFileSettled(file: string, type: 'create' | 'update' | 'delete'): void {
-    if (this.disposed || !this.options.enabled || !this.coordinator || this.dirs.contains(file)) return
-    // Whoever saw it, a quick second save that the watchers' change throttle drops is looked at again.
-    this.viteTrailing.after(file)
-    if (this.coordinator.isConfigFile(file)) {
-      this.background(this.coordinator.fileChanged(file), `reloading the config ${this.log.relative(file)}`)
-      return
-    }
-    if (this.registry?.isOwnModule(file) && type !== 'delete') {
-      // Evaluated afresh wherever it is imported next: that instance attaches itself and is caught up.
-      this.registry.changed(file)
-      if (file === this.registry.file) return
-    }
-    this.background(this.coordinator.externalFileChanged(file, type === 'create'), `reloading the importers of ${this.log.relative(file)}`)
+  externalFileChanged(file: string, type: OutsideChangeType): void {
+    if (!this.disposed) this.outside?.changed(file, type)
   }
 
   /** Resolves when nothing is queued or running. */
@@ -408,7 +378,6 @@ export class DevSession {
     this.unspare?.()
     clearTimeout(this.reconcileTimer)
     this.registry?.dispose()
-    this.viteTrailing.stop()
     this.coordinator?.dispose()
     this.hmr?.dispose()
     this.requests?.dispose()
@@ -447,59 +416,5 @@ export class DevSession {
     this.reconcileTimer = setTimeout(() => {
       if (!this.disposed && this.coordinator) this.background(this.coordinator.reconcile(), 'reconciling the wizard folders')
     }, RECONCILE_AFTER_QUIET_MS)
-  }
-
-  private async start(): Promise<void> {
-    try {
-      await this.startWatchingAndLoading()
-    } finally {
-      this.initialLoadOver()
-    }
-  }
-
-  private async startWatchingAndLoading(): Promise<void> {
-    try {
-      if (!this.coordinator) {
-        this.problem(`could not start: ${this.startError}`)
-        return
-      }
-      const coordinator = this.coordinator
-      const where = this.options.dirs.map((dir) => displayPath(this.server.config.root, dir) || '.').join(', ')
-      if (this.options.dirs.length === 0) {
-        this.log.warn('no wizard folder to watch: none of the default folders exists and no `dirs` option or HOT_RELOAD_WATCH_DIRS names one.')
-      }
-      if (this.watcher && this.options.polling === false) {
-        const mounts = readMounts()
-        for (const dir of this.options.dirs) {
-          const hint = pollingHint(dir, mounts)
-          if (hint) this.log.warn(hint)
-        }
-      }
-      const registryFound = this.registry?.check() ?? true
-      // The watcher's own scan runs alongside the initial load; `reconcile` covers the overlap.
-      const watching = this.watcher?.start() ?? Promise.resolve()
-      if (!this.options.initialLoad) {
-        this.initialLoadOver()
-        await Promise.all([coordinator.scan(), watching, this.watcher ? viteWatcherReady(this.server.watcher) : undefined])
-        if (!this.disposed) this.log.info(`watching ${where} (delay ${this.options.delay} ms${this.options.polling ? `, polling every ${this.options.polling} ms` : ''})`)
-        return
-      }
-      const summary = await coordinator.initialLoad()
-      this.initialLoadSummary = summary
-      this.initialLoadOver()
-      // Ready means every change is seen: ours, and Vite's for modules outside the wizard folders.
-      await Promise.all([watching, this.watcher ? viteWatcherReady(this.server.watcher) : undefined])
-      if (this.disposed) return
-      if (this.watcher) await coordinator.reconcile()
-      if (this.disposed) return
-      const failed = summary.failed ? `, ${summary.failed} failed` : ''
-      // Loaded into nothing is not "loaded": the registry's failure was said above.
-      const into = registryFound ? '' : ` (no registry gets them: options.registry names no file, see above)`
-      const loaded = `loaded ${summary.loaded} wizard${summary.loaded === 1 ? '' : 's'} from ${where} in ${summary.durationMs} ms${failed}${into}`
-      if (!this.watcher) this.log.info(`${loaded}; hot reload is off (enabled: false or HOT_RELOAD_ENABLED=false): edits apply after a restart`)
-      else this.log.info(`${loaded} (watching, delay ${this.options.delay} ms${this.options.polling ? `, polling every ${this.options.polling} ms` : ''})`)
-    } catch (error) {
-      if (!this.disposed) this.problem(`could not start: ${describeThrown(error)}`)
-    }
   }
 }

@@ -1,10 +1,14 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { displayPath } from './errors/display-path.ts'
+import { callGuarded } from './shared/attempt.ts'
 import { describeThrown, describeValue } from './errors/thrown-value.ts'
 import { defaultIsWizardClass, defaultWizardId } from './files/wizard-files.ts'
 import { resolveTrustedOrigins } from './origins/trusted-origins-option.ts'
 import type { RegisterWizard, UnregisterWizard, WizardClass } from './types.ts'
+import { checkBoolean, checkCount, checkFunction, checkNonNegative, checkString, resolvePath } from './options/option-checks.ts'
+import { realpath, resolveDirs } from './options/resolve-dirs.ts'
+import { resolveDelay, resolvePolling, resolveSeconds } from './options/resolve-timing.ts'
+
+export { DEFAULT_WIZARD_DIRS } from './options/resolve-dirs.ts'
 
 export type { RegisterWizard, UnregisterWizard } from './types.ts'
 
@@ -145,13 +149,6 @@ export interface ResolvedWizardHotReloadOptions {
   trustedOrigins: string[]
 }
 
-export const DEFAULT_WIZARD_DIRS = [
-  'wizards',
-  'coach_wizards',
-  'empathy_software_plugin/wizards',
-  'empathy_llm_toolkit/wizards',
-] as const
-
 export const defaultOptions = {
   delay: 50,
   wsPath: '/ws/hot-reload',
@@ -184,9 +181,6 @@ export interface ResolveOptionsContext {
   problem?: (message: string) => void
 }
 
-/** A delay above this many seconds is almost certainly meant in milliseconds. */
-const SUSPICIOUS_DELAY_SECONDS = 10
-
 /** Merges user options, environment variables (which win) and defaults. Pure but for reading the file system. */
 export function resolveOptions<C extends WizardClass = WizardClass>(
   raw: WizardHotReloadOptions<C> = {},
@@ -203,13 +197,13 @@ export function resolveOptions<C extends WizardClass = WizardClass>(
     register: checkFunction(raw.register, 'register', warn) as RegisterWizard | undefined,
     registry: checkString(raw.registry, 'registry', warn),
     unregister: checkFunction(raw.unregister, 'unregister', warn),
-    delay: resolveDelay(raw.delay, env.HOT_RELOAD_DELAY, warn),
+    delay: resolveDelay(raw.delay, env.HOT_RELOAD_DELAY, defaultOptions.delay, warn),
     wsPath: resolvePath(env.HOT_RELOAD_WS_PATH ?? raw.wsPath, env.HOT_RELOAD_WS_PATH !== undefined ? 'HOT_RELOAD_WS_PATH' : 'wsPath', defaultOptions.wsPath, warn),
     statusPath: resolvePath(raw.statusPath, 'statusPath', defaultOptions.statusPath, warn),
     initialLoad: checkBoolean(raw.initialLoad, 'initialLoad', defaultOptions.initialLoad, warn),
     registerTimeout: checkNonNegative(raw.registerTimeout, 'options.registerTimeout', defaultOptions.registerTimeout, warn),
     loadTimeout: resolveSeconds(raw.loadTimeout, 'options.loadTimeout', env.HOT_RELOAD_LOAD_TIMEOUT, 'HOT_RELOAD_LOAD_TIMEOUT', defaultOptions.loadTimeout, warn),
-    polling: resolvePolling(raw.polling, env.HOT_RELOAD_POLLING, warn),
+    polling: resolvePolling(raw.polling, env.HOT_RELOAD_POLLING, defaultOptions.pollingInterval, warn),
     environment: checkString(raw.environment, 'environment', warn, 'the name of a Vite environment') ?? defaultOptions.environment,
     history: checkCount(raw.history, 'options.history', defaultOptions.history, warn),
     overlay: resolveOverlay(raw.overlay, warn),
@@ -231,109 +225,6 @@ function resolveEnabled(option: unknown, envValue: string | undefined, warn: (m:
   return checkBoolean(option, 'enabled', defaultOptions.enabled, warn)
 }
 
-function resolveDirs(option: unknown, envValue: string | undefined, root: string, warn: (m: string) => void): string[] {
-  let source: string
-  let entries: string[]
-  const fromEnv = envValue === undefined ? [] : envValue.split(',').map((entry) => entry.trim()).filter(Boolean)
-  // A list of nothing but commas and blanks names no folder: as if it were unset (the option or the defaults decide).
-  if (envValue !== undefined && envValue.trim() !== '' && fromEnv.length === 0) warn(`HOT_RELOAD_WATCH_DIRS="${envValue}" names no folder; ignoring it.`)
-  if (fromEnv.length > 0) {
-    source = 'HOT_RELOAD_WATCH_DIRS'
-    entries = fromEnv
-  } else if (option !== undefined) {
-    source = 'options.dirs'
-    if (!Array.isArray(option) || option.some((entry) => typeof entry !== 'string')) {
-      warn(`options.dirs must be an array of folder paths; using the default folders.`)
-      return defaultDirs(root)
-    }
-    entries = option
-  } else {
-    return defaultDirs(root)
-  }
-  const dirs: string[] = []
-  for (const entry of entries) {
-    if (entry.trim() === '') {
-      // path.resolve(root, '') is the root: every module of the project would become a wizard candidate.
-      warn(`${source}: an empty entry would watch the whole project (${root}); skipping it. To mean the project folder, say "."`)
-      continue
-    }
-    const absolute = path.resolve(root, entry)
-    const kind = pathKind(absolute)
-    if (kind === 'other') {
-      warn(`${source}: "${entry}" is not a folder (${absolute}); skipping it.`)
-      continue
-    }
-    // A folder that does not exist yet is watched for and loaded once it is created.
-    if (kind === 'missing') warn(`${source}: "${entry}" does not exist (yet): ${absolute}; it is watched for and its wizards load once it is created.`)
-    if (!dirs.includes(absolute)) dirs.push(absolute)
-  }
-  return dirs
-}
-
-function defaultDirs(root: string): string[] {
-  return DEFAULT_WIZARD_DIRS.map((dir) => path.resolve(root, dir)).filter(isDirectory)
-}
-
-/** The real path; for a folder that does not exist yet, its nearest existing ancestor's real path plus the rest. */
-function realpath(dir: string): string {
-  try {
-    return fs.realpathSync(dir)
-  } catch {
-    const parent = path.dirname(dir)
-    return parent === dir ? dir : path.join(realpath(parent), path.basename(dir))
-  }
-}
-
-function isDirectory(file: string): boolean {
-  return pathKind(file) === 'folder'
-}
-
-function pathKind(file: string): 'folder' | 'missing' | 'other' {
-  try {
-    return fs.statSync(file).isDirectory() ? 'folder' : 'other'
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'missing' : 'other'
-  }
-}
-
-function resolveDelay(option: unknown, envValue: string | undefined, warn: (m: string) => void): number {
-  const delay = resolveSeconds(option, 'options.delay', envValue, 'HOT_RELOAD_DELAY', defaultOptions.delay, warn)
-  if (envValue !== undefined && delay === Math.round(Number(envValue) * 1000) && Number(envValue) > SUSPICIOUS_DELAY_SECONDS) {
-    warn(`HOT_RELOAD_DELAY=${envValue.trim()} is in seconds: every save waits ${formatSeconds(Number(envValue))} before it reloads. For ${envValue.trim()} ms, set HOT_RELOAD_DELAY=${Number(envValue) / 1000}.`)
-  }
-  return delay
-}
-
-/** An option in ms, or its environment variable in seconds (which wins). */
-function resolveSeconds(option: unknown, optionName: string, envValue: string | undefined, envName: string, fallback: number, warn: (m: string) => void): number {
-  if (envValue !== undefined && envValue.trim() !== '') {
-    const seconds = Number(envValue)
-    if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000)
-    warn(`${envName}="${envValue}" is not a number of seconds ≥ 0; ignoring it.`)
-  }
-  return checkNonNegative(option, optionName, fallback, warn)
-}
-
-function resolvePolling(option: unknown, envValue: string | undefined, warn: (m: string) => void): number | false {
-  if (envValue !== undefined && envValue.trim() !== '') {
-    const value = envValue.trim().toLowerCase()
-    if (['true', 'yes', 'on'].includes(value)) return defaultOptions.pollingInterval
-    if (['false', 'no', 'off', '0'].includes(value)) return false
-    const seconds = Number(value)
-    if (Number.isFinite(seconds) && seconds > 0) return Math.max(10, Math.round(seconds * 1000))
-    warn(`HOT_RELOAD_POLLING="${envValue}" is not "true", "false" or an interval in seconds; ignoring it.`)
-  }
-  if (option === undefined || option === false) return false
-  if (option === true) return defaultOptions.pollingInterval
-  if (typeof option === 'number' && Number.isFinite(option) && option > 0) return Math.max(10, option)
-  warn(`options.polling=${shown(option)} must be true, false or an interval in ms; polling is off.`)
-  return false
-}
-
-function formatSeconds(seconds: number): string {
-  return seconds >= 120 ? `${Math.round(seconds / 6) / 10} min` : `${seconds} s`
-}
-
 /**
  * The user's id rule, made safe to call anywhere: a throw, or a value that is neither a string nor
  * null, is one warning per file naming the option, and that file is skipped (treated as not a wizard).
@@ -348,24 +239,13 @@ function guardWizardId(wizardId: (file: string) => string | null, root: string, 
     return null
   }
   return function guardedWizardId(file) {
-    let id: unknown
-    try {
-      id = wizardId(file)
-    } catch (error) {
-      return skip(file, `threw ${describeThrown(error)}`)
-    }
+    const called = callGuarded(() => wizardId(file))
+    if (!called.ok) return skip(file, `threw ${describeThrown(called.thrown)}`)
+    const id: unknown = called.value
     if (id === null || id === undefined) return null
     if (typeof id !== 'string' || id.trim() === '') return skip(file, `returned ${describeValue(id)} (expected a non-empty string, or null for "not a wizard")`)
     return id
   }
-}
-
-function resolvePath(value: unknown, name: string, fallback: string, warn: (m: string) => void): string | false {
-  if (value === undefined) return fallback
-  if (value === false) return false
-  if (typeof value === 'string' && /^\/[^\s?#]*$/.test(value)) return value.length > 1 ? value.replace(/\/+$/, '') : value
-  warn(`${name === 'HOT_RELOAD_WS_PATH' ? name : `options.${name}`}=${shown(value)} must be false or a path starting with "/"; using "${fallback}".`)
-  return fallback
 }
 
 function resolveOverlay(value: unknown, warn: (m: string) => void): ResolvedOverlayOptions | false {
@@ -387,41 +267,3 @@ function resolveOverlay(value: unknown, warn: (m: string) => void): ResolvedOver
   }
 }
 
-function checkNonNegative(value: unknown, name: string, fallback: number, warn: (m: string) => void): number {
-  if (value === undefined) return fallback
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value
-  warn(`${name}=${shown(value)} must be a number ≥ 0; using ${fallback}.`)
-  return fallback
-}
-
-function checkCount(value: unknown, name: string, fallback: number, warn: (m: string) => void): number {
-  if (value === undefined) return fallback
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value
-  warn(`${name}=${shown(value)} must be a whole number ≥ 0; using ${fallback}.`)
-  return fallback
-}
-
-function checkBoolean(value: unknown, name: string, fallback: boolean, warn: (m: string) => void): boolean {
-  if (value === undefined) return fallback
-  if (typeof value === 'boolean') return value
-  warn(`options.${name}=${shown(value)} must be true or false; using ${fallback}.`)
-  return fallback
-}
-
-function checkString(value: unknown, name: string, warn: (m: string) => void, what = 'a module path'): string | undefined {
-  if (value === undefined || (typeof value === 'string' && value.trim() !== '')) return value as string | undefined
-  warn(`options.${name} must be ${what}; ignoring it.`)
-  return undefined
-}
-
-function checkFunction<T>(value: T | undefined, name: string, warn: (m: string) => void): T | undefined {
-  if (value === undefined || typeof value === 'function') return value
-  warn(`options.${name} must be a function; ignoring it.`)
-  return undefined
-}
-
-/** A user's option value in a message: any value (a BigInt, a cycle, a Proxy), never throwing. */
-function shown(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value)
-  return describeValue(value)
-}

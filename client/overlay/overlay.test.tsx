@@ -3,11 +3,11 @@ import { act } from 'preact/test-utils'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { WIZARD_EVENTS, type WizardFailedPayload } from '../protocol.ts'
 import { mountWizardOverlay, OVERLAY_ELEMENT, type OverlayHandle } from './main.tsx'
-import { FakeHotContext } from '../../test/fake-hot-context.ts'
+import { overlayHarness } from './overlay-harness.ts'
 
-let hot: FakeHotContext
-let handle: OverlayHandle
 const options = { position: 'bottom-left' as const, successTimeout: 3000, base: '/', root: '/project' }
+const page = overlayHarness(options)
+const { shadow, emit, flush, advance } = page
 
 const failure: WizardFailedPayload = {
   wizardId: 'debug',
@@ -22,45 +22,18 @@ const failure: WizardFailedPayload = {
   },
 }
 
-function shadow() {
-  return handle.element.shadowRoot!
-}
 function toasts() {
   return [...shadow().querySelectorAll<HTMLElement>('.toast')]
 }
-async function flush() {
-  await advance(0)
-}
-/** An HMR event arriving, as the Vite client would dispatch it. */
-function emit(event: string, payload: unknown) {
-  act(() => hot.emit(event, payload))
-}
-/** Moves fake time and lets Preact render and run effects. */
-async function advance(ms: number) {
-  await act(async () => {
-    await vi.advanceTimersByTimeAsync(ms)
-  })
-}
 
-beforeEach(() => {
-  vi.useFakeTimers()
-  hot = new FakeHotContext()
-  act(() => {
-    handle = mountWizardOverlay(hot, options)
-  })
-})
-afterEach(() => {
-  act(() => handle.unmount())
-  vi.useRealTimers()
-})
 
 describe('mounting', () => {
   test('one custom element with an open shadow root, positioned; mounting twice reuses it', () => {
-    expect(handle.element.tagName.toLowerCase()).toBe(OVERLAY_ELEMENT)
-    expect(handle.element.shadowRoot).not.toBeNull()
-    expect(handle.element.dataset.position).toBe('bottom-left')
+    expect(page.handle.element.tagName.toLowerCase()).toBe(OVERLAY_ELEMENT)
+    expect(page.handle.element.shadowRoot).not.toBeNull()
+    expect(page.handle.element.dataset.position).toBe('bottom-left')
     expect(customElements.get(OVERLAY_ELEMENT)).toBeDefined()
-    expect(mountWizardOverlay(hot, options)).toBe(handle)
+    expect(mountWizardOverlay(page.hot, options)).toBe(page.handle)
     expect(document.querySelectorAll(OVERLAY_ELEMENT)).toHaveLength(1)
   })
 
@@ -76,30 +49,33 @@ describe('mounting', () => {
   })
 
   test('asks the server for current failures on mount and again after a reconnect', () => {
-    expect(hot.sent).toEqual([{ event: WIZARD_EVENTS.ready, data: { client: 'page' } }])
+    expect(page.hot.sent).toEqual([{ event: WIZARD_EVENTS.ready, data: { client: 'page' } }])
     emit('vite:ws:connect', {})
-    expect(hot.sent).toHaveLength(1)
+    expect(page.hot.sent).toHaveLength(1)
     emit('vite:ws:disconnect', {})
     emit('vite:ws:connect', {})
-    expect(hot.sent).toHaveLength(2)
+    expect(page.hot.sent).toHaveLength(2)
   })
 
   test('unmount removes the element and every listener', () => {
-    act(() => handle.unmount())
+    act(() => page.handle.unmount())
     expect(document.querySelector(OVERLAY_ELEMENT)).toBeNull()
-    expect(hot.listenerCount(WIZARD_EVENTS.failed)).toBe(0)
-    expect(hot.listenerCount(WIZARD_EVENTS.state)).toBe(0)
-    act(() => {
-      handle = mountWizardOverlay(hot, options)
-    })
+    expect(page.hot.listenerCount(WIZARD_EVENTS.failed)).toBe(0)
+    expect(page.hot.listenerCount(WIZARD_EVENTS.state)).toBe(0)
+    page.mount()
   })
 })
 
+/** debug reloaded: its toast. */
+async function reloadedToast({ reloadCount, durationMs }: { reloadCount: number; durationMs: number }) {
+  emit(WIZARD_EVENTS.reloaded, { wizardId: 'debug', file: '/project/wizards/debug_wizard.ts', reloadCount, durationMs, timestamp: 1 })
+  await flush()
+  return toasts()[0]
+}
+
 describe('toasts', () => {
   test('success: id, time and reload count; polite; dismisses itself after successTimeout', async () => {
-    emit(WIZARD_EVENTS.reloaded, { wizardId: 'debug', file: '/project/wizards/debug_wizard.ts', reloadCount: 4, durationMs: 12.4, timestamp: 1 })
-    await flush()
-    const [toast] = toasts()
+    const toast = await reloadedToast({ reloadCount: 4, durationMs: 12.4 })
     expect(toast.textContent).toContain('debug reloaded')
     expect(toast.textContent).toContain('12 ms · reload #4')
     expect(toast.getAttribute('role')).toBe('status')
@@ -111,22 +87,19 @@ describe('toasts', () => {
   })
 
   test('a success toast being read (pointer over it) or used (focus in it) stays; its full time starts again after', async () => {
-    emit(WIZARD_EVENTS.reloaded, { wizardId: 'debug', file: '/project/wizards/debug_wizard.ts', reloadCount: 1, durationMs: 1, timestamp: 1 })
-    await flush()
-    const [toast] = toasts()
+    const toast = await reloadedToast({ reloadCount: 1, durationMs: 1 })
+    const shownAfter = async (ms: number) => {
+      await advance(ms)
+      return toasts().length
+    }
     act(() => void toast.dispatchEvent(new Event('pointerenter')))
-    await advance(10_000)
-    expect(toasts()).toHaveLength(1)
+    expect(await shownAfter(10_000)).toBe(1)
     act(() => void toast.dispatchEvent(new Event('pointerleave')))
-    await advance(2999)
-    expect(toasts()).toHaveLength(1)
-
+    expect(await shownAfter(2999)).toBe(1)
     act(() => toast.querySelector<HTMLButtonElement>('button.dismiss')!.focus())
-    await advance(10_000)
-    expect(toasts()).toHaveLength(1)
+    expect(await shownAfter(10_000)).toBe(1)
     act(() => toast.querySelector<HTMLButtonElement>('button.dismiss')!.blur())
-    await advance(3000)
-    expect(toasts()).toHaveLength(0)
+    expect(await shownAfter(3000)).toBe(0)
   })
 
   test('failure: kind, message, file:line:column link to the editor, code frame; assertive; stays until that wizard reloads', async () => {

@@ -5,11 +5,11 @@ import { WIZARD_EVENTS, WizardFailedPayload, WizardHistoryEntry, WizardStatePayl
 import type { WizardRequest } from '../wire.ts'
 import { mountWizardOverlay, type OverlayHandle } from './main.tsx'
 import { overlayStyles } from './styles.ts'
-import { FakeHotContext } from '../../test/fake-hot-context.ts'
+import { overlayHarness } from './overlay-harness.ts'
 
-let hot: FakeHotContext
-let handle: OverlayHandle
 const options = { position: 'bottom-right' as const, successTimeout: 3000, base: '/', root: '/project' }
+const page = overlayHarness(options)
+const { shadow, emit, flush, advance } = page
 const PREFS_KEY = 'wizard-hot-reload:overlay'
 
 const failure: WizardFailedPayload = {
@@ -32,9 +32,6 @@ function entry(attempt: number, version: number | null, outcome: WizardHistoryEn
 }
 const debugHistory = [entry(1, 1, 'loaded'), entry(2, 2, 'reloaded'), entry(3, 3, 'reloaded'), entry(4, null, 'failed', { kind: 'syntax', message: 'SyntaxError: x', phases: undefined })]
 
-function shadow() {
-  return handle.element.shadowRoot!
-}
 function $(selector: string) {
   return shadow().querySelector<HTMLElement>(selector)
 }
@@ -45,14 +42,6 @@ function button(text: string | RegExp) {
   const found = $$('button').find((b) => (typeof text === 'string' ? b.textContent?.trim() === text : text.test(b.textContent ?? '')))
   if (!found) throw new Error(`no button "${text}" in: ${$$('button').map((b) => b.textContent).join(' | ')}`)
   return found
-}
-function emit(event: string, payload: unknown) {
-  act(() => hot.emit(event, payload))
-}
-async function flush() {
-  await act(async () => {
-    await vi.advanceTimersByTimeAsync(0)
-  })
 }
 async function click(element: HTMLElement) {
   act(() => element.click())
@@ -66,7 +55,7 @@ async function key(init: KeyboardEventInit) {
 }
 /** The requests the page sent, newest last. */
 function requests(): WizardRequest[] {
-  return hot.sent.filter((message) => message.event === WIZARD_EVENTS.request).map((message) => message.data as WizardRequest)
+  return page.hot.sent.filter((message) => message.event === WIZARD_EVENTS.request).map((message) => message.data as WizardRequest)
 }
 /** Answers the newest request of that type as the server would. */
 async function reply(type: WizardRequest['type'], answer: { result: unknown } | { error: string }) {
@@ -75,30 +64,34 @@ async function reply(type: WizardRequest['type'], answer: { result: unknown } | 
   emit(WIZARD_EVENTS.reply, 'error' in answer ? { id: request.id, ok: false, error: answer.error } : { id: request.id, ok: true, result: answer.result })
   await flush()
 }
+/** The panel open on debug, its history answered. */
+async function openOnDebug() {
+  await openPanel()
+  await click($('.wizard[data-wizard-id="debug"]')!)
+  await reply('history', { result: debugHistory })
+}
+/** Escape pressed with focus in `element` (a control of the page's, or of the overlay's). */
+async function escapeFrom(element: HTMLElement) {
+  act(() => {
+    element.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true, composed: true }))
+  })
+  await flush()
+}
+/** Presses a panel button, checks the request it sent, and answers it as the server would. */
+async function pressAndAnswer(text: string, request: Partial<WizardRequest> & { type: WizardRequest['type'] }, answer: { result: unknown } | { error: string }) {
+  await click(button(text))
+  expect(requests().at(-1)).toMatchObject(request)
+  await reply(request.type, answer)
+}
 async function openPanel() {
   await click($('.wbadge')!)
 }
 
-beforeEach(() => {
-  localStorage.clear()
-  vi.useFakeTimers()
-  hot = new FakeHotContext()
-  act(() => {
-    handle = mountWizardOverlay(hot, options)
-  })
-})
-afterEach(() => {
-  act(() => handle.unmount())
-  vi.useRealTimers()
-  vi.unstubAllGlobals()
-})
 
 /** A page reload: the overlay mounts again and receives the server's snapshot. */
 async function remountWithState() {
-  act(() => handle.unmount())
-  act(() => {
-    handle = mountWizardOverlay(hot, options)
-  })
+  act(() => page.handle.unmount())
+  page.mount()
   emit(WIZARD_EVENTS.state, state)
   await flush()
 }
@@ -171,13 +164,9 @@ describe('panel', () => {
   })
 
   test('roll back, undo and retry send their requests; the answer (or the error) is shown', async () => {
-    await openPanel()
-    await click($('.wizard[data-wizard-id="debug"]')!)
-    await reply('history', { result: debugHistory })
+    await openOnDebug()
 
-    await click(button('Roll back to v1'))
-    expect(requests().at(-1)).toMatchObject({ type: 'rollback', wizardId: 'debug', version: 1 })
-    await reply('rollback', { result: { wizardId: 'debug', version: 1 } })
+    await pressAndAnswer('Roll back to v1', { type: 'rollback', wizardId: 'debug', version: 1 }, { result: { wizardId: 'debug', version: 1 } })
     expect($('.notice')!.textContent).toBe('debug rolled back to v1')
     expect($('.notice')!.getAttribute('role')).toBe('status')
     // The event updates the list; the panel says why it is pinned and fetches the history again.
@@ -187,22 +176,16 @@ describe('panel', () => {
     expect($('.pinned-note')!.textContent).toContain('Rolled back to v1 — the file on disk is newer')
     expect(requests().at(-1)).toMatchObject({ type: 'history', wizardId: 'debug' })
 
-    await click(button('Undo'))
-    expect(requests().at(-1)).toMatchObject({ type: 'undo', wizardId: 'debug' })
-    await reply('undo', { error: 'debug has no earlier version to go back to' })
+    await pressAndAnswer('Undo', { type: 'undo', wizardId: 'debug' }, { error: 'debug has no earlier version to go back to' })
     expect($('.notice')!.textContent).toBe('debug has no earlier version to go back to')
     expect($('.notice')!.getAttribute('role')).toBe('alert')
 
-    await click(button('Retry'))
-    expect(requests().at(-1)).toMatchObject({ type: 'retry', wizardId: 'debug' })
-    await reply('retry', { error: 'SyntaxError: x' })
+    await pressAndAnswer('Retry', { type: 'retry', wizardId: 'debug' }, { error: 'SyntaxError: x' })
     expect($('.notice.error')!.textContent).toBe('SyntaxError: x')
   })
 
   test('a diff between two versions is fetched on request and shown as added and removed lines, code then config', async () => {
-    await openPanel()
-    await click($('.wizard[data-wizard-id="debug"]')!)
-    await reply('history', { result: debugHistory })
+    await openOnDebug()
     await click(button('Diff v2 → v3'))
     expect(requests().at(-1)).toMatchObject({ type: 'diff', wizardId: 'debug', from: 2, to: 3 })
     await reply('diff', {
@@ -222,9 +205,7 @@ describe('panel', () => {
 
   test('after a rollback the diff it showed (of versions the wizard left) goes', async () => {
     emit(WIZARD_EVENTS.state, { failures: [], wizards: state.wizards.map((row) => ({ ...row, state: 'ok' })) })
-    await openPanel()
-    await click($('.wizard[data-wizard-id="debug"]')!)
-    await reply('history', { result: debugHistory })
+    await openOnDebug()
     await click(button('Diff v2 → v3'))
     await reply('diff', { result: { wizardId: 'debug', from: 2, to: 3, hunks: [{ oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, lines: ["-  x = 'v2'", "+  x = 'v3'"] }], config: { from: null, to: null, hunks: [] } } })
     expect($('.diff')).not.toBeNull()
@@ -237,15 +218,17 @@ describe('panel', () => {
   test('the panel opens on the wizard that just failed, else on the one that just changed — not the first by name', async () => {
     emit(WIZARD_EVENTS.state, { failures: [], wizards: [...state.wizards.map((row) => ({ ...row, state: 'ok' as const })), { wizardId: 'zeta', file: '/project/wizards/zeta_wizard.ts', version: 1, state: 'ok' }] })
     emit(WIZARD_EVENTS.reloaded, { wizardId: 'zeta', file: '/project/wizards/zeta_wizard.ts', version: 2, reloadCount: 1, durationMs: 2, timestamp: 7 })
-    await flush()
-    await openPanel()
-    expect($('.wizard[aria-current="true"]')!.dataset.wizardId).toBe('zeta')
-    await click($('.panel button[aria-label="Close the wizard panel"]')!)
+    const openedOn = async () => {
+      await flush()
+      await openPanel()
+      const current = $('.wizard[aria-current="true"]')!.dataset.wizardId
+      await click($('.panel button[aria-label="Close the wizard panel"]')!)
+      return current
+    }
+    expect(await openedOn()).toBe('zeta')
     emit(WIZARD_EVENTS.failed, { ...failure, wizardId: 'report', timestamp: 8 })
     emit(WIZARD_EVENTS.reloaded, { wizardId: 'zeta', file: '/project/wizards/zeta_wizard.ts', version: 3, reloadCount: 2, durationMs: 2, timestamp: 9 })
-    await flush()
-    await openPanel()
-    expect($('.wizard[aria-current="true"]')!.dataset.wizardId).toBe('report')
+    expect(await openedOn()).toBe('report')
   })
 
   test('focus rings: none on the heading that takes focus when the panel opens; the badge’s drawn inside it (never clipped at the screen edge)', () => {
@@ -287,10 +270,7 @@ describe('panel', () => {
     expect($('.panel')).not.toBeNull()
     const input = document.createElement('input')
     document.body.appendChild(input)
-    act(() => {
-      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true, composed: true }))
-    })
-    await flush()
+    await escapeFrom(input)
     expect($('.panel')).not.toBeNull()
     input.remove()
     await key({ key: 'Escape' })
@@ -311,20 +291,14 @@ describe('panel', () => {
     await openPanel()
     const checkbox = $('input[type="checkbox"]') as HTMLInputElement
     act(() => checkbox.focus())
-    act(() => {
-      checkbox.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true, composed: true }))
-    })
-    await flush()
+    await escapeFrom(checkbox)
     expect($('.panel')).toBeNull()
     expect(shadow().activeElement).toBe($('.wbadge'))
     // Escape on a control of the page's own (its dialog's button, say) is the page's: the panel stays.
     await openPanel()
     const pageButton = document.body.appendChild(document.createElement('button'))
     pageButton.focus()
-    act(() => {
-      pageButton.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true, composed: true }))
-    })
-    await flush()
+    await escapeFrom(pageButton)
     expect($('.panel')).not.toBeNull()
     pageButton.remove()
     // Restored open after a page load, the panel leaves the page's focus where it is.
@@ -340,22 +314,22 @@ describe('panel', () => {
   test('open or closed and the corner persist per origin (localStorage)', async () => {
     await openPanel()
     await click($('[aria-label="Move the panel to the next corner"]')!)
-    expect(handle.element.dataset.position).toBe('bottom-left')
+    expect(page.handle.element.dataset.position).toBe('bottom-left')
     expect(JSON.parse(localStorage.getItem(PREFS_KEY)!)).toMatchObject({ open: true, position: 'bottom-left' })
     await remountWithState()
-    expect(handle.element.dataset.position).toBe('bottom-left')
+    expect(page.handle.element.dataset.position).toBe('bottom-left')
     expect($('.panel')).not.toBeNull()
   })
 
   test('unreadable or blocked storage falls back to the defaults', async () => {
     localStorage.setItem(PREFS_KEY, '{not json')
     await remountWithState()
-    expect(handle.element.dataset.position).toBe('bottom-right')
+    expect(page.handle.element.dataset.position).toBe('bottom-right')
     expect($('.panel')).toBeNull()
     // An entry from another version, or edited by hand: what is not understood is ignored.
     localStorage.setItem(PREFS_KEY, JSON.stringify({ position: 'nowhere', open: 'yes', notify: 1 }))
     await remountWithState()
-    expect(handle.element.dataset.position).toBe('bottom-right')
+    expect(page.handle.element.dataset.position).toBe('bottom-right')
     expect($('.panel')).toBeNull()
     vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
       throw new DOMException('blocked', 'SecurityError')

@@ -1,9 +1,8 @@
-import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload, WizardStatePayload } from '../protocol.ts'
+import type { WizardFailedPayload, WizardReloadedPayload, WizardStatePayload } from '../protocol.ts'
+import type { StoreEvent } from '../wizard-store.ts'
 
-export type ToastEvent =
-  | { type: 'reloaded'; payload: WizardReloadedPayload }
-  | { type: 'failed'; payload: WizardFailedPayload }
-  | { type: 'removed'; payload: WizardRemovedPayload }
+/** The page's events a toast shows (the wizard store's, but for rollbacks and snapshots). */
+export type ToastEvent = Extract<StoreEvent, { type: 'reloaded' | 'failed' | 'removed' }>
 
 export interface Toast {
   /** Changes whenever the toast's content changes (for keys and timers). */

@@ -1,4 +1,4 @@
-import { VersionTransactions } from '../reload/version-transaction.ts'
+import { VersionTransactions, type TransactionVersion } from '../reload/version-transaction.ts'
 import type { ModuleRunner } from 'vite/module-runner'
 import { interpretWizardConfig, type WizardConfig } from '../config/wizard-config.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
@@ -9,22 +9,16 @@ import { KeyedSerialQueue } from '../shared/keyed-queue.ts'
 import { ModuleInstances, type ModuleInstance } from '../reload/module-instances.ts'
 import { settleWithin, TIMED_OUT } from '../shared/settle-within.ts'
 import { VersionCounters } from '../reload/wizard-version.ts'
-import type { RegisterContext, RegisterWizard, UnregisterWizard, WizardClass } from '../types.ts'
+import type { RegisterWizard, UnregisterWizard, WizardClass } from '../types.ts'
 import { formatStackWithSources, importedExports, runnerNodesOf } from '../vite-internals/runner-graph.ts'
+import { jsonFields } from '../errors/error-fields.ts'
 import type { RemoteError, WireConfig, WireOptions, WireOutcome, WireWizard } from '../backend-link/protocol.ts'
 
 /** One version registered in this backend process. */
-interface LocalVersion {
-  wizardId: string
-  /** This process's own number (1, 2, 3 … per wizard, also across dev-server restarts). */
-  version: number
-  /** The dev server's number for it (what a rollback names). */
+interface LocalVersion extends TransactionVersion {
+  /** The dev server's number for it (what a rollback names); `version` is this process's own (1, 2, 3 … per wizard, also across dev-server restarts). */
   serverVersion: number
   file: string
-  wizardClass: WizardClass
-  context: RegisterContext
-  controller: AbortController
-  instances: ModuleInstance[]
   config: WizardConfig | undefined
   configHash: string | null
   closureHash: string
@@ -317,18 +311,7 @@ function safeImportedExports(runner: ModuleRunner, file: string): Record<string,
 /** What a load or register threw, as the dev server needs it to tell the user (it classifies and frames it). */
 function thrownError(kind: RemoteError['kind'], error: unknown, message?: string): RemoteError {
   const isError = error instanceof Error
-  const props: Record<string, unknown> = {}
-  if (isError) {
-    for (const key of ['loc', 'frame', 'plugin', 'id', 'errors'] as const) {
-      const value = (error as unknown as Record<string, unknown>)[key]
-      if (value === undefined) continue
-      try {
-        props[key] = JSON.parse(JSON.stringify(value))
-      } catch {
-        // left out
-      }
-    }
-  }
+  const props = isError ? jsonFields(error, ['loc', 'frame', 'plugin', 'id', 'errors']) : {}
   const read = (key: string) => {
     try {
       const value = (error as Record<string, unknown>)[key]

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
+import { jsonFields } from '../errors/error-fields.ts'
 import type { WizardBackendsOutcome, BackendStatusEntry, WizardReloadError } from '../../client/protocol.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
 import { readText } from '../files/read-text.ts'
@@ -92,16 +93,18 @@ export class BackendHub {
 
   /** Each backend loads the wizard's registered code afresh; resolves with how they did (undefined: none connected). */
   load(wizardId: string): Promise<WizardBackendsOutcome | undefined> {
-    const wizard = this.wire(wizardId)
-    if (!wizard) return Promise.resolve(undefined)
-    return this.ask(wizard.file, (seq) => ({ type: 'load', seq, wizard }))
+    return this.askAbout(wizardId, 'load')
   }
 
   /** Each backend registers its current class again with the wizard's new config. */
   reconfigure(wizardId: string): Promise<WizardBackendsOutcome | undefined> {
+    return this.askAbout(wizardId, 'reconfigure')
+  }
+
+  private askAbout(wizardId: string, type: 'load' | 'reconfigure'): Promise<WizardBackendsOutcome | undefined> {
     const wizard = this.wire(wizardId)
     if (!wizard) return Promise.resolve(undefined)
-    return this.ask(wizard.file, (seq) => ({ type: 'reconfigure', seq, wizard }))
+    return this.ask(wizard.file, (seq) => ({ type, seq, wizard }))
   }
 
   remove(wizardId: string, file: string): Promise<WizardBackendsOutcome | undefined> {
@@ -310,15 +313,5 @@ export class BackendHub {
 /** An error as JSON (the runner revives it with these fields: message, stack, Vite's loc/frame/plugin/id). */
 function serializeError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { name: 'Error', message: describeThrown(error) }
-  const out: Record<string, unknown> = { name: error.name, message: error.message, stack: error.stack }
-  for (const key of ['code', 'id', 'plugin', 'loc', 'frame', 'errors'] as const) {
-    const value = (error as unknown as Record<string, unknown>)[key]
-    if (value === undefined) continue
-    try {
-      out[key] = JSON.parse(JSON.stringify(value))
-    } catch {
-      // not serializable: left out
-    }
-  }
-  return out
+  return { name: error.name, message: error.message, stack: error.stack, ...jsonFields(error, ['code', 'id', 'plugin', 'loc', 'frame', 'errors']) }
 }

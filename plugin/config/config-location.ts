@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { callGuarded } from '../shared/attempt.ts'
 import { displayPath } from '../errors/display-path.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
 import { isFile } from '../files/read-text.ts'
@@ -38,12 +39,9 @@ export function configCandidates(wizardFile: string, root: string, option: Confi
     const base = displayPath(root, candidates[0]).replace(/\.yaml$/, '')
     return { ok: true, candidates, described: `${base}.{${CONFIG_EXTENSIONS.map(([extension]) => extension.slice(1)).join(',')}}` }
   }
-  let answer: unknown
-  try {
-    answer = option(wizardFile)
-  } catch (error) {
-    return { ok: false, message: `the configFile option threw for ${displayPath(root, wizardFile)}: ${describeThrown(error)}` }
-  }
+  const called = callGuarded(() => option(wizardFile))
+  if (!called.ok) return { ok: false, message: `the configFile option threw for ${displayPath(root, wizardFile)}: ${describeThrown(called.thrown)}` }
+  const answer: unknown = called.value
   if (answer === null || answer === undefined) return { ok: true, candidates: [], described: 'none (the configFile option returned null)' }
   if (typeof answer !== 'string' || answer === '') return { ok: false, message: `the configFile option returned ${typeof answer === 'string' ? 'an empty string' : typeof answer} for ${displayPath(root, wizardFile)}; expected a path or null` }
   const file = path.resolve(root, answer)

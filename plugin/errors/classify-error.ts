@@ -1,4 +1,4 @@
-import fs from 'node:fs'
+import { readText } from '../files/read-text.ts'
 import path from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import type { WizardErrorLocation, WizardFailureKind, WizardReloadError } from '../../client/protocol.ts'
@@ -60,7 +60,7 @@ function syntaxDetails(thrown: ThrownValue, wizardFile: string): { message: stri
   const message = plain(thrown.message)
   // Import analysis only says "Failed to parse source…" (at 1:1 for unbalanced braces): ask the parser why.
   if (/Failed to parse source for import analysis/.test(message)) {
-    const source = readSource(file)
+    const source = readText(file)
     const problem = source === undefined ? undefined : firstParseProblem(file, source)
     if (problem && source !== undefined) return { message: `SyntaxError: ${problem.message}`, loc: { file, ...lineColumnAt(source, problem.offset) } }
   }
@@ -95,7 +95,7 @@ function importLocation(thrown: ThrownValue): WizardErrorLocation | undefined {
     /Failed to resolve import "([^"]+)" from "([^"]+)"/.exec(message)
   if (!match) return undefined
   const [, specifier, importer] = match
-  const source = readSource(importer)
+  const source = readText(importer)
   if (source === undefined) return undefined
   const lines = source.split(/\r?\n/)
   for (let i = 0; i < lines.length; i++) {
@@ -123,7 +123,7 @@ function stackLocation(thrown: ThrownValue, root: string): WizardErrorLocation |
 
 function withFrame(failure: WizardReloadError): WizardReloadError {
   if (failure.loc) {
-    const source = readSource(failure.loc.file)
+    const source = readText(failure.loc.file)
     const frame = source === undefined ? '' : createCodeFrame(source, failure.loc.line, failure.loc.column)
     if (frame) failure.frame = frame
   }
@@ -145,10 +145,3 @@ function withoutRoot(text: string, root: string): string {
   return text.replaceAll(root + path.sep, '')
 }
 
-function readSource(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8')
-  } catch {
-    return undefined
-  }
-}

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { isDirectory } from './read-text.ts'
 import path from 'node:path'
 
 export interface FolderPresenceOptions {
@@ -69,12 +70,4 @@ function nearestExistingAncestor(dir: string): string {
   let current = path.dirname(dir)
   while (!isDirectory(current) && path.dirname(current) !== current) current = path.dirname(current)
   return current
-}
-
-function isDirectory(dir: string): boolean {
-  try {
-    return fs.statSync(dir).isDirectory()
-  } catch {
-    return false
-  }
 }

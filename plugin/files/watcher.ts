@@ -1,3 +1,7 @@
+// Longer than our ~350-line mark on purpose: one chokidar instance's whole life (create, re-create
+// after its folder was replaced, raw events, ignore rules, untracked files) shares its state; the
+// parts that stand alone are in their own files (trailing-check, folder-presence, symlink-rule).
+import { isDirectory, listDir } from './read-text.ts'
 import { onRawEvent } from '../vite-internals/chokidar-raw.ts'
 import fs, { type Stats } from 'node:fs'
 import path from 'node:path'
@@ -216,12 +220,8 @@ export class WizardFileWatcher implements AsyncDisposable {
   private adoptUntracked(watcher: FSWatcher): void {
     for (const [dir, children] of Object.entries(watcher.getWatched())) {
       if (!this.rootOf(dir)) continue
-      let entries: fs.Dirent[]
-      try {
-        entries = fs.readdirSync(dir, { withFileTypes: true })
-      } catch {
-        continue
-      }
+      const entries = listDir(dir)
+      if (!entries) continue
       const tracked = new Set(children)
       for (const entry of entries) {
         if (tracked.has(entry.name) || !isTrackedName(entry)) continue
@@ -364,12 +364,4 @@ export class WizardFileWatcher implements AsyncDisposable {
 /** `isIgnored` for an entry of a watched folder: by name alone (symlinks are decided elsewhere). */
 function isTrackedName(entry: fs.Dirent): boolean {
   return entry.isDirectory() ? !isSkippedFolderName(entry.name) : !isSkippedFileName(entry.name)
-}
-
-function isDirectory(dir: string): boolean {
-  try {
-    return fs.statSync(dir).isDirectory()
-  } catch {
-    return false
-  }
 }

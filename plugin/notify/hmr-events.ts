@@ -1,8 +1,8 @@
 import type { ViteDevServer, WebSocketClient } from 'vite'
 import type {} from '../../client/vite-custom-events.ts'
-import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload, type WizardRolledBackPayload, type WizardStatePayload } from '../../client/protocol.ts'
+import { WIZARD_EVENTS, type WizardFailedPayload, type WizardStatePayload } from '../../client/protocol.ts'
 import type { WizardStateStore } from '../reload/wizard-state.ts'
-import type { WizardEventSink } from './event-sink.ts'
+import { sinkOf, type WizardEventSink } from './event-sink.ts'
 
 /**
  * Sends the protocol's events on Vite's HMR channel, and answers a page that says it is ready
@@ -10,7 +10,9 @@ import type { WizardEventSink } from './event-sink.ts'
  * of it ask). Only to the sockets `mayReceive` lets through — the dev server's own pages: events
  * carry code frames and absolute paths, as the status endpoint does (origins/page-trust.ts).
  */
-export class HmrEventSink implements WizardEventSink {
+export interface HmrEventSink extends Required<WizardEventSink> {}
+// (The interface declares the sink methods; the constructor installs them with sinkOf.)
+export class HmrEventSink {
   private readonly onReady: Parameters<ViteDevServer['ws']['on']>[1]
 
   constructor(
@@ -22,6 +24,7 @@ export class HmrEventSink implements WizardEventSink {
       if (this.mayReceive(client)) client.send(WIZARD_EVENTS.state, this.snapshot())
     }
     server.ws.on(WIZARD_EVENTS.ready, this.onReady)
+    Object.assign(this, sinkOf((event, payload) => this.broadcast(WIZARD_EVENTS[event], payload)))
   }
 
   snapshot(): WizardStatePayload {
@@ -31,22 +34,6 @@ export class HmrEventSink implements WizardEventSink {
       failures.push({ wizardId: record.wizardId, file: record.file, timestamp: record.lastError.timestamp, error: record.lastError.error, keptPreviousVersion: record.current !== undefined })
     }
     return { failures, wizards: this.state.summaries() }
-  }
-
-  rolledBack(payload: WizardRolledBackPayload): void {
-    this.broadcast(WIZARD_EVENTS.rolledBack, payload)
-  }
-
-  reloaded(payload: WizardReloadedPayload): void {
-    this.broadcast(WIZARD_EVENTS.reloaded, payload)
-  }
-
-  failed(payload: WizardFailedPayload): void {
-    this.broadcast(WIZARD_EVENTS.failed, payload)
-  }
-
-  removed(payload: WizardRemovedPayload): void {
-    this.broadcast(WIZARD_EVENTS.removed, payload)
   }
 
   /** What `server.ws.send` does (every open socket), minus the sockets of pages that are not the dev server's. */

@@ -4,10 +4,11 @@ import type { ResolvedOverlayOptions } from '../options.ts'
 
 /** Public URL of the overlay module (after Vite's `base`); usable in backend-rendered HTML too. */
 export const OVERLAY_PUBLIC_PATH = '/@wizard-hot-reload/overlay.js'
-export const OVERLAY_VIRTUAL_ID = '\0wizard-hot-reload:overlay'
 /** The prebuilt bundle itself, imported by the overlay module. */
-export const OVERLAY_BUNDLE_PUBLIC_PATH = '/@wizard-hot-reload/overlay-bundle.js'
-export const OVERLAY_BUNDLE_VIRTUAL_ID = '\0wizard-hot-reload:overlay-bundle'
+export const OVERLAY_BUNDLE_PUBLIC_PATH = OVERLAY_PUBLIC_PATH.replace(/\.js$/, '-bundle.js')
+/** Their ids in Vite's module graph (virtual modules). */
+export const OVERLAY_VIRTUAL_ID = '\0wizard-hot-reload:overlay'
+export const OVERLAY_BUNDLE_VIRTUAL_ID = `${OVERLAY_VIRTUAL_ID}-bundle`
 
 /** The prebuilt overlay bundle (`dist/client/overlay.js`) of this package, wherever it is installed. */
 export function locateOverlayBundle(from?: string): string | undefined {

@@ -7,28 +7,30 @@ import { isHostAllowed, isOriginAllowed } from './request-guards.ts'
 const require = createRequire(import.meta.url)
 
 describe('isHostAllowed (Vite’s rule)', () => {
-  test.each([
-    ['localhost:5173', [], true],
-    ['app.localhost', [], true],
-    ['127.0.0.1:5173', [], true],
-    ['[::1]:5173', [], true],
-    ['evil.example', [], false],
-    ['evil.example:80', ['evil.example'], true],
-    ['api.wizards.test', ['.wizards.test'], true],
-    ['wizards.test', ['.wizards.test'], true],
-    ['notwizards.test', ['.wizards.test'], false],
-    ['evil.example/x', ['evil.example'], false],
-    ['user@evil.example', ['evil.example'], false],
-    // Spellings a URL parser would normalise into an allowed host; Vite compares them as sent.
-    ['127.1', [], false],
-    ['127.1:5173', [], false],
-    ['0x7f000001', [], false],
-    ['0x7f000001:5173', [], false],
-    ['LOCALHOST', [], false],
-    ['LOCALHOST:5173', [], false],
-    ['2130706433', [], false],
-  ] as const)('%s with %o → %s', (host, allowed, expected) => {
-    expect(isHostAllowed(host, allowed)).toBe(expected)
+  // Host header · server.allowedHosts (comma-separated, - for none) · what Vite answers. The spellings a
+  // URL parser would normalise into an allowed host (127.1, 0x7f000001, LOCALHOST) Vite compares as sent.
+  const hosts = table(`
+    localhost:5173       -              allowed
+    app.localhost        -              allowed
+    127.0.0.1:5173       -              allowed
+    [::1]:5173           -              allowed
+    evil.example         -              refused
+    evil.example:80      evil.example   allowed
+    api.wizards.test     .wizards.test  allowed
+    wizards.test         .wizards.test  allowed
+    notwizards.test      .wizards.test  refused
+    evil.example/x       evil.example   refused
+    user@evil.example    evil.example   refused
+    127.1                -              refused
+    127.1:5173           -              refused
+    0x7f000001           -              refused
+    0x7f000001:5173      -              refused
+    LOCALHOST            -              refused
+    LOCALHOST:5173       -              refused
+    2130706433           -              refused
+  `)
+  test.each(hosts)('%s with %s → %s', (host, allowed, verdict) => {
+    expect(isHostAllowed(host, allowed === '-' ? [] : allowed.split(','))).toBe(verdict === 'allowed')
   })
 
   test("it is Vite's own check: the package Vite bundles, in a version Vite's range accepts", () => {
@@ -53,18 +55,21 @@ describe('isHostAllowed (Vite’s rule)', () => {
 
 describe('isOriginAllowed', () => {
   const viteDefault = { origin: /^https?:\/\/(?:(?:[^:]+\.)?localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/ }
-  test.each([
-    [undefined, 'localhost:5173', viteDefault, true],
-    ['http://localhost:5173', 'localhost:5173', false, true],
-    ['http://127.0.0.1:3000', 'localhost:5173', viteDefault, true],
-    ['https://evil.example', 'localhost:5173', viteDefault, false],
-    ['https://evil.example', 'localhost:5173', true, true],
-    ['https://evil.example', 'localhost:5173', false, false],
-    ['https://app.example', 'localhost:5173', { origin: ['https://app.example'] }, true],
-    ['https://app.example', 'localhost:5173', { origin: 'https://other.example' }, false],
-    ['null', 'localhost:5173', viteDefault, false],
-  ] as const)('Origin %s, Host %s, cors %o → %s', async (origin, host, cors, expected) => {
-    expect(await isOriginAllowed(origin, host, cors as never)).toBe(expected)
+  // Origin (- for none) · server.cors (vite: Vite's default; a list: those origins) · verdict; the Host is always localhost:5173.
+  const corsSettings: Record<string, unknown> = { vite: viteDefault, true: true, false: false, 'app-list': { origin: ['https://app.example'] }, 'other-string': { origin: 'https://other.example' } }
+  const origins = table(`
+    -                       vite          allowed
+    http://localhost:5173   false         allowed
+    http://127.0.0.1:3000   vite          allowed
+    https://evil.example    vite          refused
+    https://evil.example    true          allowed
+    https://evil.example    false         refused
+    https://app.example     app-list      allowed
+    https://app.example     other-string  refused
+    null                    vite          refused
+  `)
+  test.each(origins)('Origin %s, cors %s → %s', async (origin, cors, verdict) => {
+    expect(await isOriginAllowed(origin === '-' ? undefined : origin, 'localhost:5173', corsSettings[cors] as never)).toBe(verdict === 'allowed')
   })
 
   test('a cors origin function decides', async () => {
@@ -73,3 +78,11 @@ describe('isOriginAllowed', () => {
     expect(await isOriginAllowed('https://no.example', 'localhost:5173', cors as never)).toBe(false)
   })
 })
+
+/** A table written as aligned text: one row per line, cells separated by spaces. */
+function table(text: string): string[][] {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+}

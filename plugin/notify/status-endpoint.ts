@@ -41,12 +41,13 @@ export function statusMiddleware({ path, hostRule, isOwnOrigin, getStatus }: Sta
       return
     }
     const body = JSON.stringify(getStatus(), null, 2)
-    res.statusCode = 200
-    res.setHeader('Content-Type', 'application/json; charset=utf-8')
-    res.setHeader('Cache-Control', 'no-store')
-    // Requests without Origin include a foreign page's <script src> or no-cors fetch: the browser keeps the body from it.
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
-    res.setHeader('X-Content-Type-Options', 'nosniff')
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      // Requests without Origin include a foreign page's <script src> or no-cors fetch: the browser keeps the body from it.
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'X-Content-Type-Options': 'nosniff',
+    })
     res.end(req.method === 'HEAD' ? undefined : body)
   }
 }

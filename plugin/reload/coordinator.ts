@@ -1,3 +1,6 @@
+// Longer than our ~350-line mark on purpose: what a file change means (reload, unregister, reload
+// the importers, a config, a collision of ids) is one decision table over one set of maps; the
+// "new save?" question is the intake's (files/save-intake.ts), loading is the engine's.
 import path from 'node:path'
 import type { ViteDevServer } from 'vite'
 import type { WizardActionResult } from '../../client/protocol.ts'
@@ -125,7 +128,7 @@ export class ReloadCoordinator {
     }
     const owners = this.configOwners.get(file)
     if (owners !== undefined && owners.size > 0) {
-      await Promise.all([...owners].map((owner) => this.configChanged(owner, eventAt)))
+      await Promise.all([...owners].map((owner) => this.configChanged(owner, eventAt, file, look.type === 'retry')))
       // A config a module imports too (a JSON import) is also a module change; otherwise that is all.
       if (this.dependentWizards(file).length === 0) return
     }
@@ -173,7 +176,7 @@ export class ReloadCoordinator {
    * A wizard's config file changed, appeared or went away: the same class registers again with the
    * new config (no code evaluated) — unless its code changed too, then one full reload reads both.
    */
-  private async configChanged(wizardFile: string, eventAt: number): Promise<void> {
+  private async configChanged(wizardFile: string, eventAt: number, configFile: string, retry: boolean): Promise<void> {
     const { reloader } = this.options
     const key = this.options.wizardId(wizardFile)
     if (key === null) return
@@ -188,6 +191,11 @@ export class ReloadCoordinator {
     await reloader.exclusive(
       key,
       async () => {
+        // A load queued before this one (its code saved in the same burst) may have read this config already.
+        if (!retry && this.options.intake.loadedAsOnDisk(configFile)) {
+          debug?.(`${configFile} was read as it is now by the load before; nothing left to do`)
+          return
+        }
         const result = await untilOnDisk((lastAttempt) => reloader.reconfigureNow(record?.wizardId ?? key, { eventAt, lastAttempt }), () => this.disposed)
         if (result === 'code' && isFile(wizardFile)) await this.syncNow(wizardFile, true, false, eventAt)
       },

@@ -1,3 +1,6 @@
+// Longer than our ~350-line mark on purpose: one attempt (load, find the class, read the config,
+// commit, and each way it can go stale or fail) reads best in one place; reconfigure, rollback and
+// reporting are split out (reconfigure.ts, rollback.ts, report-outcome.ts).
 import path from 'node:path'
 import type { RunnableDevEnvironment, ViteDevServer } from 'vite'
 import type { ReloadPhases, WizardReloadError } from '../../client/protocol.ts'

@@ -1,21 +1,12 @@
 import { describeThrown } from '../errors/thrown-value.ts'
 import { settleWithin, TIMED_OUT } from '../shared/settle-within.ts'
 import type { RegisterContext, RegisterWizard, UnregisterWizard, WizardClass } from '../types.ts'
-import type { ModuleInstance, ModuleInstances } from './module-instances.ts'
+import type { ModuleInstances } from './module-instances.ts'
 import { registerContext } from './register-context.ts'
 import { guardedAbortController } from './version-signal.ts'
-import type { VersionCounters } from './wizard-version.ts'
+import type { TransactionVersion, VersionCounters } from './wizard-version.ts'
 
-/** What every registered version is, in the dev server and in a backend process alike. */
-export interface TransactionVersion {
-  wizardId: string
-  version: number
-  wizardClass: WizardClass
-  context: RegisterContext
-  controller: AbortController
-  /** The module instances it runs on (disposed once no registered version does). */
-  instances: ModuleInstance[]
-}
+export type { TransactionVersion } from './wizard-version.ts'
 
 /** Why a register step failed, before the caller words it its way (a failure event, a backend's outcome). */
 export type RegisterRefusal = { kind: 'timeout'; message: string } | { kind: 'register'; message: string; thrown?: unknown }

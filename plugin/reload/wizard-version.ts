@@ -3,15 +3,20 @@ import type { WizardConfig } from '../config/wizard-config.ts'
 import type { RegisterContext, WizardClass } from '../types.ts'
 import type { ModuleInstance } from './module-instances.ts'
 
-/** One registered (or being registered) version of a wizard: its class, its context, and the module instances it runs on. */
-export interface WizardVersion {
+/** What every registered version is, in the dev server and in a backend process alike. */
+export interface TransactionVersion {
   wizardId: string
   version: number
-  file: string
   wizardClass: WizardClass
   context: RegisterContext
   controller: AbortController
+  /** The module instances it runs on (disposed once no registered version does). */
   instances: ModuleInstance[]
+}
+
+/** One registered (or being registered) version of a wizard in the dev server: its class, its context, and the module instances it runs on. */
+export interface WizardVersion extends TransactionVersion {
+  file: string
   phases: ReloadPhases
   /** The source text it was loaded from. */
   source: string | undefined

@@ -1,12 +1,9 @@
 import fs from 'node:fs'
+import { attempt } from './attempt.ts'
 
 /** A file's real path (through symlinks), or undefined when it cannot be resolved (gone, unreadable). */
 export function realPathOf(file: string): string | undefined {
-  try {
-    return fs.realpathSync.native(file)
-  } catch {
-    return undefined
-  }
+  return attempt(() => fs.realpathSync.native(file))
 }
 
 /** Two paths to one file on disk (the same path, or through symlinks). */

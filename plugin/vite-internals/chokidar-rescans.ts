@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { listDir } from '../files/read-text.ts'
 import path from 'node:path'
 import type { FSWatcher } from 'chokidar'
 
@@ -104,12 +105,8 @@ function statOf(dir: string): fs.Stats | undefined {
 
 /** Names chokidar would track in `dir`, or undefined when that cannot be told from the listing alone. */
 function onDisk(dir: string, isTracked: (entry: fs.Dirent) => boolean): Set<string> | undefined {
-  let entries: fs.Dirent[]
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true })
-  } catch {
-    return undefined
-  }
+  const entries = listDir(dir)
+  if (!entries) return undefined
   const names = new Set<string>()
   for (const entry of entries) {
     if (!entry.isFile() && !entry.isDirectory()) return undefined // symlinks (targets may change), sockets, FIFOs

@@ -1,4 +1,4 @@
-import fs from 'node:fs'
+import { realPathOf } from '../shared/real-path.ts'
 import * as vite from 'vite'
 import type { ResolvedConfig } from 'vite'
 
@@ -36,9 +36,5 @@ export function denyServing(config: ResolvedConfig, folder: string): boolean {
 
 /** The folder's real path, or the path as given when it does not exist yet. */
 function realFolder(folder: string): string {
-  try {
-    return fs.realpathSync.native(folder)
-  } catch {
-    return folder
-  }
+  return realPathOf(folder) ?? folder
 }

@@ -1,8 +1,7 @@
-import fs from 'node:fs'
 import { afterEach, expect, test } from 'vitest'
 import WebSocket from 'ws'
-import { createServer, type ViteDevServer, type WebSocketClient } from 'vite'
-import { capturingLogger, makeTempDir } from '../../test/temp-project.ts'
+import type { WebSocketClient } from 'vite'
+import { tempViteServers } from '../../test/temp-vite.ts'
 import { HmrUpgrades } from './hmr-upgrades.ts'
 
 /**
@@ -10,20 +9,14 @@ import { HmrUpgrades } from './hmr-upgrades.ts'
  * the client its custom-event listeners get carries the same raw socket. If Vite stops passing the
  * request, or wraps the socket differently, every page is refused (fail closed) — this says why.
  */
-let server: ViteDevServer | undefined
-let root: string | undefined
 const sockets: WebSocket[] = []
-afterEach(async () => {
+afterEach(() => {
   for (const socket of sockets.splice(0)) socket.terminate()
-  await server?.close()
-  if (root) fs.rmSync(root, { recursive: true, force: true })
-  server = root = undefined
 })
+const startVite = tempViteServers()
 
 async function listening() {
-  root = makeTempDir('vite-contract-')
-  const quiet = capturingLogger([])
-  server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', customLogger: quiet, server: { host: '127.0.0.1', port: 0 } })
+  const { server } = await startVite({}, { server: { host: '127.0.0.1', port: 0 } })
   const upgrades = new HmrUpgrades(server.ws)
   await server.listen()
   const address = server.httpServer!.address()

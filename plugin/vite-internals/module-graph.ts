@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { walkGraph } from '../shared/walk-graph.ts'
 import type { DevEnvironment, EnvironmentModuleNode, RunnableDevEnvironment, ViteDevServer } from 'vite'
 import { pathAndRealPath } from '../shared/real-path.ts'
 import { runnerNodesOf } from './runner-graph.ts'
@@ -59,33 +60,13 @@ export function importedFiles(environment: DevEnvironment, file: string): string
 
 /** The files of the modules reachable from `file`'s by `next`, `file` itself left out. */
 function reachableFiles(environment: DevEnvironment, file: string, next: (mod: EnvironmentModuleNode) => Iterable<EnvironmentModuleNode>): Set<string> {
-  const found = new Set<string>()
-  const seen = new Set<EnvironmentModuleNode>()
-  const queue = modulesOf(environment, file)
-  while (queue.length > 0) {
-    const mod = queue.pop()!
-    if (seen.has(mod)) continue
-    seen.add(mod)
-    for (const other of next(mod)) {
-      if (other.file && other.file !== file) found.add(other.file)
-      queue.push(other)
-    }
-  }
-  return found
+  const { seen } = walkGraph(modulesOf(environment, file), next)
+  return new Set([...seen].flatMap((mod) => (mod.file && mod.file !== file ? [mod.file] : [])))
 }
 
 /** True when `mod`, or a module that imports it (directly or not), is one of `files`. */
 export function isImportedBy(mod: EnvironmentModuleNode, isWanted: (file: string) => boolean): boolean {
-  const seen = new Set<EnvironmentModuleNode>()
-  const queue = [mod]
-  while (queue.length > 0) {
-    const current = queue.pop()!
-    if (seen.has(current)) continue
-    seen.add(current)
-    if (current.file && isWanted(current.file)) return true
-    for (const importer of current.importers) queue.push(importer)
-  }
-  return false
+  return walkGraph([mod], (current) => current.importers, (current) => Boolean(current.file && isWanted(current.file))).found !== undefined
 }
 
 /**

@@ -1,4 +1,5 @@
 import util from 'node:util'
+import { walkGraph } from '../shared/walk-graph.ts'
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping'
 import type { EvaluatedModuleNode, ModuleRunner } from 'vite/module-runner'
 import { pathAndRealPath } from '../shared/real-path.ts'
@@ -30,18 +31,9 @@ export function importedExports(runner: ModuleRunner, file: string): Record<stri
 
 /** `file`'s nodes (or several files') and every node they import, directly or not: the module instances a wizard runs on. */
 export function importClosure(runner: ModuleRunner, files: string | Iterable<string>, startsAt?: (node: EvaluatedModuleNode) => boolean): EvaluatedModuleNode[] {
-  const seen = new Set<EvaluatedModuleNode>()
-  const queue = (typeof files === 'string' ? [files] : [...files]).flatMap((file) => runnerNodesOf(runner, file)).filter((node) => !startsAt || startsAt(node))
-  while (queue.length > 0) {
-    const node = queue.pop()!
-    if (seen.has(node)) continue
-    seen.add(node)
-    for (const id of node.imports) {
-      const imported = runner.evaluatedModules.getModuleById(id)
-      if (imported) queue.push(imported)
-    }
-  }
-  return [...seen]
+  const start = (typeof files === 'string' ? [files] : [...files]).flatMap((file) => runnerNodesOf(runner, file)).filter((node) => !startsAt || startsAt(node))
+  const imports = (node: EvaluatedModuleNode) => [...node.imports].flatMap((id) => runner.evaluatedModules.getModuleById(id) ?? [])
+  return [...walkGraph(start, imports).seen]
 }
 
 /** True for a node of a module the runner evaluated itself (not Node's own: builtins, npm packages). */

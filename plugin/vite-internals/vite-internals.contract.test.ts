@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, expect, test } from 'vitest'
-import { createServer, type Plugin, type ViteDevServer } from 'vite'
-import { capturingLogger, makeTempDir, writeFiles } from '../../test/temp-project.ts'
+import { expect, test } from 'vitest'
+import type { Plugin } from 'vite'
+import { tempViteServers } from '../../test/temp-vite.ts'
 import { afterViteInvalidates, forwardFileEventToVite, invalidateFile, resolveAsFetchModule } from './module-graph.ts'
 import { runnableEnvironment, ssrLoadModuleExports } from './module-runner.ts'
 import { evaluationNumberOf, evaluationsSoFar, importClosure, importedExports, spareOnFullReload, takeDisposer } from './runner-graph.ts'
@@ -14,22 +14,13 @@ import { denyServing, isLoadingAllowed } from './fs-rules.ts'
  * What the plugin relies on in Vite beyond its documented API, one test each: if an upgrade
  * changes any of it, this fails loudly instead of the plugin going quietly stale.
  */
-let server: ViteDevServer | undefined
-let root: string | undefined
 const logs: string[] = []
-afterEach(async () => {
-  await server?.close()
-  if (root) fs.rmSync(root, { recursive: true, force: true })
-  server = root = undefined
-  logs.length = 0
-})
+const startVite = tempViteServers(logs)
 
 async function start(files: Record<string, string>, hmr = false, plugins: Plugin[] = []) {
-  root = makeTempDir('vite-contract-')
-  writeFiles(root, files)
-  server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', customLogger: capturingLogger(logs), server: { middlewareMode: true, hmr, ws: false }, plugins })
+  const { server, root } = await startVite(files, { server: { middlewareMode: true, hmr, ws: false }, plugins })
   const environment = runnableEnvironment(server, 'ssr')
-  return { server, environment, root, file: (relative: string) => path.join(root!, relative) }
+  return { server, environment, root, file: (relative: string) => path.join(root, relative) }
 }
 
 test("Vite's watcher stamps lastInvalidationTimestamp when it invalidates a changed module (afterViteInvalidates waits for it)", async () => {
@@ -72,9 +63,7 @@ test('after invalidating a file in the graph, runner.import evaluates it afresh 
 })
 
 test("Vite's watcher (chokidar) says whether its first scan is done: _readyEmitted turns true with 'ready'", async () => {
-  root = makeTempDir('vite-contract-')
-  writeFiles(root, { 'src/a.ts': 'export const a = 1\n' })
-  server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', customLogger: capturingLogger(logs), server: { middlewareMode: true, hmr: false, ws: false } })
+  const { server } = await startVite({ 'src/a.ts': 'export const a = 1\n' }, { server: { middlewareMode: true, hmr: false, ws: false } })
   const watcher = server.watcher as unknown as { _readyEmitted?: boolean; once(event: string, listener: () => void): void }
   expect(typeof watcher._readyEmitted).toBe('boolean')
   await viteWatcherReady(server.watcher, 10_000)
@@ -121,10 +110,9 @@ test("ssrLoadModule's own runner marks the graph node's ssrModule; the environme
 })
 
 test('a custom environment is runnable by default; a missing one is an error naming it', async () => {
-  root = makeTempDir('vite-contract-')
-  server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', logLevel: 'silent', environments: { server: {} }, server: { middlewareMode: true, hmr: false, ws: false } })
+  const { server } = await startVite({}, { environments: { server: {} }, server: { middlewareMode: true, hmr: false, ws: false } })
   expect(runnableEnvironment(server, 'server').runner).toBeDefined()
-  expect(() => runnableEnvironment(server!, 'edge')).toThrow('options.environment: this dev server has no environment "edge"')
+  expect(() => runnableEnvironment(server, 'edge')).toThrow('options.environment: this dev server has no environment "edge"')
 })
 
 test('Vite ships a parser that names the problem and its offset (parseSync in Vite 8, parseAst in Vite 7)', () => {
