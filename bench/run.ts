@@ -18,17 +18,49 @@ function scenario<T>(name: string, args: Record<string, string | number>, nodeFl
   const argv = Object.entries(args).flatMap(([key, value]) => [`--${key}`, String(value)])
   process.stdout.write(`  ${name} ${argv.join(' ')} … `)
   const started = performance.now()
-  const result = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(here, 'scenarios', `${name}.ts`), ...argv], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  const result = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(here, 'scenarios', `${name}.ts`), ...argv], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
   if (result.status !== 0) throw new Error(`${name} failed:\n${result.stderr}\n${result.stdout}`)
   console.log(`${Math.round((performance.now() - started) / 1000)} s`)
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as T
 }
 
-interface RegisteredResult { wizards: number; delay: number; samples: number[]; initialLoadMs: number; startupMs: number }
-interface SamplesResult { wizards: number; samples: number[]; startupMs?: number }
-interface FloorResult { wizards: number; fs: number[]; runner: number[]; ssrLoadModule: number[]; total: number[] }
-interface BackendResult { wizards: number; backend: number[]; inProcess: number[] }
-interface MemoryResult { wizards: number; reloads: number; heapBeforeMb: number; heapAfterMb: number; rssBeforeMb: number; rssAfterMb: number; idleSeconds: number; idleCpuPercent: number }
+interface RegisteredResult {
+  wizards: number
+  delay: number
+  samples: number[]
+  initialLoadMs: number
+  startupMs: number
+}
+interface SamplesResult {
+  wizards: number
+  samples: number[]
+  startupMs?: number
+}
+interface FloorResult {
+  wizards: number
+  fs: number[]
+  runner: number[]
+  ssrLoadModule: number[]
+  total: number[]
+}
+interface BackendResult {
+  wizards: number
+  backend: number[]
+  inProcess: number[]
+}
+interface MemoryResult {
+  wizards: number
+  reloads: number
+  heapBeforeMb: number
+  heapAfterMb: number
+  rssBeforeMb: number
+  rssAfterMb: number
+  idleSeconds: number
+  idleCpuPercent: number
+}
 
 console.log(`wizard-hot-reload benchmark (${quick ? 'quick' : 'full'}) — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}`)
 const registered: Record<'0' | '50', Record<number, Summary>> = { '0': {}, '50': {} }
@@ -69,8 +101,18 @@ const largest = Math.max(...plan.sizes)
 const smallest = Math.min(...plan.sizes)
 const targets = [
   ...[smallest, largest].flatMap((size) => [
-    { name: `save→registered p50 at ${size} wizards, delay 0`, goal: '≤ 2.8 ms', value: `${registered['0'][size].median} ms`, met: registered['0'][size].median <= 2.8 },
-    { name: `… against the floor measured in this run (${floor[size].total} ms)`, goal: '≤ 1.5×', value: `${round(registered['0'][size].median / floor[size].total)}×`, met: registered['0'][size].median <= 1.5 * floor[size].total },
+    {
+      name: `save→registered p50 at ${size} wizards, delay 0`,
+      goal: '≤ 2.8 ms',
+      value: `${registered['0'][size].median} ms`,
+      met: registered['0'][size].median <= 2.8,
+    },
+    {
+      name: `… against the floor measured in this run (${floor[size].total} ms)`,
+      goal: '≤ 1.5×',
+      value: `${round(registered['0'][size].median / floor[size].total)}×`,
+      met: registered['0'][size].median <= 1.5 * floor[size].total,
+    },
   ]),
   ...[smallest, largest].map((size) => ({
     name: `save→registered in a backend process at ${size} wizards vs in-process (p50)`,
@@ -78,22 +120,50 @@ const targets = [
     value: `${round(backends[size].backend.median / backends[size].inProcess.median)}×`,
     met: backends[size].backend.median <= 2 * backends[size].inProcess.median,
   })),
-  { name: `${largest} wizards vs ${smallest} (p50, delay 0)`, goal: '≤ 1.2×', value: `${round(registered['0'][largest].median / registered['0'][smallest].median)}×`, met: registered['0'][largest].median <= 1.2 * registered['0'][smallest].median },
-  { name: `faster than restart at ${largest} wizards (p50, delay 0)`, goal: '≥ 100×', value: `${round(restart[largest].median / registered['0'][largest].median, 0)}×`, met: restart[largest].median >= 100 * registered['0'][largest].median },
+  {
+    name: `${largest} wizards vs ${smallest} (p50, delay 0)`,
+    goal: '≤ 1.2×',
+    value: `${round(registered['0'][largest].median / registered['0'][smallest].median)}×`,
+    met: registered['0'][largest].median <= 1.2 * registered['0'][smallest].median,
+  },
+  {
+    name: `faster than restart at ${largest} wizards (p50, delay 0)`,
+    goal: '≥ 100×',
+    value: `${round(restart[largest].median / registered['0'][largest].median, 0)}×`,
+    met: restart[largest].median >= 100 * registered['0'][largest].median,
+  },
   { name: 'save→toast p50 (delay 50)', goal: '≤ delay + 20 ms', value: `${toast.median} ms`, met: toast.median <= 70 },
-  { name: `heap growth over ${memory.reloads} reloads`, goal: '< 10 MB', value: `${round(memory.heapAfterMb - memory.heapBeforeMb, 1)} MB`, met: memory.heapAfterMb - memory.heapBeforeMb < 10 },
-  { name: `idle CPU, ${memory.wizards} wizards watched, ${memory.idleSeconds} s`, goal: '< 1 %', value: `${memory.idleCpuPercent} %`, met: memory.idleCpuPercent < 1 },
+  {
+    name: `heap growth over ${memory.reloads} reloads`,
+    goal: '< 10 MB',
+    value: `${round(memory.heapAfterMb - memory.heapBeforeMb, 1)} MB`,
+    met: memory.heapAfterMb - memory.heapBeforeMb < 10,
+  },
+  {
+    name: `idle CPU, ${memory.wizards} wizards watched, ${memory.idleSeconds} s`,
+    goal: '< 1 %',
+    value: `${memory.idleCpuPercent} %`,
+    met: memory.idleCpuPercent < 1,
+  },
   { name: `initial load of ${largest} wizards`, goal: '≤ 1500 ms', value: `${initialLoad[largest]} ms`, met: initialLoad[largest] <= 1500 },
 ]
 
 const ms = (s: Summary) => `${s.median} / ${s.p95}`
 const lines: string[] = []
 lines.push(`# Benchmark results (${quick ? 'quick' : 'full'} run)`, '')
-lines.push(`${new Date().toISOString()} · node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model.trim()} · ${Math.round(os.totalmem() / 2 ** 30)} GiB · shared machine, so read medians, not single runs.`, '')
+lines.push(
+  `${new Date().toISOString()} · node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model.trim()} · ${Math.round(os.totalmem() / 2 ** 30)} GiB · shared machine, so read medians, not single runs.`,
+  '',
+)
 lines.push('## Save → new class registered (ms, median / p95)', '')
-lines.push('| wizards | ours, `delay: 0` | ours, default `delay: 50` | restart workflow (`tsx watch`) | restart ÷ ours (delay 0) |', '|---:|---:|---:|---:|---:|')
+lines.push(
+  '| wizards | ours, `delay: 0` | ours, default `delay: 50` | restart workflow (`tsx watch`) | restart ÷ ours (delay 0) |',
+  '|---:|---:|---:|---:|---:|',
+)
 for (const size of plan.sizes) {
-  lines.push(`| ${size} | ${ms(registered['0'][size])} | ${ms(registered['50'][size])} | ${ms(restart[size])} | ${round(restart[size].median / registered['0'][size].median, 0)}× |`)
+  lines.push(
+    `| ${size} | ${ms(registered['0'][size])} | ${ms(registered['50'][size])} | ${ms(restart[size])} | ${round(restart[size].median / registered['0'][size].median, 0)}× |`,
+  )
 }
 lines.push('', `Runs per figure: ours ${plan.registeredRuns} (after 5 warm-up saves), restart ${Object.values(plan.restartRuns).join('/')}.`)
 lines.push('', '## The floor, in the same run (ms, median / p95)', '')
@@ -102,12 +172,20 @@ lines.push(
     'the file-system event, loading the module, and both in one go (write → `fs.watch` event → invalidate → `runner.import`).',
   '',
 )
-lines.push('| wizards | write → fs.watch event | write + invalidate + `runner.import` | write + invalidate + `ssrLoadModule` (deprecated) | floor: write → event → `runner.import` | ours ÷ floor |', '|---:|---:|---:|---:|---:|---:|')
+lines.push(
+  '| wizards | write → fs.watch event | write + invalidate + `runner.import` | write + invalidate + `ssrLoadModule` (deprecated) | floor: write → event → `runner.import` | ours ÷ floor |',
+  '|---:|---:|---:|---:|---:|---:|',
+)
 for (const [size, f] of Object.entries(floor)) {
-  lines.push(`| ${size} | ${ms(f.fs)} | ${ms(f.runner)} | ${ms(f.ssrLoadModule)} | ${ms(f.totalSummary)} | ${round(registered['0'][Number(size)].median / f.total)}× |`)
+  lines.push(
+    `| ${size} | ${ms(f.fs)} | ${ms(f.runner)} | ${ms(f.ssrLoadModule)} | ${ms(f.totalSummary)} | ${round(registered['0'][Number(size)].median / f.total)}× |`,
+  )
 }
 lines.push('', '## In a backend process (ms, median / p95)', '')
-lines.push('`connectWizardHotReload` in a plain Node process: its module runner fetches the transformed module from the dev server over its socket and evaluates it there. Same saves, same run: the dev server’s own registration, and the backend’s.', '')
+lines.push(
+  '`connectWizardHotReload` in a plain Node process: its module runner fetches the transformed module from the dev server over its socket and evaluates it there. Same saves, same run: the dev server’s own registration, and the backend’s.',
+  '',
+)
 lines.push('| wizards | in-process | backend process | backend ÷ in-process | restart workflow |', '|---:|---:|---:|---:|---:|')
 for (const [size, b] of Object.entries(backends)) {
   lines.push(`| ${size} | ${ms(b.inProcess)} | ${ms(b.backend)} | ${round(b.backend.median / b.inProcess.median)}× | ${ms(restart[Number(size)])} |`)
@@ -123,7 +201,11 @@ lines.push(`| RSS before → after | ${memory.rssBeforeMb} → ${memory.rssAfter
 lines.push(`| CPU while idle for ${memory.idleSeconds} s, 1000 wizards watched | ${memory.idleCpuPercent} % |`)
 lines.push('', '## Targets', '', '| target | goal | measured | |', '|---|---|---:|---|')
 for (const target of targets) lines.push(`| ${target.name} | ${target.goal} | ${target.value} | ${target.met ? 'met' : '**missed**'} |`)
-lines.push('', 'How: `bench/scenarios/*.ts`, each in its own Node process, against the built `dist/` with Node source maps off (as `vite` runs).', 'Save → registered: clock starts before `writeFileSync`, stops in the register callback. Toast: a MutationObserver in the overlay’s shadow root, then one animation frame, reported through a Playwright binding (Node clock both ends). Restart: `tsx watch` of an HTTP server importing every wizard, polled over loopback every 5 ms until the new output answers.')
+lines.push(
+  '',
+  'How: `bench/scenarios/*.ts`, each in its own Node process, against the built `dist/` with Node source maps off (as `vite` runs).',
+  'Save → registered: clock starts before `writeFileSync`, stops in the register callback. Toast: a MutationObserver in the overlay’s shadow root, then one animation frame, reported through a Playwright binding (Node clock both ends). Restart: `tsx watch` of an HTTP server importing every wizard, polled over loopback every 5 ms until the new output answers.',
+)
 
 const resultsDir = path.join(here, 'results')
 fs.mkdirSync(resultsDir, { recursive: true })

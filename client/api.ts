@@ -9,7 +9,15 @@
  */
 export type * from './vite-custom-events.ts'
 import type { HotContext } from './hot-context.ts'
-import type { WizardActionDone, WizardDiff, WizardFailedPayload, WizardHistoryEntry, WizardReloadedPayload, WizardRemovedPayload, WizardRolledBackPayload } from './protocol.ts'
+import type {
+  WizardActionDone,
+  WizardDiff,
+  WizardFailedPayload,
+  WizardHistoryEntry,
+  WizardReloadedPayload,
+  WizardRemovedPayload,
+  WizardRolledBackPayload,
+} from './protocol.ts'
 import { wizardStore, type StoreEvent, type WizardStore } from './wizard-store.ts'
 import { createRequester, type Request } from './requests.ts'
 

@@ -248,12 +248,7 @@ export interface ReferencePongMessage {
   event: 'pong'
 }
 export type ReferenceMessage =
-  | ReferenceConnectedMessage
-  | ReferenceReloadedMessage
-  | ReferenceFailedMessage
-  | ReferenceRemovedMessage
-  | ReferenceRolledBackMessage
-  | ReferencePongMessage
+  ReferenceConnectedMessage | ReferenceReloadedMessage | ReferenceFailedMessage | ReferenceRemovedMessage | ReferenceRolledBackMessage | ReferencePongMessage
 
 /** Status endpoint body. */
 export interface WizardStatusEntry {

@@ -3,7 +3,9 @@ import { WIZARD_EVENTS } from './protocol.ts'
 import type { WizardReply, WizardRequest, WizardRequestResults } from './wire.ts'
 
 /** A request without its id: the requester adds one. */
-export type WizardRequestInput<T extends WizardRequest['type'] = WizardRequest['type']> = T extends WizardRequest['type'] ? Omit<Extract<WizardRequest, { type: T }>, 'id'> : never
+export type WizardRequestInput<T extends WizardRequest['type'] = WizardRequest['type']> = T extends WizardRequest['type']
+  ? Omit<Extract<WizardRequest, { type: T }>, 'id'>
+  : never
 
 export type Request = <T extends WizardRequest['type']>(request: WizardRequestInput<T> & { type: T }) => Promise<WizardRequestResults[T]>
 

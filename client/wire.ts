@@ -26,7 +26,4 @@ export interface WizardRequestResults {
   retry: WizardActionDone
 }
 
-export type WizardReply =
-  | { id: string; ok: true; result: WizardRequestResults[keyof WizardRequestResults] }
-  | { id: string; ok: false; error: string }
-
+export type WizardReply = { id: string; ok: true; result: WizardRequestResults[keyof WizardRequestResults] } | { id: string; ok: false; error: string }

@@ -38,7 +38,10 @@ test('rows follow the events; a snapshot replaces what was failing; listeners he
   expect(store.focus).toBe('debug')
   expect(store.get('debug')).toMatchObject({ version: 1, state: 'failed' })
 
-  hot.emit(WIZARD_EVENTS.state, { failures: [failure('report', 2)], wizards: [{ wizardId: 'debug', file: '/p/wizards/debug_wizard.ts', version: 2, state: 'pinned' }] })
+  hot.emit(WIZARD_EVENTS.state, {
+    failures: [failure('report', 2)],
+    wizards: [{ wizardId: 'debug', file: '/p/wizards/debug_wizard.ts', version: 2, state: 'pinned' }],
+  })
   expect(store.failures.map((f) => f.wizardId)).toEqual(['report'])
   expect(store.counts).toEqual({ total: 2, failed: 1, pinned: 1 })
 

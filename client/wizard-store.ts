@@ -113,7 +113,13 @@ export class WizardStore {
     } else if (type === 'removed') this.rows.delete(payload.wizardId)
     else {
       if (type === 'failed') this.fail(payload)
-      else this.rows.set(payload.wizardId, { wizardId: payload.wizardId, file: payload.file, version: payload.version, state: type === 'rolled-back' && payload.pinned ? 'pinned' : 'ok' })
+      else
+        this.rows.set(payload.wizardId, {
+          wizardId: payload.wizardId,
+          file: payload.file,
+          version: payload.version,
+          state: type === 'rolled-back' && payload.pinned ? 'pinned' : 'ok',
+        })
       this.latest = payload.wizardId
     }
     for (const listener of this.listeners) listener(event)

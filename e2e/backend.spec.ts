@@ -30,7 +30,11 @@ test('a wizard edit reaches the API in its own process: the toast counts it, the
   try {
     playground = await startPlayground()
     const backendScript = path.join(playground.root, 'backend/api.mjs')
-    api = spawn(process.execPath, [backendScript], { env: { ...process.env, PORT: String(apiPort), DEV_SERVER: playground.url }, cwd: path.resolve('.'), stdio: ['ignore', 'pipe', 'pipe'] })
+    api = spawn(process.execPath, [backendScript], {
+      env: { ...process.env, PORT: String(apiPort), DEV_SERVER: playground.url },
+      cwd: path.resolve('.'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     api.stdout!.on('data', (chunk) => apiLog.push(String(chunk)))
     api.stderr!.on('data', (chunk) => apiLog.push(String(chunk)))
     await expect.poll(() => apiLog.join('')).toContain('wizards registered from the dev server')

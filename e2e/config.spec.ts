@@ -6,7 +6,10 @@ const screenshotDir = process.env.UPDATE_DOCS_SCREENSHOTS ? path.resolve('docs')
 const CONFIG = 'wizards/standup_wizard.config.yaml'
 const ORIGINAL = 'Good morning, Ana, Bo, Chen — 15 min'
 
-test('config file: an edit reloads the config (no code), a broken YAML shows its frame while the old config serves, a schema violation names the key', async ({ page, playground }) => {
+test('config file: an edit reloads the config (no code), a broken YAML shows its frame while the old config serves, a schema violation names the key', async ({
+  page,
+  playground,
+}) => {
   await playground.open(page)
   await expect(page.getByTestId('output-standup')).toHaveText(ORIGINAL)
 

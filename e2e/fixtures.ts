@@ -25,7 +25,10 @@ export async function apiRun(playground: Playground, wizardId: string): Promise<
 /** A screenshot once every animation on the page (the overlay's shadow root included) has ended. */
 export async function screenshotWhenSettled(page: Page, file: string): Promise<void> {
   await page.evaluate(async () => {
-    const roots: Array<Document | ShadowRoot> = [document, ...[...document.querySelectorAll('*')].flatMap((element) => (element.shadowRoot ? [element.shadowRoot] : []))]
+    const roots: Array<Document | ShadowRoot> = [
+      document,
+      ...[...document.querySelectorAll('*')].flatMap((element) => (element.shadowRoot ? [element.shadowRoot] : [])),
+    ]
     await Promise.all(roots.flatMap((root) => root.getAnimations().map((animation) => animation.finished)))
   })
   await page.screenshot({ path: file })

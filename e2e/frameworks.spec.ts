@@ -71,7 +71,8 @@ for (const stack of STACKS) {
       // (Vite's watcher drops a change within 50 ms of the last one: save until Vite has seen it.)
       await expect
         .poll(() => {
-          if (detected() === tsconfigBefore) app.edit('tsconfig.json', (code) => JSON.stringify({ ...JSON.parse(code), exclude: [`saved-${Date.now()}`] }, null, 2))
+          if (detected() === tsconfigBefore)
+            app.edit('tsconfig.json', (code) => JSON.stringify({ ...JSON.parse(code), exclude: [`saved-${Date.now()}`] }, null, 2))
           return detected()
         })
         .toBeGreaterThan(tsconfigBefore)
@@ -95,7 +96,15 @@ for (const stack of STACKS) {
 test("the README's Frameworks snippets are the apps' files, and the apps typecheck with the frameworks' own types", () => {
   const readme = fs.readFileSync(path.join(FRAMEWORKS, '../../README.md'), 'utf8')
   const snippets = [...readme.matchAll(/```(?:ts|js)\n(\/\/ e2e\/frameworks\/([\w./-]+)[\s\S]*?)```/g)]
-  expect(snippets.map((match) => match[2])).toEqual(expect.arrayContaining(['apps/hono/vite.config.ts', 'apps/react-router/vite.config.ts', 'apps/nitro/vite.config.ts', 'apps/sveltekit/vite.config.ts', 'apps/express/server.js']))
+  expect(snippets.map((match) => match[2])).toEqual(
+    expect.arrayContaining([
+      'apps/hono/vite.config.ts',
+      'apps/react-router/vite.config.ts',
+      'apps/nitro/vite.config.ts',
+      'apps/sveltekit/vite.config.ts',
+      'apps/express/server.js',
+    ]),
+  )
   for (const [, code, file] of snippets) expect(code, file).toBe(fs.readFileSync(path.join(FRAMEWORKS, file), 'utf8'))
   execFileSync(process.execPath, [path.join(FRAMEWORKS, 'node_modules/typescript/bin/tsc'), '-p', path.join(FRAMEWORKS, 'tsconfig.json')], { stdio: 'pipe' })
 })

@@ -11,7 +11,10 @@ const badge = (page: Page) => overlay(page).locator('.wbadge')
 const panel = (page: Page) => overlay(page).getByRole('dialog', { name: /Wizards/ })
 const timeline = (page: Page) => panel(page).locator('.timeline .entry')
 
-test('history: three edits in the timeline with timings; roll back to the first (pinned); a save unpins; undo; a broken save is in the timeline', async ({ page, playground }) => {
+test('history: three edits in the timeline with timings; roll back to the first (pinned); a save unpins; undo; a broken save is in the timeline', async ({
+  page,
+  playground,
+}) => {
   await playground.open(page)
   await expect(page.getByTestId('output-greeting')).toHaveText(ORIGINAL)
   await expect(badge(page)).toHaveAttribute('data-state', 'ok')
@@ -29,12 +32,9 @@ test('history: three edits in the timeline with timings; roll back to the first 
   await panel(page).locator('.wizard[data-wizard-id="greeting"]').click()
   await expect(panel(page).locator('.details')).toHaveAttribute('data-wizard-id', 'greeting')
   await expect(timeline(page)).toHaveCount(4)
-  await expect(timeline(page).evaluateAll((entries) => entries.map((entry) => `${(entry as HTMLElement).dataset.outcome}@${(entry as HTMLElement).dataset.version}`))).resolves.toEqual([
-    'reloaded@4',
-    'reloaded@3',
-    'reloaded@2',
-    'loaded@1',
-  ])
+  await expect(
+    timeline(page).evaluateAll((entries) => entries.map((entry) => `${(entry as HTMLElement).dataset.outcome}@${(entry as HTMLElement).dataset.version}`)),
+  ).resolves.toEqual(['reloaded@4', 'reloaded@3', 'reloaded@2', 'loaded@1'])
   const reloaded = panel(page).locator('.timeline .entry[data-outcome="reloaded"]')
   await expect(reloaded).toHaveCount(3)
   for (let i = 0; i < 3; i++) {
@@ -114,7 +114,12 @@ test('requests are validated: an unknown version is an error in the panel and no
     const { wizardActions } = window as unknown as { wizardActions: typeof import('vite-plugin-wizard-hot-reload/client').wizardActions }
     const results: string[] = []
     for (const attempt of [() => wizardActions.rollback('greeting', 99), () => wizardActions.rollback('nobody', 1), () => wizardActions.undo('greeting')]) {
-      results.push(await attempt().then(() => 'ok', (error: Error) => error.message))
+      results.push(
+        await attempt().then(
+          () => 'ok',
+          (error: Error) => error.message,
+        ),
+      )
     }
     return results
   })

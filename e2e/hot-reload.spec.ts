@@ -28,7 +28,10 @@ test('edit → success toast, and the page shows the new output without reloadin
   await expect(success).toHaveCount(0)
 })
 
-test('syntax error → failure toast with file:line and code frame, the API keeps serving the old version; reload shows it again; fix clears it', async ({ page, playground }) => {
+test('syntax error → failure toast with file:line and code frame, the API keeps serving the old version; reload shows it again; fix clears it', async ({
+  page,
+  playground,
+}) => {
   await playground.open(page)
   await expect(page.getByTestId('output-greeting')).toHaveText('Hello from the greeting wizard')
 
@@ -72,7 +75,9 @@ test('syntax error → failure toast with file:line and code frame, the API keep
 
 test('the failure toast is reachable by keyboard and Escape dismisses it', async ({ page, playground }) => {
   await playground.open(page)
-  playground.edit('wizards/report_wizard.ts', (code) => code.replace("import { banner } from './shared/format.ts'", "import { banner } from './shared/missing.ts'"))
+  playground.edit('wizards/report_wizard.ts', (code) =>
+    code.replace("import { banner } from './shared/format.ts'", "import { banner } from './shared/missing.ts'"),
+  )
   const failure = toast(page, 'report', 'failed')
   await expect(failure.locator('.kind')).toHaveText('import')
   const dismiss = failure.getByRole('button', { name: 'Dismiss report notification' })
@@ -132,7 +137,9 @@ test("the reference's plain WebSocket browser snippet receives wizard_reloaded",
     }
     await new Promise((resolve) => (ws.onopen = resolve))
   })
-  await expect.poll(() => page.evaluate(() => (window as unknown as { hotReloadMessages: Array<{ event: string }> }).hotReloadMessages.map((m) => m.event))).toEqual(['connected'])
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { hotReloadMessages: Array<{ event: string }> }).hotReloadMessages.map((m) => m.event)))
+    .toEqual(['connected'])
   playground.edit('wizards/greeting_wizard.ts', (code) => code.replace('Hello from the greeting wizard', 'Hi over the socket'))
   await expect
     .poll(() => page.evaluate(() => (window as unknown as { hotReloadMessages: unknown[] }).hotReloadMessages.at(-1)))

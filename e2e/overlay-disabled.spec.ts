@@ -3,7 +3,8 @@ import { startPlayground } from './playground.ts'
 
 test('with overlay: false nothing is injected, while the client API still gets the events', async ({ page }) => {
   const playground = await startPlayground({
-    prepare: ({ edit }) => edit('vite.config.ts', (code) => code.replace("wizardHotReload({ dirs: ['wizards'],", "wizardHotReload({ overlay: false, dirs: ['wizards'],")),
+    prepare: ({ edit }) =>
+      edit('vite.config.ts', (code) => code.replace("wizardHotReload({ dirs: ['wizards'],", "wizardHotReload({ overlay: false, dirs: ['wizards'],")),
   })
   try {
     await playground.open(page)

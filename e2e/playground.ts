@@ -78,7 +78,9 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     edit,
     remove: (relative) => fs.rmSync(abs(relative)),
     async open(page) {
-      const connected = page.waitForEvent('websocket', { predicate: (socket) => !socket.url().includes('/ws/hot-reload') }).then((socket) => socket.waitForEvent('framereceived', { predicate: (frame) => String(frame.payload).includes('"type":"connected"') }))
+      const connected = page
+        .waitForEvent('websocket', { predicate: (socket) => !socket.url().includes('/ws/hot-reload') })
+        .then((socket) => socket.waitForEvent('framereceived', { predicate: (frame) => String(frame.payload).includes('"type":"connected"') }))
       await page.goto(url)
       await connected
     },

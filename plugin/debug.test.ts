@@ -22,6 +22,9 @@ test.each([
   const debug = createDebug('vite:wizard-hot-reload')
   expect(debug !== undefined).toBe(on)
   debug?.('debug v2 registered (code) in 3.1 ms: detect 50.2, load 2.7, register 0.1, dispose 0.1 ms')
-  if (on) expect(write).toHaveBeenCalledWith(expect.stringMatching(/^\S+Z vite:wizard-hot-reload debug v2 registered \(code\) in 3\.1 ms: detect 50\.2, load 2\.7, register 0\.1, dispose 0\.1 ms\n$/))
+  if (on)
+    expect(write).toHaveBeenCalledWith(
+      expect.stringMatching(/^\S+Z vite:wizard-hot-reload debug v2 registered \(code\) in 3\.1 ms: detect 50\.2, load 2\.7, register 0\.1, dispose 0\.1 ms\n$/),
+    )
   else expect(write).not.toHaveBeenCalled()
 })

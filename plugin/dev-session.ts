@@ -8,7 +8,7 @@ import { describeThrown } from './errors/thrown-value.ts'
 import { SymlinkRule } from './files/symlink-rule.ts'
 import { WatchedDirs } from './files/watched-dirs.ts'
 import type { WizardFileWatcher } from './files/watcher.ts'
-import { WizardEventFanout, type WizardEventSink } from './notify/event-sink.ts'
+import { eventFanout, type WizardEventFanout, type WizardEventSink } from './notify/event-sink.ts'
 import { HmrEventSink } from './notify/hmr-events.ts'
 import type { ProblemLog } from './notify/problem-log.ts'
 import { TerminalLog } from './notify/terminal-log.ts'
@@ -99,12 +99,12 @@ export class DevSession {
     this.log = new TerminalLog(server.config.logger, root)
     this.dirs = new WatchedDirs(options.dirs, options.dirAliases)
     this.symlinks = new SymlinkRule(options.dirs)
-    this.events = new WizardEventFanout((error) => this.problem(`an event listener threw ${describeThrown(error)}`))
+    this.events = eventFanout((error) => this.problem(`an event listener threw ${describeThrown(error)}`))
     this.events.add(this.log)
     if (watching) {
       const trust = (this.pageTrust = new PageTrust(server, origins, (message) => this.log.warn(message)))
       this.hmr = new HmrEventSink(server, this.state, (client) => trust.trusts(client))
-      this.events.add(this.hmr)
+      this.events.add(this.hmr.sink)
     }
     if (watching && options.wsPath !== false) {
       this.ws = new ReferenceWebSocketEndpoint({
@@ -143,7 +143,11 @@ export class DevSession {
       undo: (wizardId) => this.undo(wizardId),
       retry: (wizardId) => this.retry(wizardId),
     })
-    this.leaks = new LeakWatch(this.state, (message) => this.log.warn(message), (wizardId, version) => this.history.holdsClass(wizardId, version))
+    this.leaks = new LeakWatch(
+      this.state,
+      (message) => this.log.warn(message),
+      (wizardId, version) => this.history.holdsClass(wizardId, version),
+    )
     this.initialLoadDone = new Promise((resolve) => (this.initialLoadOver = resolve))
     this.registryFile = !options.register && options.registry ? path.resolve(root, options.registry) : undefined
     this.registry = this.registryFile
@@ -152,12 +156,25 @@ export class DevSession {
           option: options.registry!,
           environment: () => this.reloader!.environment,
           registerTimeout: options.registerTimeout,
-          current: () => this.state.registered().flatMap((record) => (record.current ? [{ wizardId: record.wizardId, wizardClass: record.current.wizardClass, context: record.current.context }] : [])),
+          current: () =>
+            this.state
+              .registered()
+              .flatMap((record) =>
+                record.current ? [{ wizardId: record.wizardId, wizardClass: record.current.wizardClass, context: record.current.context }] : [],
+              ),
           loading: () => this.coordinator?.loadingInitially() ?? [],
           initialLoadDone: () => this.initialLoadDone,
           relative: (file) => this.log.relative(file),
           cacheDir: server.config.cacheDir,
-          backendEndpoint: () => (this.backendEndpoint ? { on: true } : { on: false, why: options.backends ? 'the backend endpoint is off (see the line above)' : 'the backend endpoint is off (backends: false); remove backends: false to let it connect back' }),
+          backendEndpoint: () =>
+            this.backendEndpoint
+              ? { on: true }
+              : {
+                  on: false,
+                  why: options.backends
+                    ? 'the backend endpoint is off (see the line above)'
+                    : 'the backend endpoint is off (backends: false); remove backends: false to let it connect back',
+                },
           runtimeConnected: (name) => this.backends?.status().some((backend) => backend.name === name) ?? false,
           warn: (message) => this.problem(message),
           failed: (message) => {
@@ -246,9 +263,12 @@ export class DevSession {
     // Modules outside the wizard folders are watched by Vite. With HMR on, the plugin's `hotUpdate`
     // reports them; Vite skips that hook when `server.hmr` is false, so then we listen to its watcher.
     if (watching && this.coordinator && server.config.server.hmr === false) {
-      this.unfollowVite = followViteWatcher(server.watcher, () => this.reloader!.environment, (file, type) => this.externalFileChanged(file, type))
+      this.unfollowVite = followViteWatcher(
+        server.watcher,
+        () => this.reloader!.environment,
+        (file, type) => this.externalFileChanged(file, type),
+      )
     }
-    const session = this
     this.ready = startSession({
       server,
       options,
@@ -257,9 +277,7 @@ export class DevSession {
       watcher: this.watcher,
       registry: this.registry,
       startError: this.startError,
-      get isDisposed() {
-        return session.disposed
-      },
+      isDisposed: () => this.disposed,
       initialLoadOver: () => this.initialLoadOver(),
       problem: (message) => this.problem(message),
     })

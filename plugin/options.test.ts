@@ -117,7 +117,10 @@ describe('resolveOptions', () => {
     expect(resolve().options.loadTimeout).toBe(10_000)
     expect(resolve({ loadTimeout: 2500 }).options.loadTimeout).toBe(2500)
     expect(resolve({ loadTimeout: 2500 }, { HOT_RELOAD_LOAD_TIMEOUT: '1.5' }).options.loadTimeout).toBe(1500)
-    expect(resolve({}, { HOT_RELOAD_LOAD_TIMEOUT: 'never' })).toMatchObject({ options: { loadTimeout: 10_000 }, warnings: [expect.stringContaining('HOT_RELOAD_LOAD_TIMEOUT="never"')] })
+    expect(resolve({}, { HOT_RELOAD_LOAD_TIMEOUT: 'never' })).toMatchObject({
+      options: { loadTimeout: 10_000 },
+      warnings: [expect.stringContaining('HOT_RELOAD_LOAD_TIMEOUT="never"')],
+    })
     expect(resolve({ loadTimeout: -1 })).toMatchObject({ options: { loadTimeout: 10_000 }, warnings: [expect.stringContaining('options.loadTimeout=-1')] })
   })
 
@@ -128,7 +131,10 @@ describe('resolveOptions', () => {
     expect(resolve({ polling: true }, { HOT_RELOAD_POLLING: 'false' }).options.polling).toBe(false)
     expect(resolve({}, { HOT_RELOAD_POLLING: 'true' }).options.polling).toBe(300)
     expect(resolve({}, { HOT_RELOAD_POLLING: '0.5' }).options.polling).toBe(500)
-    expect(resolve({}, { HOT_RELOAD_POLLING: 'often' })).toMatchObject({ options: { polling: false }, warnings: [expect.stringContaining('HOT_RELOAD_POLLING="often"')] })
+    expect(resolve({}, { HOT_RELOAD_POLLING: 'often' })).toMatchObject({
+      options: { polling: false },
+      warnings: [expect.stringContaining('HOT_RELOAD_POLLING="often"')],
+    })
   })
 
   test('a wizardId that throws or returns a non-string warns once per file, naming the option and the file, and skips the file', () => {

@@ -198,11 +198,23 @@ export function resolveOptions<C extends WizardClass = WizardClass>(
     registry: checkString(raw.registry, 'registry', warn),
     unregister: checkFunction(raw.unregister, 'unregister', warn),
     delay: resolveDelay(raw.delay, env.HOT_RELOAD_DELAY, defaultOptions.delay, warn),
-    wsPath: resolvePath(env.HOT_RELOAD_WS_PATH ?? raw.wsPath, env.HOT_RELOAD_WS_PATH !== undefined ? 'HOT_RELOAD_WS_PATH' : 'wsPath', defaultOptions.wsPath, warn),
+    wsPath: resolvePath(
+      env.HOT_RELOAD_WS_PATH ?? raw.wsPath,
+      env.HOT_RELOAD_WS_PATH !== undefined ? 'HOT_RELOAD_WS_PATH' : 'wsPath',
+      defaultOptions.wsPath,
+      warn,
+    ),
     statusPath: resolvePath(raw.statusPath, 'statusPath', defaultOptions.statusPath, warn),
     initialLoad: checkBoolean(raw.initialLoad, 'initialLoad', defaultOptions.initialLoad, warn),
     registerTimeout: checkNonNegative(raw.registerTimeout, 'options.registerTimeout', defaultOptions.registerTimeout, warn),
-    loadTimeout: resolveSeconds(raw.loadTimeout, 'options.loadTimeout', env.HOT_RELOAD_LOAD_TIMEOUT, 'HOT_RELOAD_LOAD_TIMEOUT', defaultOptions.loadTimeout, warn),
+    loadTimeout: resolveSeconds(
+      raw.loadTimeout,
+      'options.loadTimeout',
+      env.HOT_RELOAD_LOAD_TIMEOUT,
+      'HOT_RELOAD_LOAD_TIMEOUT',
+      defaultOptions.loadTimeout,
+      warn,
+    ),
     polling: resolvePolling(raw.polling, env.HOT_RELOAD_POLLING, defaultOptions.pollingInterval, warn),
     environment: checkString(raw.environment, 'environment', warn, 'the name of a Vite environment') ?? defaultOptions.environment,
     history: checkCount(raw.history, 'options.history', defaultOptions.history, warn),
@@ -266,4 +278,3 @@ function resolveOverlay(value: unknown, warn: (m: string) => void): ResolvedOver
     successTimeout: checkNonNegative(successTimeout, 'options.overlay.successTimeout', defaultOptions.overlay.successTimeout, warn),
   }
 }
-

@@ -89,7 +89,9 @@ export class PluginInstance implements ApiHost {
     this.inert = first !== undefined && first !== plugin
     // Vite's own plugins never load a plain module file; another plugin's load hook is left to do its work.
     // (A second, inert instance of this plugin does not count.)
-    this.servesSources = !resolved.plugins.some((other) => other !== plugin && other.name !== PLUGIN_NAME && other.load !== undefined && !/^(?:vite|builtin):/.test(other.name))
+    this.servesSources = !resolved.plugins.some(
+      (other) => other !== plugin && other.name !== PLUGIN_NAME && other.load !== undefined && !/^(?:vite|builtin):/.test(other.name),
+    )
     if (resolved.command !== 'serve') return
     // The backends' secret sits under the cache folder, inside the project: never served over HTTP (a page could read it).
     // (The session checks it took: if not, the backend endpoint stays off.)
@@ -132,7 +134,10 @@ export class PluginInstance implements ApiHost {
       // Off means no endpoint: a client gets a plain 404 instead of a socket that never answers.
       for (const httpServer of [...upgradeServersOf(server), ...this.attachedServers.keys()]) this.refuseEndpoint(httpServer)
     }
-    server.httpServer?.once('close', () => void current.dispose().catch((error: unknown) => server.config.logger.error(`${LOG_PREFIX} closing: ${describeThrown(error)}`)))
+    server.httpServer?.once(
+      'close',
+      () => void current.dispose().catch((error: unknown) => server.config.logger.error(`${LOG_PREFIX} closing: ${describeThrown(error)}`)),
+    )
   }
 
   refuseEndpoint(httpServer: UpgradeableServer): void {

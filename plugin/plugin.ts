@@ -28,7 +28,9 @@ export type { WizardHotReloadApi } from './plugin-api.ts'
  * plugins: [wizardHotReload({ dirs: ['wizards'], register: registerWizard })]
  * ```
  */
-export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions: WizardHotReloadOptions<C> = {}): Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi } {
+export function wizardHotReload<C extends WizardClass = WizardClass>(
+  rawOptions: WizardHotReloadOptions<C> = {},
+): Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi } {
   const instance = new PluginInstance(rawOptions as WizardHotReloadOptions)
   const api = createPluginApi(instance)
 
@@ -70,7 +72,8 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
       if (!current || current !== instance.session) return
       if (this.environment.config.consumer === 'server') return current.registryModuleCode(code, id, this.environment)
       const config = instance.config
-      if (instance.overlayActive && config && isViteClient(id)) return { code: code + loadAfterViteClient(`${config.base.replace(/\/+$/, '')}${OVERLAY_PUBLIC_PATH}`), map: null }
+      if (instance.overlayActive && config && isViteClient(id))
+        return { code: code + loadAfterViteClient(`${config.base.replace(/\/+$/, '')}${OVERLAY_PUBLIC_PATH}`), map: null }
     },
 
     resolveId(id) {
@@ -140,7 +143,8 @@ export function wizardHotReload<C extends WizardClass = WizardClass>(rawOptions:
  * ```
  */
 export function attachWizardHotReload(server: ViteDevServer, httpServer: UpgradeableServer): () => void {
-  const plugin = server.config.plugins.find((candidate) => candidate.name === PLUGIN_NAME) as (Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi }) | undefined
+  const plugin = server.config.plugins.find((candidate) => candidate.name === PLUGIN_NAME) as
+    (Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi }) | undefined
   if (!plugin) throw new Error(`attachWizardHotReload: the dev server has no ${PLUGIN_NAME} plugin; add wizardHotReload() to its plugins.`)
   return plugin.api.attach(httpServer)
 }

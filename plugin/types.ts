@@ -37,7 +37,11 @@ export interface RegisterContext<C extends WizardClass = WizardClass> {
 }
 
 /** Returning `false`, throwing, rejecting or taking longer than `registerTimeout` fails the reload. */
-export type RegisterWizard<C extends WizardClass = WizardClass> = (wizardId: string, wizardClass: C, context: RegisterContext<C>) => boolean | void | Promise<boolean | void>
+export type RegisterWizard<C extends WizardClass = WizardClass> = (
+  wizardId: string,
+  wizardClass: C,
+  context: RegisterContext<C>,
+) => boolean | void | Promise<boolean | void>
 
 /** Called when a wizard's file is deleted. */
 export type UnregisterWizard = (wizardId: string) => boolean | void | Promise<boolean | void>

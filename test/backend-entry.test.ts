@@ -21,7 +21,10 @@ test('the built backend entry loads nothing of Vite but vite/module-runner', () 
     if (seen.has(file)) continue
     seen.add(file)
     // (comments cut out: the docs show imports of the package itself)
-    const code = fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
+    const code = fs
+      .readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '')
     for (const [, specifier] of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"']+)["']/g)) {
       if (specifier.startsWith('.')) queue.push(path.resolve(path.dirname(file), specifier))
       else if (!specifier.startsWith('node:')) packages.add(specifier)

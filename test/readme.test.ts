@@ -37,7 +37,16 @@ beforeAll(() => {
   // What tsx (running the snippets) and tsc (checking them) resolve the package to: its sources.
   fs.writeFileSync(
     path.join(project, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { ...compilerOptions, paths: packagePaths, moduleResolution: 'bundler', module: 'esnext', target: 'es2022', lib: ['es2023', 'esnext.disposable', 'dom'] } }),
+    JSON.stringify({
+      compilerOptions: {
+        ...compilerOptions,
+        paths: packagePaths,
+        moduleResolution: 'bundler',
+        module: 'esnext',
+        target: 'es2022',
+        lib: ['es2023', 'esnext.disposable', 'dom'],
+      },
+    }),
   )
 })
 afterAll(() => fs.rmSync(project, { recursive: true, force: true }))
@@ -47,13 +56,22 @@ const packagePaths = {
   'vite-plugin-wizard-hot-reload/client': [path.join(repoRoot, 'client/api.ts')],
   'vite-plugin-wizard-hot-reload/backend': [path.join(repoRoot, 'plugin/backend.ts')],
 }
-const compilerOptions = { strict: true, noEmit: true, skipLibCheck: true, allowImportingTsExtensions: true, types: ['node', 'vite/client'], jsx: 'preserve' as const }
+const compilerOptions = {
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  allowImportingTsExtensions: true,
+  types: ['node', 'vite/client'],
+  jsx: 'preserve' as const,
+}
 
 test('the README has the snippets this test expects', () => {
-  expect([...files.keys()]).toEqual(expect.arrayContaining(['vite.config.ts', 'server/registry.ts', 'wizards/debug_wizard.ts', 'server.ts', 'reload-by-hand.ts', 'src/wizard-events.ts']))
+  expect([...files.keys()]).toEqual(
+    expect.arrayContaining(['vite.config.ts', 'server/registry.ts', 'wizards/debug_wizard.ts', 'server.ts', 'reload-by-hand.ts', 'src/wizard-events.ts']),
+  )
 })
 
-test("every TypeScript block in the README typechecks as written", () => {
+test('every TypeScript block in the README typechecks as written', () => {
   const program = ts.createProgram(
     [...files.keys()].map((relative) => path.join(project, relative)),
     {
@@ -69,7 +87,9 @@ test("every TypeScript block in the README typechecks as written", () => {
   )
   const diagnostics = ts.getPreEmitDiagnostics(program).filter((diagnostic) => diagnostic.file?.fileName.startsWith(project) ?? true)
   const report = diagnostics.map((diagnostic) => {
-    const where = diagnostic.file ? `${path.relative(project, diagnostic.file.fileName)}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}` : ''
+    const where = diagnostic.file
+      ? `${path.relative(project, diagnostic.file.fileName)}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}`
+      : ''
     return `${where} TS${diagnostic.code}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`
   })
   expect(report).toEqual([])
@@ -116,7 +136,6 @@ test('the middleware-mode snippet runs as written: the status endpoint and the W
   }
 }, 60_000)
 
-
 test('every image and local link the README shows exists in the repository (tracked by git)', async () => {
   const { execFileSync } = await import('node:child_process')
   // In a checkout, what git tracks; in a copy of the tracked files (CI's Vite 7 run), what is there.
@@ -126,7 +145,8 @@ test('every image and local link the README shows exists in the repository (trac
   } catch {
     tracked = undefined
   }
-  const present = (target: string) => (tracked ? tracked.has(target) : fs.existsSync(path.join(repoRoot, target))) || fs.existsSync(path.join(repoRoot, target, '.'))
+  const present = (target: string) =>
+    (tracked ? tracked.has(target) : fs.existsSync(path.join(repoRoot, target))) || fs.existsSync(path.join(repoRoot, target, '.'))
   const targets = [...readme.matchAll(/\]\(((?!https?:|#|mailto:)[^)\s]+)\)/g)].map((match) => decodeURI(match[1].split('#')[0]))
   expect(targets.filter((target) => target.endsWith('.png')).length).toBeGreaterThan(5)
   expect(targets.filter((target) => !present(target))).toEqual([])

@@ -9,9 +9,7 @@ import { stripVTControlCharacters as stripAnsi } from 'node:util'
 import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload } from '../client/protocol.ts'
 
 export type RecordedEvent =
-  | { type: 'reloaded'; payload: WizardReloadedPayload }
-  | { type: 'failed'; payload: WizardFailedPayload }
-  | { type: 'removed'; payload: WizardRemovedPayload }
+  { type: 'reloaded'; payload: WizardReloadedPayload } | { type: 'failed'; payload: WizardFailedPayload } | { type: 'removed'; payload: WizardRemovedPayload }
 
 type AnyClass = new (...args: never[]) => { run?: () => unknown }
 

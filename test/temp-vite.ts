@@ -7,7 +7,9 @@ import { capturingLogger, makeTempDir, writeFiles } from './temp-project.ts'
  * Plain Vite dev servers on temp folders (no plugin of ours unless given), for the contract tests of
  * what the plugin relies on in Vite: each is closed, and its folder removed, after the test.
  */
-export function tempViteServers(logs: string[] = []): (files?: Record<string, string>, config?: InlineConfig) => Promise<{ server: ViteDevServer; root: string }> {
+export function tempViteServers(
+  logs: string[] = [],
+): (files?: Record<string, string>, config?: InlineConfig) => Promise<{ server: ViteDevServer; root: string }> {
   const opened: Array<{ server: ViteDevServer; root: string }> = []
   afterEach(async () => {
     for (const { server, root } of opened.splice(0)) {

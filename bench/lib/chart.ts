@@ -19,7 +19,9 @@ export function writeLatencyChart(file: string, sizes: number[], series: Series[
   const x = (i: number) => margin.left + (sizes.length === 1 ? plotW / 2 : (i / (sizes.length - 1)) * plotW)
   const y = (v: number) => margin.top + plotH - ((Math.log10(v) - minExp) / (maxExp - minExp || 1)) * plotH
   const out: string[] = []
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`)
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
+  )
   out.push(`<rect width="100%" height="100%" fill="#ffffff"/>`)
   for (let e = minExp; e <= maxExp; e++) {
     const v = 10 ** e
@@ -28,14 +30,18 @@ export function writeLatencyChart(file: string, sizes: number[], series: Series[
   }
   sizes.forEach((size, i) => out.push(`<text x="${x(i)}" y="${height - margin.bottom + 18}" text-anchor="middle" fill="#59636e">${size}</text>`))
   out.push(`<text x="${margin.left + plotW / 2}" y="${height - 16}" text-anchor="middle" fill="#1f2328">wizards in the watched folder</text>`)
-  out.push(`<text x="16" y="${margin.top + plotH / 2}" text-anchor="middle" fill="#1f2328" transform="rotate(-90 16 ${margin.top + plotH / 2})">save → registered, median (log)</text>`)
+  out.push(
+    `<text x="16" y="${margin.top + plotH / 2}" text-anchor="middle" fill="#1f2328" transform="rotate(-90 16 ${margin.top + plotH / 2})">save → registered, median (log)</text>`,
+  )
   series.forEach((s, si) => {
     const points = s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ')
     out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${points}"/>`)
     s.values.forEach((v, i) => {
       out.push(`<circle cx="${x(i)}" cy="${y(v)}" r="4" fill="${s.color}"/>`)
       const last = i === s.values.length - 1
-      out.push(`<text x="${x(i) + (last ? -8 : 8)}" y="${y(v) - 8}" text-anchor="${last ? 'end' : 'start'}" fill="${s.color}">${v < 10 ? v.toFixed(1) : Math.round(v)} ms</text>`)
+      out.push(
+        `<text x="${x(i) + (last ? -8 : 8)}" y="${y(v) - 8}" text-anchor="${last ? 'end' : 'start'}" fill="${s.color}">${v < 10 ? v.toFixed(1) : Math.round(v)} ms</text>`,
+      )
     })
     const ly = margin.top + 8 + si * 18
     out.push(`<rect x="${margin.left + 12}" y="${ly - 9}" width="14" height="4" fill="${s.color}"/>`)

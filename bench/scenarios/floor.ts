@@ -23,7 +23,14 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, GAP_MS))
 
 const project = createBenchProject(count)
 const dir = path.join(project.root, 'wizards')
-const server = await createServer({ root: project.root, configFile: false, envDir: false, logLevel: 'silent', appType: 'custom', server: { middlewareMode: true, hmr: false, ws: false, watch: null } })
+const server = await createServer({
+  root: project.root,
+  configFile: false,
+  envDir: false,
+  logLevel: 'silent',
+  appType: 'custom',
+  server: { middlewareMode: true, hmr: false, ws: false, watch: null },
+})
 const ssr = server.environments.ssr as RunnableDevEnvironment
 const samples = { fs: [] as number[], runner: [] as number[], ssrLoadModule: [] as number[], total: [] as number[] }
 

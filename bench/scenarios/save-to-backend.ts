@@ -19,7 +19,12 @@ const project = createBenchProject(count)
 const wizard = await startWizardServer(project.root, 0, true)
 const address = wizard.server.httpServer!.address() as { port: number }
 const child = fork(path.join(here, '../lib/backend-child.mjs'), [], {
-  env: { ...process.env, BACKEND_ENTRY: path.resolve(here, '../../dist/plugin/backend.js'), DEV_SERVER: `http://127.0.0.1:${address.port}`, BACKEND_ROOT: project.root },
+  env: {
+    ...process.env,
+    BACKEND_ENTRY: path.resolve(here, '../../dist/plugin/backend.js'),
+    DEV_SERVER: `http://127.0.0.1:${address.port}`,
+    BACKEND_ROOT: project.root,
+  },
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 })
 const waiting = new Map<string, (at: number) => void>()

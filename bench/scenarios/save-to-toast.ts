@@ -19,7 +19,9 @@ try {
   const page = await browser.newPage()
   let seen: ((at: number) => void) | undefined
   await page.exposeFunction('benchToastSeen', () => seen?.(performance.now()))
-  const connected = page.waitForEvent('websocket').then((socket) => socket.waitForEvent('framereceived', { predicate: (frame) => String(frame.payload).includes('"type":"connected"') }))
+  const connected = page
+    .waitForEvent('websocket')
+    .then((socket) => socket.waitForEvent('framereceived', { predicate: (frame) => String(frame.payload).includes('"type":"connected"') }))
   await page.goto(wizard.server.resolvedUrls!.local[0])
   await connected
   await page.waitForFunction(() => Boolean(document.querySelector('wizard-hot-reload-overlay')?.shadowRoot))

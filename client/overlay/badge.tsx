@@ -12,7 +12,17 @@ export function Badge({ list, onOpen, focus }: { list: WizardStore; onOpen: () =
   const rolledBack = list.all.filter((row) => row.state === 'pinned').map((row) => `${row.wizardId} rolled back to v${row.version} — the file on disk is newer`)
   const label = `${total} wizard${total === 1 ? '' : 's'}${detail ? `, ${detail}` : ', all fine'}${rolledBack.length ? ` (${rolledBack.join('; ')})` : ''}`
   return (
-    <button ref={button} type="button" class={`wbadge ${state}`} data-state={state} aria-expanded="false" aria-haspopup="dialog" title={`${label} — open the panel (Alt+Shift+W)`} aria-label={`${label}. Open the wizard panel`} onClick={onOpen}>
+    <button
+      ref={button}
+      type="button"
+      class={`wbadge ${state}`}
+      data-state={state}
+      aria-expanded="false"
+      aria-haspopup="dialog"
+      title={`${label} — open the panel (Alt+Shift+W)`}
+      aria-label={`${label}. Open the wizard panel`}
+      onClick={onOpen}
+    >
       <span class="dot" aria-hidden="true" />
       <span class="count">{total}</span>
       {detail && <span class="detail">{detail}</span>}

@@ -92,7 +92,8 @@ export function mountWizardOverlay(hot: HotContext, options: OverlayClientOption
       return
     }
     // Escape is ours when it comes from the overlay, or from a page with nothing focused — never a page control's (a <dialog>'s, say).
-    if (event.key !== 'Escape' || isTyping(event) || !(event.composedPath().includes(element) || document.activeElement === element || isNothingFocused())) return
+    if (event.key !== 'Escape' || isTyping(event) || !(event.composedPath().includes(element) || document.activeElement === element || isNothingFocused()))
+      return
     if (prefs.open) setPrefs({ open: false })
     else if (!store.dismissNewest()) return
     event.preventDefault()

@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { act } from 'preact/test-utils'
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { WIZARD_EVENTS, type WizardFailedPayload } from '../protocol.ts'
-import { mountWizardOverlay, OVERLAY_ELEMENT, type OverlayHandle } from './main.tsx'
+import { mountWizardOverlay, OVERLAY_ELEMENT } from './main.tsx'
 import { overlayHarness } from './overlay-harness.ts'
 
 const options = { position: 'bottom-left' as const, successTimeout: 3000, base: '/', root: '/project' }
@@ -25,7 +25,6 @@ const failure: WizardFailedPayload = {
 function toasts() {
   return [...shadow().querySelectorAll<HTMLElement>('.toast')]
 }
-
 
 describe('mounting', () => {
   test('one custom element with an open shadow root, positioned; mounting twice reuses it', () => {
@@ -186,8 +185,14 @@ describe('toasts', () => {
   })
 
   test('wizards failing because of one broken helper share a toast that names them', async () => {
-    const helperError = { kind: 'syntax' as const, message: 'SyntaxError: Unexpected token', loc: { file: '/project/wizards/shared/format.ts', line: 2, column: 9 }, frame: '> 2 | x +' }
-    for (const id of ['report', 'digest', 'summary']) emit(WIZARD_EVENTS.failed, { wizardId: id, file: `/project/wizards/${id}_wizard.ts`, timestamp: 1, error: helperError })
+    const helperError = {
+      kind: 'syntax' as const,
+      message: 'SyntaxError: Unexpected token',
+      loc: { file: '/project/wizards/shared/format.ts', line: 2, column: 9 },
+      frame: '> 2 | x +',
+    }
+    for (const id of ['report', 'digest', 'summary'])
+      emit(WIZARD_EVENTS.failed, { wizardId: id, file: `/project/wizards/${id}_wizard.ts`, timestamp: 1, error: helperError })
     await flush()
     expect(toasts()).toHaveLength(1)
     const [toast] = toasts()
@@ -200,23 +205,52 @@ describe('toasts', () => {
   })
 
   test('backends: "reloaded in 3/3 backends (times)"; one that failed is named, plainly, and the toast stays', async () => {
-    const base = { wizardId: 'debug', file: '/project/wizards/debug_wizard.ts', version: 2, reloadCount: 1, durationMs: 2.5, phases: { detectMs: 0, loadMs: 2, registerMs: 0.3, disposeMs: 0.2 }, reason: 'code', configFile: null, timestamp: 1 }
+    const base = {
+      wizardId: 'debug',
+      file: '/project/wizards/debug_wizard.ts',
+      version: 2,
+      reloadCount: 1,
+      durationMs: 2.5,
+      phases: { detectMs: 0, loadMs: 2, registerMs: 0.3, disposeMs: 0.2 },
+      reason: 'code',
+      configFile: null,
+      timestamp: 1,
+    }
     emit(WIZARD_EVENTS.reloaded, { ...base, backends: { total: 3, ok: 3, minMs: 2.1, maxMs: 3.4, failed: [] } })
     await flush()
     expect(toasts()[0].querySelector('.title')!.textContent).toBe('debug reloaded in 3/3 backends')
     expect(toasts()[0].querySelector('.meta')!.textContent).toBe('(2.1–3.4 ms) · reload #1')
-    emit(WIZARD_EVENTS.reloaded, { ...base, reloadCount: 2, timestamp: 2, backends: { total: 3, ok: 2, minMs: 2, maxMs: 2, failed: [{ name: 'worker', error: { kind: 'register', message: 'register("debug") returned false' } }] } })
+    emit(WIZARD_EVENTS.reloaded, {
+      ...base,
+      reloadCount: 2,
+      timestamp: 2,
+      backends: { total: 3, ok: 2, minMs: 2, maxMs: 2, failed: [{ name: 'worker', error: { kind: 'register', message: 'register("debug") returned false' } }] },
+    })
     await flush()
     const [toast] = toasts()
     expect(toast.classList.contains('partial')).toBe(true)
     expect(toast.querySelector('.title')!.textContent).toBe('debug reloaded in 2/3 backends')
-    expect([...toast.querySelectorAll('.backend-failures li')].map((li) => li.textContent)).toEqual(['worker: register("debug") returned false', 'Its previous version keeps serving there; the others have the new one.'])
+    expect([...toast.querySelectorAll('.backend-failures li')].map((li) => li.textContent)).toEqual([
+      'worker: register("debug") returned false',
+      'Its previous version keeps serving there; the others have the new one.',
+    ])
     await advance(10_000)
     expect(toasts()).toHaveLength(1) // stays, like a failure
   })
 
   test('a new wizard file is "added", not "reloaded"', async () => {
-    emit(WIZARD_EVENTS.reloaded, { wizardId: 'plan', file: '/project/wizards/plan_wizard.ts', version: 1, reloadCount: 1, durationMs: 9.4, phases: { detectMs: 0, loadMs: 9, registerMs: 0.2, disposeMs: 0 }, reason: 'code', added: true, configFile: null, timestamp: 1 })
+    emit(WIZARD_EVENTS.reloaded, {
+      wizardId: 'plan',
+      file: '/project/wizards/plan_wizard.ts',
+      version: 1,
+      reloadCount: 1,
+      durationMs: 9.4,
+      phases: { detectMs: 0, loadMs: 9, registerMs: 0.2, disposeMs: 0 },
+      reason: 'code',
+      added: true,
+      configFile: null,
+      timestamp: 1,
+    })
     await flush()
     expect(toasts()[0].querySelector('.title')!.textContent).toBe('plan added')
   })

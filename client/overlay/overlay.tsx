@@ -38,11 +38,22 @@ export function Overlay({ store, list, request, prefs, onMove, successTimeout, b
   return (
     <div class="stack" role="region" aria-label="Wizard hot reload" ref={stack}>
       {/* The open panel shows what the toasts would (and they would cover it); failures wait for it to close. */}
-      {!current.open && toasts.map((toast) => (
-        <ToastView key={toast.key} toast={toast} successTimeout={successTimeout} base={base} root={root} onDismiss={(key) => store.dismiss(key)} />
-      ))}
+      {!current.open &&
+        toasts.map((toast) => (
+          <ToastView key={toast.key} toast={toast} successTimeout={successTimeout} base={base} root={root} onDismiss={(key) => store.dismiss(key)} />
+        ))}
       {current.open ? (
-        <Panel focus={!was.current.restored} list={list} request={request} prefs={current} setPrefs={(change) => prefs.set(change)} onClose={() => prefs.set({ open: false })} onMove={onMove} base={base} root={root} />
+        <Panel
+          focus={!was.current.restored}
+          list={list}
+          request={request}
+          prefs={current}
+          setPrefs={(change) => prefs.set(change)}
+          onClose={() => prefs.set({ open: false })}
+          onMove={onMove}
+          base={base}
+          root={root}
+        />
       ) : (
         list.counts.total > 0 && <Badge focus={focusBadge} list={list} onOpen={() => prefs.set({ open: true })} />
       )}

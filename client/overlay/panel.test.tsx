@@ -1,15 +1,14 @@
 // @vitest-environment happy-dom
 import { act } from 'preact/test-utils'
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { beforeEach, describe, expect, test, vi } from 'vitest'
 import { WIZARD_EVENTS, WizardFailedPayload, WizardHistoryEntry, WizardStatePayload } from '../protocol.ts'
 import type { WizardRequest } from '../wire.ts'
-import { mountWizardOverlay, type OverlayHandle } from './main.tsx'
 import { overlayStyles } from './styles.ts'
 import { overlayHarness } from './overlay-harness.ts'
 
 const options = { position: 'bottom-right' as const, successTimeout: 3000, base: '/', root: '/project' }
 const page = overlayHarness(options)
-const { shadow, emit, flush, advance } = page
+const { shadow, emit, flush } = page
 const PREFS_KEY = 'wizard-hot-reload:overlay'
 
 const failure: WizardFailedPayload = {
@@ -17,7 +16,12 @@ const failure: WizardFailedPayload = {
   file: '/project/wizards/report_wizard.ts',
   timestamp: 5,
   keptPreviousVersion: true,
-  error: { kind: 'evaluate', message: 'Error: boom', loc: { file: '/project/wizards/report_wizard.ts', line: 3, column: 9 }, frame: '> 3 | throw new Error("boom")' },
+  error: {
+    kind: 'evaluate',
+    message: 'Error: boom',
+    loc: { file: '/project/wizards/report_wizard.ts', line: 3, column: 9 },
+    frame: '> 3 | throw new Error("boom")',
+  },
 }
 const state: WizardStatePayload = {
   failures: [failure],
@@ -28,9 +32,25 @@ const state: WizardStatePayload = {
 }
 const phases = { detectMs: 1, loadMs: 2, registerMs: 0.5, disposeMs: 0.5 }
 function entry(attempt: number, version: number | null, outcome: WizardHistoryEntry['outcome'], extra: Partial<WizardHistoryEntry> = {}): WizardHistoryEntry {
-  return { attempt, version, outcome, timestamp: Date.UTC(2026, 11, 1, 8, 0, attempt), durationMs: 4, phases, file: '/project/wizards/debug_wizard.ts', sourceHash: 'abc', kept: version !== null, ...extra }
+  return {
+    attempt,
+    version,
+    outcome,
+    timestamp: Date.UTC(2026, 11, 1, 8, 0, attempt),
+    durationMs: 4,
+    phases,
+    file: '/project/wizards/debug_wizard.ts',
+    sourceHash: 'abc',
+    kept: version !== null,
+    ...extra,
+  }
 }
-const debugHistory = [entry(1, 1, 'loaded'), entry(2, 2, 'reloaded'), entry(3, 3, 'reloaded'), entry(4, null, 'failed', { kind: 'syntax', message: 'SyntaxError: x', phases: undefined })]
+const debugHistory = [
+  entry(1, 1, 'loaded'),
+  entry(2, 2, 'reloaded'),
+  entry(3, 3, 'reloaded'),
+  entry(4, null, 'failed', { kind: 'syntax', message: 'SyntaxError: x', phases: undefined }),
+]
 
 function $(selector: string) {
   return shadow().querySelector<HTMLElement>(selector)
@@ -40,7 +60,12 @@ function $$(selector: string) {
 }
 function button(text: string | RegExp) {
   const found = $$('button').find((b) => (typeof text === 'string' ? b.textContent?.trim() === text : text.test(b.textContent ?? '')))
-  if (!found) throw new Error(`no button "${text}" in: ${$$('button').map((b) => b.textContent).join(' | ')}`)
+  if (!found)
+    throw new Error(
+      `no button "${text}" in: ${$$('button')
+        .map((b) => b.textContent)
+        .join(' | ')}`,
+    )
   return found
 }
 async function click(element: HTMLElement) {
@@ -78,7 +103,11 @@ async function escapeFrom(element: HTMLElement) {
   await flush()
 }
 /** Presses a panel button, checks the request it sent, and answers it as the server would. */
-async function pressAndAnswer(text: string, request: Partial<WizardRequest> & { type: WizardRequest['type'] }, answer: { result: unknown } | { error: string }) {
+async function pressAndAnswer(
+  text: string,
+  request: Partial<WizardRequest> & { type: WizardRequest['type'] },
+  answer: { result: unknown } | { error: string },
+) {
   await click(button(text))
   expect(requests().at(-1)).toMatchObject(request)
   await reply(request.type, answer)
@@ -86,7 +115,6 @@ async function pressAndAnswer(text: string, request: Partial<WizardRequest> & { 
 async function openPanel() {
   await click($('.wbadge')!)
 }
-
 
 /** A page reload: the overlay mounts again and receives the server's snapshot. */
 async function remountWithState() {
@@ -136,7 +164,10 @@ describe('panel', () => {
     expect($('.wbadge')).toBeNull()
     expect($('[role="dialog"]')!.getAttribute('aria-labelledby')).toBe('wizard-panel-title')
     expect(shadow().activeElement?.id).toBe('wizard-panel-title')
-    expect($$('.wizard-list .wizard').map((b) => `${b.dataset.wizardId}:${b.querySelector('.meta')!.textContent}`)).toEqual(['debug:v3 · ok', 'report:v1 · broken'])
+    expect($$('.wizard-list .wizard').map((b) => `${b.dataset.wizardId}:${b.querySelector('.meta')!.textContent}`)).toEqual([
+      'debug:v3 · ok',
+      'report:v1 · broken',
+    ])
     expect($('.wizard[aria-current="true"]')!.dataset.wizardId).toBe('report')
     // The failure as in the toast, the history asked for.
     expect($('.details .failure .message')!.textContent).toBe('Error: boom')
@@ -194,11 +225,19 @@ describe('panel', () => {
         from: 2,
         to: 3,
         hunks: [{ oldStart: 1, oldLines: 2, newStart: 1, newLines: 2, lines: [' class A {', "-  x = 'v2'", "+  x = 'v3'"] }],
-        config: { from: '/project/wizards/debug_wizard.config.yaml', to: '/project/wizards/debug_wizard.config.yaml', hunks: [{ oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, lines: ['-model: small', '+model: large'] }] },
+        config: {
+          from: '/project/wizards/debug_wizard.config.yaml',
+          to: '/project/wizards/debug_wizard.config.yaml',
+          hunks: [{ oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, lines: ['-model: small', '+model: large'] }],
+        },
       },
     })
     expect($('.diff')!.getAttribute('aria-label')).toBe('Changes from v2 to v3')
-    expect($$('.diff .hunk').map((h) => h.textContent)).toEqual(['@@ -1,2 +1,2 @@', 'config: debug_wizard.config.yaml → debug_wizard.config.yaml', '@@ -1,1 +1,1 @@'])
+    expect($$('.diff .hunk').map((h) => h.textContent)).toEqual([
+      '@@ -1,2 +1,2 @@',
+      'config: debug_wizard.config.yaml → debug_wizard.config.yaml',
+      '@@ -1,1 +1,1 @@',
+    ])
     expect($$('.diff .del').map((l) => l.textContent)).toEqual(["-  x = 'v2'", '-model: small'])
     expect($$('.diff .add').map((l) => l.textContent)).toEqual(["+  x = 'v3'", '+model: large'])
   })
@@ -207,7 +246,15 @@ describe('panel', () => {
     emit(WIZARD_EVENTS.state, { failures: [], wizards: state.wizards.map((row) => ({ ...row, state: 'ok' })) })
     await openOnDebug()
     await click(button('Diff v2 → v3'))
-    await reply('diff', { result: { wizardId: 'debug', from: 2, to: 3, hunks: [{ oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, lines: ["-  x = 'v2'", "+  x = 'v3'"] }], config: { from: null, to: null, hunks: [] } } })
+    await reply('diff', {
+      result: {
+        wizardId: 'debug',
+        from: 2,
+        to: 3,
+        hunks: [{ oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, lines: ["-  x = 'v2'", "+  x = 'v3'"] }],
+        config: { from: null, to: null, hunks: [] },
+      },
+    })
     expect($('.diff')).not.toBeNull()
     emit(WIZARD_EVENTS.rolledBack, { wizardId: 'debug', file: '/project/wizards/debug_wizard.ts', version: 1, pinned: true, timestamp: 9 })
     await flush()
@@ -216,7 +263,13 @@ describe('panel', () => {
   })
 
   test('the panel opens on the wizard that just failed, else on the one that just changed — not the first by name', async () => {
-    emit(WIZARD_EVENTS.state, { failures: [], wizards: [...state.wizards.map((row) => ({ ...row, state: 'ok' as const })), { wizardId: 'zeta', file: '/project/wizards/zeta_wizard.ts', version: 1, state: 'ok' }] })
+    emit(WIZARD_EVENTS.state, {
+      failures: [],
+      wizards: [
+        ...state.wizards.map((row) => ({ ...row, state: 'ok' as const })),
+        { wizardId: 'zeta', file: '/project/wizards/zeta_wizard.ts', version: 1, state: 'ok' },
+      ],
+    })
     emit(WIZARD_EVENTS.reloaded, { wizardId: 'zeta', file: '/project/wizards/zeta_wizard.ts', version: 2, reloadCount: 1, durationMs: 2, timestamp: 7 })
     const openedOn = async () => {
       await flush()
@@ -250,7 +303,11 @@ describe('panel', () => {
   test('while it is open no toast covers it: successes are shown in it; a failure toast waits until it closes', async () => {
     emit(WIZARD_EVENTS.reloaded, { wizardId: 'debug', file: '/project/wizards/debug_wizard.ts', version: 4, reloadCount: 1, durationMs: 2, timestamp: 6 })
     await flush()
-    expect($$('.toast').map((t) => t.dataset.toast).sort()).toEqual(['failed', 'reloaded'])
+    expect(
+      $$('.toast')
+        .map((t) => t.dataset.toast)
+        .sort(),
+    ).toEqual(['failed', 'reloaded'])
     await openPanel()
     expect($$('.toast')).toHaveLength(0)
     emit(WIZARD_EVENTS.reloaded, { wizardId: 'debug', file: '/project/wizards/debug_wizard.ts', version: 5, reloadCount: 2, durationMs: 2, timestamp: 7 })

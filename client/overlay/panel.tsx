@@ -81,7 +81,13 @@ export function Panel({ list, request, prefs, setPrefs, onClose, onMove, base, r
       <ul class="wizard-list" aria-label="Wizards">
         {rows.map((item) => (
           <li key={item.wizardId}>
-            <button type="button" class={`wizard ${item.state}`} aria-current={item.wizardId === selected ? 'true' : undefined} data-wizard-id={item.wizardId} onClick={() => select(item.wizardId)}>
+            <button
+              type="button"
+              class={`wizard ${item.state}`}
+              aria-current={item.wizardId === selected ? 'true' : undefined}
+              data-wizard-id={item.wizardId}
+              onClick={() => select(item.wizardId)}
+            >
               <span class="dot" aria-hidden="true" />
               <span class="id">{item.wizardId}</span>
               <span class="meta">
@@ -95,10 +101,16 @@ export function Panel({ list, request, prefs, setPrefs, onClose, onMove, base, r
       {row && (
         <div class="selected" data-wizard-id={row.wizardId}>
           <div class="actions">
-            <button type="button" onClick={() => act(async () => `${row.wizardId} is back at v${(await request({ type: 'undo', wizardId: row.wizardId })).version}`)}>
+            <button
+              type="button"
+              onClick={() => act(async () => `${row.wizardId} is back at v${(await request({ type: 'undo', wizardId: row.wizardId })).version}`)}
+            >
               Undo
             </button>
-            <button type="button" onClick={() => act(async () => `${row.wizardId} reloaded: v${(await request({ type: 'retry', wizardId: row.wizardId })).version}`)}>
+            <button
+              type="button"
+              onClick={() => act(async () => `${row.wizardId} reloaded: v${(await request({ type: 'retry', wizardId: row.wizardId })).version}`)}
+            >
               Retry
             </button>
           </div>
@@ -124,11 +136,13 @@ export function Panel({ list, request, prefs, setPrefs, onClose, onMove, base, r
               entries={history}
               current={row.version}
               actions={{
-                rollback: (version) => act(async () => `${row.wizardId} rolled back to v${(await request({ type: 'rollback', wizardId: row.wizardId, version })).version}`),
-                diff: (from, to) => act(async () => {
-                  setDiff(await request({ type: 'diff', wizardId: row.wizardId, from, to }))
-                  return `v${from} → v${to}`
-                }),
+                rollback: (version) =>
+                  act(async () => `${row.wizardId} rolled back to v${(await request({ type: 'rollback', wizardId: row.wizardId, version })).version}`),
+                diff: (from, to) =>
+                  act(async () => {
+                    setDiff(await request({ type: 'diff', wizardId: row.wizardId, from, to }))
+                    return `v${from} → v${to}`
+                  }),
               }}
             />
           ) : (
@@ -150,7 +164,12 @@ export function Panel({ list, request, prefs, setPrefs, onClose, onMove, base, r
         </label>
         {prefs.notify && (
           <label>
-            <input type="checkbox" checked={prefs.notifySuccess} onChange={(event) => setPrefs({ notifySuccess: (event.currentTarget as HTMLInputElement).checked })} /> successes too
+            <input
+              type="checkbox"
+              checked={prefs.notifySuccess}
+              onChange={(event) => setPrefs({ notifySuccess: (event.currentTarget as HTMLInputElement).checked })}
+            />{' '}
+            successes too
           </label>
         )}
       </footer>

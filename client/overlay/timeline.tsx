@@ -23,53 +23,58 @@ export function Timeline({ entries, current, actions }: { entries: WizardHistory
   const newestFirst = [...entries].reverse()
   return (
     <>
-    <p class="legend" aria-hidden="true">
-      {PHASES.map(([, name]) => (
-        <span key={name}>
-          <i class={`phase ${name}`} />
-          {name}
-        </span>
-      ))}
-    </p>
-    <ol class="timeline" aria-label="Recent reloads, newest first">
-      {newestFirst.map((entry, index) => {
-        const older = newestFirst.slice(index + 1).find((other) => other.kept && other.version !== null && other.version !== entry.version)
-        return (
-          <li key={entry.attempt} class={`entry ${entry.outcome}`} data-outcome={entry.outcome} data-version={entry.version ?? ''}>
-            <div class="row">
-              <time dateTime={new Date(entry.timestamp).toISOString()}>{new Date(entry.timestamp).toLocaleTimeString()}</time>
-              <span class="what">
-                {entry.version !== null && <b>v{entry.version}</b>} {entry.outcome.replace('-', ' ')}
-                {entry.kind && <span class="kind">{entry.kind}</span>}
-              </span>
-              <span class="meta">{formatMs(entry.durationMs)}</span>
-            </div>
-            {entry.phases && (
-              <div class="bar" role="img" aria-label={PHASES.map(([key, name]) => `${name} ${formatMs(entry.phases![key])}`).join(', ')} style={{ width: `${Math.max(4, 100 * Math.sqrt(entry.durationMs / longest))}%` }}>
-                {PHASES.map(([key, name]) => (
-                  <span key={key} class={`phase ${name}`} title={`${name} ${formatMs(entry.phases![key])}`} style={{ flexGrow: entry.phases![key] }} />
-                ))}
+      <p class="legend" aria-hidden="true">
+        {PHASES.map(([, name]) => (
+          <span key={name}>
+            <i class={`phase ${name}`} />
+            {name}
+          </span>
+        ))}
+      </p>
+      <ol class="timeline" aria-label="Recent reloads, newest first">
+        {newestFirst.map((entry, index) => {
+          const older = newestFirst.slice(index + 1).find((other) => other.kept && other.version !== null && other.version !== entry.version)
+          return (
+            <li key={entry.attempt} class={`entry ${entry.outcome}`} data-outcome={entry.outcome} data-version={entry.version ?? ''}>
+              <div class="row">
+                <time dateTime={new Date(entry.timestamp).toISOString()}>{new Date(entry.timestamp).toLocaleTimeString()}</time>
+                <span class="what">
+                  {entry.version !== null && <b>v{entry.version}</b>} {entry.outcome.replace('-', ' ')}
+                  {entry.kind && <span class="kind">{entry.kind}</span>}
+                </span>
+                <span class="meta">{formatMs(entry.durationMs)}</span>
               </div>
-            )}
-            {entry.message && <p class="message">{entry.message}</p>}
-            {entry.kept && entry.version !== null && (
-              <div class="actions">
-                {entry.version !== current && (
-                  <button type="button" onClick={() => actions.rollback(entry.version!)}>
-                    Roll back to v{entry.version}
-                  </button>
-                )}
-                {older && (
-                  <button type="button" onClick={() => actions.diff(older.version!, entry.version!)}>
-                    Diff v{older.version} → v{entry.version}
-                  </button>
-                )}
-              </div>
-            )}
-          </li>
-        )
-      })}
-    </ol>
+              {entry.phases && (
+                <div
+                  class="bar"
+                  role="img"
+                  aria-label={PHASES.map(([key, name]) => `${name} ${formatMs(entry.phases![key])}`).join(', ')}
+                  style={{ width: `${Math.max(4, 100 * Math.sqrt(entry.durationMs / longest))}%` }}
+                >
+                  {PHASES.map(([key, name]) => (
+                    <span key={key} class={`phase ${name}`} title={`${name} ${formatMs(entry.phases![key])}`} style={{ flexGrow: entry.phases![key] }} />
+                  ))}
+                </div>
+              )}
+              {entry.message && <p class="message">{entry.message}</p>}
+              {entry.kept && entry.version !== null && (
+                <div class="actions">
+                  {entry.version !== current && (
+                    <button type="button" onClick={() => actions.rollback(entry.version!)}>
+                      Roll back to v{entry.version}
+                    </button>
+                  )}
+                  {older && (
+                    <button type="button" onClick={() => actions.diff(older.version!, entry.version!)}>
+                      Diff v{older.version} → v{entry.version}
+                    </button>
+                  )}
+                </div>
+              )}
+            </li>
+          )
+        })}
+      </ol>
     </>
   )
 }

@@ -2,10 +2,16 @@ import { describe, expect, test } from 'vitest'
 import { applyEvent, applySnapshot, dismiss, ToastStore, type Toast, type ToastEvent } from './toast-store.ts'
 import type { WizardFailedPayload } from '../protocol.ts'
 
-const reloaded = (wizardId: string, reloadCount = 1): ToastEvent => ({ type: 'reloaded', payload: { wizardId, file: `/w/${wizardId}.ts`, reloadCount, durationMs: 3, timestamp: 1 } })
+const reloaded = (wizardId: string, reloadCount = 1): ToastEvent => ({
+  type: 'reloaded',
+  payload: { wizardId, file: `/w/${wizardId}.ts`, reloadCount, durationMs: 3, timestamp: 1 },
+})
 let clock = 0
 /** A new failure each call (its own timestamp, as the server sends them). */
-const failed = (wizardId: string, message = 'SyntaxError: x'): ToastEvent & { type: 'failed' } => ({ type: 'failed', payload: { wizardId, file: `/w/${wizardId}.ts`, timestamp: ++clock, error: { kind: 'syntax', message } } })
+const failed = (wizardId: string, message = 'SyntaxError: x'): ToastEvent & { type: 'failed' } => ({
+  type: 'failed',
+  payload: { wizardId, file: `/w/${wizardId}.ts`, timestamp: ++clock, error: { kind: 'syntax', message } },
+})
 const removed = (wizardId: string): ToastEvent => ({ type: 'removed', payload: { wizardId, file: `/w/${wizardId}.ts`, timestamp: 1 } })
 const run = (events: ToastEvent[]) => events.reduce<Toast[]>((toasts, event) => applyEvent(toasts, event), [])
 

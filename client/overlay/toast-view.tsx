@@ -53,9 +53,18 @@ export function ToastView({ toast, successTimeout, base, root, onDismiss }: Toas
           {toast.type === 'reloaded' ? '✓' : failed ? '✗' : '−'}
         </span>
         <span class="title">
-          <span class="id">{shared ? `${toast.wizardIds.length} wizards` : toast.wizardId}</span> {toast.type === 'reloaded' ? `${reloadedWord(toast.payload as WizardReloadedPayload)}${backends ? ` in ${backends.ok}/${backends.total} backends` : ''}` : failed ? 'failed to reload' : 'removed'}
+          <span class="id">{shared ? `${toast.wizardIds.length} wizards` : toast.wizardId}</span>{' '}
+          {toast.type === 'reloaded'
+            ? `${reloadedWord(toast.payload as WizardReloadedPayload)}${backends ? ` in ${backends.ok}/${backends.total} backends` : ''}`
+            : failed
+              ? 'failed to reload'
+              : 'removed'}
         </span>
-        {toast.count > 1 && <span class="badge" title={`${toast.count} times`}>×{toast.count}</span>}
+        {toast.count > 1 && (
+          <span class="badge" title={`${toast.count} times`}>
+            ×{toast.count}
+          </span>
+        )}
         {toast.type === 'reloaded' && <ReloadedMeta payload={toast.payload as WizardReloadedPayload} />}
         {failed && <span class="kind">{(toast.payload as WizardFailedPayload).error.kind}</span>}
         <button type="button" class="dismiss" aria-label={`Dismiss ${toast.wizardIds.join(', ')} notification`} onClick={() => onDismiss(toast.key)}>
@@ -71,7 +80,10 @@ export function ToastView({ toast, successTimeout, base, root, onDismiss }: Toas
               <b>{name}</b>: {error.message}
             </li>
           ))}
-          <li class="note">{backends.failed.length === 1 ? 'Its' : 'Their'} previous version keeps serving there; {backends.ok === 0 ? 'no backend has the new one.' : `the other${backends.ok === 1 ? ' has' : 's have'} the new one.`}</li>
+          <li class="note">
+            {backends.failed.length === 1 ? 'Its' : 'Their'} previous version keeps serving there;{' '}
+            {backends.ok === 0 ? 'no backend has the new one.' : `the other${backends.ok === 1 ? ' has' : 's have'} the new one.`}
+          </li>
         </ul>
       )}
     </div>
@@ -80,7 +92,12 @@ export function ToastView({ toast, successTimeout, base, root, onDismiss }: Toas
 
 function ReloadedMeta({ payload }: { payload: WizardReloadedPayload }) {
   const backends = payload.backends
-  const range = backends && backends.minMs !== null ? (backends.minMs === backends.maxMs ? formatMs(backends.minMs) : `${formatMs(backends.minMs).replace(' ms', '')}–${formatMs(backends.maxMs!)}`) : undefined
+  const range =
+    backends && backends.minMs !== null
+      ? backends.minMs === backends.maxMs
+        ? formatMs(backends.minMs)
+        : `${formatMs(backends.minMs).replace(' ms', '')}–${formatMs(backends.maxMs!)}`
+      : undefined
   return (
     <span class="meta">
       {range ? `(${range}) · ` : `${formatMs(payload.durationMs)} · `}reload #{payload.reloadCount}

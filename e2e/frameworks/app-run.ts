@@ -24,7 +24,12 @@ export class AppRun {
     readonly port: number,
   ) {
     this.url = `http://127.0.0.1:${port}`
-    const collect = (chunk: Buffer) => this.lines.push(...stripVTControlCharacters(String(chunk)).split('\n').filter((line) => line.trim() !== ''))
+    const collect = (chunk: Buffer) =>
+      this.lines.push(
+        ...stripVTControlCharacters(String(chunk))
+          .split('\n')
+          .filter((line) => line.trim() !== ''),
+      )
     child.stdout!.on('data', collect)
     child.stderr!.on('data', collect)
     child.once('exit', () => (this.exited = true))

@@ -23,7 +23,10 @@ export function prepareFrameworks(): void {
   const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
   const workspace = JSON.parse(fs.readFileSync(path.join(FRAMEWORKS, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
   const missing = Object.entries(manifest.dependencies).filter(([name, range]) => workspace.dependencies[name] !== range)
-  if (missing.length > 0) throw new Error(`e2e/frameworks/package.json must list the plugin's dependencies as package.json does: ${missing.map(([name, range]) => `${name}@${range}`).join(', ')}`)
+  if (missing.length > 0)
+    throw new Error(
+      `e2e/frameworks/package.json must list the plugin's dependencies as package.json does: ${missing.map(([name, range]) => `${name}@${range}`).join(', ')}`,
+    )
   // (FRAMEWORKS_PLUGIN_FROM: another build's folder — to show the matrix fails on a plugin without a fix.)
   const from = process.env.FRAMEWORKS_PLUGIN_FROM ?? REPO
   if (!fs.existsSync(path.join(from, 'dist/plugin/index.js'))) throw new Error(`${path.join(from, 'dist')} is missing: run npm run build first`)

@@ -29,7 +29,9 @@ const server = http.createServer((req, res) => {
   }
   const path = (req.url ?? '/').split('?', 1)[0]
   if (path === '/api/wizards' && req.method === 'GET') {
-    const list = [...wizards.keys()].sort().map((id) => ({ id, title: wizards.get(id).WizardClass.title ?? id, version: wizards.get(id).version, output: safeRun(id) }))
+    const list = [...wizards.keys()]
+      .sort()
+      .map((id) => ({ id, title: wizards.get(id).WizardClass.title ?? id, version: wizards.get(id).version, output: safeRun(id) }))
     return send(200, { pid: process.pid, wizards: list, totalRuns: runs })
   }
   const match = /^\/api\/wizards\/([\w.-]+)\/run$/.exec(path)

@@ -29,7 +29,7 @@ export function App() {
     const stops = [
       onWizardReloaded(({ wizardId, durationMs, backends }) => {
         setLastEvent(`${wizardId} reloaded in ${durationMs} ms${backends ? ` (and in ${backends.ok}/${backends.total} backends)` : ''}`)
-        setPinned(({ [wizardId]: _, ...rest }) => rest)
+        setPinned((pins) => withoutKey(pins, wizardId))
         void refresh()
       }),
       onWizardRemoved(({ wizardId }) => {
@@ -38,7 +38,7 @@ export function App() {
       }),
       onWizardRolledBack(({ wizardId, version, pinned: isPinned }) => {
         setLastEvent(`${wizardId} rolled back to v${version}`)
-        setPinned(({ [wizardId]: _, ...rest }) => (isPinned ? { ...rest, [wizardId]: version } : rest))
+        setPinned((pins) => (isPinned ? { ...pins, [wizardId]: version } : withoutKey(pins, wizardId)))
         void refresh()
       }),
       onWizardFailed(({ wizardId, error }) => {
@@ -87,11 +87,21 @@ export function App() {
               </button>
             </div>
             <output data-testid={`output-${wizard.id}`}>{wizard.output}</output>
-            {runs[wizard.id] !== undefined && <div class="run" data-testid={`run-${wizard.id}`}>last run: {runs[wizard.id]}</div>}
+            {runs[wizard.id] !== undefined && (
+              <div class="run" data-testid={`run-${wizard.id}`}>
+                last run: {runs[wizard.id]}
+              </div>
+            )}
           </li>
         ))}
       </ul>
       <BackendPanel />
     </main>
   )
+}
+
+function withoutKey<T>(record: Record<string, T>, key: string): Record<string, T> {
+  const copy = { ...record }
+  delete copy[key]
+  return copy
 }

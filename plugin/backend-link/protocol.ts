@@ -54,7 +54,13 @@ export interface WireOptions {
 
 export type ServerMessage =
   /** The first frame: the dev server's nonce and its proof of the token over both nonces. */
-  | { type: 'challenge'; protocol: number; nonce: string; proof: string; /** how often the dev server pings (the backend drops a silent one) */ heartbeatMs: number }
+  | {
+      type: 'challenge'
+      protocol: number
+      nonce: string
+      proof: string
+      /** how often the dev server pings (the backend drops a silent one) */ heartbeatMs: number
+    }
   | {
       type: 'welcome'
       protocol: number
@@ -83,7 +89,14 @@ export interface RemoteError {
   kind: WizardFailureKind
   message: string
   /** Set when `message` is a thrown value's, not a finished sentence: the dev server classifies it. */
-  thrown?: { name?: string; message: string; stack?: string; code?: string; isError: boolean; /** Vite's error fields (loc, frame, plugin, id, errors), JSON-safe */ props?: Record<string, unknown> }
+  thrown?: {
+    name?: string
+    message: string
+    stack?: string
+    code?: string
+    isError: boolean
+    /** Vite's error fields (loc, frame, plugin, id, errors), JSON-safe */ props?: Record<string, unknown>
+  }
   loc?: { file: string; line: number; column: number }
   frame?: string
 }

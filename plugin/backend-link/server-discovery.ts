@@ -52,7 +52,11 @@ export function readDiscoveryFile(file: string): ServerDiscovery | undefined {
 }
 
 /** Keeps the discovery file naming where `httpServer` listens (once it does); the returned function forgets it. */
-export function recordWhereListening(httpServer: { once(event: 'listening', listener: () => void): unknown; off(event: 'listening', listener: () => void): unknown }, cacheDir: string, https: boolean): () => void {
+export function recordWhereListening(
+  httpServer: { once(event: 'listening', listener: () => void): unknown; off(event: 'listening', listener: () => void): unknown },
+  cacheDir: string,
+  https: boolean,
+): () => void {
   let url: string | undefined
   const record = () => {
     url = localUrlOf((httpServer as { address?: () => AddressInfo | string | null }).address?.() ?? null, https)

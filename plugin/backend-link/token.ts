@@ -65,10 +65,19 @@ export function challengeBound(challenge: { protocol: number; heartbeatMs: numbe
  * Checks a dev server's challenge: this protocol, and its proof of the token over both nonces (and
  * the rest of the challenge). Until it passes, nothing the server sends may be looked at.
  */
-export function checkChallenge(message: unknown, token: string, ownNonce: string, protocol: number): { ok: true; nonce: string; heartbeatMs: number } | { ok: false; why: 'protocol' | 'proof'; protocol: unknown } {
+export function checkChallenge(
+  message: unknown,
+  token: string,
+  ownNonce: string,
+  protocol: number,
+): { ok: true; nonce: string; heartbeatMs: number } | { ok: false; why: 'protocol' | 'proof'; protocol: unknown } {
   const challenge = (message ?? {}) as { protocol?: unknown; nonce?: unknown; proof?: unknown; heartbeatMs?: unknown }
-  if (challenge.protocol !== protocol || typeof challenge.nonce !== 'string' || typeof challenge.proof !== 'string') return { ok: false, why: 'protocol', protocol: challenge.protocol }
-  if (typeof challenge.heartbeatMs !== 'number' || !sameToken(proofOf(token, 'dev-server', ownNonce, challenge.nonce, challengeBound({ protocol, heartbeatMs: challenge.heartbeatMs })), challenge.proof)) {
+  if (challenge.protocol !== protocol || typeof challenge.nonce !== 'string' || typeof challenge.proof !== 'string')
+    return { ok: false, why: 'protocol', protocol: challenge.protocol }
+  if (
+    typeof challenge.heartbeatMs !== 'number' ||
+    !sameToken(proofOf(token, 'dev-server', ownNonce, challenge.nonce, challengeBound({ protocol, heartbeatMs: challenge.heartbeatMs })), challenge.proof)
+  ) {
     return { ok: false, why: 'proof', protocol }
   }
   return { ok: true, nonce: challenge.nonce, heartbeatMs: challenge.heartbeatMs }
@@ -90,7 +99,10 @@ export interface TokenSource {
 }
 
 /** The token a backend presents: the option, the environment variable, the file named, or the nearest project's. */
-export function findToken({ token, tokenFile, root = process.cwd() }: TokenSource, env: NodeJS.ProcessEnv = process.env): { token: string; from: string } | { problem: string } {
+export function findToken(
+  { token, tokenFile, root = process.cwd() }: TokenSource,
+  env: NodeJS.ProcessEnv = process.env,
+): { token: string; from: string } | { problem: string } {
   if (token) return { token, from: 'the token option' }
   if (env[TOKEN_ENV]) return { token: env[TOKEN_ENV]!.trim(), from: TOKEN_ENV }
   if (tokenFile) {

@@ -107,7 +107,17 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
   }
 
   /** Brings this process in line with the dev server's wizards (on every (re)connect): loads what is new or out of date, removes what is gone. */
-  async sync({ session, wizards, failing, complete }: { session: string; wizards: WireWizard[]; failing: string[]; complete: boolean }): Promise<WireOutcome[]> {
+  async sync({
+    session,
+    wizards,
+    failing,
+    complete,
+  }: {
+    session: string
+    wizards: WireWizard[]
+    failing: string[]
+    complete: boolean
+  }): Promise<WireOutcome[]> {
     const outcomes: WireOutcome[] = []
     if (this.session !== undefined && this.session !== session) {
       // A restarted dev server numbers versions afresh: what was kept for its rollbacks no longer matches.
@@ -119,7 +129,8 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
     if (complete) for (const wizardId of [...this.current.keys()]) if (!known.has(wizardId)) outcomes.push(await this.remove(wizardId))
     const stale = wizards.filter((wizard) => {
       const local = this.current.get(wizard.wizardId)
-      const upToDate = local !== undefined && local.file === wizard.file && local.closureHash === wizard.closureHash && local.configHash === configHashOf(wizard.config)
+      const upToDate =
+        local !== undefined && local.file === wizard.file && local.closureHash === wizard.closureHash && local.configHash === configHashOf(wizard.config)
       // Rolled back on the dev server (a reconnect, not a restart: the numbers are the same): this backend has it too.
       const samePin = local !== undefined && wizard.pinned && local.serverVersion === wizard.version && local.rolledBack
       if (local && (upToDate || samePin)) {
@@ -154,9 +165,30 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
       const started = performance.now()
       const current = this.current.get(wizardId)
       if (!current) return this.outcome(wizardId, { ok: false, error: { kind: 'register', message: `${wizardId} is not loaded in this backend` } }, started)
-      const configured = await interpretWizardConfig({ wizardId, wizardClass: current.wizardClass, root: this.o.options().root, timeoutMs: this.loadTimeout(), found: config ?? undefined, described: configDescribed, watch: [] })
-      if (!configured.ok) return this.outcome(wizardId, { ok: false, error: { kind: 'config', message: configured.failure.message, loc: configured.failure.loc, frame: configured.failure.frame } }, started)
-      const candidate = this.candidate(current, { serverVersion, config: configured.config, value: configured.value, configHash: configHashOf(config), instances: current.instances, closureHash: current.closureHash, previous: current.wizardClass })
+      const configured = await interpretWizardConfig({
+        wizardId,
+        wizardClass: current.wizardClass,
+        root: this.o.options().root,
+        timeoutMs: this.loadTimeout(),
+        found: config ?? undefined,
+        described: configDescribed,
+        watch: [],
+      })
+      if (!configured.ok)
+        return this.outcome(
+          wizardId,
+          { ok: false, error: { kind: 'config', message: configured.failure.message, loc: configured.failure.loc, frame: configured.failure.frame } },
+          started,
+        )
+      const candidate = this.candidate(current, {
+        serverVersion,
+        config: configured.config,
+        value: configured.value,
+        configHash: configHashOf(config),
+        instances: current.instances,
+        closureHash: current.closureHash,
+        previous: current.wizardClass,
+      })
       return this.outcome(wizardId, await this.commit(candidate, current), started)
     })
   }
@@ -186,9 +218,25 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
       const started = performance.now()
       const current = this.current.get(wizardId)
       const target = this.kept.get(wizardId)?.findLast((version) => version.serverVersion === serverVersion)
-      if (!current || !target) return this.outcome(wizardId, { ok: false, error: { kind: 'register', message: `${wizardId} v${serverVersion} is not kept in this backend (it connected later, or its history is shorter)` } }, started)
+      if (!current || !target)
+        return this.outcome(
+          wizardId,
+          {
+            ok: false,
+            error: { kind: 'register', message: `${wizardId} v${serverVersion} is not kept in this backend (it connected later, or its history is shorter)` },
+          },
+          started,
+        )
       if (target === current) return this.outcome(wizardId, { ok: true, version: current }, started)
-      const candidate = this.candidate(target, { serverVersion, config: target.config, value: target.context.config, configHash: target.configHash, instances: [], closureHash: target.closureHash, previous: current.wizardClass })
+      const candidate = this.candidate(target, {
+        serverVersion,
+        config: target.config,
+        value: target.context.config,
+        configHash: target.configHash,
+        instances: [],
+        closureHash: target.closureHash,
+        previous: current.wizardClass,
+      })
       candidate.rolledBack = true
       return this.outcome(wizardId, await this.commit(candidate, current), started)
     })
@@ -216,7 +264,13 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
       await discard()
       // It may still finish: what it registers for disposal then runs at once.
       this.instances.disposeWhenSettled(importing, fresh, wizard.file)
-      return { ok: false, error: { kind: 'timeout', message: `${wizard.file} did not finish loading within ${this.o.options().loadTimeout / 1000} s (loadTimeout) in this backend` } }
+      return {
+        ok: false,
+        error: {
+          kind: 'timeout',
+          message: `${wizard.file} did not finish loading within ${this.o.options().loadTimeout / 1000} s (loadTimeout) in this backend`,
+        },
+      }
     }
     if ('error' in imported) {
       await discard()
@@ -229,13 +283,29 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
       await discard()
       return { ok: false, error: { kind: 'no-class', message: found.message } }
     }
-    const configured = await interpretWizardConfig({ wizardId: wizard.wizardId, wizardClass: found.wizardClass, root: this.o.options().root, timeoutMs: this.loadTimeout(), found: wizard.config ?? undefined, described: wizard.configDescribed, watch: [] })
+    const configured = await interpretWizardConfig({
+      wizardId: wizard.wizardId,
+      wizardClass: found.wizardClass,
+      root: this.o.options().root,
+      timeoutMs: this.loadTimeout(),
+      found: wizard.config ?? undefined,
+      described: wizard.configDescribed,
+      watch: [],
+    })
     if (!configured.ok) {
       await discard()
       return { ok: false, error: { kind: 'config', message: configured.failure.message, loc: configured.failure.loc, frame: configured.failure.frame } }
     }
     const template = { wizardId: wizard.wizardId, file: wizard.file, wizardClass: found.wizardClass } as LocalVersion
-    const candidate = this.candidate(template, { serverVersion: wizard.version, config: configured.config, value: configured.value, configHash: configHashOf(wizard.config), instances: all, closureHash: wizard.closureHash, previous: previous?.wizardClass })
+    const candidate = this.candidate(template, {
+      serverVersion: wizard.version,
+      config: configured.config,
+      value: configured.value,
+      configHash: configHashOf(wizard.config),
+      instances: all,
+      closureHash: wizard.closureHash,
+      previous: previous?.wizardClass,
+    })
     const outcome = await this.commit(candidate, previous)
     if (!outcome.ok) this.forget(await this.instances.discard(fresh))
     return outcome
@@ -243,12 +313,32 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
 
   private candidate(
     base: Pick<LocalVersion, 'wizardId' | 'file' | 'wizardClass'>,
-    parts: { serverVersion: number; config: WizardConfig | undefined; value: unknown; configHash: string | null; instances: ModuleInstance[]; closureHash: string; previous: WizardClass | undefined },
+    parts: {
+      serverVersion: number
+      config: WizardConfig | undefined
+      value: unknown
+      configHash: string | null
+      instances: ModuleInstance[]
+      closureHash: string
+      previous: WizardClass | undefined
+    },
   ): LocalVersion {
     const { version, controller, context } = this.transactions.prepare(base.wizardId, { file: base.file, previous: parts.previous, config: parts.value })
-    return { wizardId: base.wizardId, file: base.file, wizardClass: base.wizardClass, version, serverVersion: parts.serverVersion, context, controller, instances: parts.instances, config: parts.config, configHash: parts.configHash, closureHash: parts.closureHash, rolledBack: false }
+    return {
+      wizardId: base.wizardId,
+      file: base.file,
+      wizardClass: base.wizardClass,
+      version,
+      serverVersion: parts.serverVersion,
+      context,
+      controller,
+      instances: parts.instances,
+      config: parts.config,
+      configHash: parts.configHash,
+      closureHash: parts.closureHash,
+      rolledBack: false,
+    }
   }
-
 
   /** Registers `candidate` (the one version transaction): on success the previous version is disposed after, on failure nothing changes. */
   private async commit(candidate: LocalVersion, previous: LocalVersion | undefined): Promise<Attempt> {
@@ -257,7 +347,10 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
       const { refusal } = committed
       if (!refusal) return { ok: false, error: { kind: 'register', message: 'the backend is closing' } }
       if (refusal.kind === 'timeout') return { ok: false, error: { kind: 'timeout', message: `${refusal.message}; kept the previous version.` } }
-      return { ok: false, error: refusal.thrown === undefined ? { kind: 'register', message: refusal.message } : thrownError('register', refusal.thrown, refusal.message) }
+      return {
+        ok: false,
+        error: refusal.thrown === undefined ? { kind: 'register', message: refusal.message } : thrownError('register', refusal.thrown, refusal.message),
+      }
     }
     this.current.set(candidate.wizardId, candidate)
     const kept = this.kept.get(candidate.wizardId) ?? []
@@ -271,7 +364,6 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
   private retire(version: LocalVersion): Promise<void> {
     return this.transactions.retire(version)
   }
-
 
   /** Disposed instances the runner still holds are evaluated afresh when next imported. */
   private forget(ids: string[]): void {
@@ -292,8 +384,6 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
     const ms = this.o.options().loadTimeout
     return ms > 0 ? ms : undefined
   }
-
-
 }
 
 function configHashOf(config: WireConfig | null): string | null {
@@ -323,7 +413,14 @@ function thrownError(kind: RemoteError['kind'], error: unknown, message?: string
   return {
     kind,
     message: message ?? describeThrown(error),
-    thrown: { isError, name: isError ? read('name') : undefined, message: isError ? (read('message') ?? '') : describeThrown(error), stack: isError ? read('stack') : undefined, code: isError ? read('code') : undefined, props },
+    thrown: {
+      isError,
+      name: isError ? read('name') : undefined,
+      message: isError ? (read('message') ?? '') : describeThrown(error),
+      stack: isError ? read('stack') : undefined,
+      code: isError ? read('code') : undefined,
+      props,
+    },
   }
 }
 

@@ -5,7 +5,14 @@ import { describeThrown } from '../errors/thrown-value.ts'
 import type { RegisterWizard, UnregisterWizard, WizardClass } from '../types.ts'
 import { BackendSocket, MAX_FRAME_BYTES } from '../backend-link/backend-socket.ts'
 import { BackendWizards } from './backend-wizards.ts'
-import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage, type ServerMessage, type WireOptions } from '../backend-link/protocol.ts'
+import {
+  BACKEND_NONCE_HEADER,
+  BACKEND_PATH,
+  BACKEND_PROTOCOL_VERSION,
+  type BackendMessage,
+  type ServerMessage,
+  type WireOptions,
+} from '../backend-link/protocol.ts'
 import { RemoteRunner } from './remote-runner.ts'
 import { checkChallenge, findToken, newNonce, proofOf, sessionKey } from '../backend-link/token.ts'
 
@@ -111,7 +118,8 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
     this.origin = new URL(options.server).origin
     this.name = options.name ?? defaultName()
     this.log = options.logger === false ? { info() {}, warn() {}, error() {} } : (options.logger ?? consoleLogger())
-    if (typeof options.register !== 'function') throw new TypeError('connectWizardHotReload: options.register must be a function (wizardId, WizardClass, context) => boolean | void')
+    if (typeof options.register !== 'function')
+      throw new TypeError('connectWizardHotReload: options.register must be a function (wizardId, WizardClass, context) => boolean | void')
     this.wizards_ = new BackendWizards<C>({
       runner: this.remote.runner,
       register: options.register,
@@ -153,7 +161,9 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (!this.waitingSaid) {
         this.waitingSaid = true
-        this.log.info(`waiting for the dev server at ${this.origin} (${error.code ?? error.message})${this.everSynced ? '; what is registered keeps serving' : ''}`)
+        this.log.info(
+          `waiting for the dev server at ${this.origin} (${error.code ?? error.message})${this.everSynced ? '; what is registered keeps serving' : ''}`,
+        )
       }
     })
     socket.on('open', () => {
@@ -162,7 +172,9 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
       const wrapped = new BackendSocket(socket)
       let proven = false
       const silent = setTimeout(() => {
-        this.log.warn(`the server at ${this.origin} sent no challenge within ${CHALLENGE_TIMEOUT_MS / 1000} s: is that this project's dev server (with the plugin's backends on)? Retrying`)
+        this.log.warn(
+          `the server at ${this.origin} sent no challenge within ${CHALLENGE_TIMEOUT_MS / 1000} s: is that this project's dev server (with the plugin's backends on)? Retrying`,
+        )
         socket.terminate()
       }, CHALLENGE_TIMEOUT_MS)
       silent.unref()
@@ -180,7 +192,10 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
         const checked = checkChallenge(challenge, token.token, nonce, BACKEND_PROTOCOL_VERSION)
         if (!checked.ok && checked.why === 'protocol') {
           socket.terminate()
-          return this.refused(`the dev server at ${this.origin} speaks backend protocol ${String(checked.protocol)}, this backend ${BACKEND_PROTOCOL_VERSION}: update vite-plugin-wizard-hot-reload in one of them`, false)
+          return this.refused(
+            `the dev server at ${this.origin} speaks backend protocol ${String(checked.protocol)}, this backend ${BACKEND_PROTOCOL_VERSION}: update vite-plugin-wizard-hot-reload in one of them`,
+            false,
+          )
         }
         if (!checked.ok) {
           socket.terminate()
@@ -220,7 +235,9 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
       if (code === 4000 || code === 4001) return this.refused(`the dev server at ${this.origin} refused this backend: ${String(reason)}`, false)
       if (wasWelcomed) {
         this.waitingSaid = true
-        this.log.warn(`lost the dev server at ${this.origin} (${code === 1012 ? 'it is restarting or stopping' : `code ${code}`}); what is registered keeps serving — reconnecting`)
+        this.log.warn(
+          `lost the dev server at ${this.origin} (${code === 1012 ? 'it is restarting or stopping' : `code ${code}`}); what is registered keeps serving — reconnecting`,
+        )
         this.retryMs = MIN_RETRY_MS
       }
       this.scheduleRetry()
@@ -261,7 +278,9 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
         reply({ type: 'synced', outcomes })
         const failed = outcomes.filter((outcome) => !outcome.ok)
         const loaded = outcomes.filter((outcome) => outcome.ok && outcome.version !== null).length
-        this.log.info(`${this.everSynced ? 'reconnected to' : 'connected to'} the dev server at ${this.origin} as "${this.name}": ${loaded} wizard${loaded === 1 ? '' : 's'} registered${failed.length ? `, ${failed.length} failed (${failed.map((outcome) => outcome.wizardId).join(', ')})` : ''}`)
+        this.log.info(
+          `${this.everSynced ? 'reconnected to' : 'connected to'} the dev server at ${this.origin} as "${this.name}": ${loaded} wizard${loaded === 1 ? '' : 's'} registered${failed.length ? `, ${failed.length} failed (${failed.map((outcome) => outcome.wizardId).join(', ')})` : ''}`,
+        )
         for (const outcome of failed) this.log.error(`${outcome.wizardId} failed: ${outcome.error?.message ?? 'failed'}`)
         this.everSynced = true
         this.resolveReady()
@@ -283,7 +302,10 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
   private report(seq: number, outcome: Awaited<ReturnType<BackendWizards['load']>>, reply: (answer: BackendMessage) => unknown): void {
     reply({ type: 'outcome', seq, outcome })
     if (outcome.ok) this.log.info(`${outcome.wizardId} ${outcome.version === null ? 'removed' : `v${outcome.version} registered in ${outcome.durationMs} ms`}`)
-    else this.log.error(`${outcome.wizardId} failed: ${outcome.error?.message ?? 'failed'}${outcome.version !== null ? ` (v${outcome.version} keeps serving here)` : ''}`)
+    else
+      this.log.error(
+        `${outcome.wizardId} failed: ${outcome.error?.message ?? 'failed'}${outcome.version !== null ? ` (v${outcome.version} keeps serving here)` : ''}`,
+      )
   }
 
   /** An explicit refusal (token, Host, protocol): fatal before the first sync, retried slowly after. */
@@ -319,7 +341,9 @@ function backendUrl(server: string | URL): URL {
   try {
     base = new URL(server)
   } catch {
-    throw new TypeError(`connectWizardHotReload: options.server must be the dev server's URL (like http://localhost:5173), not ${JSON.stringify(String(server))}`)
+    throw new TypeError(
+      `connectWizardHotReload: options.server must be the dev server's URL (like http://localhost:5173), not ${JSON.stringify(String(server))}`,
+    )
   }
   if (!/^(?:https?|wss?):$/.test(base.protocol)) throw new TypeError(`connectWizardHotReload: options.server must be an http(s) URL, not ${base.protocol}`)
   const url = new URL(BACKEND_PATH, base)

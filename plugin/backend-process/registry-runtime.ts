@@ -27,7 +27,8 @@ export interface RegistryRuntimeOptions {
  */
 export async function connectRegistryRuntime({ registry, file, discoveryFile, tokenFile, name }: RegistryRuntimeOptions): Promise<void> {
   const server = readDiscoveryFile(discoveryFile)?.url
-  if (!server) throw new Error(`the dev server has not recorded where it listens (${discoveryFile}): in middleware mode, attach it to your HTTP server (api.attach)`)
+  if (!server)
+    throw new Error(`the dev server has not recorded where it listens (${discoveryFile}): in middleware mode, attach it to your HTTP server (api.attach)`)
   const key = `${name}\0${file}`
   const previous = links.get(key)
   const linking = (async () => {
@@ -38,7 +39,11 @@ export async function connectRegistryRuntime({ registry, file, discoveryFile, to
       name,
       wait: false,
       // The runtime shares the dev server's terminal, which already says what happened: only trouble here.
-      logger: { info() {}, warn: (message) => console.warn(`[wizard-hot-reload] ${name}: ${message}`), error: (message) => console.error(`[wizard-hot-reload] ${name}: ${message}`) },
+      logger: {
+        info() {},
+        warn: (message) => console.warn(`[wizard-hot-reload] ${name}: ${message}`),
+        error: (message) => console.error(`[wizard-hot-reload] ${name}: ${message}`),
+      },
       register: (wizardId, wizardClass: WizardClass, context) => callExport(registry, 'registerWizard', wizardId, wizardClass, context) as boolean | void,
       unregister: (wizardId) => callExport(registry, 'unregisterWizard', wizardId) as boolean | void,
     })
@@ -50,7 +55,10 @@ export async function connectRegistryRuntime({ registry, file, discoveryFile, to
   const waited = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, FIRST_SYNC_WAIT_MS, 'late')))
   try {
     const outcome = await Promise.race([link.ready.then(() => 'ready' as const), waited])
-    if (outcome === 'late') console.warn(`[wizard-hot-reload] ${name}: the registry waited ${FIRST_SYNC_WAIT_MS / 1000} s for the dev server's wizards; going on without them (they arrive when it answers).`)
+    if (outcome === 'late')
+      console.warn(
+        `[wizard-hot-reload] ${name}: the registry waited ${FIRST_SYNC_WAIT_MS / 1000} s for the dev server's wizards; going on without them (they arrive when it answers).`,
+      )
   } finally {
     clearTimeout(timer)
   }

@@ -68,9 +68,13 @@ export class RemoteRunner {
   private invoke({ name, data }: { name: string; data: unknown[] }): Promise<{ result: unknown } | { error: unknown }> {
     const id = ++this.nextId
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.answered(id, { error: { name: 'Error', message: `the dev server did not answer ${name} within ${INVOKE_TIMEOUT_MS / 1000} s` } }), INVOKE_TIMEOUT_MS)
+      const timer = setTimeout(
+        () => this.answered(id, { error: { name: 'Error', message: `the dev server did not answer ${name} within ${INVOKE_TIMEOUT_MS / 1000} s` } }),
+        INVOKE_TIMEOUT_MS,
+      )
       this.waiting.set(id, { resolve, timer })
-      if (!this.socket?.send({ type: 'invoke', id, name, data })) this.answered(id, { error: { name: 'Error', message: `not connected to the dev server (${name})` } })
+      if (!this.socket?.send({ type: 'invoke', id, name, data }))
+        this.answered(id, { error: { name: 'Error', message: `not connected to the dev server (${name})` } })
     })
   }
 

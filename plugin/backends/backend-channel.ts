@@ -72,7 +72,12 @@ export function openBackendChannel(o: BackendChannelOptions): BackendChannel {
     return { hub, relay, endpoint: undefined }
   }
   try {
-    const endpoint = new BackendEndpoint({ token: ensureToken(server.config.cacheDir), allowedHosts: server.config.server.allowedHosts, hub, control: o.control })
+    const endpoint = new BackendEndpoint({
+      token: ensureToken(server.config.cacheDir),
+      allowedHosts: server.config.server.allowedHosts,
+      hub,
+      control: o.control,
+    })
     return { hub, relay, endpoint }
   } catch (error) {
     o.problem(`the backend endpoint is off: cannot write its token under ${displayPath(root, server.config.cacheDir)}: ${describeThrown(error)}`)

@@ -51,10 +51,15 @@ export class BackendEndpoint {
   private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy())
     if (req.headers.origin !== undefined) return refuseUpgrade(socket, 403, 'browsers may not connect to the backend channel (it serves and runs source code)')
-    if (!isHostAllowed(req.headers.host, this.options.allowedHosts)) return refuseUpgrade(socket, 403, `Host "${req.headers.host}" is not allowed (see server.allowedHosts)`)
+    if (!isHostAllowed(req.headers.host, this.options.allowedHosts))
+      return refuseUpgrade(socket, 403, `Host "${req.headers.host}" is not allowed (see server.allowedHosts)`)
     const backendNonce = req.headers[BACKEND_NONCE_HEADER]
     if (typeof backendNonce !== 'string' || !/^[0-9a-f]{32,128}$/.test(backendNonce)) {
-      return refuseUpgrade(socket, 400, `no ${BACKEND_NONCE_HEADER} header: this backend's vite-plugin-wizard-hot-reload is older than the dev server's (protocol ${BACKEND_PROTOCOL_VERSION}); update it`)
+      return refuseUpgrade(
+        socket,
+        400,
+        `no ${BACKEND_NONCE_HEADER} header: this backend's vite-plugin-wizard-hot-reload is older than the dev server's (protocol ${BACKEND_PROTOCOL_VERSION}); update it`,
+      )
     }
     const address = req.socket.remoteAddress ?? null
     this.wss.handleUpgrade(req, socket, head, (client) => {
@@ -91,11 +96,15 @@ export class BackendEndpoint {
       settle(true, '', hello as Extract<BackendMessage, { type: 'hello' }>)
     })
     const challenge = { protocol: BACKEND_PROTOCOL_VERSION, heartbeatMs: this.heartbeatMs }
-    socket.send({ type: 'challenge', ...challenge, nonce: serverNonce, proof: proofOf(this.options.token, 'dev-server', backendNonce, serverNonce, challengeBound(challenge)) } satisfies ServerMessage)
+    socket.send({
+      type: 'challenge',
+      ...challenge,
+      nonce: serverNonce,
+      proof: proofOf(this.options.token, 'dev-server', backendNonce, serverNonce, challengeBound(challenge)),
+    } satisfies ServerMessage)
   }
 }
 
 const HELLO_TIMEOUT_MS = 10_000
 /** What a backend sends is small (a hello, outcomes, the runner's calls): module code only flows the other way. */
 const MAX_BACKEND_FRAME_BYTES = 4 * 1024 * 1024
-

@@ -10,7 +10,15 @@ import { importedFiles, servedCodeHash } from '../vite-internals/module-graph.ts
 import type { RunnableDevEnvironment } from 'vite'
 import type { BackendSocket } from '../backend-link/backend-socket.ts'
 import { ServedFiles } from './served-files.ts'
-import { BACKEND_PROTOCOL_VERSION, type BackendMessage, type RemoteError, type ServerMessage, type WireOptions, type WireOutcome, type WireWizard } from '../backend-link/protocol.ts'
+import {
+  BACKEND_PROTOCOL_VERSION,
+  type BackendMessage,
+  type RemoteError,
+  type ServerMessage,
+  type WireOptions,
+  type WireOutcome,
+  type WireWizard,
+} from '../backend-link/protocol.ts'
 
 export interface BackendHubOptions {
   /** The environment wizards load in (its graph and `fetchModule` serve the backends' runners). */
@@ -49,7 +57,12 @@ class Backend {
   ) {}
 
   record(outcome: WireOutcome, message?: string): void {
-    this.wizards.set(outcome.wizardId, { version: outcome.version, ok: outcome.ok, error: outcome.ok ? null : (message ?? outcome.error?.message ?? 'failed'), at: new Date() })
+    this.wizards.set(outcome.wizardId, {
+      version: outcome.version,
+      ok: outcome.ok,
+      error: outcome.ok ? null : (message ?? outcome.error?.message ?? 'failed'),
+      at: new Date(),
+    })
   }
 }
 
@@ -80,7 +93,10 @@ export class BackendHub {
     const backend = new Backend(socket, address)
     this.backends.add(backend)
     // Whatever a backend sends (a bug, a version mismatch) costs at most a warning, never the dev server.
-    const handle = (message: unknown) => void this.onMessage(backend, message as BackendMessage).catch((error: unknown) => this.options.warn(`backend ${backend.name}: a message could not be handled: ${describeThrown(error)}`))
+    const handle = (message: unknown) =>
+      void this.onMessage(backend, message as BackendMessage).catch((error: unknown) =>
+        this.options.warn(`backend ${backend.name}: a message could not be handled: ${describeThrown(error)}`),
+      )
     socket.onMessage(handle)
     handle(hello)
     socket.onClose(() => {
@@ -124,7 +140,9 @@ export class BackendHub {
         hostname: backend.hostname,
         address: backend.address,
         connected_since: backend.connectedAt.toISOString(),
-        wizards: Object.fromEntries([...backend.wizards].map(([id, entry]) => [id, { version: entry.version, ok: entry.ok, error: entry.error, at: entry.at.toISOString() }])),
+        wizards: Object.fromEntries(
+          [...backend.wizards].map(([id, entry]) => [id, { version: entry.version, ok: entry.ok, error: entry.error, at: entry.at.toISOString() }]),
+        ),
       }))
   }
 
@@ -142,7 +160,12 @@ export class BackendHub {
       case 'invoke':
         if (typeof message.name !== 'string' || !Array.isArray(message.data)) return
         // Before the welcome nothing is served (a load still running from before a reconnect fails at once, not after a timeout).
-        if (!backend.welcomed) return void backend.socket.send({ type: 'invoked', id: message.id, result: { error: { name: 'Error', message: 'not synced with the dev server yet' } } } satisfies ServerMessage)
+        if (!backend.welcomed)
+          return void backend.socket.send({
+            type: 'invoked',
+            id: message.id,
+            result: { error: { name: 'Error', message: 'not synced with the dev server yet' } },
+          } satisfies ServerMessage)
         backend.socket.send({ type: 'invoked', id: message.id, result: await this.invoke(message.name, message.data) } satisfies ServerMessage)
         return
       case 'synced': {
@@ -162,7 +185,8 @@ export class BackendHub {
         backend.pending.delete(message.seq)
         backend.record(message.outcome, message.outcome.ok ? undefined : this.describe(message.outcome))
         if (resolve) resolve(message.outcome)
-        else if (!message.outcome.ok) this.options.warn(`backend ${backend.name}: ${message.outcome.wizardId} failed after the ${this.waitMs()} ms wait: ${this.describe(message.outcome)}`)
+        else if (!message.outcome.ok)
+          this.options.warn(`backend ${backend.name}: ${message.outcome.wizardId} failed after the ${this.waitMs()} ms wait: ${this.describe(message.outcome)}`)
         return
       }
       default:
@@ -175,7 +199,9 @@ export class BackendHub {
     backend.pid = Number(hello.pid) || 0
     backend.hostname = typeof hello.hostname === 'string' ? hello.hostname.slice(0, 200) : ''
     if (hello.protocol !== BACKEND_PROTOCOL_VERSION) {
-      this.options.warn(`backend ${backend.name} speaks protocol ${hello.protocol}, this dev server ${BACKEND_PROTOCOL_VERSION}: update vite-plugin-wizard-hot-reload in one of them`)
+      this.options.warn(
+        `backend ${backend.name} speaks protocol ${hello.protocol}, this dev server ${BACKEND_PROTOCOL_VERSION}: update vite-plugin-wizard-hot-reload in one of them`,
+      )
       return backend.socket.close(4000, `protocol ${BACKEND_PROTOCOL_VERSION} expected`)
     }
     await this.options.ready()
@@ -189,7 +215,15 @@ export class BackendHub {
       .filter((record) => !record.current)
       .map((record) => record.wizardId)
     backend.welcomed = true
-    backend.socket.send({ type: 'welcome', protocol: BACKEND_PROTOCOL_VERSION, session: this.session, options: this.options.options, wizards, failing, complete: this.options.complete } satisfies ServerMessage)
+    backend.socket.send({
+      type: 'welcome',
+      protocol: BACKEND_PROTOCOL_VERSION,
+      session: this.session,
+      options: this.options.options,
+      wizards,
+      failing,
+      complete: this.options.complete,
+    } satisfies ServerMessage)
   }
 
   /** The module runner's calls: `fetchModule` (only files Vite's `server.fs` rules allow), `getBuiltins`. */
@@ -259,8 +293,7 @@ export class BackendHub {
         failed.push({ name: backend.name, error: { kind: 'timeout', message } })
         // The status says so too (its late answer, if any, replaces this).
         if (wizardId) backend.wizards.set(wizardId, { version: backend.wizards.get(wizardId)?.version ?? null, ok: false, error: message, at: new Date() })
-      }
-      else if (answer === 'disconnected') failed.push({ name: backend.name, error: { kind: 'register', message: 'disconnected before it answered' } })
+      } else if (answer === 'disconnected') failed.push({ name: backend.name, error: { kind: 'register', message: 'disconnected before it answered' } })
       else if (answer.ok) times.push(answer.durationMs)
       else failed.push({ name: backend.name, error: answer.error ? this.options.classify(answer.error, file) : { kind: 'register', message: 'failed' } })
     }
@@ -291,7 +324,17 @@ export class BackendHub {
     // The version registered is not the file on disk (rolled back, or a later save failed): its own source.
     if (current.source !== undefined && readText(current.file) !== current.source) {
       const url = keptVersionUrl(current.file, current.version)
-      return { wizardId, file: current.file, version: current.version, closureHash: `kept-v${current.version}-${hashOf(current.source)}`, closure: [], config, configDescribed: this.options.configDescribed(current.file), pinned, url }
+      return {
+        wizardId,
+        file: current.file,
+        version: current.version,
+        closureHash: `kept-v${current.version}-${hashOf(current.source)}`,
+        closure: [],
+        config,
+        configDescribed: this.options.configDescribed(current.file),
+        pinned,
+        url,
+      }
     }
     const closure = [current.file, ...importedFiles(environment, current.file)].map((file) => ({ file, hash: servedCodeHash(environment, file) }))
     const hash = createHash('sha256')
@@ -307,7 +350,6 @@ export class BackendHub {
       pinned,
     }
   }
-
 }
 
 /** An error as JSON (the runner revives it with these fields: message, stack, Vite's loc/frame/plugin/id). */

@@ -18,7 +18,7 @@ export class BackendRelay implements Required<WizardEventSink> {
 
   reloaded(payload: WizardReloadedPayload): void {
     if (this.direct(payload.wizardId)) return this.next.reloaded(payload)
-    this.then(payload.wizardId, async () => {
+    this.after(payload.wizardId, async () => {
       const backends = await (payload.reason === 'config' ? this.hub.reconfigure(payload.wizardId) : this.hub.load(payload.wizardId))
       this.next.reloaded(backends ? { ...payload, backends } : payload)
     })
@@ -27,12 +27,12 @@ export class BackendRelay implements Required<WizardEventSink> {
   failed(payload: WizardFailedPayload): void {
     // Backends are not asked: what failed here would fail there; they keep their version.
     if (this.direct(payload.wizardId)) return this.next.failed(payload)
-    this.then(payload.wizardId, async () => this.next.failed(payload))
+    this.after(payload.wizardId, async () => this.next.failed(payload))
   }
 
   removed(payload: WizardRemovedPayload): void {
     if (this.direct(payload.wizardId)) return this.next.removed(payload)
-    this.then(payload.wizardId, async () => {
+    this.after(payload.wizardId, async () => {
       await this.hub.remove(payload.wizardId, payload.file)
       this.next.removed(payload)
     })
@@ -40,7 +40,7 @@ export class BackendRelay implements Required<WizardEventSink> {
 
   rolledBack(payload: WizardRolledBackPayload): void {
     if (this.direct(payload.wizardId)) return this.next.rolledBack(payload)
-    this.then(payload.wizardId, async () => {
+    this.after(payload.wizardId, async () => {
       await this.hub.rollback(payload.wizardId, payload.file, payload.version)
       this.next.rolledBack(payload)
     })
@@ -56,7 +56,7 @@ export class BackendRelay implements Required<WizardEventSink> {
     return this.hub.count === 0 && !this.chains.has(wizardId)
   }
 
-  private then(wizardId: string, work: () => Promise<void>): void {
+  private after(wizardId: string, work: () => Promise<void>): void {
     const chain = (this.chains.get(wizardId) ?? Promise.resolve()).then(work).catch(this.onError)
     const entry = chain.finally(() => {
       if (this.chains.get(wizardId) === entry) this.chains.delete(wizardId)

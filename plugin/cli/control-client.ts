@@ -26,19 +26,38 @@ export interface DevServerTarget {
 export async function askDevServer(request: { id: string; type: string; [key: string]: unknown }, target: DevServerTarget = {}): Promise<WizardReply> {
   const root = path.resolve(target.root ?? process.cwd())
   const token = findToken({ root })
-  if (!('token' in token)) throw new CliError(token.problem.replace('(the dev server writes it when it starts)', '(the dev server writes it when it starts): is this a project with vite-plugin-wizard-hot-reload, and has its dev server run?'))
+  if (!('token' in token))
+    throw new CliError(
+      token.problem.replace(
+        '(the dev server writes it when it starts)',
+        '(the dev server writes it when it starts): is this a project with vite-plugin-wizard-hot-reload, and has its dev server run?',
+      ),
+    )
   const server = target.server ?? runningServer(token.from)
   const url = new URL(BACKEND_PATH, server)
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
   const nonce = newNonce()
-  const socket = new WebSocket(url, { headers: { [BACKEND_NONCE_HEADER]: nonce }, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, handshakeTimeout: 5000 })
+  const socket = new WebSocket(url, {
+    headers: { [BACKEND_NONCE_HEADER]: nonce },
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    handshakeTimeout: 5000,
+  })
   const timeoutMs = target.timeoutMs ?? 30_000
   try {
     return await new Promise<WizardReply>((resolve, reject) => {
       const timer = setTimeout(() => reject(new CliError(`the dev server at ${server} did not answer within ${timeoutMs / 1000} s`)), timeoutMs)
       socket.once('close', () => clearTimeout(timer))
-      socket.on('error', (error: NodeJS.ErrnoException) => reject(new CliError(`cannot reach the dev server at ${server} (${error.code ?? error.message}); is it running?`)))
-      socket.on('unexpected-response', (_request, response) => reject(new CliError(`the dev server at ${server} refused the connection (HTTP ${response.statusCode}): is vite-plugin-wizard-hot-reload in its config, with backends on?`)))
+      socket.on('error', (error: NodeJS.ErrnoException) =>
+        reject(new CliError(`cannot reach the dev server at ${server} (${error.code ?? error.message}); is it running?`)),
+      )
+      socket.on('unexpected-response', (_request, response) =>
+        reject(
+          new CliError(
+            `the dev server at ${server} refused the connection (HTTP ${response.statusCode}): is vite-plugin-wizard-hot-reload in its config, with backends on?`,
+          ),
+        ),
+      )
       socket.on('open', () => {
         const wrapped = new BackendSocket(socket)
         let proven = false
@@ -59,7 +78,17 @@ export async function askDevServer(request: { id: string; type: string; [key: st
             )
           }
           proven = true
-          wrapped.send({ type: 'hello', protocol: BACKEND_PROTOCOL_VERSION, proof: proofOf(token.token, 'backend', nonce, checked.nonce), name: 'cli', pid: process.pid, hostname: os.hostname(), node: process.version, wizards: {}, role: 'control' } satisfies BackendMessage)
+          wrapped.send({
+            type: 'hello',
+            protocol: BACKEND_PROTOCOL_VERSION,
+            proof: proofOf(token.token, 'backend', nonce, checked.nonce),
+            name: 'cli',
+            pid: process.pid,
+            hostname: os.hostname(),
+            node: process.version,
+            wizards: {},
+            role: 'control',
+          } satisfies BackendMessage)
           wrapped.sign(sessionKey(token.token, nonce, checked.nonce), 'backend')
           wrapped.send({ type: 'control', request } satisfies BackendMessage)
         })
@@ -74,11 +103,13 @@ export async function askDevServer(request: { id: string; type: string; [key: st
 function runningServer(tokenFrom: string): string {
   const file = tokenFrom.endsWith(TOKEN_FILE) ? path.join(tokenFrom.slice(0, -TOKEN_FILE.length), DISCOVERY_FILE) : undefined
   const found = file ? readDiscoveryFile(file) : undefined
-  if (!found) throw new CliError(`no dev server of this project has recorded where it listens${file ? ` (${file})` : ''}: start it (vite), or pass --server <url>`)
+  if (!found)
+    throw new CliError(`no dev server of this project has recorded where it listens${file ? ` (${file})` : ''}: start it (vite), or pass --server <url>`)
   try {
     process.kill(found.pid, 0)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') throw new CliError(`the dev server that last ran here (pid ${found.pid}, ${found.url}) has stopped: start it (vite), or pass --server <url>`)
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH')
+      throw new CliError(`the dev server that last ran here (pid ${found.pid}, ${found.url}) has stopped: start it (vite), or pass --server <url>`)
   }
   return found.url
 }

@@ -52,7 +52,11 @@ export async function main(argv: string[], out: (line: string) => void = console
 }
 
 function parse(argv: string[]) {
-  return parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, server: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, server: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  })
 }
 
 function requestOf(command: string, wizardId: string | undefined, version: string | undefined): { id: string; type: string; [key: string]: unknown } | string {
@@ -76,10 +80,16 @@ function describe(command: string, result: unknown, out: (line: string) => void)
         return 0
       }
       const wizards = Object.entries(status.wizards)
-      out(`${wizards.length} wizard${wizards.length === 1 ? '' : 's'}, ${status.reload_count} reload${status.reload_count === 1 ? '' : 's'}${status.last_error ? ` — last problem: ${status.last_error}` : ''}`)
+      out(
+        `${wizards.length} wizard${wizards.length === 1 ? '' : 's'}, ${status.reload_count} reload${status.reload_count === 1 ? '' : 's'}${status.last_error ? ` — last problem: ${status.last_error}` : ''}`,
+      )
       const width = Math.max(0, ...wizards.map(([id]) => id.length))
       for (const [id, entry] of wizards) {
-        const state = entry.last_error ? `failed (${entry.last_error_kind}): ${entry.last_error.split('\n')[0]}` : entry.pinned_version !== null ? `pinned at v${entry.pinned_version} (the file on disk is newer)` : 'ok'
+        const state = entry.last_error
+          ? `failed (${entry.last_error_kind}): ${entry.last_error.split('\n')[0]}`
+          : entry.pinned_version !== null
+            ? `pinned at v${entry.pinned_version} (the file on disk is newer)`
+            : 'ok'
         out(`  ${id.padEnd(width)}  ${entry.version === null ? '–' : `v${entry.version}`}  ${state}`)
       }
       for (const backend of status.backends) out(`  backend ${backend.name} (pid ${backend.pid}) connected since ${backend.connected_since}`)
@@ -88,7 +98,9 @@ function describe(command: string, result: unknown, out: (line: string) => void)
     case 'history': {
       for (const entry of result as WizardHistoryEntry[]) {
         const what = entry.outcome === 'failed' ? `failed (${entry.kind})` : entry.outcome
-        out(`  #${entry.attempt}  ${entry.version === null ? '  ' : `v${entry.version}`}  ${new Date(entry.timestamp).toISOString()}  ${what.padEnd(12)} ${entry.durationMs} ms${entry.kept ? '  (kept: rollback possible)' : ''}`)
+        out(
+          `  #${entry.attempt}  ${entry.version === null ? '  ' : `v${entry.version}`}  ${new Date(entry.timestamp).toISOString()}  ${what.padEnd(12)} ${entry.durationMs} ms${entry.kept ? '  (kept: rollback possible)' : ''}`,
+        )
       }
       return 0
     }

@@ -5,7 +5,12 @@ import { parseConfig } from './parse-config.ts'
 test('nesting beyond the limit is found where it starts, in every format, without recursion', () => {
   const deep = '['.repeat(100_000) + ']'.repeat(100_000)
   expect(excessiveNesting(deep)).toEqual({ line: 1, column: MAX_CONFIG_NESTING + 1 })
-  for (const [format, text] of [['json', deep], ['jsonc', `// c\n${deep}`], ['yaml', `a: ${deep}`], ['toml', `a = ${deep}`]] as const) {
+  for (const [format, text] of [
+    ['json', deep],
+    ['jsonc', `// c\n${deep}`],
+    ['yaml', `a: ${deep}`],
+    ['toml', `a = ${deep}`],
+  ] as const) {
     const parsed = parseConfig(format, text)
     expect(parsed, format).toMatchObject({ ok: false, message: expect.stringContaining(`nested more than ${MAX_CONFIG_NESTING} levels deep`) })
   }

@@ -49,11 +49,16 @@ export function excessiveNesting(text: string): ConfigPosition | undefined {
  */
 export function parseGuarded(text: string, parse: () => ParseOutcome): ParseOutcome {
   const tooDeep = excessiveNesting(text)
-  if (tooDeep) return { ok: false, message: `nested more than ${MAX_CONFIG_NESTING} levels deep here; no config needs that (refused before parsing)`, position: tooDeep }
+  if (tooDeep)
+    return { ok: false, message: `nested more than ${MAX_CONFIG_NESTING} levels deep here; no config needs that (refused before parsing)`, position: tooDeep }
   try {
     return parse()
   } catch (error) {
     const overflow = error instanceof RangeError && /call stack/i.test(error.message)
-    return { ok: false, message: overflow ? 'nested too deeply to parse (the parser ran out of stack)' : `the parser failed: ${describeThrown(error)}`, position: { line: 1, column: 1 } }
+    return {
+      ok: false,
+      message: overflow ? 'nested too deeply to parse (the parser ran out of stack)' : `the parser failed: ${describeThrown(error)}`,
+      position: { line: 1, column: 1 },
+    }
   }
 }

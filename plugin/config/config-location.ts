@@ -43,14 +43,26 @@ export function configCandidates(wizardFile: string, root: string, option: Confi
   if (!called.ok) return { ok: false, message: `the configFile option threw for ${displayPath(root, wizardFile)}: ${describeThrown(called.thrown)}` }
   const answer: unknown = called.value
   if (answer === null || answer === undefined) return { ok: true, candidates: [], described: 'none (the configFile option returned null)' }
-  if (typeof answer !== 'string' || answer === '') return { ok: false, message: `the configFile option returned ${typeof answer === 'string' ? 'an empty string' : typeof answer} for ${displayPath(root, wizardFile)}; expected a path or null` }
+  if (typeof answer !== 'string' || answer === '')
+    return {
+      ok: false,
+      message: `the configFile option returned ${typeof answer === 'string' ? 'an empty string' : typeof answer} for ${displayPath(root, wizardFile)}; expected a path or null`,
+    }
   const file = path.resolve(root, answer)
-  if (!configFormatOf(file)) return { ok: false, message: `the configFile option returned ${displayPath(root, file)} for ${displayPath(root, wizardFile)}: a config file ends with ${CONFIG_EXTENSIONS.map(([extension]) => extension).join(', ')}` }
+  if (!configFormatOf(file))
+    return {
+      ok: false,
+      message: `the configFile option returned ${displayPath(root, file)} for ${displayPath(root, wizardFile)}: a config file ends with ${CONFIG_EXTENSIONS.map(([extension]) => extension).join(', ')}`,
+    }
   return { ok: true, candidates: [file], described: displayPath(root, file) }
 }
 
 /** Which of the candidates exist: none, one, or — a failure — several. */
-export function existingConfig(candidates: string[], root: string, wizardFile: string): { ok: true; file: string | undefined } | { ok: false; message: string } {
+export function existingConfig(
+  candidates: string[],
+  root: string,
+  wizardFile: string,
+): { ok: true; file: string | undefined } | { ok: false; message: string } {
   const present = candidates.filter(isFile)
   if (present.length <= 1) return { ok: true, file: present[0] }
   const names = present.map((file) => displayPath(root, file))

@@ -15,28 +15,54 @@ describe('YAML', () => {
   const source = 'model: small\nsteps:\n  - name: lint\n    timeout: 30\n  - name: test\n    timeout: fast\n'
   test('values, and keys located by line and column (the key itself; the nearest parent for a missing one)', () => {
     const config = ok(parseConfig('yaml', source))
-    expect(config.value).toEqual({ model: 'small', steps: [{ name: 'lint', timeout: 30 }, { name: 'test', timeout: 'fast' }] })
+    expect(config.value).toEqual({
+      model: 'small',
+      steps: [
+        { name: 'lint', timeout: 30 },
+        { name: 'test', timeout: 'fast' },
+      ],
+    })
     expect(config.locate(['steps', 1, 'timeout'])).toEqual({ line: 6, column: 5 })
     expect(config.locate(['model'])).toEqual({ line: 1, column: 1 })
     expect(config.locate(['steps', 1, 'retries'])).toEqual({ line: 5, column: 5 })
     expect(config.locate([])).toEqual({ line: 1, column: 1 })
   })
   test('an indentation error, a duplicate key, two documents: a message and where', () => {
-    expect(failed(parseConfig('yaml', 'a:\n  b: 1\n c: 2\n'))).toEqual({ ok: false, message: 'All mapping items must start at the same column', position: { line: 3, column: 1 } })
+    expect(failed(parseConfig('yaml', 'a:\n  b: 1\n c: 2\n'))).toEqual({
+      ok: false,
+      message: 'All mapping items must start at the same column',
+      position: { line: 3, column: 1 },
+    })
     expect(failed(parseConfig('yaml', 'a: 1\na: 2\n'))).toMatchObject({ message: 'Map keys must be unique', position: { line: 2, column: 1 } })
     expect(failed(parseConfig('yaml', 'a: 1\n---\nb: 2\n')).message).toMatch(/multiple documents/)
   })
   test('an empty file is no value; a billion-laughs file is an error, not a frozen server', () => {
     expect(ok(parseConfig('yaml', '')).value).toBeUndefined()
-    const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n')
+    const laughs = [
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(',')}]`,
+      ),
+    ].join('\n')
     expect(failed(parseConfig('yaml', laughs)).message).toMatch(/alias/i)
   })
 })
 
 describe('JSON and JSONC', () => {
   test('.json is strict: a trailing comma is named and located at the comma; comments point to .jsonc', () => {
-    expect(failed(parseConfig('json', '{\n  "a": 1,\n}\n'))).toEqual({ ok: false, message: 'trailing comma (not allowed in .json; remove it, or rename the file to .jsonc)', position: { line: 2, column: 9 } })
-    expect(failed(parseConfig('json', '{\n  "a": 1 // one\n}'))).toMatchObject({ message: 'comments are not allowed in .json (rename the file to .jsonc)', position: { line: 2, column: 10 } })
+    expect(failed(parseConfig('json', '{\n  "a": 1,\n}\n'))).toEqual({
+      ok: false,
+      message: 'trailing comma (not allowed in .json; remove it, or rename the file to .jsonc)',
+      position: { line: 2, column: 9 },
+    })
+    expect(failed(parseConfig('json', '{\n  "a": 1 // one\n}'))).toMatchObject({
+      message: 'comments are not allowed in .json (rename the file to .jsonc)',
+      position: { line: 2, column: 10 },
+    })
     expect(failed(parseConfig('json', '{"a": }'))).toMatchObject({ message: 'a value expected', position: { line: 1, column: 7 } })
     expect(failed(parseConfig('json', ''))).toMatchObject({ message: expect.stringContaining('empty') })
   })
@@ -58,7 +84,11 @@ describe('JSON and JSONC', () => {
 describe('TOML', () => {
   test('values; a duplicate key and a bad value are located', () => {
     expect(ok(parseConfig('toml', 'model = "small"\n[[steps]]\ntimeout = 30\n')).value).toEqual({ model: 'small', steps: [{ timeout: 30 }] })
-    expect(failed(parseConfig('toml', 'a = 1\na = 2\n'))).toEqual({ ok: false, message: 'trying to redefine an already defined table or value', position: { line: 2, column: 1 } })
+    expect(failed(parseConfig('toml', 'a = 1\na = 2\n'))).toEqual({
+      ok: false,
+      message: 'trying to redefine an already defined table or value',
+      position: { line: 2, column: 1 },
+    })
     expect(failed(parseConfig('toml', 'a = \n'))).toMatchObject({ message: 'invalid value', position: { line: 1, column: 5 } })
   })
   test('its parser cannot place keys: a schema problem is named by its path instead', () => {

@@ -32,7 +32,8 @@ export function parseJson(source: string, jsonc: boolean): ParseOutcome {
   if (error || !tree) {
     const offset = error?.offset ?? 0
     const comma = jsonc ? undefined : trailingCommaBefore(source, offset)
-    if (comma !== undefined) return { ok: false, message: 'trailing comma (not allowed in .json; remove it, or rename the file to .jsonc)', position: positionAt(source, comma) }
+    if (comma !== undefined)
+      return { ok: false, message: 'trailing comma (not allowed in .json; remove it, or rename the file to .jsonc)', position: positionAt(source, comma) }
     const code = error ? printParseErrorCode(error.error) : 'ValueExpected'
     return { ok: false, message: READABLE[code] ?? code, position: positionAt(source, offset) }
   }

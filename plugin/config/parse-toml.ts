@@ -6,7 +6,8 @@ export function parseToml(source: string): ParseOutcome {
   try {
     return { ok: true, config: { value: parse(source), locate: () => undefined } }
   } catch (error) {
-    if (error instanceof TomlError) return { ok: false, message: error.message.split('\n')[0].replace(/^Invalid TOML document: /, ''), position: { line: error.line, column: error.column } }
+    if (error instanceof TomlError)
+      return { ok: false, message: error.message.split('\n')[0].replace(/^Invalid TOML document: /, ''), position: { line: error.line, column: error.column } }
     return { ok: false, message: error instanceof Error ? error.message : String(error) }
   }
 }

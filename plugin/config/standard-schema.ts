@@ -25,20 +25,27 @@ export function configSchemaOf(wizardClass: unknown): { schema: StandardSchemaV1
   if (schema === undefined || schema === null) return { schema: undefined }
   const standard = safeGet(schema, '~standard')
   if (typeof safeGet(standard, 'validate') !== 'function' || safeGet(standard, 'version') !== 1) {
-    return { problem: `its static configSchema is not a Standard Schema (no "~standard" with version 1 and validate()): ${describeValue(schema)}. Use a library that implements it (Zod 3.24+, Valibot 1, ArkType 2), or remove configSchema to get the parsed file as it is` }
+    return {
+      problem: `its static configSchema is not a Standard Schema (no "~standard" with version 1 and validate()): ${describeValue(schema)}. Use a library that implements it (Zod 3.24+, Valibot 1, ArkType 2), or remove configSchema to get the parsed file as it is`,
+    }
   }
   return { schema: schema as StandardSchemaV1 }
 }
 
 /** Validates; the schema's own code may throw, reject or never settle — each is a reason, not a crash. */
 export async function validateConfig(schema: StandardSchemaV1, value: unknown, timeoutMs: number | undefined): Promise<Validation> {
-  const outcome = await settleWithin(Promise.resolve().then(() => schema['~standard'].validate(value)), timeoutMs)
-  if (outcome === TIMED_OUT) return { ok: false, problem: `its configSchema did not finish validating within ${Math.round(timeoutMs! / 100) / 10} s (loadTimeout)` }
+  const outcome = await settleWithin(
+    Promise.resolve().then(() => schema['~standard'].validate(value)),
+    timeoutMs,
+  )
+  if (outcome === TIMED_OUT)
+    return { ok: false, problem: `its configSchema did not finish validating within ${Math.round(timeoutMs! / 100) / 10} s (loadTimeout)` }
   if ('error' in outcome) return { ok: false, problem: `its configSchema threw ${describeThrown(outcome.error)}` }
   const result = outcome.value as unknown
   const issues = safeGet(result, 'issues')
   if (issues === undefined || issues === null || issues === false) {
-    if (typeof result !== 'object' || result === null || !('value' in result)) return { ok: false, problem: `its configSchema returned ${describeValue(result)}, not a Standard Schema result` }
+    if (typeof result !== 'object' || result === null || !('value' in result))
+      return { ok: false, problem: `its configSchema returned ${describeValue(result)}, not a Standard Schema result` }
     return { ok: true, value: (result as { value: unknown }).value }
   }
   const list = Array.isArray(issues) ? issues : []

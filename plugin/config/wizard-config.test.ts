@@ -26,8 +26,16 @@ function failure(outcome: ConfigLoad) {
   return outcome.failure
 }
 
-const zodSchema = z.object({ model: z.string(), steps: z.array(z.object({ name: z.string(), timeout: z.number().default(60) })), temperature: z.number().default(0.2) })
-const valibotSchema = v.object({ model: v.string(), steps: v.array(v.object({ name: v.string(), timeout: v.optional(v.number(), 60) })), temperature: v.optional(v.number(), 0.2) })
+const zodSchema = z.object({
+  model: z.string(),
+  steps: z.array(z.object({ name: z.string(), timeout: z.number().default(60) })),
+  temperature: z.number().default(0.2),
+})
+const valibotSchema = v.object({
+  model: v.string(),
+  steps: v.array(v.object({ name: v.string(), timeout: v.optional(v.number(), 60) })),
+  temperature: v.optional(v.number(), 0.2),
+})
 const yaml = 'model: small\nsteps:\n  - name: lint\n  - name: test\n    timeout: 5\n'
 
 describe.each([
@@ -38,7 +46,14 @@ describe.each([
     static configSchema = schema
   }
   test('the output, with its defaults, is the config', async () => {
-    expect(value(await load(Wizard, { 'wizards/review_wizard.config.yaml': yaml }))).toEqual({ model: 'small', steps: [{ name: 'lint', timeout: 60 }, { name: 'test', timeout: 5 }], temperature: 0.2 })
+    expect(value(await load(Wizard, { 'wizards/review_wizard.config.yaml': yaml }))).toEqual({
+      model: 'small',
+      steps: [
+        { name: 'lint', timeout: 60 },
+        { name: 'test', timeout: 5 },
+      ],
+      temperature: 0.2,
+    })
   })
   test('a violation names the path and points at the key in the file, with a code frame', async () => {
     const broken = failure(await load(Wizard, { 'wizards/review_wizard.config.yaml': yaml.replace('timeout: 5', 'timeout: fast') }))
@@ -49,7 +64,9 @@ describe.each([
   })
   test('no config file: the schema decides (a required object fails, naming where it looked)', async () => {
     const missing = failure(await load(Wizard, {}))
-    expect(missing.message).toMatch(/^review has no config file \(looked for wizards\/review_wizard\.config\.\{yaml,yml,json,jsonc,toml\}\) and its configSchema requires one: /)
+    expect(missing.message).toMatch(
+      /^review has no config file \(looked for wizards\/review_wizard\.config\.\{yaml,yml,json,jsonc,toml\}\) and its configSchema requires one: /,
+    )
     expect(missing.loc).toBeUndefined()
   })
 })
@@ -61,14 +78,22 @@ describe('formats', () => {
     fs.rmSync(path.join(root, 'wizards/review_wizard.config.yml'))
     expect(value(await load(undefined, { 'wizards/review_wizard.config.json': JSON.stringify(expected) }))).toEqual(expected)
     fs.rmSync(path.join(root, 'wizards/review_wizard.config.json'))
-    expect(value(await load(undefined, { 'wizards/review_wizard.config.jsonc': '{ "model": "small", /* c */ "steps": [{ "name": "lint" },], }' }))).toEqual(expected)
+    expect(value(await load(undefined, { 'wizards/review_wizard.config.jsonc': '{ "model": "small", /* c */ "steps": [{ "name": "lint" },], }' }))).toEqual(
+      expected,
+    )
     fs.rmSync(path.join(root, 'wizards/review_wizard.config.jsonc'))
     expect(value(await load(undefined, { 'wizards/review_wizard.config.toml': 'model = "small"\n[[steps]]\nname = "lint"\n' }))).toEqual(expected)
   })
   test('without a schema the parsed file is the config; without a file it is undefined', async () => {
     const outcome = await load(class {}, {})
     expect(outcome).toMatchObject({ ok: true, config: undefined, value: undefined })
-    expect(outcome.watch.map((file) => path.basename(file))).toEqual(['review_wizard.config.yaml', 'review_wizard.config.yml', 'review_wizard.config.json', 'review_wizard.config.jsonc', 'review_wizard.config.toml'])
+    expect(outcome.watch.map((file) => path.basename(file))).toEqual([
+      'review_wizard.config.yaml',
+      'review_wizard.config.yml',
+      'review_wizard.config.json',
+      'review_wizard.config.jsonc',
+      'review_wizard.config.toml',
+    ])
   })
   test('parse errors are config failures located in the file: JSON trailing comma, TOML duplicate key', async () => {
     const json = failure(await load(undefined, { 'wizards/review_wizard.config.json': '{\n  "model": "small",\n}\n' }))
@@ -76,7 +101,10 @@ describe('formats', () => {
     expect(json.frame).toContain('> 2 |   "model": "small",')
     fs.rmSync(path.join(root, 'wizards/review_wizard.config.json'))
     const toml = failure(await load(undefined, { 'wizards/review_wizard.config.toml': 'model = "a"\nmodel = "b"\n' }))
-    expect(toml).toMatchObject({ loc: { line: 2, column: 1 }, message: 'wizards/review_wizard.config.toml: trying to redefine an already defined table or value' })
+    expect(toml).toMatchObject({
+      loc: { line: 2, column: 1 },
+      message: 'wizards/review_wizard.config.toml: trying to redefine an already defined table or value',
+    })
   })
   test('TOML schema violations are named by their path (its parser cannot place keys)', async () => {
     const Wizard = class ReviewWizard {
@@ -94,11 +122,47 @@ describe('what can go wrong', () => {
     expect(both.message).toBe('wizards/review_wizard.ts has 2 config files: wizards/review_wizard.config.yaml and wizards/review_wizard.config.json; keep one')
   })
   test('a schema that is not a Standard Schema, that throws, that never settles, or a throwing getter', async () => {
-    expect(failure(await load(class { static configSchema = { parse() {} } }, {})).message).toMatch(/is not a Standard Schema/)
-    const throwing = { '~standard': { version: 1, vendor: 'x', validate: () => { throw 10n } } }
-    expect(failure(await load(class { static configSchema = throwing }, { 'wizards/review_wizard.config.yaml': 'a: 1\n' })).message).toMatch(/configSchema threw 10n/)
+    expect(
+      failure(
+        await load(
+          class {
+            static configSchema = { parse() {} }
+          },
+          {},
+        ),
+      ).message,
+    ).toMatch(/is not a Standard Schema/)
+    const throwing = {
+      '~standard': {
+        version: 1,
+        vendor: 'x',
+        validate: () => {
+          throw 10n
+        },
+      },
+    }
+    expect(
+      failure(
+        await load(
+          class {
+            static configSchema = throwing
+          },
+          { 'wizards/review_wizard.config.yaml': 'a: 1\n' },
+        ),
+      ).message,
+    ).toMatch(/configSchema threw 10n/)
     const hanging = { '~standard': { version: 1, vendor: 'x', validate: () => new Promise(() => {}) } }
-    expect(failure(await load(class { static configSchema = hanging }, { 'wizards/review_wizard.config.yaml': 'a: 1\n' }, { timeoutMs: 50 })).message).toMatch(/did not finish validating within 0\.1 s/)
+    expect(
+      failure(
+        await load(
+          class {
+            static configSchema = hanging
+          },
+          { 'wizards/review_wizard.config.yaml': 'a: 1\n' },
+          { timeoutMs: 50 },
+        ),
+      ).message,
+    ).toMatch(/did not finish validating within 0\.1 s/)
     const getter = class {
       static get configSchema(): never {
         throw new Error('no schema today')
@@ -116,8 +180,22 @@ describe('what can go wrong', () => {
     const configFile = (file: string) => `config/${path.basename(file, '.ts')}.yaml`
     expect(value(await load(undefined, { 'config/review_wizard.yaml': 'x: 1\n' }, { configFile }))).toEqual({ x: 1 })
     expect(await load(undefined, {}, { configFile: () => null })).toMatchObject({ ok: true, config: undefined, watch: [] })
-    expect(failure(await load(undefined, {}, { configFile: () => { throw new Error('nope') } })).message).toBe('the configFile option threw for wizards/review_wizard.ts: nope')
-    expect(failure(await load(undefined, {}, { configFile: () => 'config/review.ini' })).message).toMatch(/^the configFile option returned config\/review\.ini for wizards\/review_wizard\.ts: a config file ends with \.yaml/)
+    expect(
+      failure(
+        await load(
+          undefined,
+          {},
+          {
+            configFile: () => {
+              throw new Error('nope')
+            },
+          },
+        ),
+      ).message,
+    ).toBe('the configFile option threw for wizards/review_wizard.ts: nope')
+    expect(failure(await load(undefined, {}, { configFile: () => 'config/review.ini' })).message).toMatch(
+      /^the configFile option returned config\/review\.ini for wizards\/review_wizard\.ts: a config file ends with \.yaml/,
+    )
   })
 })
 
@@ -146,7 +224,14 @@ describe('a config file that cannot be read', () => {
 
 describe('a hand-written Standard Schema with odd issue paths', () => {
   test.each([
-    ['a key whose toString throws', { toString() { throw 1 } }],
+    [
+      'a key whose toString throws',
+      {
+        toString() {
+          throw 1
+        },
+      },
+    ],
     ['a null-prototype key', Object.create(null)],
     ['a Symbol key', Symbol('odd')],
     ['a BigInt key', 10n],

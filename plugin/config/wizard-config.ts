@@ -63,7 +63,12 @@ export async function loadWizardConfig(options: ConfigLoadOptions): Promise<Conf
       if (oversized) return configFailure(`${displayPath(root, present.file)} ${oversized}`, watch, present.file, undefined, { line: 1, column: 1 })
       text = { file: present.file, text: fs.readFileSync(present.file, 'utf8') }
     } catch (error) {
-      return configFailure(`${displayPath(root, present.file)} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, watch, present.file, undefined)
+      return configFailure(
+        `${displayPath(root, present.file)} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        watch,
+        present.file,
+        undefined,
+      )
     }
   }
   return interpretWizardConfig({ ...options, found: text, described: where.described, watch })
@@ -98,7 +103,12 @@ export async function interpretWizardConfig(options: ConfigInterpretOptions): Pr
     const validated = await validateConfig(schema.schema, undefined, options.timeoutMs)
     if (validated.ok) return { ok: true, config: undefined, value: validated.value, watch }
     const reason = 'problem' in validated ? validated.problem : validated.issues.map((issue) => issue.message).join('; ')
-    return configFailure(`${wizardId} has no config file (looked for ${options.described}) and its configSchema requires one: ${reason}`, watch, undefined, undefined)
+    return configFailure(
+      `${wizardId} has no config file (looked for ${options.described}) and its configSchema requires one: ${reason}`,
+      watch,
+      undefined,
+      undefined,
+    )
   }
 
   const { file, text: raw } = found

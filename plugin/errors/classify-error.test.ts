@@ -19,7 +19,9 @@ interface RecordedError {
 }
 
 const fixturesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures')
-const recorded: RecordedError[] = ['vite8-load-errors.json', 'vite7-load-errors.json'].flatMap((name) => JSON.parse(fs.readFileSync(path.join(fixturesDir, name), 'utf8')) as RecordedError[])
+const recorded: RecordedError[] = ['vite8-load-errors.json', 'vite7-load-errors.json'].flatMap(
+  (name) => JSON.parse(fs.readFileSync(path.join(fixturesDir, name), 'utf8')) as RecordedError[],
+)
 
 const root = makeTempDir('wizard-classify-')
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
@@ -99,7 +101,10 @@ describe('any thrown value becomes a readable failure', () => {
   const trapThrows = () => {
     throw new Error('trap')
   }
-  const hostileProxy = new Proxy({}, { get: trapThrows, getOwnPropertyDescriptor: trapThrows, ownKeys: trapThrows, getPrototypeOf: trapThrows, has: trapThrows })
+  const hostileProxy = new Proxy(
+    {},
+    { get: trapThrows, getOwnPropertyDescriptor: trapThrows, ownKeys: trapThrows, getPrototypeOf: trapThrows, has: trapThrows },
+  )
   const errorWithThrowingMessage = new Error('x')
   Object.defineProperty(errorWithThrowingMessage, 'message', { get: trapThrows })
 

@@ -111,7 +111,9 @@ const STACK_FRAME_RE = /\(?((?:\/|[A-Za-z]:[\\/])[^():]+?):(\d+):(\d+)\)?\s*$/
 
 /** The first stack frame inside the project (source positions: Vite maps them back). */
 function stackLocation(thrown: ThrownValue, root: string): WizardErrorLocation | undefined {
-  for (const line of plain(thrown.stack ?? '').split('\n').slice(1)) {
+  for (const line of plain(thrown.stack ?? '')
+    .split('\n')
+    .slice(1)) {
     const match = STACK_FRAME_RE.exec(line.trim())
     if (!match) continue
     const [, file, lineNo, column] = match
@@ -144,4 +146,3 @@ function plain(text: string): string {
 function withoutRoot(text: string, root: string): string {
   return text.replaceAll(root + path.sep, '')
 }
-

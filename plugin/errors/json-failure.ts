@@ -31,7 +31,12 @@ export function locateJsonFailure(failure: WizardReloadError, imported: readonly
     const line = position ? Number(position[1]) : 1
     const column = position ? Number(position[2]) : 1
     const reason = failure.message.replace(/^SyntaxError: /, '').replace(/\s*at line \d+ column \d+$/, '')
-    return { ...failure, message: `SyntaxError: ${displayPath(root, file)}: ${reason}`, loc: { file, line, column }, frame: createCodeFrame(text!, line, column) }
+    return {
+      ...failure,
+      message: `SyntaxError: ${displayPath(root, file)}: ${reason}`,
+      loc: { file, line, column },
+      frame: createCodeFrame(text!, line, column),
+    }
   }
   return failure
 }

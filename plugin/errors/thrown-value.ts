@@ -27,7 +27,18 @@ const MAX_STACK = 8_000
 
 export function readThrown(value: unknown): ThrownValue {
   if (!isGenuineError(value)) {
-    return { isError: false, name: undefined, message: describeValue(value), stack: undefined, code: undefined, plugin: undefined, id: undefined, loc: undefined, frame: undefined, errors: undefined }
+    return {
+      isError: false,
+      name: undefined,
+      message: describeValue(value),
+      stack: undefined,
+      code: undefined,
+      plugin: undefined,
+      id: undefined,
+      loc: undefined,
+      frame: undefined,
+      errors: undefined,
+    }
   }
   const name = stringField(value, 'name')
   return {
@@ -54,7 +65,10 @@ export function describeThrown(value: unknown): string {
 /** `util.inspect` with limits; it renders Proxies without calling their traps and survives cycles. */
 export function describeValue(value: unknown): string {
   try {
-    return bounded(util.inspect(value, { depth: 2, breakLength: Infinity, maxArrayLength: 10, maxStringLength: 200, customInspect: false, getters: false }), MAX_MESSAGE)
+    return bounded(
+      util.inspect(value, { depth: 2, breakLength: Infinity, maxArrayLength: 10, maxStringLength: 200, customInspect: false, getters: false }),
+      MAX_MESSAGE,
+    )
   } catch {
     return 'a value that cannot be displayed'
   }

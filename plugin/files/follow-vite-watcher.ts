@@ -9,7 +9,11 @@ export type ViteFileEvent = 'create' | 'update' | 'delete'
  * each is passed on once Vite has invalidated the module (it does so after an `await` in its own
  * listener: we come after it). Returns the function that stops listening.
  */
-export function followViteWatcher(watcher: FSWatcher, environment: () => DevEnvironment, changed: (file: string, type: ViteFileEvent) => Promise<void> | void): () => void {
+export function followViteWatcher(
+  watcher: FSWatcher,
+  environment: () => DevEnvironment,
+  changed: (file: string, type: ViteFileEvent) => Promise<void> | void,
+): () => void {
   const after = (type: ViteFileEvent) => (rawFile: string) => {
     const file = path.resolve(rawFile)
     void Promise.resolve(afterViteInvalidates(environment(), file)).then(() => changed(file, type))

@@ -46,7 +46,11 @@ test.each([
 })
 
 test('node_modules, relative paths and virtual ids are left to Vite', () => {
-  watch = new OutsideWatch(20, () => {}, () => {})
+  watch = new OutsideWatch(
+    20,
+    () => {},
+    () => {},
+  )
   watch.add('/app/node_modules/pkg/index.js')
   watch.add('src/relative.ts')
   watch.add('\0virtual:thing')

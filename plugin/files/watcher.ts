@@ -292,7 +292,10 @@ export class WizardFileWatcher implements AsyncDisposable {
     this.rewatchTimer = setTimeout(() => {
       this.rewatching = this.rewatching
         .then(() => (this.running ? this.watch() : undefined))
-        .then(() => this.structureChanged(), (error: unknown) => this.options.onError?.(error))
+        .then(
+          () => this.structureChanged(),
+          (error: unknown) => this.options.onError?.(error),
+        )
     }, after)
   }
 
@@ -323,7 +326,7 @@ export class WizardFileWatcher implements AsyncDisposable {
 
   private onFileEvent(rawFile: string, type: WizardFileChangeType, stats: Stats | undefined, structural: boolean): void {
     const file = path.resolve(rawFile)
-    const signature = type === 'remove' ? null : signatureOf(stats) ?? readSignature(file)
+    const signature = type === 'remove' ? null : (signatureOf(stats) ?? readSignature(file))
     this.trailing.after(file, signature)
     if (structural) this.structureChanged()
     this.note(file, type, signature)
@@ -358,7 +361,6 @@ export class WizardFileWatcher implements AsyncDisposable {
     }
     return false
   }
-
 }
 
 /** `isIgnored` for an entry of a watched folder: by name alone (symlinks are decided elsewhere). */

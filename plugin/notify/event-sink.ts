@@ -22,30 +22,28 @@ export function sinkOf(handle: (event: SinkEvent, payload: unknown) => void): Re
   return sink as Required<WizardEventSink>
 }
 
+/** A sink that fans each event out to every added sink, and adds and removes them. */
+export type WizardEventFanout = Required<WizardEventSink> & { add(sink: WizardEventSink): () => void }
+
 /** Fans one event out to every sink; a sink that throws (or rejects) never stops the others. */
-export interface WizardEventFanout extends Required<WizardEventSink> {}
-// (The interface declares the sink methods; the constructor installs them with sinkOf.)
-export class WizardEventFanout {
-  private readonly sinks = new Set<WizardEventSink>()
-
-  constructor(private readonly onSinkError: (error: unknown) => void = () => {}) {
-    Object.assign(this, sinkOf((event, payload) => this.each((sink) => (sink[event] as ((payload: unknown) => unknown) | undefined)?.call(sink, payload))))
-  }
-
-  add(sink: WizardEventSink): () => void {
-    this.sinks.add(sink)
-    return () => this.sinks.delete(sink)
-  }
-
-  private each(call: (sink: WizardEventSink) => unknown): void {
-    for (const sink of this.sinks) {
+export function eventFanout(onSinkError: (error: unknown) => void = () => {}): WizardEventFanout {
+  const sinks = new Set<WizardEventSink>()
+  const deliver = (event: SinkEvent, payload: unknown) => {
+    for (const sink of sinks) {
       try {
-        const returned = call(sink) as { then?: unknown } | undefined
+        const returned = (sink[event] as ((payload: unknown) => unknown) | undefined)?.call(sink, payload) as { then?: unknown } | undefined
         // A listener written as an async function rejects instead of throwing.
-        if (returned && typeof returned.then === 'function') (returned as Promise<unknown>).then(undefined, this.onSinkError)
+        if (returned && typeof returned.then === 'function') (returned as Promise<unknown>).then(undefined, onSinkError)
       } catch (error) {
-        this.onSinkError(error)
+        onSinkError(error)
       }
     }
+  }
+  return {
+    ...sinkOf(deliver),
+    add(sink) {
+      sinks.add(sink)
+      return () => sinks.delete(sink)
+    },
   }
 }

@@ -10,9 +10,9 @@ import { sinkOf, type WizardEventSink } from './event-sink.ts'
  * of it ask). Only to the sockets `mayReceive` lets through — the dev server's own pages: events
  * carry code frames and absolute paths, as the status endpoint does (origins/page-trust.ts).
  */
-export interface HmrEventSink extends Required<WizardEventSink> {}
-// (The interface declares the sink methods; the constructor installs them with sinkOf.)
 export class HmrEventSink {
+  /** The sink to add to the session's events. */
+  readonly sink: Required<WizardEventSink> = sinkOf((event, payload) => this.broadcast(WIZARD_EVENTS[event], payload))
   private readonly onReady: Parameters<ViteDevServer['ws']['on']>[1]
 
   constructor(
@@ -24,14 +24,19 @@ export class HmrEventSink {
       if (this.mayReceive(client)) client.send(WIZARD_EVENTS.state, this.snapshot())
     }
     server.ws.on(WIZARD_EVENTS.ready, this.onReady)
-    Object.assign(this, sinkOf((event, payload) => this.broadcast(WIZARD_EVENTS[event], payload)))
   }
 
   snapshot(): WizardStatePayload {
     const failures: WizardFailedPayload[] = []
     for (const record of this.state.failures()) {
       if (!record.lastError) continue
-      failures.push({ wizardId: record.wizardId, file: record.file, timestamp: record.lastError.timestamp, error: record.lastError.error, keptPreviousVersion: record.current !== undefined })
+      failures.push({
+        wizardId: record.wizardId,
+        file: record.file,
+        timestamp: record.lastError.timestamp,
+        error: record.lastError.error,
+        keptPreviousVersion: record.current !== undefined,
+      })
     }
     return { failures, wizards: this.state.summaries() }
   }

@@ -56,7 +56,13 @@ describe('isHostAllowed (Vite’s rule)', () => {
 describe('isOriginAllowed', () => {
   const viteDefault = { origin: /^https?:\/\/(?:(?:[^:]+\.)?localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/ }
   // Origin (- for none) · server.cors (vite: Vite's default; a list: those origins) · verdict; the Host is always localhost:5173.
-  const corsSettings: Record<string, unknown> = { vite: viteDefault, true: true, false: false, 'app-list': { origin: ['https://app.example'] }, 'other-string': { origin: 'https://other.example' } }
+  const corsSettings: Record<string, unknown> = {
+    vite: viteDefault,
+    true: true,
+    false: false,
+    'app-list': { origin: ['https://app.example'] },
+    'other-string': { origin: 'https://other.example' },
+  }
   const origins = table(`
     -                       vite          allowed
     http://localhost:5173   false         allowed
@@ -73,7 +79,9 @@ describe('isOriginAllowed', () => {
   })
 
   test('a cors origin function decides', async () => {
-    const cors = { origin: (origin: string | undefined, callback: (error: Error | null, allow?: boolean) => void) => callback(null, origin === 'https://ok.example') }
+    const cors = {
+      origin: (origin: string | undefined, callback: (error: Error | null, allow?: boolean) => void) => callback(null, origin === 'https://ok.example'),
+    }
     expect(await isOriginAllowed('https://ok.example', 'localhost:5173', cors as never)).toBe(true)
     expect(await isOriginAllowed('https://no.example', 'localhost:5173', cors as never)).toBe(false)
   })

@@ -31,7 +31,11 @@ export class TerminalLog implements WizardEventSink {
   }
 
   reloaded({ wizardId, durationMs, reason, added, configFile, backends }: WizardReloadedPayload): void {
-    const what = added ? `added in ${durationMs} ms` : reason === 'config' ? `config reloaded in ${durationMs} ms${configFile ? ` (${this.relative(configFile)})` : ' (config file removed)'}` : `reloaded in ${durationMs} ms`
+    const what = added
+      ? `added in ${durationMs} ms`
+      : reason === 'config'
+        ? `config reloaded in ${durationMs} ms${configFile ? ` (${this.relative(configFile)})` : ' (config file removed)'}`
+        : `reloaded in ${durationMs} ms`
     if (!backends) return this.info(`${colors.green(wizardId)} ${what}`)
     const range = backends.minMs === null ? '' : backends.minMs === backends.maxMs ? ` (${backends.minMs} ms)` : ` (${backends.minMs}–${backends.maxMs} ms)`
     const line = `${what} · ${backends.ok}/${backends.total} backends${range}`

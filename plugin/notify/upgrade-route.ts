@@ -45,7 +45,9 @@ export function pathOf(url: string | undefined): string {
 /** Answers an upgrade request with a plain HTTP refusal (the socket is never upgraded). */
 export function refuseUpgrade(socket: Duplex, status: 400 | 403 | 404, reason: string): void {
   const text = status === 400 ? 'Bad Request' : status === 403 ? 'Forbidden' : 'Not Found'
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`)
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+  )
 }
 
 const refusing = new WeakMap<UpgradeableServer, Set<string>>()

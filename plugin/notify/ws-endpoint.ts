@@ -70,7 +70,15 @@ export class ReferenceWebSocketEndpoint implements WizardEventSink {
   }
 
   reloaded({ wizardId, reloadCount, durationMs, reason, backends }: WizardReloadedPayload): void {
-    const message: ReferenceMessage = { event: 'wizard_reloaded', wizard_id: wizardId, success: true, reload_count: this.options.getReloadCount(), wizard_reload_count: reloadCount, duration_ms: durationMs, reason }
+    const message: ReferenceMessage = {
+      event: 'wizard_reloaded',
+      wizard_id: wizardId,
+      success: true,
+      reload_count: this.options.getReloadCount(),
+      wizard_reload_count: reloadCount,
+      duration_ms: durationMs,
+      reason,
+    }
     if (backends) message.backends = { ok: backends.ok, total: backends.total, failed: backends.failed.map((entry) => entry.name) }
     this.broadcast(message)
   }
@@ -153,7 +161,6 @@ export class ReferenceWebSocketEndpoint implements WizardEventSink {
     }
   }
 }
-
 
 function isJsonPing(text: string): boolean {
   if (!text.startsWith('{')) return false

@@ -2,18 +2,19 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 /** The folders watched when neither `dirs` nor HOT_RELOAD_WATCH_DIRS names any (those that exist). */
-export const DEFAULT_WIZARD_DIRS = [
-  'wizards',
-  'coach_wizards',
-  'empathy_software_plugin/wizards',
-  'empathy_llm_toolkit/wizards',
-] as const
+export const DEFAULT_WIZARD_DIRS = ['wizards', 'coach_wizards', 'empathy_software_plugin/wizards', 'empathy_llm_toolkit/wizards'] as const
 
 /** The folders to watch: HOT_RELOAD_WATCH_DIRS (comma-separated) wins over `options.dirs`; absolute, deduplicated, checked. */
 export function resolveDirs(option: unknown, envValue: string | undefined, root: string, warn: (m: string) => void): string[] {
   let source: string
   let entries: string[]
-  const fromEnv = envValue === undefined ? [] : envValue.split(',').map((entry) => entry.trim()).filter(Boolean)
+  const fromEnv =
+    envValue === undefined
+      ? []
+      : envValue
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean)
   // A list of nothing but commas and blanks names no folder: as if it were unset (the option or the defaults decide).
   if (envValue !== undefined && envValue.trim() !== '' && fromEnv.length === 0) warn(`HOT_RELOAD_WATCH_DIRS="${envValue}" names no folder; ignoring it.`)
   if (fromEnv.length > 0) {

@@ -6,13 +6,22 @@ const SUSPICIOUS_DELAY_SECONDS = 10
 export function resolveDelay(option: unknown, envValue: string | undefined, fallback: number, warn: (m: string) => void): number {
   const delay = resolveSeconds(option, 'options.delay', envValue, 'HOT_RELOAD_DELAY', fallback, warn)
   if (envValue !== undefined && delay === Math.round(Number(envValue) * 1000) && Number(envValue) > SUSPICIOUS_DELAY_SECONDS) {
-    warn(`HOT_RELOAD_DELAY=${envValue.trim()} is in seconds: every save waits ${formatSeconds(Number(envValue))} before it reloads. For ${envValue.trim()} ms, set HOT_RELOAD_DELAY=${Number(envValue) / 1000}.`)
+    warn(
+      `HOT_RELOAD_DELAY=${envValue.trim()} is in seconds: every save waits ${formatSeconds(Number(envValue))} before it reloads. For ${envValue.trim()} ms, set HOT_RELOAD_DELAY=${Number(envValue) / 1000}.`,
+    )
   }
   return delay
 }
 
 /** An option in ms, or its environment variable in seconds (which wins). */
-export function resolveSeconds(option: unknown, optionName: string, envValue: string | undefined, envName: string, fallback: number, warn: (m: string) => void): number {
+export function resolveSeconds(
+  option: unknown,
+  optionName: string,
+  envValue: string | undefined,
+  envName: string,
+  fallback: number,
+  warn: (m: string) => void,
+): number {
   if (envValue !== undefined && envValue.trim() !== '') {
     const seconds = Number(envValue)
     if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000)

@@ -121,7 +121,8 @@ export class RegistryInstances {
         else if (!current && registered) {
           instance.registered.delete(wizardId)
           const outcome = await settleWithin(call(instance, 'unregisterWizard', wizardId), this.options.registerTimeout())
-          if (outcome !== TIMED_OUT && 'error' in outcome) this.options.warn(`${wizardId}: unregister threw in ${instance.label} instance of the registry: ${describeThrown(outcome.error)}`)
+          if (outcome !== TIMED_OUT && 'error' in outcome)
+            this.options.warn(`${wizardId}: unregister threw in ${instance.label} instance of the registry: ${describeThrown(outcome.error)}`)
         }
       }),
     )
@@ -133,10 +134,19 @@ export class RegistryInstances {
     instance.registered.set(wizardId, { wizardClass: registration.wizardClass, context: registration.context })
     const timeout = this.options.registerTimeout()
     const outcome = await settleWithin(call(instance, 'registerWizard', wizardId, registration.wizardClass, registration.context), timeout)
-    const refusal = outcome === TIMED_OUT ? `did not finish within ${timeout} ms (registerTimeout)` : 'error' in outcome ? `threw ${describeThrown(outcome.error)}` : outcome.value === false ? 'returned false' : undefined
+    const refusal =
+      outcome === TIMED_OUT
+        ? `did not finish within ${timeout} ms (registerTimeout)`
+        : 'error' in outcome
+          ? `threw ${describeThrown(outcome.error)}`
+          : outcome.value === false
+            ? 'returned false'
+            : undefined
     if (refusal === undefined) return
     if (instance.registered.get(wizardId)?.context === registration.context) setOrDelete(instance.registered, wizardId, before)
-    this.options.warn(`${wizardId}: register("${wizardId}") ${refusal} while the ${instance.label} instance of the registry was caught up; that instance has no v${registration.context.version} of it.`)
+    this.options.warn(
+      `${wizardId}: register("${wizardId}") ${refusal} while the ${instance.label} instance of the registry was caught up; that instance has no v${registration.context.version} of it.`,
+    )
   }
 
   private async restore(instance: RegistryInstance, wizardId: string, previous: Registration | undefined): Promise<void> {

@@ -96,8 +96,15 @@ export class SharedRegistry {
     const backendEntry = locatePackageFile('dist/plugin/backend.js')
     const { cacheDir } = this.options
     const remote = backendEntry
-      ? { backendEntry: pathToFileURL(backendEntry).href, discoveryFile: path.join(cacheDir, DISCOVERY_FILE), tokenFile: path.join(cacheDir, TOKEN_FILE), name: environment.name }
-      : { unreachable: `the "${environment.name}" environment evaluates ${this.options.relative(file)} outside the dev server's process, and this copy of the plugin has no built backend entry (dist/plugin/backend.js) to connect it with.` }
+      ? {
+          backendEntry: pathToFileURL(backendEntry).href,
+          discoveryFile: path.join(cacheDir, DISCOVERY_FILE),
+          tokenFile: path.join(cacheDir, TOKEN_FILE),
+          name: environment.name,
+        }
+      : {
+          unreachable: `the "${environment.name}" environment evaluates ${this.options.relative(file)} outside the dev server's process, and this copy of the plugin has no built backend entry (dist/plugin/backend.js) to connect it with.`,
+        }
     return { code: code + registryModuleSuffix(file, this.key, remote), map: null }
   }
 

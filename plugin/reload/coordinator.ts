@@ -148,7 +148,13 @@ export class ReloadCoordinator {
   folderRemoved(dir: string): Promise<void> {
     this.options.symlinks.forget(dir)
     const below = (file: string) => file !== dir && isWithin(file, dir)
-    const files = new Set([...[...this.known.keys()].filter(below), ...this.options.reloader.state.all().map((record) => record.file).filter(below)])
+    const files = new Set([
+      ...[...this.known.keys()].filter(below),
+      ...this.options.reloader.state
+        .all()
+        .map((record) => record.file)
+        .filter(below),
+    ])
     return Promise.all([...files].map((file) => this.fileChanged(file))).then(() => {})
   }
 
@@ -196,7 +202,10 @@ export class ReloadCoordinator {
           debug?.(`${configFile} was read as it is now by the load before; nothing left to do`)
           return
         }
-        const result = await untilOnDisk((lastAttempt) => reloader.reconfigureNow(record?.wizardId ?? key, { eventAt, lastAttempt }), () => this.disposed)
+        const result = await untilOnDisk(
+          (lastAttempt) => reloader.reconfigureNow(record?.wizardId ?? key, { eventAt, lastAttempt }),
+          () => this.disposed,
+        )
         if (result === 'code' && isFile(wizardFile)) await this.syncNow(wizardFile, true, false, eventAt)
       },
       `config:${wizardFile}`,
@@ -296,7 +305,10 @@ export class ReloadCoordinator {
    * exactly what is loaded and registered is left alone (one save often arrives as two events:
    * the truncate and the write).
    */
-  private sync(file: string, { force, initial = false, eventAt = performance.now() }: { force: boolean; initial?: boolean; eventAt?: number }): Promise<SyncResult> {
+  private sync(
+    file: string,
+    { force, initial = false, eventAt = performance.now() }: { force: boolean; initial?: boolean; eventAt?: number },
+  ): Promise<SyncResult> {
     const key = this.options.wizardId(file) ?? `file:${file}`
     return this.options.reloader.exclusive(key, () => this.syncNow(file, force, initial, eventAt), `${force ? 'force' : 'change'}:${initial}:${file}`)
   }
@@ -307,38 +319,41 @@ export class ReloadCoordinator {
       debug?.(`${file} was loaded as it is on disk; nothing to do`)
       return 'unchanged'
     }
-    const outcome = await untilOnDisk(async (lastAttempt): Promise<SyncResult | undefined> => {
-      const wizardId = this.options.wizardId(file)
-      if (!isFile(file)) {
-        invalidateFile(reloader.environment, file)
-        const knownAs = reloader.state.idOfFile(file) ?? wizardId
-        this.untrackConfig(file)
-        // Another file with the same id is still there (a collision): it takes over, in one reload — the id never goes missing.
-        const other = knownAs && reloader.state.get(knownAs)?.file === file ? this.otherFileWithId(knownAs, file) : undefined
-        if (other) return this.syncNow(other, true, initial, eventAt)
-        if (knownAs) await reloader.removeNow(knownAs, file)
-        return 'removed'
-      }
-      const registeredAs = wizardId === null ? undefined : reloader.state.get(wizardId)?.file
-      if (registeredAs !== undefined && registeredAs !== file && isFile(registeredAs) && sameRealFile(registeredAs, file)) {
-        // The registered file again, by a second path (a file symlink next to a folder symlink): not a second wizard.
-        debug?.(`${file} is ${registeredAs} by another path; it is loaded under that one`)
-        return 'unchanged'
-      }
-      if (wizardId === null) {
-        // A module by its name (`_shared.ts`, `data.json`): only its importers need the fresh module.
-        invalidateFile(reloader.environment, file)
-        return 'helper'
-      }
-      this.trackConfig(file)
-      const result = await reloader.reloadNow(wizardId, file, { initial, lastAttempt, eventAt: initial ? undefined : eventAt })
-      if (result?.success) this.watchImportsOutside(file)
-      if (!result) {
-        debug?.(`${file} changed while it was loading; loading it again`)
-        return undefined
-      }
-      return result.success ? 'loaded' : result.helper ? 'helper' : result.failure ? 'failed' : 'unchanged'
-    }, () => this.disposed)
+    const outcome = await untilOnDisk(
+      async (lastAttempt): Promise<SyncResult | undefined> => {
+        const wizardId = this.options.wizardId(file)
+        if (!isFile(file)) {
+          invalidateFile(reloader.environment, file)
+          const knownAs = reloader.state.idOfFile(file) ?? wizardId
+          this.untrackConfig(file)
+          // Another file with the same id is still there (a collision): it takes over, in one reload — the id never goes missing.
+          const other = knownAs && reloader.state.get(knownAs)?.file === file ? this.otherFileWithId(knownAs, file) : undefined
+          if (other) return this.syncNow(other, true, initial, eventAt)
+          if (knownAs) await reloader.removeNow(knownAs, file)
+          return 'removed'
+        }
+        const registeredAs = wizardId === null ? undefined : reloader.state.get(wizardId)?.file
+        if (registeredAs !== undefined && registeredAs !== file && isFile(registeredAs) && sameRealFile(registeredAs, file)) {
+          // The registered file again, by a second path (a file symlink next to a folder symlink): not a second wizard.
+          debug?.(`${file} is ${registeredAs} by another path; it is loaded under that one`)
+          return 'unchanged'
+        }
+        if (wizardId === null) {
+          // A module by its name (`_shared.ts`, `data.json`): only its importers need the fresh module.
+          invalidateFile(reloader.environment, file)
+          return 'helper'
+        }
+        this.trackConfig(file)
+        const result = await reloader.reloadNow(wizardId, file, { initial, lastAttempt, eventAt: initial ? undefined : eventAt })
+        if (result?.success) this.watchImportsOutside(file)
+        if (!result) {
+          debug?.(`${file} changed while it was loading; loading it again`)
+          return undefined
+        }
+        return result.success ? 'loaded' : result.helper ? 'helper' : result.failure ? 'failed' : 'unchanged'
+      },
+      () => this.disposed,
+    )
     return outcome ?? 'unchanged'
   }
 
@@ -361,7 +376,9 @@ export class ReloadCoordinator {
 
   /** Wizard files that import `file`, directly or not. */
   private dependentWizards(file: string): string[] {
-    return [...importerFiles(this.options.reloader.environment, file)].filter((importer) => this.options.dirs.contains(importer) && this.options.wizardId(importer) !== null)
+    return [...importerFiles(this.options.reloader.environment, file)].filter(
+      (importer) => this.options.dirs.contains(importer) && this.options.wizardId(importer) !== null,
+    )
   }
 
   /** Wizards whose last load failed on a missing import: a new file may be what they were missing. */

@@ -29,7 +29,11 @@ describe('findWizardClass', () => {
   })
 
   test('no candidate and several candidates are failures that name the exports', () => {
-    expect(findWizardClass({ helper: 1 }, defaultIsWizardClass)).toMatchObject({ ok: false, reason: 'none', message: expect.stringContaining('exports: helper') })
+    expect(findWizardClass({ helper: 1 }, defaultIsWizardClass)).toMatchObject({
+      ok: false,
+      reason: 'none',
+      message: expect.stringContaining('exports: helper'),
+    })
     expect(findWizardClass({ ReviewWizard, OtherWizard }, defaultIsWizardClass)).toMatchObject({
       ok: false,
       reason: 'several',

@@ -48,7 +48,13 @@ export function findWizardClass(
     }
   } catch (error) {
     if (!(error instanceof IsWizardClassThrew)) throw error
-    return { ok: false, reason: 'callback', candidates: [], exportNames, message: `options.isWizardClass threw for the export "${error.exportName}": ${describeThrown(error.thrown)}` }
+    return {
+      ok: false,
+      reason: 'callback',
+      candidates: [],
+      exportNames,
+      message: `options.isWizardClass threw for the export "${error.exportName}": ${describeThrown(error.thrown)}`,
+    }
   }
 
   const importedValues = new Set<unknown>()

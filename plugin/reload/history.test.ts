@@ -3,9 +3,31 @@ import type { WizardVersion } from './wizard-version.ts'
 import { hashOf } from '../shared/content-hash.ts'
 import { ReloadHistory } from './history.ts'
 
-const version = (n: number): WizardVersion => ({ wizardId: 'debug', version: n, file: '/w/debug_wizard.ts', wizardClass: class {}, context: {} as WizardVersion['context'], controller: new AbortController(), instances: [], phases: { detectMs: 0, loadMs: 1, registerMs: 0, disposeMs: 0 }, source: `v${n}`, config: undefined })
-const success = (history: ReloadHistory, n: number, source = `source of v${n}`) => history.record('debug', { version: n, outcome: 'reloaded', timestamp: n, durationMs: 1, file: '/w/debug_wizard.ts', source }, version(n))
-const failure = (history: ReloadHistory, at: number) => history.record('debug', { version: null, outcome: 'failed', kind: 'syntax', message: 'x', timestamp: at, durationMs: 1, file: '/w/debug_wizard.ts', source: 'broken' })
+const version = (n: number): WizardVersion => ({
+  wizardId: 'debug',
+  version: n,
+  file: '/w/debug_wizard.ts',
+  wizardClass: class {},
+  context: {} as WizardVersion['context'],
+  controller: new AbortController(),
+  instances: [],
+  phases: { detectMs: 0, loadMs: 1, registerMs: 0, disposeMs: 0 },
+  source: `v${n}`,
+  config: undefined,
+})
+const success = (history: ReloadHistory, n: number, source = `source of v${n}`) =>
+  history.record('debug', { version: n, outcome: 'reloaded', timestamp: n, durationMs: 1, file: '/w/debug_wizard.ts', source }, version(n))
+const failure = (history: ReloadHistory, at: number) =>
+  history.record('debug', {
+    version: null,
+    outcome: 'failed',
+    kind: 'syntax',
+    message: 'x',
+    timestamp: at,
+    durationMs: 1,
+    file: '/w/debug_wizard.ts',
+    source: 'broken',
+  })
 
 describe('ReloadHistory', () => {
   test('keeps the last N attempts; older ones (and their classes) are released', () => {
@@ -51,10 +73,18 @@ describe('ReloadHistory', () => {
   test('config texts count against the cap too, and entries carry the config file and its hash', () => {
     const history = new ReloadHistory(20, 25)
     const config = { file: '/w/debug_wizard.config.yaml', hash: hashOf('x: 1\n') }
-    history.record('debug', { version: 1, outcome: 'loaded', timestamp: 1, durationMs: 1, file: '/w/debug_wizard.ts', source: 'a'.repeat(10), config, configSource: 'y'.repeat(10) }, version(1))
+    history.record(
+      'debug',
+      { version: 1, outcome: 'loaded', timestamp: 1, durationMs: 1, file: '/w/debug_wizard.ts', source: 'a'.repeat(10), config, configSource: 'y'.repeat(10) },
+      version(1),
+    )
     expect(history.entries('debug')[0]).toMatchObject({ configFile: '/w/debug_wizard.config.yaml', configHash: config.hash })
     expect(history.kept('debug', 1)?.configSource).toBe('y'.repeat(10))
-    history.record('debug', { version: 2, outcome: 'config', timestamp: 2, durationMs: 1, file: '/w/debug_wizard.ts', source: 'a'.repeat(10), config, configSource: 'z'.repeat(10) }, version(2))
+    history.record(
+      'debug',
+      { version: 2, outcome: 'config', timestamp: 2, durationMs: 1, file: '/w/debug_wizard.ts', source: 'a'.repeat(10), config, configSource: 'z'.repeat(10) },
+      version(2),
+    )
     expect(history.kept('debug', 1)).toMatchObject({ source: undefined, configSource: undefined })
     expect(history.kept('debug', 2)).toMatchObject({ configSource: 'z'.repeat(10) })
     expect(history.entries('debug')[1]).toMatchObject({ outcome: 'config' })

@@ -72,7 +72,14 @@ export class ReloadHistory {
     const { source, config, configSource, ...rest } = entry
     const list = this.byWizard.get(wizardId) ?? []
     const kept: Kept = {
-      entry: { ...rest, attempt, sourceHash: source === undefined ? null : hashOf(source), configFile: config?.file ?? null, configHash: config?.hash ?? null, kept: version !== undefined },
+      entry: {
+        ...rest,
+        attempt,
+        sourceHash: source === undefined ? null : hashOf(source),
+        configFile: config?.file ?? null,
+        configHash: config?.hash ?? null,
+        kept: version !== undefined,
+      },
       version,
       meta: version ? { version: version.version, file: version.file, config: version.config, configValue: version.context.config } : undefined,
       source: version ? source : undefined,
@@ -97,11 +104,15 @@ export class ReloadHistory {
    * The newest kept registration of `version`: its class (while the class budget holds it) — what a
    * rollback registers again — or only what it takes to evaluate its source afresh.
    */
-  kept(wizardId: string, version: number): { version: WizardVersion | undefined; meta: KeptVersion; source: string | undefined; configSource: string | undefined } | undefined {
+  kept(
+    wizardId: string,
+    version: number,
+  ): { version: WizardVersion | undefined; meta: KeptVersion; source: string | undefined; configSource: string | undefined } | undefined {
     const list = this.byWizard.get(wizardId) ?? []
     for (let i = list.length - 1; i >= 0; i--) {
       const kept = list[i]
-      if (kept.meta?.version === version && (kept.version || kept.source !== undefined)) return { version: kept.version, meta: kept.meta, source: kept.source, configSource: kept.configSource }
+      if (kept.meta?.version === version && (kept.version || kept.source !== undefined))
+        return { version: kept.version, meta: kept.meta, source: kept.source, configSource: kept.configSource }
     }
     return undefined
   }
@@ -158,7 +169,10 @@ export class ReloadHistory {
    */
   private capClasses(): void {
     const newest = this.newestRegistrations()
-    const holding = [...this.byWizard.values()].flat().filter((kept) => kept.version && !newest.has(kept)).sort((a, b) => b.entry.timestamp - a.entry.timestamp)
+    const holding = [...this.byWizard.values()]
+      .flat()
+      .filter((kept) => kept.version && !newest.has(kept))
+      .sort((a, b) => b.entry.timestamp - a.entry.timestamp)
     let weight = 0
     for (const kept of holding) {
       weight += kept.classWeight
@@ -176,7 +190,10 @@ export class ReloadHistory {
   private capSources(): void {
     if (this.sourceBytes <= this.maxSourceBytes) return
     const newest = this.newestRegistrations()
-    const all = [...this.byWizard.values()].flat().filter((kept) => !newest.has(kept) && bytesOf(kept) > 0).sort((a, b) => a.entry.timestamp - b.entry.timestamp)
+    const all = [...this.byWizard.values()]
+      .flat()
+      .filter((kept) => !newest.has(kept) && bytesOf(kept) > 0)
+      .sort((a, b) => a.entry.timestamp - b.entry.timestamp)
     for (const kept of all) {
       if (this.sourceBytes <= this.maxSourceBytes) break
       this.sourceBytes -= bytesOf(kept)

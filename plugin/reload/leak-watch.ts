@@ -24,7 +24,11 @@ export class LeakWatch {
   private readonly live = new Map<string, number>()
   private readonly finalization = new FinalizationRegistry<{ wizardId: string; version: number }>(({ wizardId, version }) => {
     const list = this.byWizard.get(wizardId)
-    if (list) this.byWizard.set(wizardId, list.filter((entry) => entry.version !== version))
+    if (list)
+      this.byWizard.set(
+        wizardId,
+        list.filter((entry) => entry.version !== version),
+      )
   })
   private readonly observer: PerformanceObserver | undefined
 
@@ -36,7 +40,9 @@ export class LeakWatch {
   ) {
     try {
       this.observer = new PerformanceObserver((list) => {
-        const major = list.getEntries().some((entry) => ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0) === constants.NODE_PERFORMANCE_GC_MAJOR)
+        const major = list
+          .getEntries()
+          .some((entry) => ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0) === constants.NODE_PERFORMANCE_GC_MAJOR)
         if (major) setImmediate(() => this.check())
       })
       this.observer.observe({ entryTypes: ['gc'] })

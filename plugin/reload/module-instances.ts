@@ -60,7 +60,15 @@ export class ModuleInstances {
       let instance = this.byExports.get(exports)
       if (!instance) {
         const disposer = takeDisposer(runner, node.url)
-        instance = { id: node.id, exports: new WeakRef(exports), url: node.url, dispose: disposer?.dispose, data: disposer?.data, users: new Set(), disposed: false }
+        instance = {
+          id: node.id,
+          exports: new WeakRef(exports),
+          url: node.url,
+          dispose: disposer?.dispose,
+          data: disposer?.data,
+          users: new Set(),
+          disposed: false,
+        }
         this.byExports.set(exports, instance)
         if (evaluationNumberOf(exports) > before.evaluations) fresh.push(instance)
       } else if (!instance.dispose) {
@@ -142,7 +150,9 @@ export class ModuleInstances {
       Promise.resolve().then(() => dispose(data)),
       this.disposeTimeout(),
     )
-    if (outcome === TIMED_OUT) this.warn(`the dispose callback of ${this.label(instance.url)} did not finish within ${this.disposeTimeout()} ms; going on without it.`)
-    else if ('error' in outcome) this.warn(`the dispose callback of ${this.label(instance.url)} threw ${describeThrown(outcome.error)} (the reload itself is not affected).`)
+    if (outcome === TIMED_OUT)
+      this.warn(`the dispose callback of ${this.label(instance.url)} did not finish within ${this.disposeTimeout()} ms; going on without it.`)
+    else if ('error' in outcome)
+      this.warn(`the dispose callback of ${this.label(instance.url)} threw ${describeThrown(outcome.error)} (the reload itself is not affected).`)
   }
 }

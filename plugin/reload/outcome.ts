@@ -43,8 +43,25 @@ export function runnerIdOf(url: string): string {
 }
 
 /** A reload's timings: how long it waited since the first event, loaded, registered and disposed. */
-export function phasesOf({ eventAt, started, loadMs, registerMs, disposeMs }: { eventAt?: number; started: number; loadMs: number; registerMs: number; disposeMs: number }): ReloadPhases {
-  return { detectMs: roundMs(eventAt === undefined ? 0 : Math.max(0, started - eventAt)), loadMs: roundMs(loadMs), registerMs: roundMs(registerMs), disposeMs: roundMs(disposeMs) }
+export function phasesOf({
+  eventAt,
+  started,
+  loadMs,
+  registerMs,
+  disposeMs,
+}: {
+  eventAt?: number
+  started: number
+  loadMs: number
+  registerMs: number
+  disposeMs: number
+}): ReloadPhases {
+  return {
+    detectMs: roundMs(eventAt === undefined ? 0 : Math.max(0, started - eventAt)),
+    loadMs: roundMs(loadMs),
+    registerMs: roundMs(registerMs),
+    disposeMs: roundMs(disposeMs),
+  }
 }
 
 /** Tells the engine's reader what a config load read (the save intake then knows that content). */

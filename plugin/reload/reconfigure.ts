@@ -13,7 +13,11 @@ import { NO_PHASES, type WizardVersion } from './wizard-version.ts'
  * so a full reload is what to do. Undefined: the config changed while it was read; call again.
  * To be called under the wizard's lock.
  */
-export async function reconfigureNow<C extends WizardClass>(engine: EngineParts, wizardId: string, options: AttemptOptions = {}): Promise<ReloadResult<C> | 'code' | 'unchanged' | undefined> {
+export async function reconfigureNow<C extends WizardClass>(
+  engine: EngineParts,
+  wizardId: string,
+  options: AttemptOptions = {},
+): Promise<ReloadResult<C> | 'code' | 'unchanged' | undefined> {
   const record = engine.state.get(wizardId)
   const current = record?.current
   if (!record || !current || readText(record.file) !== current.source) return 'code'
@@ -24,7 +28,14 @@ export async function reconfigureNow<C extends WizardClass>(engine: EngineParts,
   // A config caught between a shell redirect's truncate and its write reads empty: give the write time to land.
   const readAs = configured.source
   const configPath = configured.ok ? configured.config?.file : configured.file
-  if (!options.lastAttempt && configPath && readAs !== undefined && readAs.trim() === '' && (await engine.changesWithin(configPath, readAs, EMPTY_FILE_GRACE_MS))) return undefined
+  if (
+    !options.lastAttempt &&
+    configPath &&
+    readAs !== undefined &&
+    readAs.trim() === '' &&
+    (await engine.changesWithin(configPath, readAs, EMPTY_FILE_GRACE_MS))
+  )
+    return undefined
   noteConfigRead(engine, configured)
   if (!configured.ok) {
     if (!options.lastAttempt && configChangedSince(configured)) return undefined
@@ -32,13 +43,42 @@ export async function reconfigureNow<C extends WizardClass>(engine: EngineParts,
   }
   if (record.lastError === null && configured.config?.file === current.config?.file && configured.config?.hash === current.config?.hash) return 'unchanged'
 
-  const { version, controller, context } = engine.transactions.prepare(wizardId, { file: current.file, previous: current.wizardClass, config: configured.value })
+  const { version, controller, context } = engine.transactions.prepare(wizardId, {
+    file: current.file,
+    previous: current.wizardClass,
+    config: configured.value,
+  })
   // The same class and module instances: nothing is evaluated, so nothing of the code is disposed.
   const candidate: WizardVersion = { ...current, version, context, controller, config: configured.config, phases: NO_PHASES }
   const registerStarted = performance.now()
   const committed = await engine.transactions.commit(candidate, current)
   if (engine.disposed) return reportOutcome(engine, wizardId, current.file, read, current, false, { type: 'cancelled' }, started)
-  if (!committed.ok) return reportOutcome(engine, wizardId, current.file, read, current, false, { type: 'failed', failure: engine.refusalFailure(wizardId, committed.refusal, true) }, started)
-  candidate.phases = phasesOf({ eventAt: options.eventAt, started, loadMs: registerStarted - started, registerMs: committed.registerMs, disposeMs: committed.disposeMs })
-  return reportOutcome(engine, wizardId, current.file, read, current, false, { type: 'reloaded', version: candidate, reason: 'config', configSource: configured.source }, started)
+  if (!committed.ok)
+    return reportOutcome(
+      engine,
+      wizardId,
+      current.file,
+      read,
+      current,
+      false,
+      { type: 'failed', failure: engine.refusalFailure(wizardId, committed.refusal, true) },
+      started,
+    )
+  candidate.phases = phasesOf({
+    eventAt: options.eventAt,
+    started,
+    loadMs: registerStarted - started,
+    registerMs: committed.registerMs,
+    disposeMs: committed.disposeMs,
+  })
+  return reportOutcome(
+    engine,
+    wizardId,
+    current.file,
+    read,
+    current,
+    false,
+    { type: 'reloaded', version: candidate, reason: 'config', configSource: configured.source },
+    started,
+  )
 }

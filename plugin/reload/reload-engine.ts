@@ -116,7 +116,12 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
     this.noteRead = options.noteRead ?? (() => {})
     this.history = options.historyStore ?? new ReloadHistory(options.history ?? 20)
     const root = options.server.config.root
-    this.instances = new ModuleInstances(() => this.environment.runner, () => this.registerTimeout, this.warn, (url) => displayPath(root, url.startsWith(root) ? url : path.join(root, url)))
+    this.instances = new ModuleInstances(
+      () => this.environment.runner,
+      () => this.registerTimeout,
+      this.warn,
+      (url) => displayPath(root, url.startsWith(root) ? url : path.join(root, url)),
+    )
     this.transactions = new VersionTransactions<WizardVersion>({
       register: () => this.register as RegisterWizard | undefined,
       unregister: () => this.unregister,
@@ -202,7 +207,14 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
     return reportOutcome(this, wizardId, file, { source, signature, startedAt: started }, previous, options.initial ?? false, outcome)
   }
 
-  private async attempt(wizardId: string, file: string, source: string | undefined, started: number, previous: WizardVersion | undefined, options: AttemptOptions): Promise<Outcome> {
+  private async attempt(
+    wizardId: string,
+    file: string,
+    source: string | undefined,
+    started: number,
+    previous: WizardVersion | undefined,
+    options: AttemptOptions,
+  ): Promise<Outcome> {
     const { lastAttempt = false } = options
     const changedMeanwhile = () => !lastAttempt && readText(file) !== source
 
@@ -217,7 +229,12 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
     }
     const loadMs = performance.now() - started
     // A failure's timeline bar: how long it waited and loaded (and registered, when it got that far).
-    const failedPhases = (registerMs = 0): ReloadPhases => ({ detectMs: roundMs(options.eventAt === undefined ? 0 : Math.max(0, started - options.eventAt)), loadMs: roundMs(loadMs), registerMs: roundMs(registerMs), disposeMs: 0 })
+    const failedPhases = (registerMs = 0): ReloadPhases => ({
+      detectMs: roundMs(options.eventAt === undefined ? 0 : Math.max(0, started - options.eventAt)),
+      loadMs: roundMs(loadMs),
+      registerMs: roundMs(registerMs),
+      disposeMs: 0,
+    })
     if (this.disposed) return { type: 'cancelled' }
     const { all, fresh } = this.instances.closure(file, before)
     // What a failed or outdated attempt evaluated is torn down, and evaluated afresh when next imported.
@@ -243,7 +260,8 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
       if (found.reason === 'none' && !previous) return { type: 'helper', exportNames: found.exportNames }
       await discard()
       // An empty file is most likely a save caught between its truncate and its write.
-      if (found.reason === 'none' && !lastAttempt && (source ?? '').trim() === '' && (await this.changesWithin(file, source, EMPTY_FILE_GRACE_MS))) return { type: 'stale' }
+      if (found.reason === 'none' && !lastAttempt && (source ?? '').trim() === '' && (await this.changesWithin(file, source, EMPTY_FILE_GRACE_MS)))
+        return { type: 'stale' }
       return { type: 'failed', failure: plainFailure('no-class', found.message), phases: failedPhases() }
     }
 
@@ -258,10 +276,22 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
     }
 
     const { version, controller, context } = this.transactions.prepare(wizardId, { file, previous: previous?.wizardClass, config: configured.value })
-    const candidate: WizardVersion = { wizardId, version, file, wizardClass: found.wizardClass, context, controller, instances: all, source, config: configured.config, phases: NO_PHASES }
+    const candidate: WizardVersion = {
+      wizardId,
+      version,
+      file,
+      wizardClass: found.wizardClass,
+      context,
+      controller,
+      instances: all,
+      source,
+      config: configured.config,
+      phases: NO_PHASES,
+    }
     const committed = await this.transactions.commit(candidate, previous)
     if (this.disposed) return { type: 'cancelled' }
-    if (!committed.ok) return { type: 'failed', failure: this.refusalFailure(wizardId, committed.refusal, previous !== undefined), phases: failedPhases(committed.registerMs) }
+    if (!committed.ok)
+      return { type: 'failed', failure: this.refusalFailure(wizardId, committed.refusal, previous !== undefined), phases: failedPhases(committed.registerMs) }
     candidate.phases = phasesOf({ eventAt: options.eventAt, started, loadMs, registerMs: committed.registerMs, disposeMs: committed.disposeMs })
     return { type: 'reloaded', version: candidate, reason: 'code', configSource: configured.source }
   }
@@ -272,10 +302,15 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
   }
 
   loadConfig(wizardId: string, file: string, wizardClass: unknown): Promise<ConfigLoad> {
-    return loadWizardConfig({ wizardId, wizardFile: file, wizardClass, root: this.server.config.root, configFile: this.configFile, timeoutMs: this.loadTimeout > 0 ? this.loadTimeout : undefined })
+    return loadWizardConfig({
+      wizardId,
+      wizardFile: file,
+      wizardClass,
+      root: this.server.config.root,
+      configFile: this.configFile,
+      timeoutMs: this.loadTimeout > 0 ? this.loadTimeout : undefined,
+    })
   }
-
-
 
   /** Evaluates the module, bounded by `loadTimeout`: a top level that never settles is a `timeout` failure. */
   async load(file: string): Promise<{ exports: Record<string, unknown> } | { failure: WizardReloadError; late?: Promise<unknown> }> {
@@ -283,7 +318,13 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
     const outcome = await settleWithin(importing, this.loadTimeout > 0 ? this.loadTimeout : undefined)
     if (outcome === TIMED_OUT) {
       const seconds = Math.round(this.loadTimeout / 100) / 10
-      return { late: importing, failure: plainFailure('timeout', `${displayPath(this.server.config.root, file)} did not finish loading within ${seconds} s (loadTimeout): its top level, or a module it imports, never settles (an await that never resolves?)`) }
+      return {
+        late: importing,
+        failure: plainFailure(
+          'timeout',
+          `${displayPath(this.server.config.root, file)} did not finish loading within ${seconds} s (loadTimeout): its top level, or a module it imports, never settles (an await that never resolves?)`,
+        ),
+      }
     }
     if ('error' in outcome) {
       formatStackWithSources(outcome.error, this.environment.runner)

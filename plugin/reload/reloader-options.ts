@@ -29,7 +29,6 @@ export interface WizardReloaderOptions<C extends WizardClass = WizardClass> {
   configFile?: ConfigFileOption
 }
 
-
 /** What a rollback did: the version now registered, or why nothing changed. */
 export type RollbackOutcome = WizardActionResult
 

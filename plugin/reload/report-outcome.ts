@@ -12,7 +12,16 @@ import type { WizardVersion } from './wizard-version.ts'
 
 /** Records the outcome, tells the sinks, and builds the public result — in this one place. */
 /** `started`: when this reload began (a config-only one starts after the code was last read). */
-export function reportOutcome<C extends WizardClass>(engine: EngineParts, wizardId: string, file: string, read: NonNullable<WizardRecord['lastAttempt']>, previous: WizardVersion | undefined, initial: boolean, outcome: Exclude<Outcome, { type: 'stale' }>, started = read.startedAt): ReloadResult<C> {
+export function reportOutcome<C extends WizardClass>(
+  engine: EngineParts,
+  wizardId: string,
+  file: string,
+  read: NonNullable<WizardRecord['lastAttempt']>,
+  previous: WizardVersion | undefined,
+  initial: boolean,
+  outcome: Exclude<Outcome, { type: 'stale' }>,
+  started = read.startedAt,
+): ReloadResult<C> {
   const root = engine.server.config.root
   const previousClass = (previous?.wizardClass ?? null) as C | null
   const base = { wizardId, file, error: null, failure: null, helper: false, wizardClass: previousClass }
@@ -22,9 +31,19 @@ export function reportOutcome<C extends WizardClass>(engine: EngineParts, wizard
       return { ...base, success: false, message: `${wizardId}: reload cancelled (server closing)`, durationMs: durationMs() }
     case 'helper': {
       if (outcome.failure) {
-        const where = outcome.failure.loc ? `${displayPath(root, outcome.failure.loc.file)}:${outcome.failure.loc.line}:${outcome.failure.loc.column}` : displayPath(root, file)
+        const where = outcome.failure.loc
+          ? `${displayPath(root, outcome.failure.loc.file)}:${outcome.failure.loc.line}:${outcome.failure.loc.column}`
+          : displayPath(root, file)
         engine.advise(`helper ${where} failed to load: ${outcome.failure.message} (wizards importing it keep their previous versions)`)
-        return { ...base, success: false, helper: true, message: outcome.failure.message, error: outcome.failure.message, failure: outcome.failure, durationMs: durationMs() }
+        return {
+          ...base,
+          success: false,
+          helper: true,
+          message: outcome.failure.message,
+          error: outcome.failure.message,
+          failure: outcome.failure,
+          durationMs: durationMs(),
+        }
       }
       becameHelper(engine, wizardId, file, outcome.exportNames ?? [])
       return { ...base, success: false, helper: true, message: `${path.basename(file)} is a helper (no wizard class)`, durationMs: durationMs() }
@@ -33,17 +52,36 @@ export function reportOutcome<C extends WizardClass>(engine: EngineParts, wizard
       outcome = { ...outcome, failure: boundFailure(outcome.failure) }
       const timestamp = Date.now()
       engine.state.recordFailure(wizardId, file, outcome.failure, timestamp, read)
-      engine.history.record(wizardId, { version: null, outcome: 'failed', timestamp, kind: outcome.failure.kind, message: outcome.failure.message, durationMs: durationMs(), ...(outcome.phases ? { phases: outcome.phases } : {}), file, source: read.source })
+      engine.history.record(wizardId, {
+        version: null,
+        outcome: 'failed',
+        timestamp,
+        kind: outcome.failure.kind,
+        message: outcome.failure.message,
+        durationMs: durationMs(),
+        ...(outcome.phases ? { phases: outcome.phases } : {}),
+        file,
+        source: read.source,
+      })
       engine.events.failed?.({ wizardId, file, timestamp, error: outcome.failure, keptPreviousVersion: previousClass !== null })
       const kept = previousClass ? ' (kept previous version)' : ''
-      return { ...base, success: false, message: `${wizardId} failed: ${outcome.failure.message}${kept}`, error: outcome.failure.message, failure: outcome.failure, durationMs: durationMs() }
+      return {
+        ...base,
+        success: false,
+        message: `${wizardId} failed: ${outcome.failure.message}${kept}`,
+        error: outcome.failure.message,
+        failure: outcome.failure,
+        durationMs: durationMs(),
+      }
     }
     case 'reloaded': {
       const { version } = outcome
       const before = engine.state.get(wizardId)
       if (before && before.file !== file && before.current !== undefined && readText(before.file) !== undefined) {
         const relative = (f: string) => displayPath(root, f)
-        engine.advise(`${wizardId}: ${relative(file)} and ${relative(before.file)} both map to the wizard id "${wizardId}"; ${relative(file)} (loaded last) is registered. Rename one, or pass a wizardId option.`)
+        engine.advise(
+          `${wizardId}: ${relative(file)} and ${relative(before.file)} both map to the wizard id "${wizardId}"; ${relative(file)} (loaded last) is registered. Rename one, or pass a wizardId option.`,
+        )
       }
       engine.helperFiles.delete(file)
       const record = engine.state.recordSuccess(version, { countsAsReload: !initial, read })
@@ -51,14 +89,47 @@ export function reportOutcome<C extends WizardClass>(engine: EngineParts, wizard
       const ms = durationMs()
       const { reason, configSource } = outcome
       const what = initial ? 'loaded' : reason === 'config' ? 'config' : 'reloaded'
-      engine.history.record(wizardId, { version: version.version, outcome: what, timestamp: Date.now(), durationMs: ms, phases: version.phases, file, source: version.source, config: version.config, configSource }, version)
+      engine.history.record(
+        wizardId,
+        {
+          version: version.version,
+          outcome: what,
+          timestamp: Date.now(),
+          durationMs: ms,
+          phases: version.phases,
+          file,
+          source: version.source,
+          config: version.config,
+          configSource,
+        },
+        version,
+      )
       const { detectMs, loadMs, registerMs, disposeMs } = version.phases
-      debug?.(`${wizardId} v${version.version} registered (${reason}) in ${ms} ms: detect ${detectMs}, load ${loadMs}, register ${registerMs}, dispose ${disposeMs} ms`)
+      debug?.(
+        `${wizardId} v${version.version} registered (${reason}) in ${ms} ms: detect ${detectMs}, load ${loadMs}, register ${registerMs}, dispose ${disposeMs} ms`,
+      )
       const added = previous === undefined
       if (!initial) {
-        engine.events.reloaded?.({ wizardId, file, version: version.version, reloadCount: record.reloadCount, durationMs: ms, phases: version.phases, reason, added, configFile: version.config?.file ?? null, timestamp: Date.now() })
+        engine.events.reloaded?.({
+          wizardId,
+          file,
+          version: version.version,
+          reloadCount: record.reloadCount,
+          durationMs: ms,
+          phases: version.phases,
+          reason,
+          added,
+          configFile: version.config?.file ?? null,
+          timestamp: Date.now(),
+        })
       }
-      return { ...base, success: true, wizardClass: version.wizardClass as C, message: `${wizardId} ${initial ? 'loaded' : reason === 'config' ? 'config reloaded' : 'reloaded'} in ${ms} ms`, durationMs: ms }
+      return {
+        ...base,
+        success: true,
+        wizardClass: version.wizardClass as C,
+        message: `${wizardId} ${initial ? 'loaded' : reason === 'config' ? 'config reloaded' : 'reloaded'} in ${ms} ms`,
+        durationMs: ms,
+      }
     }
   }
 }

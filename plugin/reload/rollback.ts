@@ -28,7 +28,13 @@ export function undoLast(engine: EngineParts, wizardId: string): Promise<Rollbac
     const current = engine.state.get(wizardId)?.current
     if (!current) return { ok: false, wizardId, version: null, error: `no wizard "${wizardId}" is registered` }
     const target = engine.history.registeredBefore(wizardId, current.version)
-    if (target === undefined) return { ok: false, wizardId, version: current.version, error: `${wizardId}: there is no earlier version to go back to (history keeps ${engine.history.limit})` }
+    if (target === undefined)
+      return {
+        ok: false,
+        wizardId,
+        version: current.version,
+        error: `${wizardId}: there is no earlier version to go back to (history keeps ${engine.history.limit})`,
+      }
     return rollbackNow(engine, wizardId, target)
   })
 }
@@ -42,7 +48,10 @@ async function rollbackNow(engine: EngineParts, wizardId: string, target: number
   if (current.version === target) return refused(`${wizardId} v${target} is the version registered now`)
   const kept = engine.history.kept(wizardId, target)
   if (!kept) {
-    const available = engine.history.entries(wizardId).filter((entry) => entry.kept && entry.version !== null).map((entry) => `v${entry.version}`)
+    const available = engine.history
+      .entries(wizardId)
+      .filter((entry) => entry.kept && entry.version !== null)
+      .map((entry) => `v${entry.version}`)
     return refused(`${wizardId} v${target} is not kept in the history${available.length ? ` (kept: ${[...new Set(available)].join(', ')})` : ''}`)
   }
   const started = performance.now()
@@ -52,8 +61,24 @@ async function rollbackNow(engine: EngineParts, wizardId: string, target: number
   const wizardClass = kept.version?.wizardClass ?? again!.wizardClass
   const loadMs = performance.now() - started
   // That version's own context: its number and the config it was registered with.
-  const { controller, context } = engine.transactions.prepare(wizardId, { file: kept.meta.file, previous: current.wizardClass, config: kept.meta.configValue, number: target })
-  const candidate: WizardVersion = { wizardId, version: target, file: kept.meta.file, wizardClass, config: kept.meta.config, context, controller, instances: again?.instances ?? [], source: kept.source ?? kept.version?.source, phases: NO_PHASES }
+  const { controller, context } = engine.transactions.prepare(wizardId, {
+    file: kept.meta.file,
+    previous: current.wizardClass,
+    config: kept.meta.configValue,
+    number: target,
+  })
+  const candidate: WizardVersion = {
+    wizardId,
+    version: target,
+    file: kept.meta.file,
+    wizardClass,
+    config: kept.meta.config,
+    context,
+    controller,
+    instances: again?.instances ?? [],
+    source: kept.source ?? kept.version?.source,
+    phases: NO_PHASES,
+  }
   const committed = await engine.transactions.commit(candidate, current)
   if (engine.disposed) return refused('the dev server is closing')
   if (!committed.ok) {
@@ -65,10 +90,27 @@ async function rollbackNow(engine: EngineParts, wizardId: string, target: number
   // Pinned only while the file on disk differs from that version (an undo back to what is on disk is not).
   const configOnDisk = engine.configOnDisk(candidate.file)
   const pinned = readText(candidate.file) !== candidate.source || configOnDisk !== (candidate.config?.hash ?? null)
-  engine.state.recordSuccess(candidate, { countsAsReload: false, pinned: pinned ? { version: target, signature: readSignature(candidate.file), configOnDisk } : undefined })
+  engine.state.recordSuccess(candidate, {
+    countsAsReload: false,
+    pinned: pinned ? { version: target, signature: readSignature(candidate.file), configOnDisk } : undefined,
+  })
   engine.committed(wizardId, candidate)
   const timestamp = Date.now()
-  engine.history.record(wizardId, { version: target, outcome: 'rolled-back', timestamp, durationMs: roundMs(performance.now() - started), phases: candidate.phases, file: candidate.file, source: candidate.source, config: candidate.config, configSource: kept.configSource }, candidate)
+  engine.history.record(
+    wizardId,
+    {
+      version: target,
+      outcome: 'rolled-back',
+      timestamp,
+      durationMs: roundMs(performance.now() - started),
+      phases: candidate.phases,
+      file: candidate.file,
+      source: candidate.source,
+      config: candidate.config,
+      configSource: kept.configSource,
+    },
+    candidate,
+  )
   engine.events.rolledBack?.({ wizardId, file: candidate.file, version: target, pinned, timestamp })
   return { ok: true, wizardId, version: target, pinned }
 }
@@ -78,7 +120,13 @@ async function rollbackNow(engine: EngineParts, wizardId: string, target: number
  * `<file>?wizard-hot-reload-version=N` (the plugin's load hook serves that source; the modules it
  * imports are the current ones). Only where the plugin serves such sources (not standalone).
  */
-async function evaluateKept(engine: EngineParts, wizardId: string, file: string, version: number, source: string | undefined): Promise<{ wizardClass: WizardClass; instances: ModuleInstance[] } | { error: string }> {
+async function evaluateKept(
+  engine: EngineParts,
+  wizardId: string,
+  file: string,
+  version: number,
+  source: string | undefined,
+): Promise<{ wizardClass: WizardClass; instances: ModuleInstance[] } | { error: string }> {
   const released = `${wizardId} v${version}'s class was released to bound memory (the history keeps classes up to ${MAX_KEPT_CLASS_BYTES / 1024 / 1024} MB)`
   if (source === undefined) return { error: `${released}, and its source too: it cannot come back — save its code to the file instead` }
   if (!engine.evaluatesKeptSources) return { error: `${released}; evaluating its source again needs the plugin (the standalone reloader cannot)` }

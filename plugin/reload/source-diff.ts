@@ -27,12 +27,27 @@ const MAX_EDIT_LENGTH = 5000
 function hunks(before: string, after: string): DiffHunk[] {
   if (before === after) return []
   const patch = structuredPatch('a', 'b', before, after, '', '', { context: 3, maxEditLength: MAX_EDIT_LENGTH, timeout: 2000 })
-  if (!patch) return [{ oldStart: 1, oldLines: 0, newStart: 1, newLines: 0, lines: [` (the two versions differ in more than ${MAX_EDIT_LENGTH} places: too far apart to show as a diff)`] }]
+  if (!patch)
+    return [
+      {
+        oldStart: 1,
+        oldLines: 0,
+        newStart: 1,
+        newLines: 0,
+        lines: [` (the two versions differ in more than ${MAX_EDIT_LENGTH} places: too far apart to show as a diff)`],
+      },
+    ]
   let budget = MAX_DIFF_LINES
   const out: DiffHunk[] = []
   for (const { oldStart, oldLines, newStart, newLines, lines } of patch.hunks) {
     if (budget <= 0) {
-      out.push({ oldStart, oldLines: 0, newStart, newLines: 0, lines: [` (… ${patch.hunks.length - out.length} more hunks not shown: the diff is capped at ${MAX_DIFF_LINES} lines)`] })
+      out.push({
+        oldStart,
+        oldLines: 0,
+        newStart,
+        newLines: 0,
+        lines: [` (… ${patch.hunks.length - out.length} more hunks not shown: the diff is capped at ${MAX_DIFF_LINES} lines)`],
+      })
       break
     }
     const shown = lines.slice(0, budget).map((line) => bounded(line, MAX_DIFF_LINE))

@@ -43,10 +43,22 @@ export class VersionTransactions<V extends TransactionVersion> {
    * The context and the signal's controller for `wizardId`'s next version — or for `number` when
    * an earlier version comes back (a rollback keeps its number).
    */
-  prepare(wizardId: string, fields: { file: string; previous: WizardClass | undefined; config: unknown; number?: number }): { version: number; controller: AbortController; context: RegisterContext } {
+  prepare(
+    wizardId: string,
+    fields: { file: string; previous: WizardClass | undefined; config: unknown; number?: number },
+  ): { version: number; controller: AbortController; context: RegisterContext } {
     const version = fields.number ?? this.options.counters.next(wizardId)
-    const controller = guardedAbortController((error) => this.options.warn(`${wizardId} v${version}: a listener on context.signal threw ${describeThrown(error)} when the version was left (ignored)`))
-    const context = registerContext({ version, file: fields.file, previous: fields.previous, signal: controller.signal, data: this.options.counters.dataOf(wizardId), config: fields.config })
+    const controller = guardedAbortController((error) =>
+      this.options.warn(`${wizardId} v${version}: a listener on context.signal threw ${describeThrown(error)} when the version was left (ignored)`),
+    )
+    const context = registerContext({
+      version,
+      file: fields.file,
+      previous: fields.previous,
+      signal: controller.signal,
+      data: this.options.counters.dataOf(wizardId),
+      config: fields.config,
+    })
     return { version, controller, context }
   }
 
@@ -54,7 +66,10 @@ export class VersionTransactions<V extends TransactionVersion> {
    * Registers `candidate`; when that succeeds, `previous` is retired. Resolves with how long each
    * step took, or why the register step refused (then nothing changed).
    */
-  async commit(candidate: V, previous: V | undefined): Promise<{ ok: true; registerMs: number; disposeMs: number } | { ok: false; refusal: RegisterRefusal | undefined; registerMs: number }> {
+  async commit(
+    candidate: V,
+    previous: V | undefined,
+  ): Promise<{ ok: true; registerMs: number; disposeMs: number } | { ok: false; refusal: RegisterRefusal | undefined; registerMs: number }> {
     this.options.instances.acquire(candidate, candidate.instances)
     const started = performance.now()
     const refusal = await this.register(candidate, previous)

@@ -120,7 +120,12 @@ export class WizardStateStore {
   summaries(): WizardSummary[] {
     return this.all()
       .sort((a, b) => a.wizardId.localeCompare(b.wizardId))
-      .map((record) => ({ wizardId: record.wizardId, file: record.file, version: record.current?.version ?? null, state: record.lastError ? 'failed' : record.pinned !== undefined ? 'pinned' : 'ok' }))
+      .map((record) => ({
+        wizardId: record.wizardId,
+        file: record.file,
+        version: record.current?.version ?? null,
+        state: record.lastError ? 'failed' : record.pinned !== undefined ? 'pinned' : 'ok',
+      }))
   }
 
   /** `liveVersions`: how many of a wizard's versions were alive after the last full GC (the leak watch's count), null before one. */

@@ -19,8 +19,12 @@ test.each([
 
 test('valid requests come out typed, with nothing extra', () => {
   expect(parseRequest({ id: 'a', type: 'history', wizardId: 'debug', extra: true })).toEqual({ request: { id: 'a', type: 'history', wizardId: 'debug' } })
-  expect(parseRequest({ id: 'b', type: 'rollback', wizardId: 'debug', version: 3 })).toEqual({ request: { id: 'b', type: 'rollback', wizardId: 'debug', version: 3 } })
-  expect(parseRequest({ id: 'c', type: 'diff', wizardId: 'debug', from: 1, to: 3 })).toEqual({ request: { id: 'c', type: 'diff', wizardId: 'debug', from: 1, to: 3 } })
+  expect(parseRequest({ id: 'b', type: 'rollback', wizardId: 'debug', version: 3 })).toEqual({
+    request: { id: 'b', type: 'rollback', wizardId: 'debug', version: 3 },
+  })
+  expect(parseRequest({ id: 'c', type: 'diff', wizardId: 'debug', from: 1, to: 3 })).toEqual({
+    request: { id: 'c', type: 'diff', wizardId: 'debug', from: 1, to: 3 },
+  })
   expect(parseRequest({ id: 'd', type: 'undo', wizardId: 'debug' })).toEqual({ request: { id: 'd', type: 'undo', wizardId: 'debug' } })
   expect(parseRequest({ id: 'e', type: 'retry', wizardId: 'debug' })).toEqual({ request: { id: 'e', type: 'retry', wizardId: 'debug' } })
 })

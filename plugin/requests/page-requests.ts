@@ -21,8 +21,10 @@ export function parseRequest(data: unknown): { request: WizardRequest } | { id: 
   const raw = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>
   const id = typeof raw.id === 'string' && raw.id.length > 0 && raw.id.length <= 64 ? raw.id : ''
   if (!id) return { id, error: 'a request needs an "id" (a string of 1–64 characters)' }
-  if (typeof raw.type !== 'string' || !TYPES.has(raw.type as WizardRequest['type'])) return { id, error: `unknown request type ${JSON.stringify(raw.type)} (expected ${[...TYPES].join(', ')})` }
-  if (typeof raw.wizardId !== 'string' || raw.wizardId === '' || raw.wizardId.length > 200) return { id, error: '"wizardId" must be a wizard id (a non-empty string)' }
+  if (typeof raw.type !== 'string' || !TYPES.has(raw.type as WizardRequest['type']))
+    return { id, error: `unknown request type ${JSON.stringify(raw.type)} (expected ${[...TYPES].join(', ')})` }
+  if (typeof raw.wizardId !== 'string' || raw.wizardId === '' || raw.wizardId.length > 200)
+    return { id, error: '"wizardId" must be a wizard id (a non-empty string)' }
   const version = (name: string): number | string => {
     const value = raw[name]
     return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : `"${name}" must be a version number (an integer ≥ 1)`
@@ -73,9 +75,7 @@ export class PageRequests {
     this.onRequest = (data: unknown, client: WebSocketClient) => {
       const refused = refusal(client)
       const answer = refused === undefined ? answerRequest(handlers, data) : Promise.resolve(refusedReply(data, refused))
-      void answer
-        .then((reply) => client.send(WIZARD_EVENTS.reply, reply))
-        .catch(() => {}) // a page gone meanwhile: nobody to answer
+      void answer.then((reply) => client.send(WIZARD_EVENTS.reply, reply)).catch(() => {}) // a page gone meanwhile: nobody to answer
     }
     server.ws.on(WIZARD_EVENTS.request, this.onRequest)
   }

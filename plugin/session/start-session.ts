@@ -19,7 +19,7 @@ export interface StartingSession {
   readonly registry: SharedRegistry | undefined
   /** Why the session could not build its reload engine, if it could not. */
   readonly startError: string | undefined
-  readonly isDisposed: boolean
+  isDisposed(): boolean
   /** The initial load is over (every wizard registered, or its failure reported), or skipped. */
   initialLoadOver(summary?: InitialLoadSummary): void
   problem(message: string): void
@@ -38,7 +38,8 @@ export async function startSession(session: StartingSession): Promise<void> {
       return
     }
     const where = options.dirs.map((dir) => displayPath(server.config.root, dir) || '.').join(', ')
-    if (options.dirs.length === 0) log.warn('no wizard folder to watch: none of the default folders exists and no `dirs` option or HOT_RELOAD_WATCH_DIRS names one.')
+    if (options.dirs.length === 0)
+      log.warn('no wizard folder to watch: none of the default folders exists and no `dirs` option or HOT_RELOAD_WATCH_DIRS names one.')
     if (watcher && options.polling === false) {
       const mounts = readMounts()
       for (const dir of options.dirs) {
@@ -53,16 +54,16 @@ export async function startSession(session: StartingSession): Promise<void> {
     if (!options.initialLoad) {
       session.initialLoadOver()
       await Promise.all([coordinator.scan(), watcherReady, watcher ? viteWatcherReady(server.watcher) : undefined])
-      if (!session.isDisposed) log.info(`watching ${where} (${watching})`)
+      if (!session.isDisposed()) log.info(`watching ${where} (${watching})`)
       return
     }
     const summary = await coordinator.initialLoad()
     session.initialLoadOver(summary)
     // Ready means every change is seen: ours, and Vite's for modules outside the wizard folders.
     await Promise.all([watcherReady, watcher ? viteWatcherReady(server.watcher) : undefined])
-    if (session.isDisposed) return
+    if (session.isDisposed()) return
     if (watcher) await coordinator.reconcile()
-    if (session.isDisposed) return
+    if (session.isDisposed()) return
     const failed = summary.failed ? `, ${summary.failed} failed` : ''
     // Loaded into nothing is not "loaded": the registry's failure was said above.
     const into = registryFound ? '' : ` (no registry gets them: options.registry names no file, see above)`
@@ -70,7 +71,7 @@ export async function startSession(session: StartingSession): Promise<void> {
     if (!watcher) log.info(`${loaded}; hot reload is off (enabled: false or HOT_RELOAD_ENABLED=false): edits apply after a restart`)
     else log.info(`${loaded} (watching, ${watching})`)
   } catch (error) {
-    if (!session.isDisposed) session.problem(`could not start: ${describeThrown(error)}`)
+    if (!session.isDisposed()) session.problem(`could not start: ${describeThrown(error)}`)
   } finally {
     session.initialLoadOver()
   }

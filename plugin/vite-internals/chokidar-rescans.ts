@@ -49,7 +49,14 @@ export function skipNoOpRescans(watcher: FSWatcher, isTracked: (entry: fs.Dirent
   const internals = watcher as unknown as ChokidarInternals
   const handler = internals._nodeFsHandler
   const original = handler?._handleRead
-  if (!handler || typeof original !== 'function' || original.length < 4 || !(internals._throttled instanceof Map) || typeof internals._getWatchedDir !== 'function') return stats
+  if (
+    !handler ||
+    typeof original !== 'function' ||
+    original.length < 4 ||
+    !(internals._throttled instanceof Map) ||
+    typeof internals._getWatchedDir !== 'function'
+  )
+    return stats
 
   const getWatchedDir = internals._getWatchedDir.bind(watcher)
   const throttled = internals._throttled

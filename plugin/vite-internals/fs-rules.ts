@@ -7,7 +7,10 @@ import type { ResolvedConfig } from 'vite'
  * `isFileServingAllowed` on its `/@fs/` path (older 7.x). Both are exported API.
  */
 export function isLoadingAllowed(config: ResolvedConfig, file: string): boolean {
-  const api = vite as unknown as { isFileLoadingAllowed?: (config: ResolvedConfig, file: string) => boolean; isFileServingAllowed?: (config: ResolvedConfig, url: string) => boolean }
+  const api = vite as unknown as {
+    isFileLoadingAllowed?: (config: ResolvedConfig, file: string) => boolean
+    isFileServingAllowed?: (config: ResolvedConfig, url: string) => boolean
+  }
   if (typeof api.isFileLoadingAllowed === 'function') return api.isFileLoadingAllowed(config, file)
   if (typeof api.isFileServingAllowed === 'function') return api.isFileServingAllowed(config, `/@fs/${file.replace(/^\//, '')}`)
   return true

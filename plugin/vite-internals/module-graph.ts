@@ -66,7 +66,13 @@ function reachableFiles(environment: DevEnvironment, file: string, next: (mod: E
 
 /** True when `mod`, or a module that imports it (directly or not), is one of `files`. */
 export function isImportedBy(mod: EnvironmentModuleNode, isWanted: (file: string) => boolean): boolean {
-  return walkGraph([mod], (current) => current.importers, (current) => Boolean(current.file && isWanted(current.file))).found !== undefined
+  return (
+    walkGraph(
+      [mod],
+      (current) => current.importers,
+      (current) => Boolean(current.file && isWanted(current.file)),
+    ).found !== undefined
+  )
 }
 
 /**

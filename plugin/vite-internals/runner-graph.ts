@@ -30,7 +30,11 @@ export function importedExports(runner: ModuleRunner, file: string): Record<stri
 }
 
 /** `file`'s nodes (or several files') and every node they import, directly or not: the module instances a wizard runs on. */
-export function importClosure(runner: ModuleRunner, files: string | Iterable<string>, startsAt?: (node: EvaluatedModuleNode) => boolean): EvaluatedModuleNode[] {
+export function importClosure(
+  runner: ModuleRunner,
+  files: string | Iterable<string>,
+  startsAt?: (node: EvaluatedModuleNode) => boolean,
+): EvaluatedModuleNode[] {
   const start = (typeof files === 'string' ? [files] : [...files]).flatMap((file) => runnerNodesOf(runner, file)).filter((node) => !startsAt || startsAt(node))
   const imports = (node: EvaluatedModuleNode) => [...node.imports].flatMap((id) => runner.evaluatedModules.getModuleById(id) ?? [])
   return [...walkGraph(start, imports).seen]
@@ -176,7 +180,12 @@ function installSparing(runner: ModuleRunner, owners: Set<() => Iterable<string>
   modules.clear = () => {
     if (clearingAll || owners.size === 0) return clear()
     // One walk over every owned closure (shared helpers are visited once).
-    const kept = new Set(importClosure(runner, [...owners].flatMap((owned) => [...owned()])))
+    const kept = new Set(
+      importClosure(
+        runner,
+        [...owners].flatMap((owned) => [...owned()]),
+      ),
+    )
     const urls = [...modules.urlToIdModuleMap].filter(([, node]) => kept.has(node))
     clear()
     for (const node of kept) {

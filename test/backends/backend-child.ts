@@ -43,7 +43,17 @@ export class BackendChild {
   static spawn(env: { server: string; name: string; root?: string; refuse?: string; wait?: boolean; token?: string }): BackendChild {
     if (!fs.existsSync(BACKEND_ENTRY)) throw new Error(`${BACKEND_ENTRY} is missing: run "npm run build" first`)
     const child = fork(path.join(here, 'backend-process.mjs'), [], {
-      env: { ...process.env, BACKEND_ENTRY, DEV_SERVER: env.server, BACKEND_NAME: env.name, BACKEND_ROOT: env.root ?? '', REFUSE_WIZARD: env.refuse ?? '', BACKEND_WAIT: env.wait === false ? 'false' : 'true', BACKEND_TOKEN: env.token ?? '', WIZARD_HOT_RELOAD_TOKEN: '' },
+      env: {
+        ...process.env,
+        BACKEND_ENTRY,
+        DEV_SERVER: env.server,
+        BACKEND_NAME: env.name,
+        BACKEND_ROOT: env.root ?? '',
+        REFUSE_WIZARD: env.refuse ?? '',
+        BACKEND_WAIT: env.wait === false ? 'false' : 'true',
+        BACKEND_TOKEN: env.token ?? '',
+        WIZARD_HOT_RELOAD_TOKEN: '',
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
     return new BackendChild(child)

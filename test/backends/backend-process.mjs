@@ -75,4 +75,3 @@ try {
   process.send({ type: 'refused', message: error.message, logs })
   process.exit(3)
 }
-

@@ -11,7 +11,11 @@ parentPort.on('message', async (message) => {
     pending.get(message.id)?.(message.answer)
     pending.delete(message.id)
   } else if (message.type === 'state') {
-    parentPort.postMessage({ type: 'state', wizards: registry.listWizards(), outputs: Object.fromEntries(registry.listWizards().map((id) => [id, registry.runWizard(id)])) })
+    parentPort.postMessage({
+      type: 'state',
+      wizards: registry.listWizards(),
+      outputs: Object.fromEntries(registry.listWizards().map((id) => [id, registry.runWizard(id)])),
+    })
   }
 })
 

@@ -63,7 +63,8 @@ async function rawBackend(p: TempProject, token: string) {
   let sent = 0
   return { socket, answers, send: (text: string) => socket.send(signed(key!, 'backend', sent++, text)), sendUnsigned: (text: string) => socket.send(text) }
 }
-const reloads = (p: TempProject, wizardId: string) => p.events.filter((event) => event.type === 'reloaded' && event.payload.wizardId === wizardId).map((event) => event.payload as WizardReloadedPayload)
+const reloads = (p: TempProject, wizardId: string) =>
+  p.events.filter((event) => event.type === 'reloaded' && event.payload.wizardId === wizardId).map((event) => event.payload as WizardReloadedPayload)
 
 describe('backends in their own processes', () => {
   test('two backends load every wizard through their own runners; an edit reaches both, and one event says so', async () => {
@@ -87,7 +88,9 @@ describe('backends in their own processes', () => {
     for (const child of [api, worker]) expect(await child.run('report')).toMatchObject({ output: 'report two' })
 
     const status = p.api.getStatus()
-    expect(status).toMatchObject({ backends: [expect.objectContaining({ name: expect.stringMatching(/^(api|worker)$/), pid: expect.any(Number) }), expect.any(Object)] })
+    expect(status).toMatchObject({
+      backends: [expect.objectContaining({ name: expect.stringMatching(/^(api|worker)$/), pid: expect.any(Number) }), expect.any(Object)],
+    })
     const apiStatus = (status as { backends: Array<{ name: string; wizards: Record<string, unknown> }> }).backends.find((entry) => entry.name === 'api')!
     expect(apiStatus.wizards.debug).toMatchObject({ version: 2, ok: true, error: null })
 
@@ -104,10 +107,21 @@ describe('backends in their own processes', () => {
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
     await expect.poll(() => reloads(p, 'debug').length).toBe(1)
     const [event] = reloads(p, 'debug')
-    expect(event.backends).toMatchObject({ total: 2, ok: 1, failed: [{ name: 'worker', error: { kind: 'register', message: 'register("debug") returned false' } }] })
+    expect(event.backends).toMatchObject({
+      total: 2,
+      ok: 1,
+      failed: [{ name: 'worker', error: { kind: 'register', message: 'register("debug") returned false' } }],
+    })
     expect(await api.run('debug')).toMatchObject({ output: 'v2' })
     expect(await worker.run('debug')).toMatchObject({ output: 'v1', version: 1 })
-    expect(p.logs.some((line) => line.includes('1/2 backends') && line.includes('worker failed: register("debug") returned false') && line.includes('its previous version keeps serving there'))).toBe(true)
+    expect(
+      p.logs.some(
+        (line) =>
+          line.includes('1/2 backends') &&
+          line.includes('worker failed: register("debug") returned false') &&
+          line.includes('its previous version keeps serving there'),
+      ),
+    ).toBe(true)
     expect(p.registry.run('debug')).toBe('v2') // the dev server's own registry has it too
   })
 
@@ -130,7 +144,9 @@ describe('backends in their own processes', () => {
     const again = await startTempProject({ listen: true, root: p.root, files: {}, vite: { server: { host: '127.0.0.1', port, strictPort: true } } })
     projects.splice(projects.indexOf(p), 1, again)
     // The re-sync loads what changed meanwhile, one wizard after another.
-    await expect.poll(async () => [(await api.run('debug')).output, (await api.run('report')).output], { timeout: 20_000 }).toEqual(['v2 (while away)', 'report changed'])
+    await expect
+      .poll(async () => [(await api.run('debug')).output, (await api.run('report')).output], { timeout: 20_000 })
+      .toEqual(['v2 (while away)', 'report changed'])
     expect(await api.run('broken')).toMatchObject({ output: 'fine' })
     expect((await api.state()).logs.some((line) => line.includes('reconnected to the dev server'))).toBe(true)
   })
@@ -155,7 +171,10 @@ describe('backends in their own processes', () => {
     expect(fs.readFileSync(path.join(p.root, '.vite', TOKEN_FILE), 'utf8')).toMatch(/^[0-9a-f]{64}\n$/)
     const wrong = BackendChild.spawn({ server: urlOf(p), name: 'intruder', token: 'f'.repeat(64), root: p.root })
     children.push(wrong)
-    expect(await wrong.started).toMatchObject({ ok: false, message: expect.stringContaining("did not prove it holds this backend's token (from the token option): the token is wrong") })
+    expect(await wrong.started).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("did not prove it holds this backend's token (from the token option): the token is wrong"),
+    })
     const elsewhere = BackendChild.spawn({ server: urlOf(p), name: 'lost', root: path.dirname(p.root) })
     children.push(elsewhere)
     const lost = await elsewhere.started
@@ -165,7 +184,9 @@ describe('backends in their own processes', () => {
     // A browser page (any Origin) is refused before the token is even looked at.
     const token = fs.readFileSync(path.join(p.root, '.vite', TOKEN_FILE), 'utf8').trim()
     const status = await new Promise<number>((resolve) => {
-      const socket = new WebSocket(`ws://127.0.0.1:${portOf(p.server.httpServer!)}${BACKEND_PATH}`, { headers: { authorization: `Bearer ${token}`, origin: `http://127.0.0.1:${portOf(p.server.httpServer!)}` } })
+      const socket = new WebSocket(`ws://127.0.0.1:${portOf(p.server.httpServer!)}${BACKEND_PATH}`, {
+        headers: { authorization: `Bearer ${token}`, origin: `http://127.0.0.1:${portOf(p.server.httpServer!)}` },
+      })
       socket.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0))
       socket.on('open', () => resolve(101))
       socket.on('error', () => {})
@@ -173,7 +194,9 @@ describe('backends in their own processes', () => {
     expect(status).toBe(403)
     // The Host rule of the rest of the dev server (server.allowedHosts) holds here too.
     const badHost = await new Promise<{ status: number; body: string }>((resolve) => {
-      const socket = new WebSocket(`ws://127.0.0.1:${portOf(p.server.httpServer!)}${BACKEND_PATH}`, { headers: { authorization: `Bearer ${token}`, host: 'evil.example' } })
+      const socket = new WebSocket(`ws://127.0.0.1:${portOf(p.server.httpServer!)}${BACKEND_PATH}`, {
+        headers: { authorization: `Bearer ${token}`, host: 'evil.example' },
+      })
       socket.on('unexpected-response', (_, response) => {
         let body = ''
         response.on('data', (chunk) => (body += chunk))
@@ -186,7 +209,7 @@ describe('backends in their own processes', () => {
     expect(p.api.getStatus()).toMatchObject({ backends: [] })
   })
 
-  test('a server that took the dev server\'s port learns nothing and runs nothing: it cannot prove the token, the backend sends no hello', async () => {
+  test("a server that took the dev server's port learns nothing and runs nothing: it cannot prove the token, the backend sends no hello", async () => {
     const p = await devServer()
     const token = fs.readFileSync(path.join(p.root, '.vite', TOKEN_FILE), 'utf8').trim()
     const impostor = new WebSocketServer({ host: '127.0.0.1', port: 0 })
@@ -196,7 +219,19 @@ describe('backends in their own processes', () => {
       socket.on('message', (data) => seen.frames.push(String(data)))
       // A made-up proof, then everything a real dev server would send next.
       socket.send(JSON.stringify({ type: 'challenge', protocol: BACKEND_PROTOCOL_VERSION, nonce: newNonce(), proof: 'a'.repeat(64) }))
-      socket.send(JSON.stringify({ type: 'welcome', protocol: BACKEND_PROTOCOL_VERSION, session: 'x', options: {}, wizards: [{ wizardId: 'evil', file: '/evil_wizard.ts', version: 1, closureHash: 'x', closure: [], config: null, configDescribed: 'none', pinned: false }], failing: [], complete: true }))
+      socket.send(
+        JSON.stringify({
+          type: 'welcome',
+          protocol: BACKEND_PROTOCOL_VERSION,
+          session: 'x',
+          options: {},
+          wizards: [
+            { wizardId: 'evil', file: '/evil_wizard.ts', version: 1, closureHash: 'x', closure: [], config: null, configDescribed: 'none', pinned: false },
+          ],
+          failing: [],
+          complete: true,
+        }),
+      )
     })
     await new Promise((resolve) => impostor.once('listening', resolve))
     try {
@@ -219,11 +254,35 @@ describe('backends in their own processes', () => {
     let backendHungUp = false
     relay.on('connection', (fromBackend, request) => {
       fromBackend.on('close', () => (backendHungUp = true))
-      const toServer = new WebSocket(`ws://127.0.0.1:${portOf(p.server.httpServer!)}${BACKEND_PATH}`, { headers: { [BACKEND_NONCE_HEADER]: String(request.headers[BACKEND_NONCE_HEADER]) } })
+      const toServer = new WebSocket(`ws://127.0.0.1:${portOf(p.server.httpServer!)}${BACKEND_PATH}`, {
+        headers: { [BACKEND_NONCE_HEADER]: String(request.headers[BACKEND_NONCE_HEADER]) },
+      })
       toServer.on('message', (data) => {
         fromBackend.send(String(data))
         // Right behind the genuine challenge: a welcome of its own, naming a wizard of its own.
-        if (injected++ === 0) fromBackend.send(JSON.stringify({ type: 'welcome', protocol: BACKEND_PROTOCOL_VERSION, session: 'x', options: { root: p.root, registerTimeout: 1000, loadTimeout: 1000, history: 20 }, wizards: [{ wizardId: 'evil', file: p.path('wizards/debug_wizard.ts'), version: 9, closureHash: 'x', closure: [], config: null, configDescribed: 'none', pinned: false }], failing: [], complete: true }))
+        if (injected++ === 0)
+          fromBackend.send(
+            JSON.stringify({
+              type: 'welcome',
+              protocol: BACKEND_PROTOCOL_VERSION,
+              session: 'x',
+              options: { root: p.root, registerTimeout: 1000, loadTimeout: 1000, history: 20 },
+              wizards: [
+                {
+                  wizardId: 'evil',
+                  file: p.path('wizards/debug_wizard.ts'),
+                  version: 9,
+                  closureHash: 'x',
+                  closure: [],
+                  config: null,
+                  configDescribed: 'none',
+                  pinned: false,
+                },
+              ],
+              failing: [],
+              complete: true,
+            }),
+          )
       })
       fromBackend.on('message', (data) => toServer.readyState === WebSocket.OPEN && toServer.send(String(data)))
       toServer.on('close', () => fromBackend.terminate())
@@ -231,13 +290,20 @@ describe('backends in their own processes', () => {
     })
     await new Promise((resolve) => relay.once('listening', resolve))
     try {
-      const relayed = BackendChild.spawn({ server: `http://127.0.0.1:${(relay.address() as { port: number }).port}`, name: 'relayed', root: p.root, wait: false })
+      const relayed = BackendChild.spawn({
+        server: `http://127.0.0.1:${(relay.address() as { port: number }).port}`,
+        name: 'relayed',
+        root: p.root,
+        wait: false,
+      })
       children.push(relayed)
       await expect.poll(() => injected, { timeout: 10_000 }).toBeGreaterThan(1)
       // Frames are handled in order, and the injected one came right behind the challenge: once the
       // backend has hung up on the relay, or has registered what the genuine welcome named, it has
       // handled the injected frame too.
-      await expect.poll(async () => backendHungUp || (await relayed.state()).registrations.some((entry) => entry.wizardId === 'debug'), { timeout: 10_000 }).toBe(true)
+      await expect
+        .poll(async () => backendHungUp || (await relayed.state()).registrations.some((entry) => entry.wizardId === 'debug'), { timeout: 10_000 })
+        .toBe(true)
       expect((await relayed.state()).registrations.map((entry) => entry.wizardId)).not.toContain('evil')
       expect((await relayed.state()).wizards.map((entry) => entry.wizardId)).not.toContain('evil')
     } finally {
@@ -258,10 +324,20 @@ describe('backends in their own processes', () => {
       const backendNonce = String(request.headers[BACKEND_NONCE_HEADER])
       const nonce = newNonce()
       const challenge = { protocol: BACKEND_PROTOCOL_VERSION, heartbeatMs: 100 }
-      socket.send(JSON.stringify({ type: 'challenge', ...challenge, nonce, proof: proofOf(token, 'dev-server', backendNonce, nonce, challengeBound(challenge)) }))
+      socket.send(
+        JSON.stringify({ type: 'challenge', ...challenge, nonce, proof: proofOf(token, 'dev-server', backendNonce, nonce, challengeBound(challenge)) }),
+      )
       socket.once('message', () => {
         // (the hello) — answered with a welcome signed as the protocol says, then silence.
-        const welcome = { type: 'welcome', protocol: BACKEND_PROTOCOL_VERSION, session: 's', options: { root, registerTimeout: 1000, loadTimeout: 1000, history: 20 }, wizards: [], failing: [], complete: true }
+        const welcome = {
+          type: 'welcome',
+          protocol: BACKEND_PROTOCOL_VERSION,
+          session: 's',
+          options: { root, registerTimeout: 1000, loadTimeout: 1000, history: 20 },
+          wizards: [],
+          failing: [],
+          complete: true,
+        }
         socket.send(signed(sessionKey(token, backendNonce, nonce), 'dev-server', 0, JSON.stringify(welcome)))
       })
     })
@@ -285,7 +361,19 @@ describe('backends in their own processes', () => {
     const secret = path.join(path.dirname(p.root), `outside-${path.basename(p.root)}.txt`)
     fs.writeFileSync(secret, 'not for backends')
     const { socket, answers, send, sendUnsigned } = await rawBackend(p, token)
-    for (const frame of ['not json', '[]', 'null', '{"type":"outcome"}', '{"type":"outcome","seq":1,"outcome":null}', '{"type":"invoke","id":1,"name":"fetchModule","data":"x"}', '{"type":"synced","outcomes":5}', `{"type":"hello","protocol":${BACKEND_PROTOCOL_VERSION}}`, '{"type":"invoke","id":2,"name":"nope","data":[]}', JSON.stringify({ type: 'invoke', id: 3, name: 'fetchModule', data: [`${secret}?raw`] })]) send(frame)
+    for (const frame of [
+      'not json',
+      '[]',
+      'null',
+      '{"type":"outcome"}',
+      '{"type":"outcome","seq":1,"outcome":null}',
+      '{"type":"invoke","id":1,"name":"fetchModule","data":"x"}',
+      '{"type":"synced","outcomes":5}',
+      `{"type":"hello","protocol":${BACKEND_PROTOCOL_VERSION}}`,
+      '{"type":"invoke","id":2,"name":"nope","data":[]}',
+      JSON.stringify({ type: 'invoke', id: 3, name: 'fetchModule', data: [`${secret}?raw`] }),
+    ])
+      send(frame)
     socket.send(Buffer.from([1, 2, 3]))
     await expect.poll(() => answers.filter((answer) => answer.type === 'invoked').length).toBe(2)
     // A frame without a valid signature (injected, replayed) ends that connection.
@@ -294,7 +382,9 @@ describe('backends in their own processes', () => {
     expect(await closed).toBe(1006)
     expect(answers.some((answer) => answer.id === 4)).toBe(false)
     // Vite's server.fs rules hold on this channel too: a file outside the project is not handed out.
-    expect(answers.find((answer) => answer.id === 3)?.result).toEqual({ error: expect.objectContaining({ message: expect.stringContaining("is not served to backends: Vite's server.fs rules") }) })
+    expect(answers.find((answer) => answer.id === 3)?.result).toEqual({
+      error: expect.objectContaining({ message: expect.stringContaining("is not served to backends: Vite's server.fs rules") }),
+    })
     expect(JSON.stringify(answers)).not.toContain('not for backends')
     fs.rmSync(secret)
     const api = await backend(p, 'api')
@@ -302,9 +392,13 @@ describe('backends in their own processes', () => {
     await expect.poll(async () => (await api.run('debug')).output).toBe('v2')
   })
 
-  test("neither the backend channel nor the HTTP server hands out what server.fs forbids, or the token itself", async () => {
+  test('neither the backend channel nor the HTTP server hands out what server.fs forbids, or the token itself', async () => {
     const p = await devServer({
-      files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'server.pem': '-----BEGIN PRIVATE KEY-----\nKEYMATERIAL\n', '.vite/control.txt': 'CONTROL TEXT\n' },
+      files: {
+        'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'),
+        'server.pem': '-----BEGIN PRIVATE KEY-----\nKEYMATERIAL\n',
+        '.vite/control.txt': 'CONTROL TEXT\n',
+      },
       vite: { resolve: { alias: { '~up': os.tmpdir() } } },
     })
     const port = portOf(p.server.httpServer!)
@@ -331,7 +425,10 @@ describe('backends in their own processes', () => {
       ]
       asks.forEach(([url, importer], i) => send(JSON.stringify({ type: 'invoke', id: 10 + i, name: 'fetchModule', data: [url, importer] })))
       await expect.poll(() => answers.filter((answer) => answer.type === 'invoked').length).toBe(asks.length)
-      for (const answer of answers.filter((answer) => answer.type === 'invoked')) expect(answer.result, asks[answer.id! - 10].join(' from ')).toEqual({ error: expect.objectContaining({ message: expect.stringContaining('is not served to backends') }) })
+      for (const answer of answers.filter((answer) => answer.type === 'invoked'))
+        expect(answer.result, asks[answer.id! - 10].join(' from ')).toEqual({
+          error: expect.objectContaining({ message: expect.stringContaining('is not served to backends') }),
+        })
       const wire = JSON.stringify(answers)
       for (const leak of ['SECRETLINE', 'KEYMATERIAL', token]) expect(wire).not.toContain(leak)
       socket.close()
@@ -341,13 +438,23 @@ describe('backends in their own processes', () => {
     // Over HTTP, the token is denied like .env: plain, ?raw, ?import, ?url, /@fs/, another case, encoded — even with a page's Origin.
     const tokenUrl = `/.vite/${TOKEN_FILE}`
     // A control file beside it is served the very same ways: the refusals are the deny, not the URL forms.
-    const forms = (url: string) => [url, `${url}?raw`, `${url}?import`, `${url}?url`, `${url}?import&raw`, `/@fs${p.root}${url}`, `/@fs${p.root}${url}?raw`, url.replace('.vite', '%2Evite')]
+    const forms = (url: string) => [
+      url,
+      `${url}?raw`,
+      `${url}?import`,
+      `${url}?url`,
+      `${url}?import&raw`,
+      `/@fs${p.root}${url}`,
+      `/@fs${p.root}${url}?raw`,
+      url.replace('.vite', '%2Evite'),
+    ]
     for (const url of forms('/.vite/control.txt')) expect((await fetch(`http://127.0.0.1:${port}${url}`)).status, url).toBe(200)
     for (const url of forms(tokenUrl)) {
       const response = await fetch(`http://127.0.0.1:${port}${url}`, { headers: { origin: 'http://localhost:3000' } })
       expect([response.status, (await response.text()).includes(token)], url).toEqual([403, false])
     }
-    for (const url of [tokenUrl.toUpperCase(), `/.vite/${path.dirname(TOKEN_FILE)}/`]) expect(await (await fetch(`http://127.0.0.1:${port}${url}`)).text(), url).not.toContain(token)
+    for (const url of [tokenUrl.toUpperCase(), `/.vite/${path.dirname(TOKEN_FILE)}/`])
+      expect(await (await fetch(`http://127.0.0.1:${port}${url}`)).text(), url).not.toContain(token)
     expect(p.api.getStatus()).toMatchObject({ backends: [] })
   })
 
@@ -376,16 +483,30 @@ describe('backends in their own processes', () => {
     try {
       p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
       await expect.poll(() => reloads(p, 'debug').length).toBe(1)
-      expect(reloads(p, 'debug')[0].backends).toMatchObject({ total: 2, ok: 1, failed: [{ name: 'frozen', error: { kind: 'timeout', message: expect.stringContaining('no answer within 700 ms (loadTimeout + registerTimeout)') } }] })
+      expect(reloads(p, 'debug')[0].backends).toMatchObject({
+        total: 2,
+        ok: 1,
+        failed: [{ name: 'frozen', error: { kind: 'timeout', message: expect.stringContaining('no answer within 700 ms (loadTimeout + registerTimeout)') } }],
+      })
       expect(await api.run('debug')).toMatchObject({ output: 'v2' })
-      const frozenStatus = () => (p.api.getStatus() as { backends: Array<{ name: string; wizards: Record<string, { ok: boolean; error: string | null }> }> }).backends.find((entry) => entry.name === 'frozen')?.wizards.debug
+      const frozenStatus = () =>
+        (p.api.getStatus() as { backends: Array<{ name: string; wizards: Record<string, { ok: boolean; error: string | null }> }> }).backends.find(
+          (entry) => entry.name === 'frozen',
+        )?.wizards.debug
       expect(frozenStatus()).toMatchObject({ ok: false, error: expect.stringContaining('no answer within 700 ms') })
     } finally {
       frozen.child.kill('SIGCONT')
     }
     // Thawed, it catches up (its answer came late; the status shows it).
     await expect.poll(async () => (await frozen.run('debug')).output).toBe('v2')
-    await expect.poll(() => (p.api.getStatus() as { backends: Array<{ name: string; wizards: Record<string, { ok: boolean }> }> }).backends.find((entry) => entry.name === 'frozen')?.wizards.debug.ok).toBe(true)
+    await expect
+      .poll(
+        () =>
+          (p.api.getStatus() as { backends: Array<{ name: string; wizards: Record<string, { ok: boolean }> }> }).backends.find(
+            (entry) => entry.name === 'frozen',
+          )?.wizards.debug.ok,
+      )
+      .toBe(true)
   })
 
   test('config edits and rollbacks reach backends: the same class with the new config, a kept version back', async () => {
@@ -407,11 +528,15 @@ describe('backends in their own processes', () => {
   test('a backend that connects later gets what the dev server serves: a pinned (rolled-back) version, and the last good config while the one on disk is broken', async () => {
     const p = await devServer({
       files: {
-        'wizards/tone_wizard.ts': 'export class ToneWizard { constructor(config) { this.config = config } run() { return "v1 " + (this.config?.tone ?? "none") } }\n',
+        'wizards/tone_wizard.ts':
+          'export class ToneWizard { constructor(config) { this.config = config } run() { return "v1 " + (this.config?.tone ?? "none") } }\n',
         'wizards/tone_wizard.config.json': '{ "tone": "dry" }',
       },
     })
-    p.write('wizards/tone_wizard.ts', 'export class ToneWizard { constructor(config) { this.config = config } run() { return "v2 " + (this.config?.tone ?? "none") } }\n')
+    p.write(
+      'wizards/tone_wizard.ts',
+      'export class ToneWizard { constructor(config) { this.config = config } run() { return "v2 " + (this.config?.tone ?? "none") } }\n',
+    )
     await expect.poll(() => (p.api.getStatus() as { wizards?: Record<string, { version: number | null }> }).wizards?.tone?.version).toBe(2)
     expect(await p.api.rollback('tone', 1)).toMatchObject({ ok: true, version: 1 })
     // The config on disk breaks now: the dev server keeps serving v1 with { tone: dry }.

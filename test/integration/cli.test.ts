@@ -17,12 +17,19 @@ afterEach(async () => {
 async function run(root: string, ...args: string[]) {
   const out: string[] = []
   const err: string[] = []
-  const code = await main([...args, '--root', root], (line) => out.push(line), (line) => err.push(line))
+  const code = await main(
+    [...args, '--root', root],
+    (line) => out.push(line),
+    (line) => err.push(line),
+  )
   return { code, out: out.join('\n'), err: err.join('\n') }
 }
 
 test('status, history, rollback, undo and retry on the running dev server, found from the project folder', async () => {
-  const p = (project = await startTempProject({ listen: true, files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'wizards/plan_wizard.ts': wizardSource('PlanWizard', 'plan') } }))
+  const p = (project = await startTempProject({
+    listen: true,
+    files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'wizards/plan_wizard.ts': wizardSource('PlanWizard', 'plan') },
+  }))
   p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
   await expect.poll(() => p.registry.run('debug')).toBe('v2')
   await p.api.idle()
@@ -32,7 +39,10 @@ test('status, history, rollback, undo and retry on the running dev server, found
   expect(status.out).toMatch(/^2 wizards, 1 reload\n {2}debug {2}v2 {2}ok\n {2}plan {3}v1 {2}ok$/)
   expect((await run(p.root, 'history', 'debug')).out).toMatch(/#1 {2}v1 .* loaded .*\(kept: rollback possible\)\n {2}#2 {2}v2 .* reloaded/)
 
-  expect(await run(p.root, 'rollback', 'debug', '1')).toMatchObject({ code: 0, out: 'debug: v1 registered (pinned: the file on disk is newer; its next save reloads it)' })
+  expect(await run(p.root, 'rollback', 'debug', '1')).toMatchObject({
+    code: 0,
+    out: 'debug: v1 registered (pinned: the file on disk is newer; its next save reloads it)',
+  })
   expect(p.registry.run('debug')).toBe('v1')
   expect((await run(p.root, 'status')).out).toContain('debug  v1  pinned at v1 (the file on disk is newer)')
   expect(await run(p.root, 'undo', 'debug')).toMatchObject({ code: 0, out: 'debug: v2 registered (what the file on disk holds)' })
@@ -62,6 +72,8 @@ test('usage errors and a project with no running dev server are said in one line
 test('the built command runs as installed: `wizard-hot-reload status`', async () => {
   expect(fs.existsSync(CLI), 'npm run build first').toBe(true)
   const p = (project = await startTempProject({ listen: true, files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') } }))
-  const output = await new Promise<string>((resolve, reject) => execFile(process.execPath, [CLI, 'status'], { cwd: p.root }, (error, stdout) => (error ? reject(error) : resolve(stdout))))
+  const output = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, [CLI, 'status'], { cwd: p.root }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+  )
   expect(output).toBe('1 wizard, 0 reloads\n  debug  v1  ok\n')
 })

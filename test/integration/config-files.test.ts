@@ -66,8 +66,14 @@ describe('config files', () => {
   test('the initial load gets the validated config (defaults applied) as context.config; status names the file', async () => {
     const p = await start({ 'wizards/review_wizard.ts': reviewWizard(), 'wizards/review_wizard.config.yaml': 'model: small\n' })
     expect(lastConfig(p)).toMatchObject({ version: 1, config: { model: 'small', temperature: 0.2 } })
-    expect(p.api.getStatus()).toMatchObject({ wizards: { review: { config_file: p.path('wizards/review_wizard.config.yaml'), config_hash: expect.stringMatching(/^[0-9a-f]{12}$/) } } })
-    expect(p.api.history('review')[0]).toMatchObject({ outcome: 'loaded', configFile: p.path('wizards/review_wizard.config.yaml'), configHash: expect.any(String) })
+    expect(p.api.getStatus()).toMatchObject({
+      wizards: { review: { config_file: p.path('wizards/review_wizard.config.yaml'), config_hash: expect.stringMatching(/^[0-9a-f]{12}$/) } },
+    })
+    expect(p.api.history('review')[0]).toMatchObject({
+      outcome: 'loaded',
+      configFile: p.path('wizards/review_wizard.config.yaml'),
+      configHash: expect.any(String),
+    })
   })
 
   test('a config edit registers the same class again with the new config: no code evaluated, its own version, reason "config" everywhere', async () => {
@@ -99,29 +105,69 @@ describe('config files', () => {
   })
 
   test.each([
-    ['a YAML indentation error', 'review_wizard.config.yaml', 'model: small\nlimits:\n  a: 1\n b: 2\n', /review_wizard\.config\.yaml: All mapping items must start at the same column/, { line: 4, column: 1 }],
-    ['a JSON trailing comma', 'review_wizard.config.json', '{\n  "model": "small",\n}\n', /review_wizard\.config\.json: trailing comma/, { line: 2, column: 19 }],
-    ['a TOML duplicate key', 'review_wizard.config.toml', 'model = "a"\nmodel = "b"\n', /review_wizard\.config\.toml: trying to redefine/, { line: 2, column: 1 }],
-    ['a schema violation (at the key)', 'review_wizard.config.yaml', 'model: small\ntemperature: hot\n', /review_wizard\.config\.yaml: temperature: expected number, received string/, { line: 2, column: 1 }],
-  ])('%s: a config failure located in the config file, with its frame; the previous class and config keep serving', async (_, name, broken, message, position) => {
-    const valid = name.endsWith('.toml') ? 'model = "small"\n' : name.endsWith('.json') ? '{ "model": "small" }\n' : 'model: small\n'
-    const p = await start({ 'wizards/review_wizard.ts': reviewWizard(), [`wizards/${name}`]: valid })
-    const registers = p.registry.registerCount('review')
-    p.write(`wizards/${name}`, broken)
-    await expect.poll(() => failedEvents(p).length).toBe(1)
-    const [failure] = failedEvents(p)
-    expect(failure).toMatchObject({ wizardId: 'review', keptPreviousVersion: true, error: { kind: 'config', loc: { file: p.path(`wizards/${name}`), ...position } } })
-    expect(failure.error.message).toMatch(message)
-    expect(failure.error.frame).toMatch(new RegExp(`> ${position.line} \\|`))
-    expect(p.registry.registerCount('review')).toBe(registers)
-    expect(lastConfig(p)?.config).toMatchObject({ model: 'small' })
-    expect(p.api.getStatus()).toMatchObject({ wizards: { review: { version: 1, last_error_kind: 'config', last_error_loc: { file: p.path(`wizards/${name}`), ...position }, last_error_frame: expect.stringMatching(new RegExp(`> ${position.line} \\|`)) } } })
-    expect(p.logs.some((line) => line.includes('review failed:') && line.includes(`at wizards/${name}:${position.line}:${position.column}`))).toBe(true)
-    // Fixing it loads it; the failure is cleared.
-    p.write(`wizards/${name}`, valid.replace('small', 'fixed'))
-    await expect.poll(() => (lastConfig(p)?.config as { model?: string } | undefined)?.model).toBe('fixed')
-    expect(p.api.getStatus()).toMatchObject({ wizards: { review: { last_error: null } } })
-  })
+    [
+      'a YAML indentation error',
+      'review_wizard.config.yaml',
+      'model: small\nlimits:\n  a: 1\n b: 2\n',
+      /review_wizard\.config\.yaml: All mapping items must start at the same column/,
+      { line: 4, column: 1 },
+    ],
+    [
+      'a JSON trailing comma',
+      'review_wizard.config.json',
+      '{\n  "model": "small",\n}\n',
+      /review_wizard\.config\.json: trailing comma/,
+      { line: 2, column: 19 },
+    ],
+    [
+      'a TOML duplicate key',
+      'review_wizard.config.toml',
+      'model = "a"\nmodel = "b"\n',
+      /review_wizard\.config\.toml: trying to redefine/,
+      { line: 2, column: 1 },
+    ],
+    [
+      'a schema violation (at the key)',
+      'review_wizard.config.yaml',
+      'model: small\ntemperature: hot\n',
+      /review_wizard\.config\.yaml: temperature: expected number, received string/,
+      { line: 2, column: 1 },
+    ],
+  ])(
+    '%s: a config failure located in the config file, with its frame; the previous class and config keep serving',
+    async (_, name, broken, message, position) => {
+      const valid = name.endsWith('.toml') ? 'model = "small"\n' : name.endsWith('.json') ? '{ "model": "small" }\n' : 'model: small\n'
+      const p = await start({ 'wizards/review_wizard.ts': reviewWizard(), [`wizards/${name}`]: valid })
+      const registers = p.registry.registerCount('review')
+      p.write(`wizards/${name}`, broken)
+      await expect.poll(() => failedEvents(p).length).toBe(1)
+      const [failure] = failedEvents(p)
+      expect(failure).toMatchObject({
+        wizardId: 'review',
+        keptPreviousVersion: true,
+        error: { kind: 'config', loc: { file: p.path(`wizards/${name}`), ...position } },
+      })
+      expect(failure.error.message).toMatch(message)
+      expect(failure.error.frame).toMatch(new RegExp(`> ${position.line} \\|`))
+      expect(p.registry.registerCount('review')).toBe(registers)
+      expect(lastConfig(p)?.config).toMatchObject({ model: 'small' })
+      expect(p.api.getStatus()).toMatchObject({
+        wizards: {
+          review: {
+            version: 1,
+            last_error_kind: 'config',
+            last_error_loc: { file: p.path(`wizards/${name}`), ...position },
+            last_error_frame: expect.stringMatching(new RegExp(`> ${position.line} \\|`)),
+          },
+        },
+      })
+      expect(p.logs.some((line) => line.includes('review failed:') && line.includes(`at wizards/${name}:${position.line}:${position.column}`))).toBe(true)
+      // Fixing it loads it; the failure is cleared.
+      p.write(`wizards/${name}`, valid.replace('small', 'fixed'))
+      await expect.poll(() => (lastConfig(p)?.config as { model?: string } | undefined)?.model).toBe('fixed')
+      expect(p.api.getStatus()).toMatchObject({ wizards: { review: { last_error: null } } })
+    },
+  )
 
   test('creating a config applies it; deleting it registers again with undefined — which fails (transactionally) when the schema requires one', async () => {
     const p = await start({
@@ -130,8 +176,18 @@ describe('config files', () => {
     })
     // review's schema requires a config: not registered yet, a config failure naming where it looked.
     expect(p.registry.classes.has('review')).toBe(false)
-    expect(lastEvent(p.events, 'failed', 'review')?.error).toMatchObject({ kind: 'config', message: expect.stringContaining('its configSchema requires one: a config file is required') })
-    expect(p.api.getStatus()).toMatchObject({ wizards: { review: { last_error_kind: 'config', last_error: expect.stringContaining('review has no config file (looked for wizards/review_wizard.config.{yaml,yml,json,jsonc,toml})') } } })
+    expect(lastEvent(p.events, 'failed', 'review')?.error).toMatchObject({
+      kind: 'config',
+      message: expect.stringContaining('its configSchema requires one: a config file is required'),
+    })
+    expect(p.api.getStatus()).toMatchObject({
+      wizards: {
+        review: {
+          last_error_kind: 'config',
+          last_error: expect.stringContaining('review has no config file (looked for wizards/review_wizard.config.{yaml,yml,json,jsonc,toml})'),
+        },
+      },
+    })
     p.write('wizards/review_wizard.config.yaml', 'model: small\n')
     await expect.poll(() => p.registry.run('review')).toBe('v1')
     expect(lastConfig(p)?.config).toEqual({ model: 'small', temperature: 0.2 })
@@ -174,7 +230,7 @@ describe('config files', () => {
   test('a rollback restores the class and the config it was registered with; a config edit unpins it', async () => {
     const p = await start({ 'wizards/review_wizard.ts': reviewWizard(), 'wizards/review_wizard.config.yaml': 'model: small\n' })
     p.write('wizards/review_wizard.config.yaml', 'model: large\n')
-    await expect.poll(() => (lastConfig(p)?.config as { model: string }).model).toBe('large')
+    await expect.poll(() => (lastConfig(p)?.config as { model: string } | undefined)?.model).toBe('large')
     p.write('wizards/review_wizard.ts', reviewWizard('v3'))
     await expect.poll(() => p.registry.run('review')).toBe('v3')
     await p.api.idle()
@@ -197,29 +253,43 @@ describe('config files', () => {
   test('two config files for one wizard: a failure naming both, until one goes', async () => {
     const p = await start({ 'wizards/review_wizard.ts': reviewWizard(), 'wizards/review_wizard.config.yaml': 'model: small\n' }, { listen: true })
     p.write('wizards/review_wizard.config.json', '{ "model": "json" }')
-    await expect.poll(() => lastEvent(p.events, 'failed', 'review')?.error.message).toBe('wizards/review_wizard.ts has 2 config files: wizards/review_wizard.config.yaml and wizards/review_wizard.config.json; keep one')
+    await expect
+      .poll(() => lastEvent(p.events, 'failed', 'review')?.error.message)
+      .toBe('wizards/review_wizard.ts has 2 config files: wizards/review_wizard.config.yaml and wizards/review_wizard.config.json; keep one')
     await p.api.idle()
     // One file created, one failure: one event, one history entry.
     expect(p.events.filter((event) => event.type === 'failed')).toHaveLength(1)
     expect(p.api.history('review').filter((entry) => entry.outcome === 'failed')).toHaveLength(1)
     p.remove('wizards/review_wizard.config.yaml')
-    await expect.poll(() => (lastConfig(p)?.config as { model: string }).model).toBe('json')
+    await expect.poll(() => (lastConfig(p)?.config as { model: string } | undefined)?.model).toBe('json')
   })
 
   test('the configFile option: a config folder outside the wizard folders, watched through Vite', async () => {
     const p = await start(
       { 'wizards/review_wizard.ts': reviewWizard(), 'config/review.yaml': 'model: small\n' },
-      { hmr: true, plugin: { configFile: (file: string) => `config/${file.split('/').pop()!.replace(/_wizard\.ts$/, '')}.yaml` } },
+      {
+        hmr: true,
+        plugin: {
+          configFile: (file: string) =>
+            `config/${file
+              .split('/')
+              .pop()!
+              .replace(/_wizard\.ts$/, '')}.yaml`,
+        },
+      },
     )
     expect(lastConfig(p)?.config).toMatchObject({ model: 'small' })
     p.write('config/review.yaml', 'model: outside\n')
-    await expect.poll(() => (lastConfig(p)?.config as { model: string }).model).toBe('outside')
+    await expect.poll(() => (lastConfig(p)?.config as { model: string } | undefined)?.model).toBe('outside')
     expect(lastEvent(p.events, 'reloaded', 'review')).toMatchObject({ reason: 'config', configFile: p.path('config/review.yaml') })
   })
 
   test('one config file shared by several wizards (configFile): an edit reaches each of them', async () => {
     const plain = (name: string) => `export class ${name}Wizard { run() { return '${name}' } }\n`
-    const p = await start({ 'wizards/a_wizard.ts': plain('A'), 'wizards/b_wizard.ts': plain('B'), 'config/shared.json': '{ "tone": "dry" }' }, { hmr: true, plugin: { configFile: () => 'config/shared.json' } })
+    const p = await start(
+      { 'wizards/a_wizard.ts': plain('A'), 'wizards/b_wizard.ts': plain('B'), 'config/shared.json': '{ "tone": "dry" }' },
+      { hmr: true, plugin: { configFile: () => 'config/shared.json' } },
+    )
     const configOf = (id: string) => p.registry.contexts.filter((entry) => entry.wizardId === id).at(-1)?.context.config
     expect([configOf('a'), configOf('b')]).toEqual([{ tone: 'dry' }, { tone: 'dry' }])
     p.write('config/shared.json', '{ "tone": "warm" }')
@@ -246,9 +316,15 @@ describe('config files no wizard may stop the plugin with', () => {
       'wizards/y_wizard.config.jsonc': '{ "ok": true }',
     })
     expect(p.registry.run('y')).toBe('y')
-    expect(p.api.getStatus()).toMatchObject({ running: true, last_error: null, wizards: { x: { last_error_kind: 'config', last_error_loc: { line: 1, column: 101 } } } })
+    expect(p.api.getStatus()).toMatchObject({
+      running: true,
+      last_error: null,
+      wizards: { x: { last_error_kind: 'config', last_error_loc: { line: 1, column: 101 } } },
+    })
     p.write('wizards/y_wizard.config.jsonc', `// still fine?\n${deep}`)
-    await expect.poll(() => lastEvent(p.events, 'failed', 'y')?.error).toMatchObject({ kind: 'config', message: expect.stringContaining('nested more than 100 levels deep'), loc: { line: 2, column: 101 } })
+    await expect
+      .poll(() => lastEvent(p.events, 'failed', 'y')?.error)
+      .toMatchObject({ kind: 'config', message: expect.stringContaining('nested more than 100 levels deep'), loc: { line: 2, column: 101 } })
     expect(p.registry.run('y')).toBe('y')
     expect(p.api.getStatus()).toMatchObject({ last_error: null })
   })
@@ -257,7 +333,13 @@ describe('config files no wizard may stop the plugin with', () => {
     const p = await start({ 'wizards/x_wizard.ts': 'export class XWizard { run() { return "x" } }\n', 'wizards/x_wizard.config.yaml': 'size: small\n' })
     const before = p.registry.contexts.filter((entry) => entry.wizardId === 'x').at(-1)?.context.config
     p.write('wizards/x_wizard.config.yaml', `size: huge\nblob: "${'x'.repeat(2 * 1024 * 1024)}"\n`)
-    await expect.poll(() => lastEvent(p.events, 'failed', 'x')?.error).toMatchObject({ kind: 'config', message: expect.stringMatching(/x_wizard\.config\.yaml is 2\.0 MB; config files are limited to 1 MB/), loc: { line: 1, column: 1 } })
+    await expect
+      .poll(() => lastEvent(p.events, 'failed', 'x')?.error)
+      .toMatchObject({
+        kind: 'config',
+        message: expect.stringMatching(/x_wizard\.config\.yaml is 2\.0 MB; config files are limited to 1 MB/),
+        loc: { line: 1, column: 1 },
+      })
     expect(p.registry.contexts.filter((entry) => entry.wizardId === 'x').at(-1)?.context.config).toEqual(before)
   })
 })
@@ -266,7 +348,13 @@ describe('sizes are capped, whatever a schema or a file produces', () => {
   test('a schema issue with a 20 MB message: status, event, history and terminal carry a bounded one', async () => {
     const huge = { length: 20 * 1024 * 1024 }
     const schema = `{ '~standard': { version: 1, vendor: 'test', validate: () => ({ issues: [{ message: ${JSON.stringify('bad: ')} + 'z'.repeat(${huge.length}), path: ['x'] }] }) } }`
-    const p = await start({ 'wizards/x_wizard.ts': `export class XWizard { static configSchema = ${schema}; run() { return 'x' } }\n`, 'wizards/x_wizard.config.json': '{ "x": 1 }' }, { listen: true })
+    const p = await start(
+      {
+        'wizards/x_wizard.ts': `export class XWizard { static configSchema = ${schema}; run() { return 'x' } }\n`,
+        'wizards/x_wizard.config.json': '{ "x": 1 }',
+      },
+      { listen: true },
+    )
     const failed = lastEvent(p.events, 'failed', 'x')
     expect(failed?.error.kind).toBe('config')
     expect(JSON.stringify(failed).length).toBeLessThan(16 * 1024)
@@ -279,7 +367,14 @@ describe('sizes are capped, whatever a schema or a file produces', () => {
 
 describe('one save is one reload, whatever the events (config files)', () => {
   test('a bad config written by a shell redirect (truncate, then write) is reported once per save; a code + config burst registers once', async () => {
-    const p = await start({ 'wizards/x_wizard.ts': 'export class XWizard { run() { return "x" } }\n', 'wizards/x_wizard.config.yaml': 'model: small\n', 'template.yaml': 'model: small\nsteps: [a\n' }, { plugin: { delay: 50 } })
+    const p = await start(
+      {
+        'wizards/x_wizard.ts': 'export class XWizard { run() { return "x" } }\n',
+        'wizards/x_wizard.config.yaml': 'model: small\n',
+        'template.yaml': 'model: small\nsteps: [a\n',
+      },
+      { plugin: { delay: 50 } },
+    )
     const failures = () => p.events.filter((event) => event.type === 'failed').length
     for (let save = 1; save <= 10; save++) {
       await shell(p.root, `sed 's/small/s${save}/' template.yaml > wizards/x_wizard.config.yaml`)
@@ -292,7 +387,10 @@ describe('one save is one reload, whatever the events (config files)', () => {
 
     const registers = p.registry.registerCount('x')
     for (let burst = 1; burst <= 15; burst++) {
-      await shell(p.root, `printf 'export class XWizard { run() { return "c${burst}" } }\\n' > wizards/x_wizard.ts; printf 'model: m${burst}\\n' > wizards/x_wizard.config.yaml`)
+      await shell(
+        p.root,
+        `printf 'export class XWizard { run() { return "c${burst}" } }\\n' > wizards/x_wizard.ts; printf 'model: m${burst}\\n' > wizards/x_wizard.config.yaml`,
+      )
       await expect.poll(() => p.registry.run('x')).toBe(`c${burst}`)
     }
     await shell(p.root, `printf 'model: last\\n' > wizards/x_wizard.config.yaml`)

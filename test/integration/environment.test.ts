@@ -41,7 +41,9 @@ test('an environment that cannot run modules in this process is a clear error at
     plugin: { environment: 'edge' },
     vite: { environments: { edge: { dev: { createEnvironment: (name, config) => new DevEnvironment(name, config, { hot: false }) } } } },
   }))
-  expect(p.logs.some((line) => line.includes('could not start: options.environment: the "edge" environment cannot run modules in the dev server\'s process'))).toBe(true)
+  expect(
+    p.logs.some((line) => line.includes('could not start: options.environment: the "edge" environment cannot run modules in the dev server\'s process')),
+  ).toBe(true)
   expect(p.registry.calls).toEqual([])
   expect(p.api.getStatus()).toMatchObject({ last_error: expect.stringContaining('"edge"') })
 })
@@ -49,7 +51,12 @@ test('an environment that cannot run modules in this process is a clear error at
 test("with future: 'warn', the plugin causes no deprecation warning", async () => {
   const p = (project = await startTempProject({
     listen: true,
-    files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'src/lib/format.ts': 'export const f = 1\n', 'wizards/uses_wizard.ts': `import { f } from '../src/lib/format.ts'\nexport class UsesWizard { run() { return f } }\n`, 'index.html': '<!doctype html><html><head></head><body></body></html>' },
+    files: {
+      'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'),
+      'src/lib/format.ts': 'export const f = 1\n',
+      'wizards/uses_wizard.ts': `import { f } from '../src/lib/format.ts'\nexport class UsesWizard { run() { return f } }\n`,
+      'index.html': '<!doctype html><html><head></head><body></body></html>',
+    },
     vite: { future: 'warn' },
   }))
   p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
@@ -68,10 +75,15 @@ test("with future: 'warn', the plugin causes no deprecation warning", async () =
 })
 
 test("Vite's own server-side HMR does not act on wizard modules: a helper outside dirs changes, each wizard is evaluated and registered once per save", async () => {
-  const counting = (name: string) => `globalThis.__evaluations = (globalThis.__evaluations ?? 0) + 1\nimport { money } from '../src/lib/format.ts'\nexport class ${name}Wizard { run() { return money(3) } }\n`
+  const counting = (name: string) =>
+    `globalThis.__evaluations = (globalThis.__evaluations ?? 0) + 1\nimport { money } from '../src/lib/format.ts'\nexport class ${name}Wizard { run() { return money(3) } }\n`
   const p = (project = await startTempProject({
     listen: true,
-    files: { 'src/lib/format.ts': "export const money = (n: number) => '$' + n.toFixed(2)\n", 'wizards/price_wizard.ts': counting('Price'), 'wizards/total_wizard.ts': counting('Total') },
+    files: {
+      'src/lib/format.ts': "export const money = (n: number) => '$' + n.toFixed(2)\n",
+      'wizards/price_wizard.ts': counting('Price'),
+      'wizards/total_wizard.ts': counting('Total'),
+    },
   }))
   const evaluations = () => (globalThis as { __evaluations?: number }).__evaluations ?? 0
   expect(evaluations()).toBe(2)
@@ -87,7 +99,10 @@ test("Vite's own server-side HMR does not act on wizard modules: a helper outsid
 test("a module outside dirs is watched by the plugin too: its edits reach the wizards even with Vite's watcher off", async () => {
   const p = (project = await startTempProject({
     hmr: true,
-    files: { 'src/lib/format.ts': 'export const f = 1\n', 'wizards/uses_wizard.ts': `import { f } from '../src/lib/format.ts'\nexport class UsesWizard { run() { return f } }\n` },
+    files: {
+      'src/lib/format.ts': 'export const f = 1\n',
+      'wizards/uses_wizard.ts': `import { f } from '../src/lib/format.ts'\nexport class UsesWizard { run() { return f } }\n`,
+    },
     vite: { server: { middlewareMode: true, ws: false, watch: null } },
   }))
   expect(p.registry.run('uses')).toBe(1)
@@ -100,7 +115,8 @@ test("a module outside dirs is watched by the plugin too: its edits reach the wi
 })
 
 test("a wizard file that is a symlink to a module outside dirs is the plugin's alone: Vite's server HMR neither re-runs it nor reloads the program", async () => {
-  const counting = (tag: string) => `globalThis.__linkEvaluations = (globalThis.__linkEvaluations ?? 0) + 1\nexport class LinkWizard { run() { return '${tag}' } }\n`
+  const counting = (tag: string) =>
+    `globalThis.__linkEvaluations = (globalThis.__linkEvaluations ?? 0) + 1\nexport class LinkWizard { run() { return '${tag}' } }\n`
   const p = (project = await startTempProject({ listen: true, files: { 'lib/real_wizard.ts': counting('v1'), 'wizards/.keep': '' } }))
   fs.symlinkSync(p.path('lib/real_wizard.ts'), p.path('wizards/link_wizard.ts'))
   await expect.poll(() => p.registry.run('link')).toBe('v1')
@@ -119,7 +135,10 @@ test('a helper outside dirs saved by truncate-then-write (as `>` does) is one re
   const p = (project = await startTempProject({
     listen: true,
     plugin: { delay: 80 },
-    files: { 'src/lib/tag.ts': "export const tag = 't0'\n", 'wizards/uses_wizard.ts': `import { tag } from '../src/lib/tag.ts'\nexport class UsesWizard { run() { return tag } }\n` },
+    files: {
+      'src/lib/tag.ts': "export const tag = 't0'\n",
+      'wizards/uses_wizard.ts': `import { tag } from '../src/lib/tag.ts'\nexport class UsesWizard { run() { return tag } }\n`,
+    },
   }))
   const registers = p.registry.registerCount('uses')
   for (let i = 1; i <= 4; i++) {

@@ -62,7 +62,11 @@ test('a framework listed first with a catch-all middleware: the first request af
 
 test('middleware mode: createServer resolves with every wizard registered — an app that imports the registry at once sees it complete', async () => {
   const root = makeTempDir()
-  writeFiles(root, { 'server/registry.ts': registrySource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'wizards/slow_wizard.ts': `await new Promise((resolve) => setTimeout(resolve, 300))\n${wizardSource('SlowWizard', 'slow')}` })
+  writeFiles(root, {
+    'server/registry.ts': registrySource,
+    'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'),
+    'wizards/slow_wizard.ts': `await new Promise((resolve) => setTimeout(resolve, 300))\n${wizardSource('SlowWizard', 'slow')}`,
+  })
   const server = await createServer({
     root,
     configFile: false,
@@ -71,13 +75,20 @@ test('middleware mode: createServer resolves with every wizard registered — an
     server: { middlewareMode: true, hmr: false, ws: false },
     plugins: [wizardHotReload({ dirs: ['wizards'], registry: 'server/registry.ts' })],
   })
-  cleanups.push(() => server.close(), () => fs.rmSync(root, { recursive: true, force: true }))
+  cleanups.push(
+    () => server.close(),
+    () => fs.rmSync(root, { recursive: true, force: true }),
+  )
   const registry = (await (server.environments.ssr as RunnableDevEnvironment).runner.import('/server/registry.ts')) as { runWizard(id: string): string }
   expect([registry.runWizard('debug'), registry.runWizard('slow')]).toEqual(['v1', 'slow'])
 })
 
 test('every page that loads /@vite/client gets the overlay (SSR pages with no transformIndexHtml too), by the same URL an HTML page names — one module', async () => {
-  const p = (project = await startTempProject({ listen: true, files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') }, vite: { base: '/app/' } }))
+  const p = (project = await startTempProject({
+    listen: true,
+    files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+    vite: { base: '/app/' },
+  }))
   const base = `http://127.0.0.1:${portOf(p.server.httpServer!)}`
   const client = await (await fetch(`${base}/app/@vite/client`)).text()
   const loads = client.match(/const wizardHotReloadOverlay = "([^"]+)"/g) ?? []
@@ -86,7 +97,11 @@ test('every page that loads /@vite/client gets the overlay (SSR pages with no tr
 })
 
 test('overlay: false leaves /@vite/client alone', async () => {
-  const p = (project = await startTempProject({ listen: true, files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') }, plugin: { overlay: false } }))
+  const p = (project = await startTempProject({
+    listen: true,
+    files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+    plugin: { overlay: false },
+  }))
   const client = await (await fetch(`http://127.0.0.1:${portOf(p.server.httpServer!)}/@vite/client`)).text()
   expect(client).not.toContain('wizard-hot-reload')
 })
@@ -96,8 +111,18 @@ test("a framework's child compiler running a spread copy of the plugin (React Ro
   writeFiles(root, { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'app/route.ts': 'export const loader = () => 1\n' })
   const logs: string[] = []
   const plugin = wizardHotReload({ dirs: ['wizards'], register: () => true })
-  const main = await createServer({ root, configFile: false, customLogger: capturingLogger(logs), appType: 'custom', server: { middlewareMode: true, hmr: false, ws: false }, plugins: [plugin] })
-  cleanups.push(() => main.close(), () => fs.rmSync(root, { recursive: true, force: true }))
+  const main = await createServer({
+    root,
+    configFile: false,
+    customLogger: capturingLogger(logs),
+    appType: 'custom',
+    server: { middlewareMode: true, hmr: false, ws: false },
+    plugins: [plugin],
+  })
+  cleanups.push(
+    () => main.close(),
+    () => fs.rmSync(root, { recursive: true, force: true }),
+  )
   // What @react-router/dev does in its configResolved: a second server with the plugins spread, configureServer dropped.
   const child = await createServer({
     root,

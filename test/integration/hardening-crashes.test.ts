@@ -23,8 +23,16 @@ const hostileValues: Array<[string, string, RegExp]> = [
   ['a BigInt', 'throw 10n', /10n/],
   ['a circular object', 'const loop = { name: "loop" }; loop.self = loop; throw loop', /Circular/],
   ['a null-prototype object', 'throw Object.assign(Object.create(null), { reason: "bare" })', /null prototype.*bare/],
-  ['a Proxy whose traps throw', 'const trap = () => { throw new Error("trap") }; throw new Proxy({}, { get: trap, getOwnPropertyDescriptor: trap, ownKeys: trap, getPrototypeOf: trap, has: trap })', /\{\}|trap/],
-  ['an Error whose message getter throws', 'const e = new Error("x"); Object.defineProperty(e, "message", { get() { throw new Error("getter") } }); throw e', /\(its message could not be read: getter\)/],
+  [
+    'a Proxy whose traps throw',
+    'const trap = () => { throw new Error("trap") }; throw new Proxy({}, { get: trap, getOwnPropertyDescriptor: trap, ownKeys: trap, getPrototypeOf: trap, has: trap })',
+    /\{\}|trap/,
+  ],
+  [
+    'an Error whose message getter throws',
+    'const e = new Error("x"); Object.defineProperty(e, "message", { get() { throw new Error("getter") } }); throw e',
+    /\(its message could not be read: getter\)/,
+  ],
 ]
 
 describe('a wizard module that throws something that is not an Error', () => {
@@ -71,7 +79,10 @@ describe('exports that throw when looked at', () => {
     expect(p.registry.run('proxy')).toBe('real')
     // An anonymous-looking default class is the wizard of its file.
     expect(p.registry.run('named')).toBe('named')
-    p.write('wizards/proxy_wizard.ts', `const trap = () => { throw 10n }\nexport const ProxyWizard = new Proxy(class {}, { get: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap, ownKeys: trap, has: trap })\n`)
+    p.write(
+      'wizards/proxy_wizard.ts',
+      `const trap = () => { throw 10n }\nexport const ProxyWizard = new Proxy(class {}, { get: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap, ownKeys: trap, has: trap })\n`,
+    )
     await expect.poll(() => lastEvent(p.events, 'failed', 'proxy')?.error.kind).toBe('no-class')
     expect(p.registry.run('proxy')).toBe('real')
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
@@ -93,7 +104,9 @@ describe('user callbacks that throw', () => {
     )
     explode = true
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
-    await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.message).toMatch(/^options\.isWizardClass threw for the export "DebugWizard": .*custom rule broke/)
+    await expect
+      .poll(() => lastEvent(p.events, 'failed', 'debug')?.error.message)
+      .toMatch(/^options\.isWizardClass threw for the export "DebugWizard": .*custom rule broke/)
     expect(p.registry.run('debug')).toBe('v1')
     explode = false
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v3'))
@@ -164,7 +177,7 @@ describe('user callbacks that throw', () => {
 
 describe('a registry whose context.signal listener throws', () => {
   test('the next save aborts that version: a warning naming the wizard, and the dev server goes on', async () => {
-    const p = await start({ "wizards/debug_wizard.ts": wizardSource("DebugWizard", "v1") })
+    const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
     p.registry.behaviour = (_id, context) => {
       context?.signal.addEventListener('abort', () => {
         throw new Error('listener boom')

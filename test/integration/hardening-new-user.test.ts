@@ -31,7 +31,9 @@ describe('the plugin listed twice', () => {
     })
     try {
       await server.listen()
-      const [active] = server.config.plugins.filter((plugin) => plugin.name === 'vite-plugin-wizard-hot-reload') as unknown as Array<{ api: { ready: Promise<void>; idle(): Promise<void> } }>
+      const [active] = server.config.plugins.filter((plugin) => plugin.name === 'vite-plugin-wizard-hot-reload') as unknown as Array<{
+        api: { ready: Promise<void>; idle(): Promise<void> }
+      }>
       await active.api.ready
       expect(logs.filter((line) => line.includes('the plugin is listed twice on this server'))).toHaveLength(1)
       fs.writeFileSync(`${root}/wizards/debug_wizard.ts`, wizardSource('DebugWizard', 'v2'))
@@ -74,9 +76,19 @@ describe('files named like wizards', () => {
 
 describe('.js wizards: the parser’s real message and location', () => {
   test.each([
-    ['unbalanced braces', 'export class DebugWizard {\n  run() {\n    if (true) {\n      return "x"\n  }\n}\nexport const y = 1\n', /SyntaxError: (?!Failed to parse)\S/, 7],
+    [
+      'unbalanced braces',
+      'export class DebugWizard {\n  run() {\n    if (true) {\n      return "x"\n  }\n}\nexport const y = 1\n',
+      /SyntaxError: (?!Failed to parse)\S/,
+      7,
+    ],
     ['an unterminated string', 'export const a = 1\nconst s = "abc\nexport class DebugWizard { run() { return s } }\n', /SyntaxError: Unterminated string/, 2],
-    ['a syntax error past the lexer', 'export const a = 1\nlet x = = 2\nexport class DebugWizard { run() { return x } }\n', /SyntaxError: (Unexpected token|Expression expected)$/, 2],
+    [
+      'a syntax error past the lexer',
+      'export const a = 1\nlet x = = 2\nexport class DebugWizard { run() { return x } }\n',
+      /SyntaxError: (Unexpected token|Expression expected)$/,
+      2,
+    ],
   ] as const)('%s', async (_name, source, message, line) => {
     const p = (project = await startTempProject({ files: { 'wizards/debug_wizard.js': 'export class DebugWizard { run() { return "v1" } }\n' } }))
     p.write('wizards/debug_wizard.js', source)
@@ -93,7 +105,10 @@ describe('.js wizards: the parser’s real message and location', () => {
     const p = (project = await startTempProject({ files: { 'wizards/debug_wizard.js': 'export class DebugWizard { run() { return "v1" } }\n' } }))
     p.write('wizards/debug_wizard.js', `import pad from 'left-padz-not-installed'\nexport class DebugWizard { run() { return pad('x', 3) } }\n`)
     await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe('import')
-    expect(lastEvent(p.events, 'failed', 'debug')!.error).toMatchObject({ message: expect.stringContaining("Cannot find module 'left-padz-not-installed'"), loc: { line: 1 } })
+    expect(lastEvent(p.events, 'failed', 'debug')!.error).toMatchObject({
+      message: expect.stringContaining("Cannot find module 'left-padz-not-installed'"),
+      loc: { line: 1 },
+    })
   })
 })
 

@@ -14,7 +14,9 @@ test('a top level that never settles fails with kind timeout after loadTimeout; 
   p.write('wizards/debug_wizard.ts', hangs)
   await expect.poll(() => lastEvent(p.events, 'failed', 'debug')?.error.kind).toBe('timeout')
   const failure = lastEvent(p.events, 'failed', 'debug')!
-  expect(failure.error.message).toBe('wizards/debug_wizard.ts did not finish loading within 0.3 s (loadTimeout): its top level, or a module it imports, never settles (an await that never resolves?)')
+  expect(failure.error.message).toBe(
+    'wizards/debug_wizard.ts did not finish loading within 0.3 s (loadTimeout): its top level, or a module it imports, never settles (an await that never resolves?)',
+  )
   expect(failure.keptPreviousVersion).toBe(true)
   expect(p.registry.run('debug')).toBe('v1')
   await p.api.idle()

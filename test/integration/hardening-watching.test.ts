@@ -22,27 +22,48 @@ const three = {
 }
 
 /** Shell text that writes a wizard file the way `wizardSource` does. */
-const writeWizard = (file: string, className: string, output: string) => `printf '%s\\n' 'export class ${className} {' '  run(): string {' '    return ${JSON.stringify(output)}' '  }' '}' > ${file}`
+const writeWizard = (file: string, className: string, output: string) =>
+  `printf '%s\\n' 'export class ${className} {' '  run(): string {' '    return ${JSON.stringify(output)}' '  }' '}' > ${file}`
 
 describe('the wizard folder deleted and created again', () => {
   test('deleted, then back after a pause (rm -rf; git checkout): each wizard is removed once, then everything loads again and edits work', async () => {
     const p = await start(three)
     await shell(p.root, 'rm -rf wizards')
-    await expect.poll(() => p.events.filter((event) => event.type === 'removed').map((event) => event.payload.wizardId).sort()).toEqual(['a', 'b', 'c'])
+    await expect
+      .poll(() =>
+        p.events
+          .filter((event) => event.type === 'removed')
+          .map((event) => event.payload.wizardId)
+          .sort(),
+      )
+      .toEqual(['a', 'b', 'c'])
     await expect.poll(() => [...p.registry.classes.keys()]).toEqual([])
-    await shell(p.root, `mkdir -p wizards/sub && ${writeWizard('wizards/a_wizard.ts', 'AWizard', 'a2')} && ${writeWizard('wizards/sub/c_wizard.ts', 'CWizard', 'c2')}`)
+    await shell(
+      p.root,
+      `mkdir -p wizards/sub && ${writeWizard('wizards/a_wizard.ts', 'AWizard', 'a2')} && ${writeWizard('wizards/sub/c_wizard.ts', 'CWizard', 'c2')}`,
+    )
     await expect.poll(() => [p.registry.run('a'), p.registry.run('c')]).toEqual(['a2', 'c2'])
     p.write('wizards/a_wizard.ts', wizardSource('AWizard', 'a3'))
     p.write('wizards/new_wizard.ts', wizardSource('NewWizard', 'new'))
     await expect.poll(() => [p.registry.run('a'), p.registry.run('new')]).toEqual(['a3', 'new'])
     // Removed exactly once each, unregistered once each.
-    expect(p.registry.calls.filter((call) => call.type === 'unregister').map((call) => call.wizardId).sort()).toEqual(['a', 'b', 'c'])
+    expect(
+      p.registry.calls
+        .filter((call) => call.type === 'unregister')
+        .map((call) => call.wizardId)
+        .sort(),
+    ).toEqual(['a', 'b', 'c'])
   })
 
   test('deleted and re-created in one go (a branch switch): the final content is registered, and later edits and new files are seen', async () => {
     const p = await start(three)
-    await shell(p.root, `rm -rf wizards && mkdir -p wizards/sub && ${writeWizard('wizards/a_wizard.ts', 'AWizard', 'a2')} && ${writeWizard('wizards/d_wizard.ts', 'DWizard', 'd1')}`)
-    await expect.poll(() => [p.registry.run('a'), p.registry.run('d'), p.registry.classes.has('b'), p.registry.classes.has('c')]).toEqual(['a2', 'd1', false, false])
+    await shell(
+      p.root,
+      `rm -rf wizards && mkdir -p wizards/sub && ${writeWizard('wizards/a_wizard.ts', 'AWizard', 'a2')} && ${writeWizard('wizards/d_wizard.ts', 'DWizard', 'd1')}`,
+    )
+    await expect
+      .poll(() => [p.registry.run('a'), p.registry.run('d'), p.registry.classes.has('b'), p.registry.classes.has('c')])
+      .toEqual(['a2', 'd1', false, false])
     for (let round = 1; round <= 3; round++) {
       p.write('wizards/a_wizard.ts', wizardSource('AWizard', `a-edit-${round}`))
       p.write(`wizards/sub/e${round}_wizard.ts`, wizardSource(`E${round}Wizard`, `e${round}`))
@@ -80,8 +101,13 @@ describe('what lives inside a watched folder', () => {
       },
     })
     expect(p.registry.calls.map((call) => call.wizardId).sort()).toEqual(['a', 'b', 'c'])
-    expect(Object.values((p.api.getStatus() as { wizards: Record<string, { file: string }> }).wizards).map((entry) => entry.file)).not.toContainEqual(expect.stringContaining('/self/'))
-    for (const [link, target] of [['wizards/self', 'wizards'], ['wizards/sub/up', 'wizards']]) {
+    expect(Object.values((p.api.getStatus() as { wizards: Record<string, { file: string }> }).wizards).map((entry) => entry.file)).not.toContainEqual(
+      expect.stringContaining('/self/'),
+    )
+    for (const [link, target] of [
+      ['wizards/self', 'wizards'],
+      ['wizards/sub/up', 'wizards'],
+    ]) {
       expect(p.logs.filter((line) => line.includes(`${link} is a symlink to ${target}, a folder on its own path (a loop); it is not watched`))).toHaveLength(1)
     }
     p.write('wizards/a_wizard.ts', wizardSource('AWizard', 'a2'))
@@ -239,7 +265,10 @@ describe('one wizard id, several paths', () => {
 
 describe('the status names what is there now', () => {
   test('a config renamed .yaml → .json → .yaml, and a wizard moved between folders and renamed: status follows each step', async () => {
-    const p = (project = await startTempProject({ plugin: { delay: 50 }, files: { 'wizards/a/x_wizard.ts': wizardSource('XWizard', 'x'), 'wizards/a/x_wizard.config.yaml': '{ "a": 1 }\n', 'wizards/b/.keep': '' } }))
+    const p = (project = await startTempProject({
+      plugin: { delay: 50 },
+      files: { 'wizards/a/x_wizard.ts': wizardSource('XWizard', 'x'), 'wizards/a/x_wizard.config.yaml': '{ "a": 1 }\n', 'wizards/b/.keep': '' },
+    }))
     const status = () => {
       const s = p.api.getStatus()
       return 'wizards' in s ? [s.wizards.x?.file, s.wizards.x?.config_file] : []
@@ -248,7 +277,9 @@ describe('the status names what is there now', () => {
       p.rename('wizards/a/x_wizard.config.yaml', 'wizards/a/x_wizard.config.json')
       await expect.poll(status, { message: `round ${round}: to .json` }).toEqual([p.path('wizards/a/x_wizard.ts'), p.path('wizards/a/x_wizard.config.json')])
       p.rename('wizards/a/x_wizard.config.json', 'wizards/a/x_wizard.config.yaml')
-      await expect.poll(status, { message: `round ${round}: back to .yaml` }).toEqual([p.path('wizards/a/x_wizard.ts'), p.path('wizards/a/x_wizard.config.yaml')])
+      await expect
+        .poll(status, { message: `round ${round}: back to .yaml` })
+        .toEqual([p.path('wizards/a/x_wizard.ts'), p.path('wizards/a/x_wizard.config.yaml')])
     }
     p.rename('wizards/a/x_wizard.ts', 'wizards/b/x_wizard.ts')
     p.rename('wizards/a/x_wizard.config.yaml', 'wizards/b/x_wizard.config.yaml')

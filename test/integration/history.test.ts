@@ -35,12 +35,19 @@ describe('history', () => {
       [2, 2, 'reloaded', null],
       [3, null, 'failed', 'syntax'],
     ])
-    expect(history[1]).toMatchObject({ kept: true, file: p.path('wizards/debug_wizard.ts'), sourceHash: expect.stringMatching(/^[0-9a-f]{12}$/), phases: { loadMs: expect.any(Number) } })
+    expect(history[1]).toMatchObject({
+      kept: true,
+      file: p.path('wizards/debug_wizard.ts'),
+      sourceHash: expect.stringMatching(/^[0-9a-f]{12}$/),
+      phases: { loadMs: expect.any(Number) },
+    })
     expect(history[1].durationMs).toBeGreaterThan(0)
     // A failure has its bar too: how long it waited and loaded before it failed.
     expect(history[2].phases).toEqual({ detectMs: expect.any(Number), loadMs: expect.any(Number), registerMs: 0, disposeMs: 0 })
     expect(history[2].phases!.loadMs).toBeGreaterThan(0)
-    const status = (await (await fetch(`http://127.0.0.1:${portOf(p.server.httpServer!)}/api/hot-reload/status`)).json()) as { wizards: { debug: { history: WizardHistoryEntry[] } } }
+    const status = (await (await fetch(`http://127.0.0.1:${portOf(p.server.httpServer!)}/api/hot-reload/status`)).json()) as {
+      wizards: { debug: { history: WizardHistoryEntry[] } }
+    }
     expect(status.wizards.debug.history).toEqual(history)
     expect(JSON.stringify(status)).not.toContain('return "v2"')
   })
@@ -125,7 +132,11 @@ describe('rollback, undo, retry', () => {
     const p = await withVersions(['v1', 'v2'], { registerTimeout: 300 })
     const calls = p.registry.calls.length
     p.registry.behaviour = () => false
-    expect(await p.api.rollback('debug', 1)).toMatchObject({ ok: false, wizardId: 'debug', error: 'register refused the rollback to v1: register("debug") returned false' })
+    expect(await p.api.rollback('debug', 1)).toMatchObject({
+      ok: false,
+      wizardId: 'debug',
+      error: 'register refused the rollback to v1: register("debug") returned false',
+    })
     expect(p.registry.calls.length).toBe(calls + 1)
     expect(p.registry.run('debug')).toBe('v2')
     expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { version: 2, pinned_version: null, last_error: null } } })
@@ -137,7 +148,10 @@ describe('rollback, undo, retry', () => {
     }
     expect(await p.api.rollback('debug', 1)).toMatchObject({ ok: false, error: expect.stringMatching(/^register refused the rollback to v1: .*42n/) })
     p.registry.behaviour = () => new Promise<boolean>(() => {})
-    expect(await p.api.rollback('debug', 1)).toMatchObject({ ok: false, error: expect.stringMatching(/^register refused the rollback to v1: .*registerTimeout/) })
+    expect(await p.api.rollback('debug', 1)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^register refused the rollback to v1: .*registerTimeout/),
+    })
     p.registry.behaviour = () => true
     expect(p.registry.run('debug')).toBe('v2')
     expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { version: 2, pinned_version: null, last_error: null } } })
@@ -199,8 +213,15 @@ describe('requests from the page, over Vite’s HMR socket', () => {
     const { client, ask } = await page(p)
     expect(await ask({ type: 'history', wizardId: 'debug' })).toMatchObject({ ok: true, result: [{ version: 1 }, { version: 2 }] })
     const diff = await ask({ type: 'diff', wizardId: 'debug', from: 1, to: 2 })
-    expect(diff).toMatchObject({ ok: true, result: { wizardId: 'debug', from: 1, to: 2, hunks: [{ lines: expect.arrayContaining(['-    return "v1"', '+    return "v2"']) }] } })
-    expect(await ask({ type: 'rollback', wizardId: 'debug', version: 1 })).toEqual({ id: expect.any(String), ok: true, result: { wizardId: 'debug', version: 1, pinned: true } })
+    expect(diff).toMatchObject({
+      ok: true,
+      result: { wizardId: 'debug', from: 1, to: 2, hunks: [{ lines: expect.arrayContaining(['-    return "v1"', '+    return "v2"']) }] },
+    })
+    expect(await ask({ type: 'rollback', wizardId: 'debug', version: 1 })).toEqual({
+      id: expect.any(String),
+      ok: true,
+      result: { wizardId: 'debug', version: 1, pinned: true },
+    })
     await expect.poll(() => client.custom<WizardRolledBackPayload>(WIZARD_EVENTS.rolledBack).map((event) => event.version)).toEqual([1])
     expect(await ask({ type: 'undo', wizardId: 'debug' })).toMatchObject({ ok: true, result: { version: 2 } })
     expect(await ask({ type: 'retry', wizardId: 'debug' })).toMatchObject({ ok: true, result: { wizardId: 'debug', version: 3, pinned: false } })
@@ -212,7 +233,12 @@ describe('requests from the page, over Vite’s HMR socket', () => {
     const ids = ['q1', 'q2', 'q3', 'q4']
     ids.forEach((id, i) => client.send(WIZARD_EVENTS.request, { id, type: i % 2 === 0 ? 'undo' : 'retry', wizardId: 'debug' }))
     await expect.poll(() => client.custom<WizardReply>(WIZARD_EVENTS.reply).filter((reply) => ids.includes(reply.id)).length).toBe(4)
-    expect(client.custom<WizardReply>(WIZARD_EVENTS.reply).filter((reply) => ids.includes(reply.id)).map((reply) => [reply.id, reply.ok])).toEqual(ids.map((id) => [id, true]))
+    expect(
+      client
+        .custom<WizardReply>(WIZARD_EVENTS.reply)
+        .filter((reply) => ids.includes(reply.id))
+        .map((reply) => [reply.id, reply.ok]),
+    ).toEqual(ids.map((id) => [id, true]))
     await p.api.idle()
     expect(p.api.getStatus()).toMatchObject({ wizards: { debug: { pinned_version: null } } })
     expect(p.registry.run('debug')).toBe('v3')

@@ -1,5 +1,11 @@
 import { afterEach, expect, test } from 'vitest'
-import { WIZARD_EVENTS, type WizardFailedPayload, type WizardReloadedPayload, type WizardRemovedPayload, type WizardStatePayload } from '../../client/protocol.ts'
+import {
+  WIZARD_EVENTS,
+  type WizardFailedPayload,
+  type WizardReloadedPayload,
+  type WizardRemovedPayload,
+  type WizardStatePayload,
+} from '../../client/protocol.ts'
 import { startTempProject, wizardSource, type TempProject } from '../temp-project.ts'
 import { ViteHmrClient } from '../vite-hmr-client.ts'
 
@@ -18,7 +24,10 @@ async function connect(p: TempProject) {
 }
 
 test("reloaded / failed / removed arrive on Vite's HMR channel; a page that says ready gets one snapshot of the current failures", async () => {
-  const p = (project = await startTempProject({ listen: true, files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'wizards/gone_wizard.ts': wizardSource('GoneWizard', 'bye') } }))
+  const p = (project = await startTempProject({
+    listen: true,
+    files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'wizards/gone_wizard.ts': wizardSource('GoneWizard', 'bye') },
+  }))
   const page = await connect(p)
 
   p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
@@ -65,13 +74,17 @@ test("reloaded / failed / removed arrive on Vite's HMR channel; a page that says
   expect(page.custom(WIZARD_EVENTS.state)).toEqual([])
 
   p.remove('wizards/gone_wizard.ts')
-  await expect.poll(() => page.custom<WizardRemovedPayload>(WIZARD_EVENTS.removed)).toEqual([{ wizardId: 'gone', file: p.path('wizards/gone_wizard.ts'), timestamp: expect.any(Number) }])
+  await expect
+    .poll(() => page.custom<WizardRemovedPayload>(WIZARD_EVENTS.removed))
+    .toEqual([{ wizardId: 'gone', file: p.path('wizards/gone_wizard.ts'), timestamp: expect.any(Number) }])
 
   p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v3'))
   await expect.poll(() => page.custom(WIZARD_EVENTS.reloaded)).toHaveLength(2)
   const fresh = await connect(p)
   fresh.send(WIZARD_EVENTS.ready, {})
-  await expect.poll(() => fresh.custom<WizardStatePayload>(WIZARD_EVENTS.state)).toEqual([{ failures: [], wizards: [{ wizardId: 'debug', file: p.path('wizards/debug_wizard.ts'), version: 3, state: 'ok' }] }])
+  await expect
+    .poll(() => fresh.custom<WizardStatePayload>(WIZARD_EVENTS.state))
+    .toEqual([{ failures: [], wizards: [{ wizardId: 'debug', file: p.path('wizards/debug_wizard.ts'), version: 3, state: 'ok' }] }])
 })
 
 test('with HMR on, editing a module outside dirs reloads its importers (through hotUpdate)', async () => {

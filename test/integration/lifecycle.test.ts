@@ -55,9 +55,22 @@ test('a restarted server starts clean with a fresh session', async () => {
   const root = makeTempDir()
   writeFiles(root, { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
   const registry = new TestRegistry()
-  const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register, unregister: registry.unregister }) as Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi }
+  const plugin = wizardHotReload({
+    dirs: ['wizards'],
+    delay: 0,
+    register: registry.register,
+    unregister: registry.unregister,
+  }) as Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi }
   const logs: string[] = []
-  const server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', customLogger: capturingLogger(logs), server: { middlewareMode: true, hmr: false, ws: false }, plugins: [plugin] })
+  const server = await createServer({
+    root,
+    configFile: false,
+    envDir: false,
+    appType: 'custom',
+    customLogger: capturingLogger(logs),
+    server: { middlewareMode: true, hmr: false, ws: false },
+    plugins: [plugin],
+  })
   try {
     await plugin.api.ready
     expect(registry.registerCount('debug')).toBe(1)
@@ -87,7 +100,15 @@ test('enabled: false (or HOT_RELOAD_ENABLED=false): every wizard is loaded and r
   const logs: string[] = []
   const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register }) as Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi }
   process.env.HOT_RELOAD_ENABLED = 'false'
-  const server = await createServer({ root, configFile: false, envDir: false, appType: 'spa', customLogger: capturingLogger(logs), server: { host: '127.0.0.1', port: 0 }, plugins: [plugin] }).finally(() => {
+  const server = await createServer({
+    root,
+    configFile: false,
+    envDir: false,
+    appType: 'spa',
+    customLogger: capturingLogger(logs),
+    server: { host: '127.0.0.1', port: 0 },
+    plugins: [plugin],
+  }).finally(() => {
     delete process.env.HOT_RELOAD_ENABLED
   })
   try {
@@ -137,7 +158,15 @@ test('a project reached through a symlink (macOS /var → /private/var, linked f
   fs.symlinkSync(real, linked)
   const registry = new TestRegistry()
   const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register }) as Plugin<WizardHotReloadApi> & { api: WizardHotReloadApi }
-  const server = await createServer({ root: linked, configFile: false, envDir: false, appType: 'custom', customLogger: capturingLogger([]), server: { middlewareMode: true, hmr: false, ws: false }, plugins: [plugin] })
+  const server = await createServer({
+    root: linked,
+    configFile: false,
+    envDir: false,
+    appType: 'custom',
+    customLogger: capturingLogger([]),
+    server: { middlewareMode: true, hmr: false, ws: false },
+    plugins: [plugin],
+  })
   try {
     await plugin.api.ready
     expect(registry.run('debug')).toBe('v1')
@@ -178,7 +207,10 @@ test('a dirs entry that is a symlink to a folder elsewhere reloads the real modu
 test('a wizard file that is a symlink reloads its real module', async () => {
   const shared = makeTempDir()
   writeFiles(shared, { 'audit_wizard.ts': wizardSource('AuditWizard', 'v1') })
-  const p = (project = await startTempProject({ files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'd') }, beforeStart: (root) => fs.symlinkSync(`${shared}/audit_wizard.ts`, `${root}/wizards/audit_wizard.ts`) }))
+  const p = (project = await startTempProject({
+    files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'd') },
+    beforeStart: (root) => fs.symlinkSync(`${shared}/audit_wizard.ts`, `${root}/wizards/audit_wizard.ts`),
+  }))
   try {
     expect(p.registry.run('audit')).toBe('v1')
     for (const version of ['v2', 'v3']) {

@@ -15,7 +15,9 @@ const big = (className: string, output: string, fill: string) =>
   `${wizardSource(className, output, `// ${fill.repeat(MB)} ${output}`)}\n;(globalThis as any).__memoryTestClasses.push(new WeakRef(${className}))\n`
 
 test('1 MB wizard files, 20 saves each: the classes kept alive stay within the history’s byte budget (not 20 per wizard); a rollback to a released one evaluates its source again', async () => {
-  const p = (project = await startTempProject({ files: { 'wizards/debug_wizard.ts': big('DebugWizard', 'd0', 'x'), 'wizards/plan_wizard.ts': big('PlanWizard', 'p0', 'y') } }))
+  const p = (project = await startTempProject({
+    files: { 'wizards/debug_wizard.ts': big('DebugWizard', 'd0', 'x'), 'wizards/plan_wizard.ts': big('PlanWizard', 'p0', 'y') },
+  }))
   for (let save = 1; save <= 20; save++) {
     p.write('wizards/debug_wizard.ts', big('DebugWizard', `d${save}`, 'x'))
     p.write('wizards/plan_wizard.ts', big('PlanWizard', `p${save}`, 'y'))

@@ -165,7 +165,11 @@ describe("panel requests over Vite's HMR socket", () => {
     })
     const app = http.createServer(vite.middlewares)
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve))
-    cleanups.push(() => new Promise((resolve) => app.close(resolve)), () => app.closeAllConnections(), () => vite.close())
+    cleanups.push(
+      () => new Promise((resolve) => app.close(resolve)),
+      () => app.closeAllConnections(),
+      () => vite.close(),
+    )
     await apiOf(plugin).ready
     const appOrigin = `http://127.0.0.1:${portOf(app)}`
     const tab = await page(ViteHmrClient.connectTo(`ws://127.0.0.1:${hmrPort}/`, vite.config.webSocketToken, { origin: appOrigin }))

@@ -23,7 +23,12 @@ async function get(p: TempProject, path: string) {
 }
 
 test('index.html gets the overlay script (with html.cspNonce); the module mounts the bundle with import.meta.hot', async () => {
-  const p = (project = await startTempProject({ listen: true, files, plugin: { overlay: { position: 'top-left', successTimeout: 1500 } }, vite: { appType: 'spa', html: { cspNonce: 'n0nce' } } }))
+  const p = (project = await startTempProject({
+    listen: true,
+    files,
+    plugin: { overlay: { position: 'top-left', successTimeout: 1500 } },
+    vite: { appType: 'spa', html: { cspNonce: 'n0nce' } },
+  }))
   const page = await get(p, '/')
   expect(page.body).toMatch(/<script type="module" src="\/@wizard-hot-reload\/overlay\.js" nonce="n0nce"><\/script>/)
 

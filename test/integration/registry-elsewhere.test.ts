@@ -44,11 +44,14 @@ function workerRuntime(environment: DevEnvironment, registry: string) {
       runtime.postMessage({ type: 'invoked', id: message.id, answer: { error: { message: String(error) } } })
     }
   })
-  const next = (type: string) => new Promise<{ wizards: string[]; outputs?: Record<string, string> }>((resolve) => runtime.on('message', function on(message: { type: string }) {
-    if (message.type !== type) return
-    runtime.off('message', on)
-    resolve(message as never)
-  }))
+  const next = (type: string) =>
+    new Promise<{ wizards: string[]; outputs?: Record<string, string> }>((resolve) =>
+      runtime.on('message', function on(message: { type: string }) {
+        if (message.type !== type) return
+        runtime.off('message', on)
+        resolve(message as never)
+      }),
+    )
   return {
     runtime,
     ready: next('ready'),
@@ -65,7 +68,11 @@ test('a registry evaluated in a worker thread has every wizard before its import
     listen: true,
     useTestRegistry: false,
     plugin: { registry: 'server/registry.ts' },
-    files: { 'server/registry.ts': registrySource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'wizards/plan_wizard.ts': wizardSource('PlanWizard', 'plan') },
+    files: {
+      'server/registry.ts': registrySource,
+      'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'),
+      'wizards/plan_wizard.ts': wizardSource('PlanWizard', 'plan'),
+    },
   }))
   const elsewhere = workerRuntime(p.server.environments.ssr, p.path('server/registry.ts'))
   worker = elsewhere.runtime

@@ -87,7 +87,7 @@ test('registry: an API loaded with ssrLoadModule (a runner of its own) gets a co
   expect((await backend()).handle('debug')).toMatchObject({ output: 'v1', wizards: ['debug'] })
   p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
   await expect.poll(async () => (await backend()).handle('debug').output).toBe('v2')
-  expect(p.logs.filter((line) => line.includes('two module runners') || line.includes('[wizard-hot-reload]') && line.includes('warn'))).toEqual([])
+  expect(p.logs.filter((line) => line.includes('two module runners') || (line.includes('[wizard-hot-reload]') && line.includes('warn')))).toEqual([])
   expect(p.api.getStatus()).toMatchObject({ last_error: null })
 })
 
@@ -118,9 +118,15 @@ test('registry: a catch-up is not a reload — no event, no count, no history en
   }))
   // Three instances, one after the other: each is caught up.
   expect(((await p.server.ssrLoadModule(p.path('server/backend.ts'))) as Backend).handle('debug').output).toBe('v1')
-  expect(((await (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/backend.ts'))) as Backend).handle('debug').output).toBe('v1')
+  expect(((await (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/backend.ts'))) as Backend).handle('debug').output).toBe(
+    'v1',
+  )
   p.write('server/registry.ts', `${registrySource}\nexport const edited = true\n`)
-  await expect.poll(async () => ((await (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/registry.ts'))) as { edited?: boolean }).edited).toBe(true)
+  await expect
+    .poll(
+      async () => ((await (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/registry.ts'))) as { edited?: boolean }).edited,
+    )
+    .toBe(true)
   await p.api.idle()
   expect(p.events).toEqual([])
   expect(p.api.getStatus()).toMatchObject({ reload_count: 0, wizards: { debug: { reload_count: 0, version: 1 } } })
@@ -158,7 +164,9 @@ test('registry: an instance whose runner is closed is dropped, and nothing keeps
   }))
   const instances = () => (p.api.getStatus() as { registry?: { instances: number } }).registry?.instances
   const { createServerModuleRunner } = await import('vite')
-  let runner: ReturnType<typeof createServerModuleRunner> | undefined = createServerModuleRunner(p.server.environments.ssr as RunnableDevEnvironment, { hmr: false })
+  let runner: ReturnType<typeof createServerModuleRunner> | undefined = createServerModuleRunner(p.server.environments.ssr as RunnableDevEnvironment, {
+    hmr: false,
+  })
   let collected = false
   const finalization = new FinalizationRegistry<string>(() => (collected = true))
   await runner.import(p.path('server/registry.ts')).then((namespace) => finalization.register(namespace as object, 'registry'))
@@ -167,11 +175,14 @@ test('registry: an instance whose runner is closed is dropped, and nothing keeps
   runner = undefined
   const gc = (globalThis as { gc?: () => void }).gc!
   await expect
-    .poll(async () => {
-      gc()
-      await new Promise((resolve) => setImmediate(resolve))
-      return instances()
-    }, { timeout: 10_000 })
+    .poll(
+      async () => {
+        gc()
+        await new Promise((resolve) => setImmediate(resolve))
+        return instances()
+      },
+      { timeout: 10_000 },
+    )
     .toBe(0)
   await expect.poll(() => collected).toBe(true)
   // Reloads go on with no instance to reach.
@@ -188,10 +199,12 @@ test('registry: editing the registry module re-registers every wizard into the n
   const backend = () => (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/backend.ts')) as Promise<Backend>
   const before = (await backend()).handle('debug')
   p.write('server/registry.ts', `${registrySource}\nexport const edited = true\n`)
-  await expect.poll(async () => {
-    const now = (await backend()).handle('debug')
-    return now.createdAt !== before.createdAt && now.output
-  }).toBe('v1')
+  await expect
+    .poll(async () => {
+      const now = (await backend()).handle('debug')
+      return now.createdAt !== before.createdAt && now.output
+    })
+    .toBe('v1')
 })
 
 test('registry: a tsconfig.json save (Vite re-evaluates the program) leaves every instance complete, and later reloads reach the new ones', async () => {
@@ -199,7 +212,12 @@ test('registry: a tsconfig.json save (Vite re-evaluates the program) leaves ever
     listen: true,
     useTestRegistry: false,
     plugin: { registry: 'server/registry.ts' },
-    files: { 'tsconfig.json': '{ "compilerOptions": { "strict": true } }\n', 'server/registry.ts': registrySource, 'server/backend.ts': backendSource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+    files: {
+      'tsconfig.json': '{ "compilerOptions": { "strict": true } }\n',
+      'server/registry.ts': registrySource,
+      'server/backend.ts': backendSource,
+      'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'),
+    },
   }))
   const viaRunner = () => (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/backend.ts')) as Promise<Backend>
   const viaSsrLoadModule = () => p.server.ssrLoadModule(p.path('server/backend.ts')) as Promise<Backend>
@@ -248,7 +266,8 @@ test('registry: an edit of a module the registry imports re-evaluates the regist
       'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'),
     },
   }))
-  const viaRunner = () => (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/backend.ts')) as Promise<Backend & { label: string }>
+  const viaRunner = () =>
+    (p.server.environments.ssr as RunnableDevEnvironment).runner.import(p.path('server/backend.ts')) as Promise<Backend & { label: string }>
   const viaSsrLoadModule = () => p.server.ssrLoadModule(p.path('server/backend.ts')) as Promise<Backend & { label: string }>
   expect(((await viaSsrLoadModule()) as { label: string }).label).toBe('one')
   expect(((await viaRunner()) as { label: string }).label).toBe('one')
@@ -262,7 +281,11 @@ test('registry: a path that names no file (a typo) is a failure said once — at
   const p = (project = await startTempProject({
     useTestRegistry: false,
     plugin: { registry: 'server/registy.ts' },
-    files: { 'server/registry.ts': registrySource, 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'wizards/plan_wizard.ts': wizardSource('PlanWizard', 'plan') },
+    files: {
+      'server/registry.ts': registrySource,
+      'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'),
+      'wizards/plan_wizard.ts': wizardSource('PlanWizard', 'plan'),
+    },
   }))
   const said = p.logs.filter((line) => line.includes('options.registry: "server/registy.ts" (server/registy.ts) does not exist'))
   expect(said).toHaveLength(1)

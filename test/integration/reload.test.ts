@@ -60,7 +60,10 @@ describe('edit → reload', () => {
 
   test('a storm of 40 writes 0–2 ms apart (from another process) ends with the last version registered', async () => {
     const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0') }, { delay: 0 })
-    const writes = Array.from({ length: 40 }, (_, i) => `printf 'export class DebugWizard { run() { return "v${i + 1}" } }\n' > wizards/debug_wizard.ts; sleep 0.00${(i + 1) % 3}`)
+    const writes = Array.from(
+      { length: 40 },
+      (_, i) => `printf 'export class DebugWizard { run() { return "v${i + 1}" } }\n' > wizards/debug_wizard.ts; sleep 0.00${(i + 1) % 3}`,
+    )
     await shell(p.root, writes.join('\n'))
     await expect.poll(() => p.registry.run('debug')).toBe('v40')
     await p.api.idle()
@@ -368,7 +371,10 @@ describe('startup', () => {
 })
 
 test('a broken .json a wizard imports is a syntax failure that names the JSON file, its line and column, with its frame', async () => {
-  const p = await start({ 'wizards/data.json': '{ "a": 1 }\n', 'wizards/json_wizard.ts': "import data from './data.json'\nexport class JsonWizard { run() { return data.a } }\n" })
+  const p = await start({
+    'wizards/data.json': '{ "a": 1 }\n',
+    'wizards/json_wizard.ts': "import data from './data.json'\nexport class JsonWizard { run() { return data.a } }\n",
+  })
   p.write('wizards/data.json', '{\n  "a": 1,\n  b: 2\n}\n')
   await expect.poll(() => lastEvent(p.events, 'failed', 'json')?.error.kind).toBe('syntax')
   const { error } = lastEvent(p.events, 'failed', 'json')!

@@ -16,10 +16,21 @@ afterEach(async () => {
 test('WizardReloader without the plugin: manual reloads, results, reload count (reference example 2)', async () => {
   root = makeTempDir()
   writeFiles(root, { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
-  server = await createServer({ root, configFile: false, envDir: false, appType: 'custom', logLevel: 'silent', server: { middlewareMode: true, hmr: false, ws: false } })
+  server = await createServer({
+    root,
+    configFile: false,
+    envDir: false,
+    appType: 'custom',
+    logLevel: 'silent',
+    server: { middlewareMode: true, hmr: false, ws: false },
+  })
   const registry = new TestRegistry()
   const notified: string[] = []
-  const reloader = new WizardReloader({ server, register: registry.register, events: { reloaded: (e) => notified.push(`ok ${e.wizardId}`), failed: (e) => notified.push(`fail ${e.wizardId} ${e.error.kind}`) } })
+  const reloader = new WizardReloader({
+    server,
+    register: registry.register,
+    events: { reloaded: (e) => notified.push(`ok ${e.wizardId}`), failed: (e) => notified.push(`fail ${e.wizardId} ${e.error.kind}`) },
+  })
   const file = path.join(root, 'wizards/debug_wizard.ts')
 
   const first = await reloader.reloadWizard('debug', file)
@@ -49,7 +60,9 @@ test('WizardFileWatcher standalone with `await using` (reference example 3)', as
     await watcher.start()
     writeFiles(root, { 'custom/wizards/debug_wizard.ts': 'v2', 'custom/wizards/notes.txt': 'x', 'custom/wizards/node_modules/x/y_wizard.ts': 'y' })
     // notes.txt is reported too (a wizard may import it with ?raw); node_modules never is.
-    await expect.poll(() => changes.map((c) => `${c.type} ${c.wizardId} ${path.basename(c.file)}`).sort()).toEqual(['change debug debug_wizard.ts', 'change null notes.txt'])
+    await expect
+      .poll(() => changes.map((c) => `${c.type} ${c.wizardId} ${path.basename(c.file)}`).sort())
+      .toEqual(['change debug debug_wizard.ts', 'change null notes.txt'])
     fs.rmSync(path.join(root, 'custom/wizards/debug_wizard.ts'))
     await expect.poll(() => changes.filter((c) => c.type === 'remove').map((c) => `${c.type} ${c.wizardId}`)).toEqual(['remove debug'])
   }

@@ -66,7 +66,8 @@ describe('the register context', () => {
 
   test('signal: aborted when the version is replaced (after its successor registered), deleted, or the server closes — never by a failed reload', async () => {
     const p = await start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1'), 'wizards/other_wizard.ts': wizardSource('OtherWizard', 'o1') })
-    const signalOf = (wizardId: string, version: number) => p.registry.contexts.find((entry) => entry.wizardId === wizardId && entry.context.version === version)!.context.signal
+    const signalOf = (wizardId: string, version: number) =>
+      p.registry.contexts.find((entry) => entry.wizardId === wizardId && entry.context.version === version)!.context.signal
     const v1 = signalOf('debug', 1)
     let abortedDuringNextRegister: boolean | undefined
     p.registry.behaviour = (_id, context) => {
@@ -118,10 +119,26 @@ describe('import.meta.hot.dispose, transactionally', () => {
 
   test.each([
     ['syntax', `export class DebugWizard { run() { return ( } }\n`, []],
-    ['evaluate', `const log = (globalThis.__wizardLog ??= [])\nlog.push('evaluate v2-throws')\nimport.meta.hot?.dispose(() => { log.push('dispose v2-throws') })\nthrow new Error('boom')\n`, ['evaluate v2-throws', 'dispose v2-throws']],
-    ['no-class', `const log = (globalThis.__wizardLog ??= [])\nlog.push('evaluate v2-classless')\nimport.meta.hot?.dispose(() => { log.push('dispose v2-classless') })\nexport const nothing = 1\n`, ['evaluate v2-classless', 'dispose v2-classless']],
-    ['import', `import { nothing } from 'no-such-package-for-wizards'\nconst log = (globalThis.__wizardLog ??= [])\nlog.push('evaluate v2-import')\nexport class DebugWizard { run() { return nothing } }\n`, []],
-    ['timeout', `const log = (globalThis.__wizardLog ??= [])\nlog.push('evaluate v2-hangs')\nimport.meta.hot?.dispose(() => { log.push('dispose v2-hangs') })\nawait new Promise(() => {})\nexport class DebugWizard { run() { return 'never' } }\n`, ['evaluate v2-hangs', 'dispose v2-hangs']],
+    [
+      'evaluate',
+      `const log = (globalThis.__wizardLog ??= [])\nlog.push('evaluate v2-throws')\nimport.meta.hot?.dispose(() => { log.push('dispose v2-throws') })\nthrow new Error('boom')\n`,
+      ['evaluate v2-throws', 'dispose v2-throws'],
+    ],
+    [
+      'no-class',
+      `const log = (globalThis.__wizardLog ??= [])\nlog.push('evaluate v2-classless')\nimport.meta.hot?.dispose(() => { log.push('dispose v2-classless') })\nexport const nothing = 1\n`,
+      ['evaluate v2-classless', 'dispose v2-classless'],
+    ],
+    [
+      'import',
+      `import { nothing } from 'no-such-package-for-wizards'\nconst log = (globalThis.__wizardLog ??= [])\nlog.push('evaluate v2-import')\nexport class DebugWizard { run() { return nothing } }\n`,
+      [],
+    ],
+    [
+      'timeout',
+      `const log = (globalThis.__wizardLog ??= [])\nlog.push('evaluate v2-hangs')\nimport.meta.hot?.dispose(() => { log.push('dispose v2-hangs') })\nawait new Promise(() => {})\nexport class DebugWizard { run() { return 'never' } }\n`,
+      ['evaluate v2-hangs', 'dispose v2-hangs'],
+    ],
   ] as const)('a %s failure: the running version is not disposed; what the failed reload evaluated is', async (kind, source, expected) => {
     const p = await start({ 'wizards/debug_wizard.ts': disposable('v1') }, { loadTimeout: 300 })
     log().length = 0
@@ -152,9 +169,13 @@ describe('import.meta.hot.dispose, transactionally', () => {
   })
 
   test.each([
-    ['throwing', () => {
-      throw new Error('no')
-    }, 'register'],
+    [
+      'throwing',
+      () => {
+        throw new Error('no')
+      },
+      'register',
+    ],
     ['never answering', () => new Promise<boolean>(() => {}), 'timeout'],
   ] as const)('register %s: the new instance is disposed, the running one kept', async (_, behaviour, kind) => {
     const p = await start({ 'wizards/debug_wizard.ts': disposable('v1') }, { registerTimeout: 300 })
@@ -192,7 +213,9 @@ describe('import.meta.hot.dispose, transactionally', () => {
     p.write('wizards/debug_wizard.ts', asyncDispose('v3', false))
     await expect.poll(() => p.registry.run('debug')).toBe('v3')
     await p.api.idle()
-    expect(p.logs.some((line) => line.includes('the dispose callback of wizards/debug_wizard.ts did not finish within 300 ms; going on without it.'))).toBe(true)
+    expect(p.logs.some((line) => line.includes('the dispose callback of wizards/debug_wizard.ts did not finish within 300 ms; going on without it.'))).toBe(
+      true,
+    )
     expect(lastEvent(p.events, 'failed', 'debug')).toBeUndefined()
   })
 
@@ -217,7 +240,8 @@ describe('import.meta.hot.dispose, transactionally', () => {
   })
 
   test('a shared helper is disposed once no registered version runs on its old instance', async () => {
-    const helper = (tag: string) => `const log = (globalThis.__wizardLog ??= [])\nlog.push('evaluate helper ${tag}')\nimport.meta.hot?.dispose(() => { log.push('dispose helper ${tag}') })\nexport const tag = '${tag}'\n`
+    const helper = (tag: string) =>
+      `const log = (globalThis.__wizardLog ??= [])\nlog.push('evaluate helper ${tag}')\nimport.meta.hot?.dispose(() => { log.push('dispose helper ${tag}') })\nexport const tag = '${tag}'\n`
     const wizard = (name: string) => `import { tag } from './_shared.ts'\nexport class ${name}Wizard { run() { return '${name.toLowerCase()} ' + tag } }\n`
     const p = await start({ 'wizards/_shared.ts': helper('h1'), 'wizards/a_wizard.ts': wizard('A'), 'wizards/b_wizard.ts': wizard('B') })
     log().length = 0
@@ -267,7 +291,9 @@ export class DebugWizard { static ticks = 0; run() { return '${tag}' } }
 
   test('the same wizard clearing its timer in import.meta.hot.dispose is not', async () => {
     const p = await reloadsThenGc(true)
-    await expect.poll(() => (p.api.getStatus() as unknown as { wizards: { debug: { live_versions: number } } }).wizards.debug.live_versions).toBeLessThanOrEqual(2)
+    await expect
+      .poll(() => (p.api.getStatus() as unknown as { wizards: { debug: { live_versions: number } } }).wizards.debug.live_versions)
+      .toBeLessThanOrEqual(2)
     expect(p.logs.some((line) => line.includes('replaced versions are still in memory'))).toBe(false)
   })
 
@@ -282,7 +308,10 @@ export class DebugWizard { static ticks = 0; run() { return '${tag}' } }
 describe('phase timings', () => {
   test('detect counts from the first file event (the debounce delay included), for the changed wizard and for the wizards a changed helper reloads', async () => {
     const uses = (name: string) => `import { tag } from './_tag.ts'\nexport class ${name}Wizard { run() { return tag } }\n`
-    const p = await start({ 'wizards/_tag.ts': "export const tag = 'one'\n", 'wizards/price_wizard.ts': uses('Price'), 'wizards/total_wizard.ts': uses('Total') }, { delay: 40 })
+    const p = await start(
+      { 'wizards/_tag.ts': "export const tag = 'one'\n", 'wizards/price_wizard.ts': uses('Price'), 'wizards/total_wizard.ts': uses('Total') },
+      { delay: 40 },
+    )
     p.write('wizards/_tag.ts', "export const tag = 'two'\n")
     await expect.poll(() => [p.registry.run('price'), p.registry.run('total')]).toEqual(['two', 'two'])
     p.write('wizards/price_wizard.ts', uses('Price').replace('return tag', "return tag + '!'"))
@@ -291,6 +320,7 @@ describe('phase timings', () => {
     const reloads = p.events.filter((event) => event.type === 'reloaded').map((event) => event.payload as WizardReloadedPayload)
     expect(reloads.map((payload) => payload.wizardId).sort()).toEqual(['price', 'price', 'total'])
     // Timers never fire early: each detect phase spans at least the 40 ms delay.
-    for (const payload of reloads) expect(payload.phases.detectMs, JSON.stringify(reloads.map((r) => [r.wizardId, r.phases, r.timestamp]))).toBeGreaterThanOrEqual(39)
+    for (const payload of reloads)
+      expect(payload.phases.detectMs, JSON.stringify(reloads.map((r) => [r.wizardId, r.phases, r.timestamp]))).toBeGreaterThanOrEqual(39)
   })
 })

@@ -39,14 +39,24 @@ describe('reference protocol over a real socket', () => {
     await expect.poll(() => second.of('connected')[0]?.active_connections).toBe(2)
 
     p.write('wizards/debug_wizard.ts', wizardSource('DebugWizard', 'v2'))
-    await expect.poll(() => first.of('wizard_reloaded')).toEqual([
-      { event: 'wizard_reloaded', wizard_id: 'debug', success: true, reload_count: 1, wizard_reload_count: 1, duration_ms: expect.any(Number), reason: 'code' },
-    ])
+    await expect
+      .poll(() => first.of('wizard_reloaded'))
+      .toEqual([
+        {
+          event: 'wizard_reloaded',
+          wizard_id: 'debug',
+          success: true,
+          reload_count: 1,
+          wizard_reload_count: 1,
+          duration_ms: expect.any(Number),
+          reason: 'code',
+        },
+      ])
 
     p.write('wizards/debug_wizard.ts', 'export class DebugWizard {')
-    await expect.poll(() => first.of('wizard_reload_failed')).toEqual([
-      { event: 'wizard_reload_failed', wizard_id: 'debug', success: false, error: expect.stringMatching(/^SyntaxError: /), kind: 'syntax' },
-    ])
+    await expect
+      .poll(() => first.of('wizard_reload_failed'))
+      .toEqual([{ event: 'wizard_reload_failed', wizard_id: 'debug', success: false, error: expect.stringMatching(/^SyntaxError: /), kind: 'syntax' }])
 
     p.remove('wizards/gone_wizard.ts')
     await expect.poll(() => first.of('wizard_removed')).toEqual([{ event: 'wizard_removed', wizard_id: 'gone' }])
@@ -94,7 +104,11 @@ describe('reference protocol over a real socket', () => {
   })
 
   test('HOT_RELOAD_WS_PATH moves the endpoint', async () => {
-    const p = await startTempProject({ listen: true, env: { HOT_RELOAD_WS_PATH: '/hot' }, files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') } })
+    const p = await startTempProject({
+      listen: true,
+      env: { HOT_RELOAD_WS_PATH: '/hot' },
+      files: { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') },
+    })
     cleanups.push(() => p.close())
     const c = await client(p, {}, '/hot')
     await expect.poll(() => c.of('connected')).toHaveLength(1)
@@ -133,12 +147,19 @@ describe('slow and dead clients', () => {
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
     const endpoint = new ReferenceWebSocketEndpoint({ path: '/ws', allowedHosts: [], cors: false, getReloadCount: () => 0, maxBufferedBytes: 64 * 1024 })
     endpoint.attach(httpServer)
-    cleanups.push(() => new Promise((resolve) => httpServer.close(resolve)), () => httpServer.closeAllConnections(), () => endpoint.close())
+    cleanups.push(
+      () => new Promise((resolve) => httpServer.close(resolve)),
+      () => httpServer.closeAllConnections(),
+      () => endpoint.close(),
+    )
 
     const url = `ws://127.0.0.1:${portOf(httpServer)}/ws`
     const stuck = await ReferenceClient.connect(url)
     const healthy = await ReferenceClient.connect(url)
-    cleanups.push(() => stuck.close(), () => healthy.close())
+    cleanups.push(
+      () => stuck.close(),
+      () => healthy.close(),
+    )
     await expect.poll(() => endpoint.connectionCount).toBe(2)
     // Stop reading at the TCP level: the kernel buffers fill, then the server's send buffer grows.
     ;(stuck.socket as unknown as { _socket: net.Socket })._socket.pause()
@@ -158,11 +179,18 @@ describe('slow and dead clients', () => {
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
     const endpoint = new ReferenceWebSocketEndpoint({ path: '/ws', allowedHosts: [], cors: false, getReloadCount: () => 0, heartbeatMs: 250 })
     endpoint.attach(httpServer)
-    cleanups.push(() => new Promise((resolve) => httpServer.close(resolve)), () => httpServer.closeAllConnections(), () => endpoint.close())
+    cleanups.push(
+      () => new Promise((resolve) => httpServer.close(resolve)),
+      () => httpServer.closeAllConnections(),
+      () => endpoint.close(),
+    )
     // autoPong: false makes this client a peer that is gone without closing.
     const silent = await ReferenceClient.connect(`ws://127.0.0.1:${portOf(httpServer)}/ws`, { autoPong: false })
     const alive = await ReferenceClient.connect(`ws://127.0.0.1:${portOf(httpServer)}/ws`)
-    cleanups.push(() => silent.close(), () => alive.close())
+    cleanups.push(
+      () => silent.close(),
+      () => alive.close(),
+    )
     await expect.poll(() => silent.closeCode).toBe(1006)
     expect(alive.closeCode).toBeUndefined()
     expect(endpoint.connectionCount).toBe(1)
@@ -264,7 +292,10 @@ describe('status endpoint', () => {
           pinned_version: null,
           config_file: null,
           config_hash: null,
-          history: [expect.objectContaining({ attempt: 1, version: 1, outcome: 'loaded' }), expect.objectContaining({ attempt: 2, version: 2, outcome: 'reloaded' })],
+          history: [
+            expect.objectContaining({ attempt: 1, version: 1, outcome: 'loaded' }),
+            expect.objectContaining({ attempt: 2, version: 2, outcome: 'reloaded' }),
+          ],
         },
         gone: {
           file: p.path('wizards/gone_wizard.ts'),
@@ -290,7 +321,14 @@ describe('status endpoint', () => {
 
   test('disabled: {"enabled": false} and no WebSocket endpoint', async () => {
     const root = makeTempDir()
-    const vite = await createServer({ root, configFile: false, envDir: false, logLevel: 'silent', server: { host: '127.0.0.1', port: 0 }, plugins: [wizardHotReload({ enabled: false })] })
+    const vite = await createServer({
+      root,
+      configFile: false,
+      envDir: false,
+      logLevel: 'silent',
+      server: { host: '127.0.0.1', port: 0 },
+      plugins: [wizardHotReload({ enabled: false })],
+    })
     await vite.listen()
     cleanups.push(() => vite.close())
     const port = portOf(vite.httpServer!)
@@ -301,7 +339,15 @@ describe('status endpoint', () => {
   test('disabled, middleware mode: a server attached after the dev server started answers the path with 404 too', async () => {
     const root = makeTempDir()
     const plugin = wizardHotReload({ enabled: false })
-    const vite = await createServer({ root, configFile: false, envDir: false, logLevel: 'silent', appType: 'custom', server: { middlewareMode: true, hmr: false, ws: false }, plugins: [plugin] })
+    const vite = await createServer({
+      root,
+      configFile: false,
+      envDir: false,
+      logLevel: 'silent',
+      appType: 'custom',
+      server: { middlewareMode: true, hmr: false, ws: false },
+      plugins: [plugin],
+    })
     const httpServer = http.createServer(vite.middlewares)
     // The app's own WebSocket on another path: with any upgrade listener, Node no longer answers an upgrade by itself.
     httpServer.on('upgrade', (req, socket) => {
@@ -321,18 +367,20 @@ describe('status endpoint', () => {
 async function fetchStatus(p: TempProject, headers: Record<string, string> = {}) {
   // fetch() will not send a custom Host header; use node:http for full control.
   const port = portOf(p.server.httpServer!)
-  return new Promise<{ status: number; headers: Map<string, string>; json(): Promise<unknown> } & { headers: { get(name: string): string | null } }>((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/api/hot-reload/status', headers }, (res) => {
-      let body = ''
-      res.on('data', (chunk) => (body += chunk))
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode!,
-          headers: Object.assign(new Map(), { get: (name: string) => (res.headers[name.toLowerCase()] as string | undefined) ?? null }),
-          json: async () => JSON.parse(body),
-        }),
-      )
-    })
-    req.on('error', reject)
-  })
+  return new Promise<{ status: number; headers: Map<string, string>; json(): Promise<unknown> } & { headers: { get(name: string): string | null } }>(
+    (resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/api/hot-reload/status', headers }, (res) => {
+        let body = ''
+        res.on('data', (chunk) => (body += chunk))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            headers: Object.assign(new Map(), { get: (name: string) => (res.headers[name.toLowerCase()] as string | undefined) ?? null }),
+            json: async () => JSON.parse(body),
+          }),
+        )
+      })
+      req.on('error', reject)
+    },
+  )
 }

@@ -21,7 +21,11 @@ try {
   const base = server.resolvedUrls.local[0]
   const html = await (await fetch(base)).text()
   assert.match(html, /<script type="module" src="\/@wizard-hot-reload\/overlay\.js"><\/script>/)
-  assert.match(await (await fetch(`${base}@vite/client`)).text(), /const wizardHotReloadOverlay = "\/@wizard-hot-reload\/overlay\.js"/, "pages without transformIndexHtml get the overlay through Vite's client")
+  assert.match(
+    await (await fetch(`${base}@vite/client`)).text(),
+    /const wizardHotReloadOverlay = "\/@wizard-hot-reload\/overlay\.js"/,
+    "pages without transformIndexHtml get the overlay through Vite's client",
+  )
   const overlay = await (await fetch(`${base}@wizard-hot-reload/overlay.js`)).text()
   assert.match(overlay, /mountWizardOverlay\(import\.meta\.hot/)
   const bundle = await (await fetch(`${base}@id/__x00__wizard-hot-reload:overlay-bundle`)).text()

@@ -35,14 +35,22 @@ export class DevServerProcess {
   }
 
   /** Starts a server on a fresh temp project with `files`; resolves once it printed READY (its initial load is done). */
-  static async start(files: Record<string, string>, config: Omit<DevServerConfig, 'root'> & { beforeStart?: (root: string) => void; /** extra node flags for the server process */ nodeFlags?: string[] }, timeoutMs = 60_000): Promise<DevServerProcess> {
+  static async start(
+    files: Record<string, string>,
+    config: Omit<DevServerConfig, 'root'> & { beforeStart?: (root: string) => void; /** extra node flags for the server process */ nodeFlags?: string[] },
+    timeoutMs = 60_000,
+  ): Promise<DevServerProcess> {
     const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'wizard-reliability-')))
     writeTree(root, files)
     config.beforeStart?.(root)
     const { beforeStart: _unused, ...rest } = config
     // `--import tsx` keeps the flags on this very process (the tsx command re-spawns node without them: no gc()).
     const { nodeFlags = [], ...serverConfig } = rest
-    const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, '--import', 'tsx', path.join(here, 'dev-server.ts'), JSON.stringify({ ...serverConfig, root })], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', ...nodeFlags, '--import', 'tsx', path.join(here, 'dev-server.ts'), JSON.stringify({ ...serverConfig, root })],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
     let stderr = ''
     child.stderr!.on('data', (chunk) => (stderr += String(chunk)))
     const port = await new Promise<number>((resolve, reject) => {

@@ -40,7 +40,12 @@ const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../d
 const { wizardHotReload } = (await import(dist)) as typeof PluginModule
 
 type Behaviour = 'ok' | `throw:${string}` | 'false' | `signal-throw:${string}`
-const control: { register: Behaviour; isWizardClass: Behaviour; wizardId: Behaviour; listener: Behaviour } = { register: 'ok', isWizardClass: 'ok', wizardId: 'ok', listener: 'ok' }
+const control: { register: Behaviour; isWizardClass: Behaviour; wizardId: Behaviour; listener: Behaviour } = {
+  register: 'ok',
+  isWizardClass: 'ok',
+  wizardId: 'ok',
+  listener: 'ok',
+}
 
 /** The values a hostile callback throws, by name. */
 function hostile(name: string): unknown {
@@ -149,10 +154,10 @@ const rewriting: Plugin = {
   name: 'reliability:rewrites-wizards',
   enforce: 'pre',
   load(id) {
-    if (/_wizard\.ts$/.test(id)) return `// loaded by another plugin\n${readFileSync(id, 'utf8')}`
+    if (id.endsWith('_wizard.ts')) return `// loaded by another plugin\n${readFileSync(id, 'utf8')}`
   },
   transform(code, id) {
-    if (/_wizard\.ts$/.test(id)) return `${code}\n// transformed by another plugin\n`
+    if (id.endsWith('_wizard.ts')) return `${code}\n// transformed by another plugin\n`
   },
 }
 
@@ -204,7 +209,13 @@ const controlPlugin: Plugin = {
         const gc = (globalThis as { gc?: () => void }).gc
         for (let i = 0; i < 8; i++) gc?.()
         const fds = fs.readdirSync('/proc/self/fd').length
-        return json({ heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss, cpuMicros: usage.user + usage.system, fds, gc: gc !== undefined })
+        return json({
+          heapUsed: process.memoryUsage().heapUsed,
+          rss: process.memoryUsage().rss,
+          cpuMicros: usage.user + usage.system,
+          fds,
+          gc: gc !== undefined,
+        })
       }
       if (url === '/__control' && req.method === 'POST') {
         let body = ''

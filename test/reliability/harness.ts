@@ -88,7 +88,11 @@ export function formatTable(results: CaseResult[]): string {
   const header = ['case', 'tried', 'as promised', 'not']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
   const line = (cells: string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`
-  const totals = results.reduce((sum, r) => ({ tried: sum.tried + r.tried, asPromised: sum.asPromised + r.asPromised, not: sum.not + r.not }), { tried: 0, asPromised: 0, not: 0 })
+  const totals = results.reduce((sum, r) => ({ tried: sum.tried + r.tried, asPromised: sum.asPromised + r.asPromised, not: sum.not + r.not }), {
+    tried: 0,
+    asPromised: 0,
+    not: 0,
+  })
   return [
     line(header),
     `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`,

@@ -46,7 +46,12 @@ const garbage: Array<[string, Buffer, number | 'ignored']> = [
 /** One WebSocket frame (FIN set), masked with a zero key when `masked`. */
 function frame(opcode: number, payload: Buffer, masked: boolean): Buffer {
   const length = payload.length
-  const header = length < 126 ? Buffer.from([0x80 | opcode, (masked ? 0x80 : 0) | length]) : length < 65536 ? Buffer.from([0x80 | opcode, (masked ? 0x80 : 0) | 126, length >> 8, length & 0xff]) : Buffer.concat([Buffer.from([0x80 | opcode, (masked ? 0x80 : 0) | 127]), bigLength(length)])
+  const header =
+    length < 126
+      ? Buffer.from([0x80 | opcode, (masked ? 0x80 : 0) | length])
+      : length < 65536
+        ? Buffer.from([0x80 | opcode, (masked ? 0x80 : 0) | 126, length >> 8, length & 0xff])
+        : Buffer.concat([Buffer.from([0x80 | opcode, (masked ? 0x80 : 0) | 127]), bigLength(length)])
   return Buffer.concat([header, masked ? Buffer.alloc(4) : Buffer.alloc(0), payload])
 }
 
@@ -77,7 +82,7 @@ function sendRaw(server: DevServerProcess, data: Buffer): Promise<number | 'igno
         socket.write(data)
       }
       // Skip the "connected" text frame; find a close frame (opcode 8) and read its code.
-      for (let offset = 0; offset + 2 <= received.length; ) {
+      for (let offset = 0; offset + 2 <= received.length;) {
         const opcode = received[offset] & 0x0f
         const length = received[offset + 1] & 0x7f
         if (length >= 126) break
@@ -89,7 +94,9 @@ function sendRaw(server: DevServerProcess, data: Buffer): Promise<number | 'igno
         offset += 2 + length
       }
     })
-    socket.write(`GET /ws/hot-reload HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`)
+    socket.write(
+      `GET /ws/hot-reload HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    )
   })
 }
 
@@ -124,7 +131,10 @@ export const floodCases: ReliabilityCase[] = [
     tries: 10,
     setup: () => DevServerProcess.start(manyWizards(300, 'r0'), { plugin: { dirs: ['wizards'] } }),
     async run(attempt, server) {
-      await shell(server!.root, Array.from({ length: 300 }, (_, i) => writeCommand(`wizards/w${i}_wizard.ts`, wizardSource(`W${i}Wizard`, `w${i} r${attempt}`))).join('\n'))
+      await shell(
+        server!.root,
+        Array.from({ length: 300 }, (_, i) => writeCommand(`wizards/w${i}_wizard.ts`, wizardSource(`W${i}Wizard`, `w${i} r${attempt}`))).join('\n'),
+      )
       const expected = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`w${i}`, `w${i} r${attempt}`]))
       await until('all 300 registered', async () => (await server!.registry()).outputs, expected, 60_000)
     },

@@ -8,7 +8,11 @@ export const newUserCases: ReliabilityCase[] = [
   {
     name: 'new user: the plugin listed twice: one warning, one register per save',
     tries: 5,
-    setup: () => DevServerProcess.start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0'), 'index.html': '<!doctype html><html><head></head><body></body></html>' }, { plugin: { dirs: ['wizards'] }, twice: true }),
+    setup: () =>
+      DevServerProcess.start(
+        { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0'), 'index.html': '<!doctype html><html><head></head><body></body></html>' },
+        { plugin: { dirs: ['wizards'] }, twice: true },
+      ),
     async run(attempt, server) {
       fs.writeFileSync(server!.path('wizards/debug_wizard.ts'), wizardSource('DebugWizard', `v${attempt}`))
       await until('registered', async () => (await server!.registry()).outputs.debug, `v${attempt}`)
@@ -23,7 +27,11 @@ export const newUserCases: ReliabilityCase[] = [
   {
     name: 'new user: a page that opens while a wizard is broken gets one snapshot per ask, the same failure',
     tries: 3,
-    setup: () => DevServerProcess.start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0'), 'index.html': '<!doctype html><html><body></body></html>' }, { plugin: { dirs: ['wizards'] } }),
+    setup: () =>
+      DevServerProcess.start(
+        { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0'), 'index.html': '<!doctype html><html><body></body></html>' },
+        { plugin: { dirs: ['wizards'] } },
+      ),
     async run(attempt, server) {
       fs.writeFileSync(server!.path('wizards/debug_wizard.ts'), `export class DebugWizard { run() { return ( } } // ${attempt}\n`)
       await until('the failure', async () => (await server!.events()).filter((event) => event.type === 'failed').length, attempt)
@@ -49,7 +57,11 @@ export const newUserCases: ReliabilityCase[] = [
   {
     name: 'new user: HOT_RELOAD_ENABLED=false loads every wizard once; no endpoint, no overlay',
     tries: 1,
-    setup: () => DevServerProcess.start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0'), 'index.html': '<!doctype html><html><body></body></html>' }, { plugin: { dirs: ['wizards'] }, env: { HOT_RELOAD_ENABLED: 'false' } }),
+    setup: () =>
+      DevServerProcess.start(
+        { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0'), 'index.html': '<!doctype html><html><body></body></html>' },
+        { plugin: { dirs: ['wizards'] }, env: { HOT_RELOAD_ENABLED: 'false' } },
+      ),
     async run(_attempt, server) {
       const { outputs, registers } = await server!.registry()
       check(outputs.debug === 'v0' && registers.debug === 1, `registry: ${JSON.stringify({ outputs, registers })}`)
@@ -67,18 +79,35 @@ export const newUserCases: ReliabilityCase[] = [
   {
     name: 'new user: HOT_RELOAD_DELAY=200 warns that it is in seconds; the start line and status show the delay',
     tries: 1,
-    setup: () => DevServerProcess.start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0') }, { plugin: { dirs: ['wizards'] }, env: { HOT_RELOAD_DELAY: '200' } }),
+    setup: () =>
+      DevServerProcess.start(
+        { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0') },
+        { plugin: { dirs: ['wizards'] }, env: { HOT_RELOAD_DELAY: '200' } },
+      ),
     async run(_attempt, server) {
       const logs = await server!.logs()
-      check(logs.some((line) => line.includes('HOT_RELOAD_DELAY=200 is in seconds')), 'no warning')
-      check(logs.some((line) => line.includes('delay 200000 ms')), 'the start line does not show the delay')
+      check(
+        logs.some((line) => line.includes('HOT_RELOAD_DELAY=200 is in seconds')),
+        'no warning',
+      )
+      check(
+        logs.some((line) => line.includes('delay 200000 ms')),
+        'the start line does not show the delay',
+      )
       check((await server!.get<{ delay_ms: number }>('/api/hot-reload/status')).delay_ms === 200_000, 'status.delay_ms')
     },
   },
   {
     name: 'new user: a wizard-named file without a …Wizard class warns once; an anonymous default class registers',
     tries: 1,
-    setup: () => DevServerProcess.start({ 'wizards/summary_wizard.ts': 'export class Summary { run() { return 1 } }\n', 'wizards/anon_wizard.ts': "export default class { run() { return 'anon' } }\n" }, { plugin: { dirs: ['wizards'] } }),
+    setup: () =>
+      DevServerProcess.start(
+        {
+          'wizards/summary_wizard.ts': 'export class Summary { run() { return 1 } }\n',
+          'wizards/anon_wizard.ts': "export default class { run() { return 'anon' } }\n",
+        },
+        { plugin: { dirs: ['wizards'] } },
+      ),
     async run(_attempt, server) {
       check((await server!.registry()).outputs.anon === 'anon', 'the anonymous default class is not registered')
       check((await server!.logs()).filter((line) => line.includes('wizards/summary_wizard.ts is named like a wizard')).length === 1, 'not one warning')
@@ -87,7 +116,11 @@ export const newUserCases: ReliabilityCase[] = [
   {
     name: 'new user: .js syntax errors show the parser’s reason and location',
     tries: 3,
-    setup: () => DevServerProcess.start({ 'wizards/debug_wizard.js': 'export class DebugWizard { run() { return "v0" } }\n' }, { plugin: { dirs: ['wizards'], delay: 0 } }),
+    setup: () =>
+      DevServerProcess.start(
+        { 'wizards/debug_wizard.js': 'export class DebugWizard { run() { return "v0" } }\n' },
+        { plugin: { dirs: ['wizards'], delay: 0 } },
+      ),
     async run(attempt, server) {
       const sources = [
         'export class DebugWizard {\n  run() {\n    if (true) {\n      return 1\n  }\n}\n',
@@ -96,9 +129,16 @@ export const newUserCases: ReliabilityCase[] = [
       ]
       const before = (await server!.events()).length
       fs.writeFileSync(server!.path('wizards/debug_wizard.js'), sources[attempt - 1])
-      const events = await until('a syntax failure', () => server!.events(), (all) => all.slice(before).some((event) => event.type === 'failed'))
+      const events = await until(
+        'a syntax failure',
+        () => server!.events(),
+        (all) => all.slice(before).some((event) => event.type === 'failed'),
+      )
       const failure = events.slice(before).find((event) => event.type === 'failed')!
-      check(failure.error?.kind === 'syntax' && /^SyntaxError: (?!Failed to parse|Parse failure)\S/.test(failure.error.message), `message: ${failure.error?.message}`)
+      check(
+        failure.error?.kind === 'syntax' && /^SyntaxError: (?!Failed to parse|Parse failure)\S/.test(failure.error.message),
+        `message: ${failure.error?.message}`,
+      )
       const loc = (failure.error as { loc?: { line: number } }).loc
       check(loc !== undefined && loc.line > 0, 'no location')
       fs.writeFileSync(server!.path('wizards/debug_wizard.js'), `export class DebugWizard { run() { return "v${attempt}" } }\n`)

@@ -22,7 +22,12 @@ export const soakCases: ReliabilityCase[] = [
     tries: 1,
     setup: () =>
       DevServerProcess.start(
-        Object.fromEntries(['alpha', 'beta', 'gamma', 'delta', 'omega'].map((id) => [`wizards/${id}_wizard.ts`, wizardSource(`${id[0].toUpperCase()}${id.slice(1)}Wizard`, 'v0')])),
+        Object.fromEntries(
+          ['alpha', 'beta', 'gamma', 'delta', 'omega'].map((id) => [
+            `wizards/${id}_wizard.ts`,
+            wizardSource(`${id[0].toUpperCase()}${id.slice(1)}Wizard`, 'v0'),
+          ]),
+        ),
         { plugin: { dirs: ['wizards'], delay: 0 } },
       ),
     async run(_attempt, server, note) {
@@ -47,7 +52,9 @@ export const soakCases: ReliabilityCase[] = [
       const last = samples.at(-1)!
       const rssGrowth = last.rss - warm.rss
       const heapGrowth = last.heap - warm.heap
-      note(`after the first 1000 saves: RSS ${rssGrowth >= 0 ? '+' : ''}${mb(rssGrowth)} MB, heap ${heapGrowth >= 0 ? '+' : ''}${mb(heapGrowth)} MB, fds ${last.fds - warm.fds >= 0 ? '+' : ''}${last.fds - warm.fds} over ${SOAK_SAVES - 1000} saves`)
+      note(
+        `after the first 1000 saves: RSS ${rssGrowth >= 0 ? '+' : ''}${mb(rssGrowth)} MB, heap ${heapGrowth >= 0 ? '+' : ''}${mb(heapGrowth)} MB, fds ${last.fds - warm.fds >= 0 ? '+' : ''}${last.fds - warm.fds} over ${SOAK_SAVES - 1000} saves`,
+      )
       check(rssGrowth < 48 * MB, `RSS grew ${mb(rssGrowth)} MB over ${SOAK_SAVES - 1000} saves`)
       check(heapGrowth < 16 * MB, `the heap grew ${mb(heapGrowth)} MB over ${SOAK_SAVES - 1000} saves`)
       check(Math.abs(last.fds - warm.fds) <= 8, `open file descriptors went from ${warm.fds} to ${last.fds}`)
@@ -60,7 +67,10 @@ export const soakCases: ReliabilityCase[] = [
     // never emptied by gc()): off here, so the heap measured is what the plugin keeps.
     setup: () =>
       DevServerProcess.start(
-        { 'wizards/big_wizard.ts': wizardSource('BigWizard', 'v0', `// ${'x'.repeat(MB)}\n`), 'wizards/huge_wizard.ts': wizardSource('HugeWizard', 'v0', `export const blob = ${JSON.stringify('y'.repeat(MB))}\n`) },
+        {
+          'wizards/big_wizard.ts': wizardSource('BigWizard', 'v0', `// ${'x'.repeat(MB)}\n`),
+          'wizards/huge_wizard.ts': wizardSource('HugeWizard', 'v0', `export const blob = ${JSON.stringify('y'.repeat(MB))}\n`),
+        },
         { plugin: { dirs: ['wizards'], delay: 0 }, nodeFlags: ['--no-compilation-cache'] },
       ),
     async run(_attempt, server, note) {

@@ -36,7 +36,10 @@ export const watchingCases: ReliabilityCase[] = [
       await shell(server!.root, 'rm -rf wizards')
       await until('every wizard removed while it is gone', async () => (await server!.registry()).outputs, {})
       const after = (await server!.registry()).unregisters
-      check(['a', 'b', 'c'].every((id) => (after[id] ?? 0) === (before[id] ?? 0) + 1), `unregister calls: ${JSON.stringify(before)} → ${JSON.stringify(after)}`)
+      check(
+        ['a', 'b', 'c'].every((id) => (after[id] ?? 0) === (before[id] ?? 0) + 1),
+        `unregister calls: ${JSON.stringify(before)} → ${JSON.stringify(after)}`,
+      )
       await shell(server!.root, restore(`r${attempt}`))
       await stillWatching(server!, restored(`r${attempt}`), attempt)
     },
@@ -91,7 +94,15 @@ export const watchingCases: ReliabilityCase[] = [
       }),
     async run(_attempt, server) {
       const { registers } = await server!.registry()
-      check(JSON.stringify(Object.entries(registers).sort()) === JSON.stringify([['a', 1], ['b', 1], ['c', 1]]), `register calls: ${JSON.stringify(registers)}`)
+      check(
+        JSON.stringify(Object.entries(registers).sort()) ===
+          JSON.stringify([
+            ['a', 1],
+            ['b', 1],
+            ['c', 1],
+          ]),
+        `register calls: ${JSON.stringify(registers)}`,
+      )
       const logs = await server!.logs()
       check(logs.filter((line) => line.includes('(a loop); it is not watched')).length === 2, 'not one warning per link')
       const first = await server!.cpuMicros()
@@ -107,16 +118,23 @@ export const watchingCases: ReliabilityCase[] = [
     tries: 1,
     setup: () => DevServerProcess.start(three, { plugin: { dirs: ['wizards'] } }),
     async run(_attempt, server) {
-      await shell(server!.root, `mkdir wizards/folder_wizard.ts && ${writeCommand('wizards/folder_wizard.ts/inner_wizard.ts', wizardSource('InnerWizard', 'inner'))}`)
+      await shell(
+        server!.root,
+        `mkdir wizards/folder_wizard.ts && ${writeCommand('wizards/folder_wizard.ts/inner_wizard.ts', wizardSource('InnerWizard', 'inner'))}`,
+      )
       await until('the file inside it registered', async () => (await server!.registry()).outputs.inner, 'inner')
       await server!.idle()
-      check((await server!.events()).every((event) => event.type !== 'failed'), 'a failure was reported')
+      check(
+        (await server!.events()).every((event) => event.type !== 'failed'),
+        'a failure was reported',
+      )
     },
   },
   {
     name: 'one save = one register: with another plugin loading and transforming wizard code',
     tries: 10,
-    setup: () => DevServerProcess.start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0') }, { plugin: { dirs: ['wizards'] }, rewritingPlugin: true }),
+    setup: () =>
+      DevServerProcess.start({ 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v0') }, { plugin: { dirs: ['wizards'] }, rewritingPlugin: true }),
     async run(attempt, server) {
       fs.writeFileSync(server!.path('wizards/debug_wizard.ts'), wizardSource('DebugWizard', `v${attempt}`))
       await until('registered', async () => (await server!.registry()).outputs.debug, `v${attempt}`)
@@ -155,8 +173,15 @@ export const watchingCases: ReliabilityCase[] = [
       await server!.idle()
       const before = (await server!.events()).length
       const gap = (attempt % 5) * 0.004
-      await shell(server!.root, `: > wizards/debug_wizard.ts && sleep ${gap} && printf 'export class DebugWizard {\\n  run() { return "x" +\\n}\\n' > wizards/debug_wizard.ts`)
-      await until('a syntax failure', () => server!.events(), (all) => all.slice(before).some((event) => event.type === 'failed' && event.error?.kind === 'syntax'))
+      await shell(
+        server!.root,
+        `: > wizards/debug_wizard.ts && sleep ${gap} && printf 'export class DebugWizard {\\n  run() { return "x" +\\n}\\n' > wizards/debug_wizard.ts`,
+      )
+      await until(
+        'a syntax failure',
+        () => server!.events(),
+        (all) => all.slice(before).some((event) => event.type === 'failed' && event.error?.kind === 'syntax'),
+      )
       await server!.idle()
       const failures = (await server!.events()).slice(before).filter((event) => event.type === 'failed')
       check(failures.length === 1, `failures: ${failures.map((event) => event.error?.kind).join(', ')}`)
@@ -169,10 +194,14 @@ export const watchingCases: ReliabilityCase[] = [
     async run(attempt, server) {
       fs.writeFileSync(server!.path('wizards/a_wizard.ts'), wizardSource('AWizard', `a${attempt}`))
       fs.writeFileSync(server!.path(`wizards/sub/p${attempt}_wizard.ts`), wizardSource(`P${attempt}Wizard`, 'polled'))
-      await until('seen by polling', async () => {
-        const { outputs } = await server!.registry()
-        return [outputs.a, outputs[`p${attempt}`]]
-      }, [`a${attempt}`, 'polled'])
+      await until(
+        'seen by polling',
+        async () => {
+          const { outputs } = await server!.registry()
+          return [outputs.a, outputs[`p${attempt}`]]
+        },
+        [`a${attempt}`, 'polled'],
+      )
     },
   },
 ]
