@@ -37,7 +37,7 @@ export function buildLayout(source: string, bodyStart: number, bodyEnd: number, 
 }
 
 /** What a cut span removes: a method with the whitespace before it, a static method's function text only. */
-export function cutRange(source: string, span: Pick<ElementSpan, 'start' | 'end' | 'fnStart' | 'cut'>, bodyStart: number): [number, number] {
+function cutRange(source: string, span: Pick<ElementSpan, 'start' | 'end' | 'fnStart' | 'cut'>, bodyStart: number): [number, number] {
   return span.cut === 'method' ? [whitespaceStart(source, span.start, bodyStart), span.end] : [span.fnStart, span.end]
 }
 

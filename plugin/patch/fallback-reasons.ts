@@ -190,7 +190,7 @@ function changeLists(diff: MemberDiff): Array<[string, MemberShape[]]> {
   return lists.filter(([, members]) => members.length > 0)
 }
 
-export function names(members: MemberShape[]): string {
+function names(members: MemberShape[]): string {
   return members.map((member) => `\`${member.label}\``).join(', ')
 }
 
