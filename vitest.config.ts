@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
-    include: ['plugin/**/*.test.ts', 'client/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+    include: ['plugin/**/*.test.ts', 'client/**/*.test.{ts,tsx}', 'extension/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     maxWorkers: 2,

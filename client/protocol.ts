@@ -294,6 +294,16 @@ export interface BackendStatusEntry {
   wizards: Record<string, { version: number | null; ok: boolean; error: string | null; at: string }>
 }
 
+/** A browser extension paired with this project's dev server (its pairings survive restarts), in the status endpoint. */
+export interface ExtensionStatusEntry {
+  /** `chrome-extension://…` or `moz-extension://…`. */
+  origin: string
+  paired_at: string
+  /** What the extension said it runs in. */
+  browser: string
+  connected: boolean
+}
+
 export type HotReloadStatus =
   | { enabled: false }
   | {
@@ -316,4 +326,6 @@ export type HotReloadStatus =
       registry: { file: string; instances: number } | null
       /** Backend processes connected now (`connectWizardHotReload`), and runtimes elsewhere whose registry connected back (Nitro's worker). */
       backends: BackendStatusEntry[]
+      /** Browser extensions paired with this project, and whether each is connected now (empty when the extension endpoint is off). */
+      extensions: ExtensionStatusEntry[]
     }

@@ -3,6 +3,7 @@
  * `.request` and `.reply`. Internal to the package (the plugin answers, `client/requests.ts` asks);
  * apps use `wizardActions` from `./client` or the plugin's `api`.
  */
+import type { ExtensionOfferGrant } from './extension-wire.ts'
 import type { WizardActionDone, WizardDiff, WizardHistoryEntry } from './protocol.ts'
 
 export interface WizardReadyPayload {
@@ -17,6 +18,8 @@ export type WizardRequest =
   | { id: string; type: 'rollback'; wizardId: string; version: number }
   | { id: string; type: 'undo'; wizardId: string }
   | { id: string; type: 'retry'; wizardId: string }
+  /** A one-time pairing offer for the browser extension (the panel's "Connect the browser extension"); pages only. */
+  | { id: string; type: 'extension-offer' }
 
 export interface WizardRequestResults {
   history: WizardHistoryEntry[]
@@ -24,6 +27,7 @@ export interface WizardRequestResults {
   rollback: WizardActionDone
   undo: WizardActionDone
   retry: WizardActionDone
+  'extension-offer': ExtensionOfferGrant
 }
 
 export type WizardReply = { id: string; ok: true; result: WizardRequestResults[keyof WizardRequestResults] } | { id: string; ok: false; error: string }

@@ -35,6 +35,8 @@ import type { BackendHub } from './backends/backend-hub.ts'
 import type { BackendRelay } from './backends/backend-relay.ts'
 import { openBackendChannel } from './backends/backend-channel.ts'
 import { spareOnFullReload } from './vite-internals/runner-graph.ts'
+import { openExtensionChannel, type ExtensionChannel } from './extension-link/extension-channel.ts'
+import { RequestError } from './requests/page-requests.ts'
 import { startSession } from './session/start-session.ts'
 import { watchWizardFolders } from './session/wizard-watcher.ts'
 import { OutsideChanges, type OutsideChangeType } from './session/outside-changes.ts'
@@ -74,6 +76,8 @@ export class DevSession {
   private readonly backends: BackendHub | undefined
   private readonly backendEndpoint: BackendEndpoint | undefined
   private readonly relay: BackendRelay | undefined
+  /** The browser extension's endpoint, its pairings and offers (undefined when hot reload is off, or Vite would serve its pairings). */
+  private readonly extensions: ExtensionChannel | undefined
   private readonly registryFile: string | undefined
   /** The `registry` module: every instance of it, in any runner, complete (registry/). */
   readonly registry: SharedRegistry | undefined
@@ -142,7 +146,22 @@ export class DevSession {
       rollback: (wizardId, version) => this.rollback(wizardId, version),
       undo: (wizardId) => this.undo(wizardId),
       retry: (wizardId) => this.retry(wizardId),
+      offerExtension: () => {
+        if (!this.extensions) throw new RequestError("the browser extension's endpoint is off on this dev server (see its terminal)")
+        return this.extensions.offers.create()
+      },
     })
+    if (watching && this.hmr) {
+      const hmr = this.hmr
+      this.extensions = openExtensionChannel({
+        server,
+        snapshot: () => hmr.snapshot(),
+        handlers: this.requestHandlers,
+        info: (message) => this.log.info(message),
+        problem: (message) => this.problem(message),
+      })
+      if (this.extensions) this.events.add(this.extensions.clients.sink)
+    }
     this.leaks = new LeakWatch(
       this.state,
       (message) => this.log.warn(message),
@@ -292,7 +311,13 @@ export class DevSession {
     const forget = recordWhereListening(httpServer, this.server.config.cacheDir, Boolean(this.server.config.server.https))
     this.forgetAddresses.add(forget)
     // Its port serves the dev server's pages (middleware mode): pages there are its own.
-    const detach = [this.ws?.attach(httpServer), this.backendEndpoint?.attach(httpServer), forget, this.origins.addServer(httpServer)]
+    const detach = [
+      this.ws?.attach(httpServer),
+      this.backendEndpoint?.attach(httpServer),
+      this.extensions?.endpoint.attach(httpServer),
+      forget,
+      this.origins.addServer(httpServer),
+    ]
     return () => detach.forEach((stop) => stop?.())
   }
 
@@ -331,6 +356,7 @@ export class DevSession {
       wizards: this.state.toStatus(this.history, (wizardId) => this.leaks.liveVersions(wizardId)),
       registry: this.registry ? { file: this.registry.file, instances: this.registry.instances.size } : null,
       backends: this.backends?.status() ?? [],
+      extensions: this.extensions?.clients.status() ?? [],
     }
   }
 
@@ -404,6 +430,8 @@ export class DevSession {
     for (const forget of this.forgetAddresses) forget()
     this.backendEndpoint?.close()
     this.backends?.close()
+    this.extensions?.endpoint.close()
+    this.extensions?.clients.close()
     this.leaks.close()
     this.unfollowVite?.()
     await this.watcher?.stop()

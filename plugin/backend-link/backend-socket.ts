@@ -28,8 +28,8 @@ export class BackendSocket {
    * count of the frames it sent): a frame that does not verify — injected, replayed, reordered —
    * ends the connection. Called by each side right after the handshake proved the token.
    */
-  sign(key: Buffer, own: Role): void {
-    this.signing = { key, own, peer: own === 'dev-server' ? 'backend' : 'dev-server', sent: 0, received: 0 }
+  sign(key: Buffer, own: Role, peer: Role = own === 'dev-server' ? 'backend' : 'dev-server'): void {
+    this.signing = { key, own, peer, sent: 0, received: 0 }
   }
 
   /** Pings every `ms`; terminates the connection when a ping went unanswered for a whole interval. */
@@ -110,7 +110,7 @@ export class BackendSocket {
   }
 }
 
-type Role = 'dev-server' | 'backend'
+type Role = 'dev-server' | 'backend' | 'extension'
 const MAC_LENGTH = 64
 
 function frameMac(key: Buffer, role: Role, n: number, text: string): string {

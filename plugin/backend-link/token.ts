@@ -41,13 +41,16 @@ export function newNonce(): string {
   return randomBytes(16).toString('hex')
 }
 
+/** Who makes a proof (`pairing`: not a proof, the extension's pairing secret derived from an offer's code). */
+export type ProofRole = 'dev-server' | 'backend' | 'extension' | 'pairing'
+
 /**
  * What one side sends to show it holds the token without sending it: an HMAC over the role, both
  * nonces and what else the message says (`bound`, so it cannot be altered on the way). The role
  * keeps one side's proof from serving as the other's; fresh nonces keep a recorded proof from
- * being replayed.
+ * being replayed. (The extension computes the same with WebCrypto: extension/link/signing.ts.)
  */
-export function proofOf(token: string, role: 'dev-server' | 'backend', backendNonce: string, serverNonce: string, bound = ''): string {
+export function proofOf(token: string, role: ProofRole, backendNonce: string, serverNonce: string, bound = ''): string {
   return createHmac('sha256', token).update(`wizard-hot-reload\0${role}\0${backendNonce}\0${serverNonce}\0${bound}`).digest('hex')
 }
 

@@ -5,8 +5,9 @@ import { refuseUpgrade, UpgradeRoute, type UpgradeableServer } from '../notify/u
 import { isHostAllowed } from '../notify/request-guards.ts'
 import { BackendSocket } from '../backend-link/backend-socket.ts'
 import type { BackendHub } from './backend-hub.ts'
-import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage, type ServerMessage } from '../backend-link/protocol.ts'
-import { challengeBound, newNonce, proofOf, sameToken, sessionKey } from '../backend-link/token.ts'
+import { proveThenAwaitHello } from '../backend-link/handshake.ts'
+import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage } from '../backend-link/protocol.ts'
+import { sessionKey } from '../backend-link/token.ts'
 
 export interface BackendEndpointOptions {
   token: string
@@ -71,40 +72,24 @@ export class BackendEndpoint {
 
   /** The dev server proves it holds the token, then waits for the backend's proof in its hello; only then the hub hears of it. */
   private authenticate(socket: BackendSocket, backendNonce: string, address: string | null): void {
-    const serverNonce = newNonce()
-    let settled = false
-    const timer = setTimeout(() => settle(false, `no hello within ${HELLO_TIMEOUT_MS / 1000} s`), HELLO_TIMEOUT_MS)
-    timer.unref()
-    const settle = (ok: boolean, reason = '', hello?: Extract<BackendMessage, { type: 'hello' }>) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      stopListening()
-      if (!ok) return socket.close(4001, reason)
+    const handshake = {
+      socket,
+      key: this.options.token,
+      clientNonce: backendNonce,
+      clientRole: 'backend',
+      protocol: BACKEND_PROTOCOL_VERSION,
+      heartbeatMs: this.heartbeatMs,
+      wrongProof: "wrong token: this is not the token of this dev server's project",
+    } as const
+    proveThenAwaitHello(handshake, ({ hello, serverNonce }) => {
       // Every later frame, both ways, is signed with this connection's key: nothing can be slipped in.
       socket.sign(sessionKey(this.options.token, backendNonce, serverNonce), 'dev-server')
-      if (hello!.role === 'control') this.options.control(socket)
-      else this.options.hub.accept(socket, address, hello!)
-    }
-    socket.onClose(() => settle(false))
-    const stopListening = socket.onMessage((message) => {
-      const hello = message as Partial<Extract<BackendMessage, { type: 'hello' }>>
-      if (hello.type !== 'hello') return settle(false, 'the first message must be the hello')
-      if (typeof hello.proof !== 'string' || !sameToken(proofOf(this.options.token, 'backend', backendNonce, serverNonce), hello.proof)) {
-        return settle(false, "wrong token: this is not the token of this dev server's project")
-      }
-      settle(true, '', hello as Extract<BackendMessage, { type: 'hello' }>)
+      const backend = hello as unknown as Extract<BackendMessage, { type: 'hello' }>
+      if (backend.role === 'control') this.options.control(socket)
+      else this.options.hub.accept(socket, address, backend)
     })
-    const challenge = { protocol: BACKEND_PROTOCOL_VERSION, heartbeatMs: this.heartbeatMs }
-    socket.send({
-      type: 'challenge',
-      ...challenge,
-      nonce: serverNonce,
-      proof: proofOf(this.options.token, 'dev-server', backendNonce, serverNonce, challengeBound(challenge)),
-    } satisfies ServerMessage)
   }
 }
 
-const HELLO_TIMEOUT_MS = 10_000
 /** What a backend sends is small (a hello, outcomes, the runner's calls): module code only flows the other way. */
 const MAX_BACKEND_FRAME_BYTES = 4 * 1024 * 1024

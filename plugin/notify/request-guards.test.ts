@@ -73,6 +73,8 @@ describe('isOriginAllowed', () => {
     https://app.example     app-list      allowed
     https://app.example     other-string  refused
     null                    vite          refused
+    chrome-extension://abcdefghijklmnopabcdefghijklmnop  true  refused
+    chrome-extension://abcdefghijklmnopabcdefghijklmnop  vite  refused
   `)
   test.each(origins)('Origin %s, cors %s → %s', async (origin, cors, verdict) => {
     expect(await isOriginAllowed(origin === '-' ? undefined : origin, 'localhost:5173', corsSettings[cors] as never)).toBe(verdict === 'allowed')

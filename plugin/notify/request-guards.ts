@@ -1,5 +1,6 @@
 import { isHostAllowed as viteIsHostAllowed } from 'host-validation-middleware'
 import type { CorsOptions } from 'vite'
+import { isExtensionOrigin } from '../extension-link/extension-origin.ts'
 
 /**
  * Vite's rule for the Host header, by Vite's own code: the `host-validation-middleware` package
@@ -17,10 +18,12 @@ type CorsOrigin = CorsOptions['origin']
 /**
  * A browser sends `Origin`; it may connect when the page is on this very server or when
  * `server.cors` allows its origin (Vite's default: localhost, 127.0.0.1 and [::1] on any port).
- * Clients that send no `Origin` (wscat, backends) are not browsers and pass.
+ * Clients that send no `Origin` (wscat, backends) are not browsers and pass. A browser extension
+ * never does, whatever `server.cors` says: it connects to its own endpoint, with its pairing.
  */
 export async function isOriginAllowed(origin: string | undefined, hostHeader: string | undefined, cors: boolean | CorsOptions | undefined): Promise<boolean> {
   if (origin === undefined) return true
+  if (isExtensionOrigin(origin)) return false
   let originHost: string
   try {
     originHost = new URL(origin).host

@@ -27,4 +27,6 @@ test('valid requests come out typed, with nothing extra', () => {
   })
   expect(parseRequest({ id: 'd', type: 'undo', wizardId: 'debug' })).toEqual({ request: { id: 'd', type: 'undo', wizardId: 'debug' } })
   expect(parseRequest({ id: 'e', type: 'retry', wizardId: 'debug' })).toEqual({ request: { id: 'e', type: 'retry', wizardId: 'debug' } })
+  // The panel's "Connect the browser extension": no wizard, nothing else taken.
+  expect(parseRequest({ id: 'f', type: 'extension-offer', wizardId: 'debug', code: 'mine' })).toEqual({ request: { id: 'f', type: 'extension-offer' } })
 })

@@ -10,7 +10,7 @@ export type RequestHandlers = { [T in WizardRequest['type']]: (request: Extract<
 /** A request the server refuses with this message; nothing changes. */
 export class RequestError extends Error {}
 
-const TYPES = new Set<WizardRequest['type']>(['history', 'diff', 'rollback', 'undo', 'retry'])
+const TYPES = new Set<WizardRequest['type']>(['history', 'diff', 'rollback', 'undo', 'retry', 'extension-offer'])
 
 /**
  * Checks a request from a page. Pages talk over Vite's own HMR socket (its token and Host checks,
@@ -23,6 +23,7 @@ export function parseRequest(data: unknown): { request: WizardRequest } | { id: 
   if (!id) return { id, error: 'a request needs an "id" (a string of 1–64 characters)' }
   if (typeof raw.type !== 'string' || !TYPES.has(raw.type as WizardRequest['type']))
     return { id, error: `unknown request type ${JSON.stringify(raw.type)} (expected ${[...TYPES].join(', ')})` }
+  if (raw.type === 'extension-offer') return { request: { id, type: 'extension-offer' } }
   if (typeof raw.wizardId !== 'string' || raw.wizardId === '' || raw.wizardId.length > 200)
     return { id, error: '"wizardId" must be a wizard id (a non-empty string)' }
   const version = (name: string): number | string => {

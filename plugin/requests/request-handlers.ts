@@ -1,3 +1,4 @@
+import type { ExtensionOfferGrant } from '../../client/extension-wire.ts'
 import type { WizardActionDone, WizardActionResult, WizardDiff, WizardHistoryEntry } from '../../client/protocol.ts'
 import type { ReloadHistory } from '../reload/history.ts'
 import { sourceDiff } from '../reload/source-diff.ts'
@@ -10,6 +11,8 @@ export interface RequestActions {
   rollback: (wizardId: string, version: number) => Promise<WizardActionResult>
   undo: (wizardId: string) => Promise<WizardActionResult>
   retry: (wizardId: string) => Promise<WizardActionResult>
+  /** A one-time pairing offer for the browser extension; throws a RequestError saying why when the extension endpoint is off. */
+  offerExtension: () => ExtensionOfferGrant
 }
 
 /** What the panel's requests (and the CLI's) do: the same validated path for both; a refusal is an error reply with its reason. */
@@ -20,6 +23,7 @@ export function requestHandlers(actions: RequestActions): RequestHandlers {
     rollback: async ({ wizardId, version }) => done(await actions.rollback(wizardId, version)),
     undo: async ({ wizardId }) => done(await actions.undo(wizardId)),
     retry: async ({ wizardId }) => done(await actions.retry(wizardId)),
+    'extension-offer': async () => actions.offerExtension(),
   }
 }
 

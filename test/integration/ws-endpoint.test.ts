@@ -277,6 +277,7 @@ describe('status endpoint', () => {
       last_error: null,
       last_error_at: null,
       backends: [],
+      extensions: [],
       wizards: {
         debug: {
           file: p.path('wizards/debug_wizard.ts'),
