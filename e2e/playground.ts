@@ -22,6 +22,8 @@ export interface Playground {
   remove(relative: string): void
   /** Opens the page and waits until its HMR socket is connected (so no event can be missed). */
   open(page: Page): Promise<void>
+  /** Stops the dev server and starts another on the same folder and port (Ctrl-C, then `vite` again); `server` is the new one. */
+  restart(): Promise<void>
   close(): Promise<void>
 }
 
@@ -49,28 +51,34 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   options.prepare?.({ edit, write, path: abs })
 
   const logs: string[] = []
-  const server = await createServer({
-    root,
-    configFile: abs('vite.config.ts'),
-    clearScreen: false,
-    logLevel: 'info',
-    customLogger: undefined,
-    server: { host: '127.0.0.1', port: 0 },
-  })
-  for (const level of ['info', 'warn', 'error'] as const) {
-    const original = server.config.logger[level].bind(server.config.logger)
-    server.config.logger[level] = (message, logOptions) => {
-      logs.push(message)
-      if (process.env.E2E_VERBOSE) original(message, logOptions)
+  const listen = async (port: number) => {
+    const started = await createServer({
+      root,
+      configFile: abs('vite.config.ts'),
+      clearScreen: false,
+      logLevel: 'info',
+      customLogger: undefined,
+      server: { host: '127.0.0.1', port, strictPort: port !== 0 },
+    })
+    for (const level of ['info', 'warn', 'error'] as const) {
+      const original = started.config.logger[level].bind(started.config.logger)
+      started.config.logger[level] = (message, logOptions) => {
+        logs.push(message)
+        if (process.env.E2E_VERBOSE) original(message, logOptions)
+      }
     }
+    await started.listen()
+    return started
   }
-  await server.listen()
+  let server = await listen(0)
   const url = server.resolvedUrls!.local[0]
 
   return {
     root,
     url,
-    server,
+    get server() {
+      return server
+    },
     logs,
     path: abs,
     read: (relative) => fs.readFileSync(abs(relative), 'utf8'),
@@ -83,6 +91,11 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         .then((socket) => socket.waitForEvent('framereceived', { predicate: (frame) => String(frame.payload).includes('"type":"connected"') }))
       await page.goto(url)
       await connected
+    },
+    async restart() {
+      const port = Number(new URL(url).port)
+      await server.close()
+      server = await listen(port)
     },
     async close() {
       await server.close()

@@ -1,8 +1,11 @@
 import { render } from 'preact'
 import type { HotContext } from '../hot-context.ts'
 import { createRequester } from '../requests.ts'
+import { clearDeepLink, readDeepLink } from './deep-link.ts'
+import { onExtensionMessage } from './extension-bridge.ts'
 import { notifyInBackground } from './notify.ts'
 import { Overlay } from './overlay.tsx'
+import { PanelRequests } from './panel-request.ts'
 import { nextPosition, type OverlayPosition } from './position.ts'
 import { loadPrefs, savePrefs, type OverlayPrefs } from './prefs.ts'
 import { overlayStyles } from './styles.ts'
@@ -18,6 +21,8 @@ export interface OverlayClientOptions {
   base: string
   /** The Vite root (absolute), to show paths relative to it. */
   root: string
+  /** The dev server's origin (where this overlay was served from); the page's own by default. */
+  server?: string
 }
 
 export interface OverlayHandle {
@@ -101,6 +106,23 @@ export function mountWizardOverlay(hot: HotContext, options: OverlayClientOption
 
   document.addEventListener('keydown', onKeyDown)
 
+  // The browser extension asks for the panel: a deep link in the URL (a tab it opened), or its bridge (a tab already open).
+  const asked = new PanelRequests()
+  const followDeepLink = () => {
+    const link = readDeepLink(location.hash)
+    if (!link) return
+    clearDeepLink()
+    setPrefs({ open: true })
+    asked.ask(link.type === 'wizard' ? { wizardId: link.wizardId } : { connectExtension: true })
+  }
+  followDeepLink()
+  window.addEventListener('hashchange', followDeepLink)
+  const stopBridge = onExtensionMessage((message) => {
+    if (message.type !== 'open') return
+    setPrefs({ open: true })
+    asked.ask({ wizardId: message.wizardId })
+  })
+
   const prefsHandle = {
     get: () => prefs,
     set: setPrefs,
@@ -119,6 +141,8 @@ export function mountWizardOverlay(hot: HotContext, options: OverlayClientOption
       successTimeout={options.successTimeout}
       base={options.base}
       root={options.root}
+      server={options.server ?? location.origin}
+      asked={asked}
     />,
     container,
   )
@@ -131,6 +155,8 @@ export function mountWizardOverlay(hot: HotContext, options: OverlayClientOption
       render(null, container)
       element.remove()
       document.removeEventListener('keydown', onKeyDown)
+      window.removeEventListener('hashchange', followDeepLink)
+      stopBridge()
       requester.close()
       unsubscribe()
       list.close()

@@ -2,6 +2,7 @@ import { useEffect, useReducer, useRef, useState } from 'preact/hooks'
 import type { Request } from '../requests.ts'
 import { Badge } from './badge.tsx'
 import { Panel } from './panel.tsx'
+import type { PanelRequests } from './panel-request.ts'
 import type { OverlayPrefs } from './prefs.ts'
 import type { Toast, ToastStore } from './toast-store.ts'
 import { ToastView } from './toast-view.tsx'
@@ -16,17 +17,19 @@ export interface OverlayProps {
   successTimeout: number
   base: string
   root: string
+  server: string
+  asked: PanelRequests
 }
 
-export function Overlay({ store, list, request, prefs, onMove, successTimeout, base, root }: OverlayProps) {
+export function Overlay({ store, list, request, prefs, onMove, successTimeout, base, root, server, asked }: OverlayProps) {
   const [toasts, setToasts] = useState<readonly Toast[]>(store.current)
   const [, bump] = useReducer((n: number) => n + 1, 0)
   useEffect(() => {
     const refresh = () => bump(undefined)
-    const stops = [store.subscribe(setToasts), list.subscribe(refresh), prefs.subscribe(refresh)]
+    const stops = [store.subscribe(setToasts), list.subscribe(refresh), prefs.subscribe(refresh), asked.subscribe(refresh)]
     setToasts(store.current) // events may have arrived between the first render and this effect
     return () => stops.forEach((stop) => stop())
-  }, [store, list, prefs])
+  }, [store, list, prefs, asked])
   const current = prefs.get()
   const stack = useRef<HTMLDivElement>(null)
   const was = useRef({ open: current.open, restored: current.open })
@@ -53,6 +56,8 @@ export function Overlay({ store, list, request, prefs, onMove, successTimeout, b
           onMove={onMove}
           base={base}
           root={root}
+          server={server}
+          asked={asked.get()}
         />
       ) : (
         list.counts.total > 0 && <Badge focus={focusBadge} list={list} onOpen={() => prefs.set({ open: true })} />

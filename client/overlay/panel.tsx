@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { WizardDiff, WizardHistoryEntry } from '../protocol.ts'
 import type { Request } from '../requests.ts'
+import { ExtensionConnect } from './extension-connect.tsx'
 import { FailureDetails } from './failure-details.tsx'
 import { allowNotifications } from './notify.ts'
+import type { PanelRequest } from './panel-request.ts'
 import type { OverlayPrefs } from './prefs.ts'
 import { DiffView, Timeline } from './timeline.tsx'
 import type { WizardStore, WizardRow } from '../wizard-store.ts'
@@ -18,14 +20,20 @@ export interface PanelProps {
   root: string
   /** Take focus when shown (opened by the user; not when restored open at page load). */
   focus?: boolean
+  /** The dev server's origin (where the overlay came from): the browser extension connects there. */
+  server: string
+  /** Asked from outside: show this wizard (a notification's link), or pair the extension. */
+  asked?: PanelRequest
 }
 
 const STATE_LABEL = { ok: 'ok', failed: 'broken', pinned: 'pinned' } as const
 
 /** Every wizard with its state; the selected one's timeline, failure, diff and actions. */
-export function Panel({ list, request, prefs, setPrefs, onClose, onMove, base, root, focus }: PanelProps) {
+export function Panel({ list, request, prefs, setPrefs, onClose, onMove, base, root, focus, server, asked }: PanelProps) {
   const rows = list.all
-  const [selected, setSelected] = useState<string | undefined>(() => list.focus)
+  const [chosen, setSelected] = useState<string | undefined>(() => asked?.wizardId ?? list.focus)
+  // Nothing chosen yet (a page opened before its first snapshot arrived): whatever the store would open on.
+  const selected = chosen ?? list.focus
   const [history, setHistory] = useState<WizardHistoryEntry[] | undefined>(undefined)
   const [diff, setDiff] = useState<WizardDiff | undefined>(undefined)
   const [notice, setNotice] = useState<{ error: boolean; text: string } | undefined>(undefined)
@@ -34,6 +42,7 @@ export function Panel({ list, request, prefs, setPrefs, onClose, onMove, base, r
   const row: WizardRow | undefined = selected ? list.get(selected) : undefined
 
   useEffect(() => void (focus && heading.current?.focus()), [])
+  useEffect(() => void (asked?.wizardId && select(asked.wizardId)), [asked?.seq])
   // A diff shows at the top of the scrolling part; bring it into view from wherever its button was.
   useEffect(() => void (diff && details.current?.scrollTo?.({ top: 0 })), [diff])
   // The timeline follows the selected wizard: fetched when it changes, again after each of its events.
@@ -151,6 +160,7 @@ export function Panel({ list, request, prefs, setPrefs, onClose, onMove, base, r
         </div>
       )}
       <footer>
+        <ExtensionConnect request={request} server={server} auto={asked?.connectExtension ? asked.seq : undefined} />
         <label>
           <input
             type="checkbox"

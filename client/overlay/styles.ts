@@ -187,4 +187,9 @@ pre.diff .hunk { color: var(--muted); }
 .backend-failures { margin: 6px 0 0; padding-left: 18px; font-size: 12px; }
 .backend-failures .note { list-style: none; margin-left: -18px; color: var(--muted); }
 .panel footer { display: flex; flex-wrap: wrap; gap: 12px; margin-top: 8px; font-size: 12px; color: var(--muted); }
+.extension-connect { flex-basis: 100%; }
+.extension-connect button { background: var(--frame-bg); border: 1px solid var(--border); border-radius: 4px; padding: 1px 8px; cursor: pointer; font-size: 12px; }
+.extension-connect button:hover { border-color: var(--focus); }
+.extension-connect .notice { margin: 4px 0 0; }
+.notice.ok { color: var(--ok); }
 `

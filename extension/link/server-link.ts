@@ -11,15 +11,17 @@ import { backoffMs, REFUSED_RETRY_MS } from './backoff.ts'
 import { checkChallenge } from './challenge.ts'
 import { FrameSigner, MAC_LENGTH, newNonce, pairingSecretOf, proofOf, sameText } from './signing.ts'
 
+/** An event handler property, checked like a method's parameter (both ways), so the DOM's handlers (typed with their own events) fit. */
+type Handler<E> = { bivariant(event: E): void }['bivariant'] | null
+
 /** What the link needs of a WebSocket: the browser's, or `ws` in tests. */
 export interface LinkSocket {
   readonly readyState: number
   send(data: string): void
   close(code?: number, reason?: string): void
-  onopen: ((event: never) => void) | null
-  onmessage: ((event: { data: unknown }) => void) | null
-  onclose: ((event: { code: number; reason: string }) => void) | null
-  onerror: ((event: never) => void) | null
+  onmessage: Handler<{ data: unknown }>
+  onclose: Handler<{ code: number; reason: string }>
+  onerror: Handler<unknown>
 }
 
 /** A paired dev server's credential, or a one-time offer's (pairing now). */

@@ -29,7 +29,8 @@ export function overlayModuleCode(bundleFile: string | undefined, context: Overl
   const options = { position: context.overlay.position, successTimeout: context.overlay.successTimeout, base: context.base, root: context.root }
   return [
     `import { mountWizardOverlay } from ${JSON.stringify(OVERLAY_BUNDLE_PUBLIC_PATH)}`,
-    `if (import.meta.hot) mountWizardOverlay(import.meta.hot, ${JSON.stringify(options)})`,
+    // The dev server's origin is where this module came from (the page may be elsewhere: trustedOrigins, a proxy).
+    `if (import.meta.hot) mountWizardOverlay(import.meta.hot, { ...${JSON.stringify(options)}, server: new URL(import.meta.url).origin })`,
     '',
   ].join('\n')
 }

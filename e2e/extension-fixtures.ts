@@ -1,0 +1,111 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { chromium, type BrowserContext, type Page, type Worker } from '@playwright/test'
+import { CHROMIUM_FLAGS, chromiumLaunchOptions } from './browser.ts'
+import { expect, test as base } from './fixtures.ts'
+import type { Playground } from './playground.ts'
+
+/** The built extension (npm run build), loaded unpacked as a user would. */
+export const EXTENSION_DIR = path.resolve('dist/extension')
+
+/** Chromium with the extension loaded, its service worker, and what the tests read from it. */
+export interface ExtensionBrowser {
+  context: BrowserContext
+  /** The extension's id (its origin is chrome-extension://<id>). */
+  id: string
+  worker: Worker
+  /** The toolbar badge: its text and colour (`#rrggbb`). */
+  badge(): Promise<{ text: string; color: string }>
+  /** The notifications created since `spyOnNotifications` (the service worker calls chrome.notifications.create each time). */
+  created(): Promise<Array<{ id: string; title: string; message: string; contextMessage?: string }>>
+  /** What the notifier's last bursts came to (the witness of a notification not shown). */
+  recent(): Promise<Array<{ server: string; wizards: string[]; shown: string[]; appInFront: boolean }>>
+  /** The pairings the extension keeps. */
+  pairings(): Promise<Array<{ server: string; appUrl: string; pairingId: string }>>
+  /** Opens the app's page, its panel, and clicks "Connect the browser extension"; confirms in the tab the extension opens. */
+  pairFromPanel(playground: Playground): Promise<Page>
+  popup(): Promise<Page>
+}
+
+export const test = base.extend<{ extension: ExtensionBrowser }>({
+  // eslint-disable-next-line no-empty-pattern
+  extension: async ({}, use) => {
+    const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wizard-extension-'))
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumLaunchOptions().executablePath,
+      headless: true,
+      // Chromium's own headless mode (not the old shell) loads MV3 extensions and runs their service workers.
+      args: [
+        '--headless=new',
+        ...CHROMIUM_FLAGS.filter((flag) => flag !== '--headless'),
+        `--disable-extensions-except=${EXTENSION_DIR}`,
+        `--load-extension=${EXTENSION_DIR}`,
+      ],
+      viewport: { width: 1100, height: 640 },
+    })
+    try {
+      const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'))
+      const id = new URL(worker.url()).host
+      await spyOnNotifications(worker)
+      await use(extensionBrowser(context, worker, id))
+    } finally {
+      await context.close()
+      fs.rmSync(userDataDir, { recursive: true, force: true })
+    }
+  },
+})
+
+export { expect }
+
+function extensionBrowser(context: BrowserContext, worker: Worker, id: string): ExtensionBrowser {
+  return {
+    context,
+    id,
+    worker,
+    badge: () =>
+      worker.evaluate(async () => {
+        const [r, g, b] = await chrome.action.getBadgeBackgroundColor({})
+        return { text: await chrome.action.getBadgeText({}), color: `#${[r, g, b].map((n) => n.toString(16).padStart(2, '0')).join('')}` }
+      }),
+    created: () => worker.evaluate(() => (globalThis as unknown as { createdNotifications: [] }).createdNotifications),
+    recent: () => worker.evaluate(() => (globalThis as unknown as { wizardHotReload: { notifier: { recent: [] } } }).wizardHotReload.notifier.recent),
+    pairings: () => worker.evaluate(async () => ((await chrome.storage.local.get('pairings')).pairings ?? []) as []),
+    async pairFromPanel(playground) {
+      const page = await context.newPage()
+      await playground.open(page)
+      await page.keyboard.press('Alt+Shift+W')
+      const confirming = context.waitForEvent('page', { predicate: (opened) => opened.url().startsWith(`chrome-extension://${id}/pairing/`) })
+      await panelOf(page).getByRole('button', { name: 'Connect the browser extension' }).click()
+      const pairingPage = await confirming
+      await expect(pairingPage.getByRole('heading')).toHaveText(`Pair with the dev server at ${new URL(playground.url).host}?`)
+      await pairingPage.getByRole('button', { name: 'Pair', exact: true }).click()
+      await expect(panelOf(page).locator('.extension-connect .notice')).toHaveText(`Connected: the extension follows ${new URL(playground.url).host}.`)
+      return page
+    },
+    async popup() {
+      const page = await context.newPage()
+      await page.setViewportSize({ width: 380, height: 420 })
+      await page.goto(`chrome-extension://${id}/popup/popup.html`)
+      return page
+    },
+  }
+}
+
+/** Records every chrome.notifications.create call in the service worker (the notifications are real too). */
+async function spyOnNotifications(worker: Worker): Promise<void> {
+  await worker.evaluate(() => {
+    const created: unknown[] = []
+    const original = chrome.notifications.create.bind(chrome.notifications) as (id: string, options: chrome.notifications.NotificationCreateOptions) => Promise<string>
+    Object.assign(globalThis, { createdNotifications: created })
+    chrome.notifications.create = ((id: string, options: chrome.notifications.NotificationCreateOptions) => {
+      created.push({ id, title: options.title, message: options.message, contextMessage: options.contextMessage })
+      return original(id, options)
+    }) as typeof chrome.notifications.create
+  })
+}
+
+export const panelOf = (page: Page) => page.locator('wizard-hot-reload-overlay').getByRole('dialog', { name: /Wizards/ })
+
+/** The playground's dev server as the extension names it (its origin). */
+export const serverOf = (playground: Playground) => new URL(playground.url).origin
