@@ -206,6 +206,7 @@ export class DevSession {
         changedSince: (files, since) => this.watcher?.changedSince(files, since) ?? false,
         leaks: this.leaks,
         historyStore: this.history,
+        instances: options.instances,
         // The plugin's load hook serves kept sources (keptSource): a rollback to a released class evaluates it again.
         evaluatesKeptSources: true,
         configFile: options.configFile,
