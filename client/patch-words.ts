@@ -10,7 +10,7 @@ function listed(names: string[], max = 4): string {
  * How a reload in patch mode is said, alike in the terminal and the toast: "2 members patched —
  * step2, validate", "no code change", or "class replaced: <why>". Undefined in replace mode.
  */
-export function patchWords({ patch, fallback }: { patch?: WizardPatchSummary; fallback?: string }): string | undefined {
+export function patchWords({ patched: patch, fallback }: { patched?: WizardPatchSummary; fallback?: string }): string | undefined {
   if (fallback) return `class replaced, not patched: ${fallback}`
   if (!patch) return undefined
   if (patch.noCodeChange) return 'no code change (comments or formatting)'

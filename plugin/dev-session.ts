@@ -126,6 +126,7 @@ export class DevSession {
         registerTimeout: options.registerTimeout,
         loadTimeout: options.loadTimeout,
         history: options.history,
+        instances: options.instances,
         configFile: options.configFile,
         control: (socket) => serveControlRequests(socket, this.requestHandlers, () => this.getStatus()),
         info: (message) => this.log.info(message),

@@ -32,7 +32,7 @@ export class TerminalLog implements WizardEventSink {
   }
 
   reloaded({ wizardId, durationMs, reason, added, configFile, backends, patched: patch, fallback }: WizardReloadedPayload): void {
-    const patched = patchWords({ patch, fallback })
+    const patched = patchWords({ patched: patch, fallback })
     if (patch?.noCodeChange) return this.info(`${colors.green(wizardId)} ${patched}`)
     const what =
       (added

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import type { HotReloadStatus } from '../../client/protocol.ts'
+import { BackendChild } from '../backends/backend-child.ts'
+import { portOf } from '../reference-ws-client.ts'
 import { lastEvent, startTempProject, type TempProject } from '../temp-project.ts'
 
 /** Selective reload (`instances: 'patch'`): changed members go into the live class and the instances already running. */
@@ -183,4 +185,23 @@ describe('choosing', () => {
     expect(lastEvent(p.events, 'reloaded', 'flow')!.patched).toBeUndefined()
     expect(status(p)).toMatchObject({ last_patch: null, last_fallback: null })
   })
+})
+
+test('a backend in its own process patches the same way: its running instance takes the new step, rollback takes it back', async () => {
+  const p = (project = await startTempProject({ listen: true, files: { 'wizards/flow_wizard.ts': flow() }, plugin: { instances: 'patch' } }))
+  const backend = BackendChild.spawn({ server: `http://127.0.0.1:${portOf(p.server.httpServer!)}`, name: 'api', root: p.root })
+  try {
+    expect(await backend.started).toEqual({ ok: true })
+    await backend.keep('flow')
+    expect(await backend.call('flow', 'step2')).toEqual({ output: 'two', sameClass: true })
+    p.write('wizards/flow_wizard.ts', flow({ step2: `'TWO'` }))
+    await expect.poll(async () => (await backend.state()).registrations.length).toBe(2)
+    expect(lastEvent(p.events, 'reloaded', 'flow')).toMatchObject({ patched: { changed: ['step2'] }, backends: { ok: 1, total: 1 } })
+    expect(await backend.call('flow', 'step2')).toEqual({ output: 'TWO', sameClass: true })
+    expect(await p.api.rollback('flow', 1)).toMatchObject({ ok: true })
+    await expect.poll(async () => (await backend.state()).registrations.length).toBe(3)
+    expect(await backend.call('flow', 'step2')).toEqual({ output: 'two', sameClass: true })
+  } finally {
+    await backend.close()
+  }
 })
