@@ -71,8 +71,26 @@ export interface WizardReloadedPayload {
   configFile: string | null
   /** How the backend processes connected to the dev server did (absent when none is connected). */
   backends?: WizardBackendsOutcome
+  /**
+   * Selective reload (`instances: 'patch'`): the members defined onto the live class, which stays the
+   * same object (running instances take the new code on their next call). Absent when the class was
+   * replaced. `noCodeChange`: the save changed nothing executable (comments, formatting) — nothing was
+   * registered and it does not count as a reload.
+   */
+  patched?: WizardPatchSummary
+  /** Patch mode, but the class was replaced: why patching would not have been faithful (its sentences). */
+  fallback?: string
   /** Epoch milliseconds. */
   timestamp: number
+}
+
+/** What a selective reload changed on the live class, by member name (`step2`, `get total`, `static create`). */
+export interface WizardPatchSummary {
+  changed: string[]
+  added: string[]
+  removed: string[]
+  /** Comments or formatting only: nothing executable changed, nothing was registered. */
+  noCodeChange?: boolean
 }
 
 /** One reload across the connected backend processes (`connectWizardHotReload`). */
@@ -158,6 +176,9 @@ export interface WizardHistoryEntry {
   configHash: string | null
   /** The class (and source) is kept: this version can be rolled back to, and diffed. */
   kept: boolean
+  /** Patch mode: what this attempt patched into the live class; or why it replaced the class instead. */
+  patched?: WizardPatchSummary
+  fallback?: string
 }
 
 /** One unified-diff hunk: lines start with ' ', '-' or '+'. */
@@ -224,6 +245,10 @@ export interface ReferenceReloadedMessage {
   reason: 'code' | 'config'
   /** Extra, with backend processes connected: how many registered it, and which did not. */
   backends?: { ok: number; total: number; failed: string[] }
+  /** Extra, patch mode: the members patched into the live class (`noCodeChange`: nothing executable changed). */
+  patched?: WizardPatchSummary
+  /** Extra, patch mode: why the class was replaced instead. */
+  fallback?: string
 }
 export interface ReferenceFailedMessage {
   event: 'wizard_reload_failed'
@@ -267,6 +292,10 @@ export interface WizardStatusEntry {
   last_error_frame: string | null
   /** Phase timings of the last successful reload (or initial load). */
   last_phases: ReloadPhases | null
+  /** Patch mode: what the last reload patched into the live class, or null (replaced, or not in patch mode). */
+  last_patch: WizardPatchSummary | null
+  /** Patch mode: why the last reload replaced the class instead of patching it, or null. */
+  last_fallback: string | null
   /**
    * Versions of this wizard still in memory after the last full garbage collection: the registered
    * one plus replaced ones something still holds (a timer or listener from module top level, say).

@@ -89,7 +89,7 @@ test('the failure toast is reachable by keyboard and Escape dismisses it', async
 
 test('a new wizard file appears in the list; a deleted one disappears', async ({ page, playground }) => {
   await playground.open(page)
-  await expect(page.locator('[data-wizard]')).toHaveCount(6)
+  await expect(page.locator('[data-wizard]')).toHaveCount(7)
   playground.write('wizards/triage_wizard.ts', "export class TriageWizard {\n  static title = 'Triage'\n  run() { return 'sorted 4 tickets' }\n}\n")
   await expect(page.getByTestId('output-triage')).toHaveText('sorted 4 tickets')
   await expect(toast(page, 'triage', 'reloaded')).toBeVisible()
@@ -97,7 +97,7 @@ test('a new wizard file appears in the list; a deleted one disappears', async ({
   playground.remove('wizards/greeting_wizard.ts')
   await expect(page.locator('[data-wizard="greeting"]')).toHaveCount(0)
   await expect(toast(page, 'greeting', 'removed')).toBeVisible()
-  await expect(page.locator('[data-wizard]')).toHaveCount(6)
+  await expect(page.locator('[data-wizard]')).toHaveCount(7)
 })
 
 test('a helper edit updates the wizards that depend on it; a broken helper shows one toast naming them', async ({ page, playground }) => {

@@ -130,6 +130,7 @@ export class DevSession {
         registerTimeout: options.registerTimeout,
         loadTimeout: options.loadTimeout,
         history: options.history,
+        instances: options.instances,
         configFile: options.configFile,
         control: (socket) => serveControlRequests(socket, this.requestHandlers, () => this.getStatus()),
         info: (message) => this.log.info(message),
@@ -225,6 +226,7 @@ export class DevSession {
         changedSince: (files, since) => this.watcher?.changedSince(files, since) ?? false,
         leaks: this.leaks,
         historyStore: this.history,
+        instances: options.instances,
         // The plugin's load hook serves kept sources (keptSource): a rollback to a released class evaluates it again.
         evaluatesKeptSources: true,
         configFile: options.configFile,

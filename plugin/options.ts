@@ -4,7 +4,7 @@ import { describeThrown, describeValue } from './errors/thrown-value.ts'
 import { defaultIsWizardClass, defaultWizardId } from './files/wizard-files.ts'
 import { resolveTrustedOrigins } from './origins/trusted-origins-option.ts'
 import type { RegisterWizard, UnregisterWizard, WizardClass } from './types.ts'
-import { checkBoolean, checkCount, checkFunction, checkNonNegative, checkString, resolvePath } from './options/option-checks.ts'
+import { checkBoolean, checkCount, checkFunction, checkNonNegative, checkOneOf, checkString, resolvePath } from './options/option-checks.ts'
 import { realpath, resolveDirs } from './options/resolve-dirs.ts'
 import { resolveDelay, resolvePolling, resolveSeconds } from './options/resolve-timing.ts'
 
@@ -83,6 +83,16 @@ export interface WizardHotReloadOptions<C extends WizardClass = WizardClass> {
    */
   history?: number
   /**
+   * How a reload reaches the wizard instances already running. `'replace'` (the default) registers
+   * the new class; running instances keep the code they were created with. `'patch'` defines the
+   * changed methods, accessors and static methods onto the registered class, which stays the same
+   * object — instances run the new code on their next call and keep their fields — and falls back to
+   * `'replace'`, saying why, where that would not be faithful (a changed constructor or field,
+   * private `#members` in changed code, a changed `extends` …). A class may choose for itself with
+   * `static hotReload = 'patch' | 'replace'`.
+   */
+  instances?: 'patch' | 'replace'
+  /**
    * The Vite environment whose module runner loads wizards (`server.environments[name].runner`);
    * it must be runnable in the dev server's process.
    * @default 'ssr'
@@ -138,6 +148,7 @@ export interface ResolvedWizardHotReloadOptions {
   polling: number | false
   environment: string
   history: number
+  instances: 'patch' | 'replace'
   overlay: ResolvedOverlayOptions | false
   /** The id rule, guarded: a throw or a wrong return value is a warning naming the file, and the file is skipped. */
   wizardId: (file: string) => string | null
@@ -161,6 +172,7 @@ export const defaultOptions = {
   pollingInterval: 300,
   environment: 'ssr',
   history: 20,
+  instances: 'replace',
   overlay: { position: 'bottom-right', successTimeout: 3000 } satisfies ResolvedOverlayOptions,
   wizardId: defaultWizardId,
   isWizardClass: defaultIsWizardClass,
@@ -218,6 +230,7 @@ export function resolveOptions<C extends WizardClass = WizardClass>(
     polling: resolvePolling(raw.polling, env.HOT_RELOAD_POLLING, defaultOptions.pollingInterval, warn),
     environment: checkString(raw.environment, 'environment', warn, 'the name of a Vite environment') ?? defaultOptions.environment,
     history: checkCount(raw.history, 'options.history', defaultOptions.history, warn),
+    instances: checkOneOf(raw.instances, 'instances', ['replace', 'patch'] as const, defaultOptions.instances, warn),
     overlay: resolveOverlay(raw.overlay, warn),
     wizardId: userWizardId ? guardWizardId(userWizardId, root, problem) : defaultOptions.wizardId,
     isWizardClass: checkFunction(raw.isWizardClass, 'isWizardClass', warn) ?? defaultOptions.isWizardClass,

@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
-import type { WizardReloadError } from '../client/protocol.ts'
+import type { WizardPatchSummary, WizardReloadError } from '../client/protocol.ts'
 
 /**
  * A wizard class: whatever constructor the wizard module exports. Callbacks may narrow it to your
@@ -34,6 +34,11 @@ export interface RegisterContext<C extends WizardClass = WizardClass> {
    * allows that). A config edit registers the same class again with the new config.
    */
   config: WizardConfigOf<C>
+  /**
+   * Set when this version is a selective reload (`instances: 'patch'`): the class passed is the one
+   * registered before — the same object, its changed members replaced — and this says which.
+   */
+  patch?: WizardPatchSummary
 }
 
 /** Returning `false`, throwing, rejecting or taking longer than `registerTimeout` fails the reload. */

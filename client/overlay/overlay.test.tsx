@@ -73,6 +73,22 @@ async function reloadedToast({ reloadCount, durationMs }: { reloadCount: number;
 }
 
 describe('toasts', () => {
+  test('patch mode: the toast says which members went into the running instances, or why the class was replaced', async () => {
+    const reloaded = { wizardId: 'debug', file: '/project/wizards/debug_wizard.ts', version: 2, reloadCount: 1, durationMs: 2, timestamp: 1 }
+    emit(WIZARD_EVENTS.reloaded, { ...reloaded, patched: { changed: ['step2', 'validate'], added: [], removed: [] } })
+    await flush()
+    expect(toasts()[0].querySelector('.patched')!.textContent).toBe('members: 2 patched — step2, validate')
+    emit(WIZARD_EVENTS.reloaded, { ...reloaded, reloadCount: 2, fallback: 'The constructor changed: the live instances keep their old fields (started).' })
+    await flush()
+    expect(toasts()[0].querySelector('.patched.fallback')!.textContent).toBe(
+      'class replaced, not patched: The constructor changed: the live instances keep their old fields (started).',
+    )
+    emit(WIZARD_EVENTS.reloaded, { ...reloaded, patched: { changed: [], added: [], removed: [], noCodeChange: true } })
+    await flush()
+    expect(toasts()[0].textContent).toContain('debug saved')
+    expect(toasts()[0].querySelector('.patched')!.textContent).toBe('no code change (comments or formatting)')
+  })
+
   test('success: id, time and reload count; polite; dismisses itself after successTimeout', async () => {
     const toast = await reloadedToast({ reloadCount: 4, durationMs: 12.4 })
     expect(toast.textContent).toContain('debug reloaded')

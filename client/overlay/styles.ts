@@ -129,6 +129,8 @@ pre.frame span, pre.diff span { display: block; padding: 0 8px; white-space: pre
 pre.frame span.hl { background: var(--hl-bg); }
 pre.frame span.caret { color: var(--fail); }
 .note { margin-top: 6px; color: var(--muted); font-size: 12px; }
+.patched { margin: 4px 0 0; font-size: 12px; overflow-wrap: anywhere; }
+.patched.fallback { color: var(--info); }
 button { font: inherit; color: inherit; }
 button:focus-visible, input:focus-visible { outline: 2px solid var(--focus); outline-offset: 1px; }
 /* The heading takes focus when the panel opens so screen readers announce it; it needs no ring. The

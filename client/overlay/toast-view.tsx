@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { WizardFailedPayload, WizardReloadedPayload } from '../protocol.ts'
 import { FailureDetails } from './failure-details.tsx'
+import { patchWords } from '../patch-words.ts'
 import type { Toast } from './toast-store.ts'
 
 export interface ToastViewProps {
@@ -28,6 +29,8 @@ export function ToastView({ toast, successTimeout, base, root, onDismiss }: Toas
   const shared = toast.wizardIds.length > 1
   const backends = toast.type === 'reloaded' ? (toast.payload as WizardReloadedPayload).backends : undefined
   const partial = backends !== undefined && backends.failed.length > 0
+  // Patch mode: which members went into the running instances, or why the class was replaced.
+  const patched = toast.type === 'reloaded' ? patchWords(toast.payload as WizardReloadedPayload) : undefined
   return (
     <div
       class={`toast ${toast.type}${partial ? ' partial' : ''}`}
@@ -72,6 +75,7 @@ export function ToastView({ toast, successTimeout, base, root, onDismiss }: Toas
         </button>
       </div>
       {shared && <p class="ids">{toast.wizardIds.join(', ')} — all import the module below</p>}
+      {patched && <p class={`patched${(toast.payload as WizardReloadedPayload).fallback ? ' fallback' : ''}`}>{patched}</p>}
       {failed && <FailureDetails payload={toast.payload as WizardFailedPayload} base={base} root={root} shared={shared} />}
       {partial && (
         <ul class="backend-failures">
@@ -109,6 +113,6 @@ export function formatMs(ms: number): string {
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`
 }
 
-function reloadedWord({ added, reason }: WizardReloadedPayload): string {
-  return added ? 'added' : reason === 'config' ? 'config reloaded' : 'reloaded'
+function reloadedWord({ added, reason, patched }: WizardReloadedPayload): string {
+  return patched?.noCodeChange ? 'saved' : added ? 'added' : reason === 'config' ? 'config reloaded' : 'reloaded'
 }

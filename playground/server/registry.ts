@@ -47,6 +47,33 @@ export function hasWizard(wizardId: string): boolean {
   return wizards.has(wizardId)
 }
 
+/** A session of a multi-step wizard: an instance kept between requests (selective reload patches it in place). */
+interface StepWizard extends Wizard {
+  prompt(): string
+  answer(text: string): string
+  answers: string[]
+}
+const sessions = new Map<string, { wizardId: string; wizard: StepWizard }>()
+let sessionCount = 0
+
+/** Starts a session of a multi-step wizard; undefined when the wizard has no steps. */
+export function startSession(wizardId: string): { session: string; prompt: string } | undefined {
+  const wizardClass = wizards.get(wizardId)
+  if (!wizardClass || typeof wizardClass.prototype.prompt !== 'function') return undefined
+  const session = `${wizardId}-${++sessionCount}`
+  const wizard = new wizardClass(configs.get(wizardId) as never) as StepWizard
+  sessions.set(session, { wizardId, wizard })
+  return { session, prompt: wizard.prompt() }
+}
+
+/** One answer to a running session: what it asks next, and its answers so far. */
+export function answerSession(session: string, text: string): { prompt: string; answers: string[] } | undefined {
+  const entry = sessions.get(session)
+  if (!entry) return undefined
+  const prompt = entry.wizard.answer(text)
+  return { prompt, answers: [...entry.wizard.answers] }
+}
+
 /** Total runs since the server started: proof that the registry's state survives reloads. */
 export function totalRuns(): number {
   return runs

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks'
 import { BackendPanel } from './backend-panel.tsx'
+import { SessionPanel } from './session-panel.tsx'
 import { onWizardFailed, onWizardReloaded, onWizardRemoved, onWizardRolledBack, wizardActions } from 'vite-plugin-wizard-hot-reload/client'
 
 interface WizardRow {
@@ -95,6 +96,7 @@ export function App() {
           </li>
         ))}
       </ul>
+      <SessionPanel />
       <BackendPanel />
     </main>
   )

@@ -50,6 +50,8 @@ export interface WireOptions {
   registerTimeout: number
   loadTimeout: number
   history: number
+  /** How reloads reach running instances unless a class says otherwise (the dev server's `instances` option). */
+  instances?: 'patch' | 'replace'
 }
 
 export type ServerMessage =

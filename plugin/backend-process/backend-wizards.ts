@@ -1,3 +1,4 @@
+import { instancesModeOf, patchStep } from '../reload/patch-step.ts'
 import { VersionTransactions, type TransactionVersion } from '../reload/version-transaction.ts'
 import type { ModuleRunner } from 'vite/module-runner'
 import { interpretWizardConfig, type WizardConfig } from '../config/wizard-config.ts'
@@ -16,6 +17,8 @@ import type { RemoteError, WireConfig, WireOptions, WireOutcome, WireWizard } fr
 
 /** One version registered in this backend process. */
 interface LocalVersion extends TransactionVersion {
+  /** The evaluated class whose members are in effect: `wizardClass`, or the class patched into it (patch mode). */
+  members: WizardClass
   /** The dev server's number for it (what a rollback names); `version` is this process's own (1, 2, 3 … per wizard, also across dev-server restarts). */
   serverVersion: number
   file: string
@@ -228,7 +231,15 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
           started,
         )
       if (target === current) return this.outcome(wizardId, { ok: true, version: current }, started)
-      const candidate = this.candidate(target, {
+      // Patch mode: that version's members go back onto the live class.
+      const step = patchStep({
+        mode: instancesModeOf(target.members, this.o.options().instances ?? 'replace'),
+        live: current.wizardClass,
+        next: target.members,
+        onlyItsCode: false,
+      })
+      const base = { ...target, wizardClass: step.kind === 'patch' ? current.wizardClass : target.members }
+      const candidate = this.candidate(base, {
         serverVersion,
         config: target.config,
         value: target.context.config,
@@ -238,7 +249,7 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
         previous: current.wizardClass,
       })
       candidate.rolledBack = true
-      return this.outcome(wizardId, await this.commit(candidate, current), started)
+      return this.outcome(wizardId, await this.commit(candidate, current, step.kind === 'patch' ? step.apply : undefined), started)
     })
   }
 
@@ -296,7 +307,19 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
       await discard()
       return { ok: false, error: { kind: 'config', message: configured.failure.message, loc: configured.failure.loc, frame: configured.failure.frame } }
     }
-    const template = { wizardId: wizard.wizardId, file: wizard.file, wizardClass: found.wizardClass } as LocalVersion
+    // Patch mode, as in the dev server: the new members go onto the live class unless that would not be faithful.
+    const step = patchStep({
+      mode: instancesModeOf(found.wizardClass, this.o.options().instances ?? 'replace'),
+      live: previous?.wizardClass,
+      next: found.wizardClass,
+      onlyItsCode: false,
+    })
+    const template = {
+      wizardId: wizard.wizardId,
+      file: wizard.file,
+      wizardClass: step.kind === 'patch' ? previous!.wizardClass : found.wizardClass,
+      members: found.wizardClass,
+    }
     const candidate = this.candidate(template, {
       serverVersion: wizard.version,
       config: configured.config,
@@ -306,13 +329,13 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
       closureHash: wizard.closureHash,
       previous: previous?.wizardClass,
     })
-    const outcome = await this.commit(candidate, previous)
+    const outcome = await this.commit(candidate, previous, step.kind === 'patch' ? step.apply : undefined)
     if (!outcome.ok) this.forget(await this.instances.discard(fresh))
     return outcome
   }
 
   private candidate(
-    base: Pick<LocalVersion, 'wizardId' | 'file' | 'wizardClass'>,
+    base: Pick<LocalVersion, 'wizardId' | 'file' | 'wizardClass' | 'members'>,
     parts: {
       serverVersion: number
       config: WizardConfig | undefined
@@ -328,6 +351,7 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
       wizardId: base.wizardId,
       file: base.file,
       wizardClass: base.wizardClass,
+      members: base.members,
       version,
       serverVersion: parts.serverVersion,
       context,
@@ -341,8 +365,8 @@ export class BackendWizards<C extends WizardClass = WizardClass> {
   }
 
   /** Registers `candidate` (the one version transaction): on success the previous version is disposed after, on failure nothing changes. */
-  private async commit(candidate: LocalVersion, previous: LocalVersion | undefined): Promise<Attempt> {
-    const committed = await this.transactions.commit(candidate, previous)
+  private async commit(candidate: LocalVersion, previous: LocalVersion | undefined, patch?: () => () => void): Promise<Attempt> {
+    const committed = await this.transactions.commit(candidate, previous, patch)
     if (!committed.ok) {
       const { refusal } = committed
       if (!refusal) return { ok: false, error: { kind: 'register', message: 'the backend is closing' } }

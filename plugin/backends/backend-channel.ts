@@ -33,6 +33,7 @@ export interface BackendChannelOptions {
   registerTimeout: number
   loadTimeout: number
   history: number
+  instances: 'patch' | 'replace'
   configFile: ConfigFileOption | undefined
   /** A proven control client (the CLI). */
   control: (socket: BackendSocket) => void
@@ -52,7 +53,7 @@ export function openBackendChannel(o: BackendChannelOptions): BackendChannel {
   const hub = new BackendHub({
     environment: o.environment,
     state: o.state,
-    options: { root, registerTimeout: o.registerTimeout, loadTimeout: o.loadTimeout, history: o.history },
+    options: { root, registerTimeout: o.registerTimeout, loadTimeout: o.loadTimeout, history: o.history, instances: o.instances },
     ready: o.ready,
     complete: o.complete,
     configDescribed: (file) => {

@@ -17,7 +17,8 @@ export class BackendRelay implements Required<WizardEventSink> {
   ) {}
 
   reloaded(payload: WizardReloadedPayload): void {
-    if (this.direct(payload.wizardId)) return this.next.reloaded(payload)
+    // Nothing executable changed (patch mode): nothing was registered here, so nothing to load there.
+    if (this.direct(payload.wizardId) || payload.patched?.noCodeChange) return this.next.reloaded(payload)
     this.after(payload.wizardId, async () => {
       const backends = await (payload.reason === 'config' ? this.hub.reconfigure(payload.wizardId) : this.hub.load(payload.wizardId))
       this.next.reloaded(backends ? { ...payload, backends } : payload)

@@ -1,4 +1,5 @@
 import colors from 'picocolors'
+import { patchWords } from '../../client/patch-words.ts'
 import type { Logger } from 'vite'
 import type { WizardFailedPayload, WizardReloadedPayload, WizardRemovedPayload, WizardRolledBackPayload } from '../../client/protocol.ts'
 import { displayPath } from '../errors/display-path.ts'
@@ -30,12 +31,15 @@ export class TerminalLog implements WizardEventSink {
     this.logger.error(`${colors.red(LOG_PREFIX)} ${message}`, { timestamp: true })
   }
 
-  reloaded({ wizardId, durationMs, reason, added, configFile, backends }: WizardReloadedPayload): void {
-    const what = added
-      ? `added in ${durationMs} ms`
-      : reason === 'config'
-        ? `config reloaded in ${durationMs} ms${configFile ? ` (${this.relative(configFile)})` : ' (config file removed)'}`
-        : `reloaded in ${durationMs} ms`
+  reloaded({ wizardId, durationMs, reason, added, configFile, backends, patched: patch, fallback }: WizardReloadedPayload): void {
+    const patched = patchWords({ patched: patch, fallback })
+    if (patch?.noCodeChange) return this.info(`${colors.green(wizardId)} ${patched}`)
+    const what =
+      (added
+        ? `added in ${durationMs} ms`
+        : reason === 'config'
+          ? `config reloaded in ${durationMs} ms${configFile ? ` (${this.relative(configFile)})` : ' (config file removed)'}`
+          : `reloaded in ${durationMs} ms`) + (patched ? ` — ${patched}` : '')
     if (!backends) return this.info(`${colors.green(wizardId)} ${what}`)
     const range = backends.minMs === null ? '' : backends.minMs === backends.maxMs ? ` (${backends.minMs} ms)` : ` (${backends.minMs}–${backends.maxMs} ms)`
     const line = `${what} · ${backends.ok}/${backends.total} backends${range}`

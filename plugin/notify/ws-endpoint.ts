@@ -69,7 +69,7 @@ export class ReferenceWebSocketEndpoint implements WizardEventSink {
     return this.route.attach(httpServer)
   }
 
-  reloaded({ wizardId, reloadCount, durationMs, reason, backends }: WizardReloadedPayload): void {
+  reloaded({ wizardId, reloadCount, durationMs, reason, backends, patched, fallback }: WizardReloadedPayload): void {
     const message: ReferenceMessage = {
       event: 'wizard_reloaded',
       wizard_id: wizardId,
@@ -80,6 +80,8 @@ export class ReferenceWebSocketEndpoint implements WizardEventSink {
       reason,
     }
     if (backends) message.backends = { ok: backends.ok, total: backends.total, failed: backends.failed.map((entry) => entry.name) }
+    if (patched) message.patched = patched
+    if (fallback) message.fallback = fallback
     this.broadcast(message)
   }
 

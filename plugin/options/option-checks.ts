@@ -48,3 +48,10 @@ export function resolvePath(value: unknown, name: string, fallback: string, warn
   warn(`${name === 'HOT_RELOAD_WS_PATH' ? name : `options.${name}`}=${shown(value)} must be false or a path starting with "/"; using "${fallback}".`)
   return fallback
 }
+
+export function checkOneOf<T extends string>(value: unknown, name: string, allowed: readonly T[], fallback: T, warn: (m: string) => void): T {
+  if (value === undefined) return fallback
+  if (allowed.includes(value as T)) return value as T
+  warn(`options.${name}=${shown(value)} must be ${allowed.map((entry) => `"${entry}"`).join(' or ')}; using "${fallback}".`)
+  return fallback
+}

@@ -1,16 +1,7 @@
 import type { MemberFacts } from './member-facts.ts'
 
 export type MemberKind =
-  | 'constructor'
-  | 'method'
-  | 'getter'
-  | 'setter'
-  | 'static method'
-  | 'static getter'
-  | 'static setter'
-  | 'field'
-  | 'static field'
-  | 'static block'
+  'constructor' | 'method' | 'getter' | 'setter' | 'static method' | 'static getter' | 'static setter' | 'field' | 'static field' | 'static block'
 
 /** Where the member lives at run time: on the prototype, on the class object itself, or on each instance. */
 export type MemberPlacement = 'prototype' | 'constructor' | 'instance'

@@ -110,7 +110,10 @@ export function deriveShape(next: Function, basis: ClassShape): ClassShape | und
     const old = before[slot(cut.placement, cut.half)].get(cut.key)
     return old?.member && old.member.raw === cut.text ? old.member : undefined
   })
-  const changed = readMethods(cuts.filter((_, i) => !reused[i]), scope)
+  const changed = readMethods(
+    cuts.filter((_, i) => !reused[i]),
+    scope,
+  )
   if (!changed) return undefined
   const descriptors = new Map<ElementSpan, PropertyDescriptor>()
   cuts.forEach((cut, i) => {

@@ -109,14 +109,16 @@ describe('describeClass', () => {
 
   test('the text ignores comments, formatting, quotes, semicolons and trailing commas, not code', () => {
     const a = readable(classFrom(`class W { step() { const x = 'a'; return x + 1; } }`))
-    const b = readable(classFrom(`class W {
+    const b = readable(
+      classFrom(`class W {
       // a comment
       step () {
         const x = "a" /* another */
         return x +
           1
       }
-    }`))
+    }`),
+    )
     const c = readable(classFrom(`class W { step() { const x = 'a'; return x + 2; } }`))
     expect(a.members[0].text).toBe(b.members[0].text)
     expect(a.members[0].text).not.toBe(c.members[0].text)

@@ -8,6 +8,7 @@ import type { ModuleInstances } from './module-instances.ts'
 import type { RegisterRefusal, VersionTransactions } from './version-transaction.ts'
 import type { WizardStateStore } from './wizard-state.ts'
 import type { WizardVersion } from './wizard-version.ts'
+import type { InstancesMode } from './patch-step.ts'
 
 /**
  * What the reload engine's steps (reconfigure, rollback, reporting an outcome) work with: the
@@ -27,6 +28,8 @@ export interface EngineParts {
   /** After a version became the registered one, or the wizard was removed (undefined). */
   readonly committed: (wizardId: string, version: WizardVersion | undefined) => void
   readonly evaluatesKeptSources: boolean
+  /** How reloads reach running instances unless a class says otherwise (`static hotReload`). */
+  readonly instancesMode: InstancesMode
   readonly isWizardClass: (name: string, value: unknown) => boolean
   /** Files that loaded without a wizard class: helpers, whose failures their importers report. */
   readonly helperFiles: Set<string>

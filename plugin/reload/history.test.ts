@@ -3,18 +3,22 @@ import type { WizardVersion } from './wizard-version.ts'
 import { hashOf } from '../shared/content-hash.ts'
 import { ReloadHistory } from './history.ts'
 
-const version = (n: number): WizardVersion => ({
-  wizardId: 'debug',
-  version: n,
-  file: '/w/debug_wizard.ts',
-  wizardClass: class {},
-  context: {} as WizardVersion['context'],
-  controller: new AbortController(),
-  instances: [],
-  phases: { detectMs: 0, loadMs: 1, registerMs: 0, disposeMs: 0 },
-  source: `v${n}`,
-  config: undefined,
-})
+const version = (n: number): WizardVersion => {
+  const wizardClass = class {}
+  return {
+    wizardId: 'debug',
+    version: n,
+    file: '/w/debug_wizard.ts',
+    wizardClass,
+    members: wizardClass,
+    context: {} as WizardVersion['context'],
+    controller: new AbortController(),
+    instances: [],
+    phases: { detectMs: 0, loadMs: 1, registerMs: 0, disposeMs: 0 },
+    source: `v${n}`,
+    config: undefined,
+  }
+}
 const success = (history: ReloadHistory, n: number, source = `source of v${n}`) =>
   history.record('debug', { version: n, outcome: 'reloaded', timestamp: n, durationMs: 1, file: '/w/debug_wizard.ts', source }, version(n))
 const failure = (history: ReloadHistory, at: number) =>

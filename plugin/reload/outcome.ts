@@ -1,4 +1,4 @@
-import type { ReloadPhases, WizardReloadError } from '../../client/protocol.ts'
+import type { ReloadPhases, WizardPatchSummary, WizardReloadError } from '../../client/protocol.ts'
 import type { ConfigLoad } from '../config/wizard-config.ts'
 import { readSignature } from '../files/file-signature.ts'
 import { readText } from '../files/read-text.ts'
@@ -21,6 +21,8 @@ export type Outcome =
   | { type: 'helper'; failure?: WizardReloadError; exportNames?: string[] }
   /** The file changed while it loaded: nothing was registered or reported; load it again. */
   | { type: 'stale' }
+  /** Patch mode: the save changed nothing executable (comments, formatting); nothing was registered. */
+  | { type: 'unchanged'; summary: WizardPatchSummary }
   | { type: 'cancelled' }
 
 /** A save that truncates first can be seen empty for a moment: give the write this long to land. */

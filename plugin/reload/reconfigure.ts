@@ -49,7 +49,8 @@ export async function reconfigureNow<C extends WizardClass>(
     config: configured.value,
   })
   // The same class and module instances: nothing is evaluated, so nothing of the code is disposed.
-  const candidate: WizardVersion = { ...current, version, context, controller, config: configured.config, phases: NO_PHASES }
+  const { patch: _patch, fallback: _fallback, ...same } = current // (a config reload patches nothing)
+  const candidate: WizardVersion = { ...same, version, context, controller, config: configured.config, phases: NO_PHASES }
   const registerStarted = performance.now()
   const committed = await engine.transactions.commit(candidate, current)
   if (engine.disposed) return reportOutcome(engine, wizardId, current.file, read, current, false, { type: 'cancelled' }, started)

@@ -15,7 +15,7 @@ import { readText } from '../files/read-text.ts'
 import { defaultIsWizardClass } from '../files/wizard-files.ts'
 import type { WizardEventSink } from '../notify/event-sink.ts'
 import type { RegisterWizard, ReloadResult, UnregisterWizard, WizardClass } from '../types.ts'
-import { importedFiles, invalidateFile, invalidateIds } from '../vite-internals/module-graph.ts'
+import { importedFiles, invalidateFile, invalidateIds, servedCode } from '../vite-internals/module-graph.ts'
 import { runnableEnvironment } from '../vite-internals/module-runner.ts'
 import { formatStackWithSources, importedExports } from '../vite-internals/runner-graph.ts'
 import { findWizardClass } from './find-wizard-class.ts'
@@ -23,13 +23,14 @@ import { KeyedSerialQueue } from '../shared/keyed-queue.ts'
 import { hashOf } from '../shared/content-hash.ts'
 import { ReloadHistory } from './history.ts'
 import type { LeakWatch } from './leak-watch.ts'
-import { ModuleInstances } from './module-instances.ts'
+import { ModuleInstances, type ModuleInstance } from './module-instances.ts'
 import { untilOnDisk } from './until-on-disk.ts'
 import { VersionTransactions, type RegisterRefusal } from './version-transaction.ts'
 import { settleWithin, TIMED_OUT } from '../shared/settle-within.ts'
 import { WizardStateStore } from './wizard-state.ts'
 import { NO_PHASES, VersionCounters, type WizardVersion } from './wizard-version.ts'
 import type { ReloadOptions, RollbackOutcome, WizardReloaderOptions } from './reloader-options.ts'
+import { instancesModeOf, patchStep, type InstancesMode } from './patch-step.ts'
 import { configChangedSince, EMPTY_FILE_GRACE_MS, noteConfigRead, phasesOf, roundMs, type AttemptOptions, type Outcome } from './outcome.ts'
 import type { EngineParts } from './engine-parts.ts'
 import { reconfigureNow } from './reconfigure.ts'
@@ -93,6 +94,8 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
   readonly warnedHelpers = new Set<string>()
   disposed = false
   readonly noteRead: (file: string, content: string | undefined, signature: FileSignature | null) => void
+  /** How reloads reach running instances unless a class says otherwise (`static hotReload`). */
+  readonly instancesMode: InstancesMode
   /** The text each file being imported was read as: the plugin's load hook hands it to Vite. */
   readonly loadingSources = new Map<string, string>()
 
@@ -114,6 +117,7 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
     this.committed = options.committed ?? (() => {})
     this.evaluatesKeptSources = options.evaluatesKeptSources ?? false
     this.noteRead = options.noteRead ?? (() => {})
+    this.instancesMode = options.instances ?? 'replace'
     this.history = options.historyStore ?? new ReloadHistory(options.history ?? 20)
     const root = options.server.config.root
     this.instances = new ModuleInstances(
@@ -275,12 +279,41 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
       return { type: 'failed', failure: configured.failure, phases: failedPhases() }
     }
 
-    const { version, controller, context } = this.transactions.prepare(wizardId, { file, previous: previous?.wizardClass, config: configured.value })
+    // Patch mode: the new members go onto the live class (plugin/patch/), unless that would not be faithful.
+    const mode = instancesModeOf(found.wizardClass, this.instancesMode)
+    const code = mode === 'patch' ? servedCode(this.environment, file) : undefined
+    const step = patchStep({
+      mode,
+      live: previous?.wizardClass,
+      next: found.wizardClass,
+      liveCode: previous?.code,
+      nextCode: code,
+      onlyItsCode:
+        previous !== undefined &&
+        sameImports(previous.instances, all, file) &&
+        configured.config?.hash === previous.config?.hash &&
+        this.state.get(wizardId)?.lastError === null,
+    })
+    if (step.kind === 'unchanged') {
+      await discard()
+      return { type: 'unchanged', summary: step.summary }
+    }
+    const { version, controller, context } = this.transactions.prepare(wizardId, {
+      file,
+      previous: previous?.wizardClass,
+      config: configured.value,
+      patch: step.kind === 'patch' ? step.summary : undefined,
+    })
     const candidate: WizardVersion = {
       wizardId,
       version,
       file,
-      wizardClass: found.wizardClass,
+      // Patched, the registered class stays the live one; its members are the new class's.
+      wizardClass: step.kind === 'patch' ? previous!.wizardClass : found.wizardClass,
+      members: found.wizardClass,
+      code,
+      ...(step.kind === 'patch' ? { patch: step.summary } : {}),
+      ...(step.kind === 'replace' && step.fallback ? { fallback: step.fallback } : {}),
       context,
       controller,
       instances: all,
@@ -288,7 +321,7 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
       config: configured.config,
       phases: NO_PHASES,
     }
-    const committed = await this.transactions.commit(candidate, previous)
+    const committed = await this.transactions.commit(candidate, previous, step.kind === 'patch' ? step.apply : undefined)
     if (this.disposed) return { type: 'cancelled' }
     if (!committed.ok)
       return { type: 'failed', failure: this.refusalFailure(wizardId, committed.refusal, previous !== undefined), phases: failedPhases(committed.registerMs) }
@@ -408,4 +441,12 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
   undo(wizardId: string): Promise<RollbackOutcome> {
     return undoLast(this, wizardId)
   }
+}
+
+/** Both versions run on the very same instances of every module but the wizard's own (no module it imports was evaluated afresh). */
+function sameImports(before: ModuleInstance[], after: ModuleInstance[], file: string): boolean {
+  const others = (instances: ModuleInstance[]) => instances.filter((instance) => !instance.id.startsWith(file))
+  const earlier = new Set(others(before))
+  const now = others(after)
+  return now.length === earlier.size && now.every((instance) => earlier.has(instance))
 }

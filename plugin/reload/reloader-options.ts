@@ -25,6 +25,14 @@ export interface WizardReloaderOptions<C extends WizardClass = WizardClass> {
   advise?: (message: string) => void
   /** Reload attempts kept per wizard (for history and rollback); `0` = none. @default 20 */
   history?: number
+  /**
+   * How a reload reaches the wizard instances already running: `'replace'` registers the new class
+   * (running instances keep the old code); `'patch'` defines the changed members onto the registered
+   * class, which stays the same object (they run the new code on their next call), and falls back to
+   * replace, saying why, when that would not be faithful. A class may choose for itself with
+   * `static hotReload = 'patch' | 'replace'`. @default 'replace'
+   */
+  instances?: 'patch' | 'replace'
   /** Maps a wizard file to its config file; null = none. @default `<file without extension>.config.{yaml,yml,json,jsonc,toml}` */
   configFile?: ConfigFileOption
 }

@@ -4,6 +4,7 @@ import { displayPath } from '../errors/display-path.ts'
 import { boundFailure } from '../errors/limits.ts'
 import { readText } from '../files/read-text.ts'
 import { hasWizardSuffix, isBaseClassName } from '../files/wizard-files.ts'
+import type { WizardPatchSummary } from '../../client/protocol.ts'
 import type { ReloadResult, WizardClass } from '../types.ts'
 import { roundMs, type Outcome } from './outcome.ts'
 import type { EngineParts } from './engine-parts.ts'
@@ -27,6 +28,24 @@ export function reportOutcome<C extends WizardClass>(
   const base = { wizardId, file, error: null, failure: null, helper: false, wizardClass: previousClass }
   const durationMs = () => roundMs(performance.now() - started)
   switch (outcome.type) {
+    case 'unchanged': {
+      // Patch mode, comments or formatting only: nothing registered, no reload counted — only said.
+      const record = engine.state.recordSuccess(previous!, { countsAsReload: false, read })
+      engine.events.reloaded?.({
+        wizardId,
+        file,
+        version: previous!.version,
+        reloadCount: record.reloadCount,
+        durationMs: durationMs(),
+        phases: previous!.phases,
+        reason: 'code',
+        added: false,
+        configFile: previous!.config?.file ?? null,
+        patched: outcome.summary,
+        timestamp: Date.now(),
+      })
+      return { ...base, success: true, message: `${wizardId}: no code change (comments or formatting only)`, durationMs: durationMs() }
+    }
     case 'cancelled':
       return { ...base, success: false, message: `${wizardId}: reload cancelled (server closing)`, durationMs: durationMs() }
     case 'helper': {
@@ -101,6 +120,7 @@ export function reportOutcome<C extends WizardClass>(
           source: version.source,
           config: version.config,
           configSource,
+          ...patchFields(version),
         },
         version,
       )
@@ -120,6 +140,7 @@ export function reportOutcome<C extends WizardClass>(
           reason,
           added,
           configFile: version.config?.file ?? null,
+          ...patchFields(version),
           timestamp: Date.now(),
         })
       }
@@ -150,4 +171,9 @@ function becameHelper(engine: EngineParts, wizardId: string, file: string, expor
         `Export a class whose name ends with "Wizard" (not Base…/Abstract…), or \`export default class { … }\`.`,
     )
   }
+}
+
+/** What a patch-mode version says of itself in events and history (nothing in replace mode). */
+export function patchFields(version: WizardVersion): { patched?: WizardPatchSummary; fallback?: string } {
+  return { ...(version.patch ? { patched: version.patch } : {}), ...(version.fallback ? { fallback: version.fallback.join(' ') } : {}) }
 }

@@ -8,6 +8,8 @@ import { MAX_KEPT_CLASS_BYTES } from './history.ts'
 import type { ModuleInstance } from './module-instances.ts'
 import { phasesOf, roundMs, runnerIdOf } from './outcome.ts'
 import type { EngineParts } from './engine-parts.ts'
+import { instancesModeOf, patchStep } from './patch-step.ts'
+import { patchFields } from './report-outcome.ts'
 import type { RollbackOutcome } from './reloader-options.ts'
 import { NO_PHASES, type WizardVersion } from './wizard-version.ts'
 
@@ -58,7 +60,9 @@ async function rollbackNow(engine: EngineParts, wizardId: string, target: number
   // The kept class — or, once the history released it to bound memory, its kept source evaluated again.
   const again = kept.version ? undefined : await evaluateKept(engine, wizardId, kept.meta.file, target, kept.source)
   if (again && 'error' in again) return refused(again.error)
-  const wizardClass = kept.version?.wizardClass ?? again!.wizardClass
+  // The class whose members that version ran: in patch mode they go back onto the live class.
+  const members = kept.version?.members ?? again!.wizardClass
+  const step = patchStep({ mode: instancesModeOf(members, engine.instancesMode), live: current.wizardClass, next: members, onlyItsCode: false })
   const loadMs = performance.now() - started
   // That version's own context: its number and the config it was registered with.
   const { controller, context } = engine.transactions.prepare(wizardId, {
@@ -66,12 +70,17 @@ async function rollbackNow(engine: EngineParts, wizardId: string, target: number
     previous: current.wizardClass,
     config: kept.meta.configValue,
     number: target,
+    patch: step.kind === 'patch' ? step.summary : undefined,
   })
   const candidate: WizardVersion = {
     wizardId,
     version: target,
     file: kept.meta.file,
-    wizardClass,
+    wizardClass: step.kind === 'patch' ? current.wizardClass : members,
+    members,
+    code: kept.version?.code,
+    ...(step.kind === 'patch' ? { patch: step.summary } : {}),
+    ...(step.kind === 'replace' && step.fallback ? { fallback: step.fallback } : {}),
     config: kept.meta.config,
     context,
     controller,
@@ -79,7 +88,7 @@ async function rollbackNow(engine: EngineParts, wizardId: string, target: number
     source: kept.source ?? kept.version?.source,
     phases: NO_PHASES,
   }
-  const committed = await engine.transactions.commit(candidate, current)
+  const committed = await engine.transactions.commit(candidate, current, step.kind === 'patch' ? step.apply : undefined)
   if (engine.disposed) return refused('the dev server is closing')
   if (!committed.ok) {
     const why = engine.refusalFailure(wizardId, committed.refusal, true).message
@@ -108,6 +117,7 @@ async function rollbackNow(engine: EngineParts, wizardId: string, target: number
       source: candidate.source,
       config: candidate.config,
       configSource: kept.configSource,
+      ...patchFields(candidate),
     },
     candidate,
   )

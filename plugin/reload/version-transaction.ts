@@ -1,3 +1,4 @@
+import type { WizardPatchSummary } from '../../client/protocol.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
 import { settleWithin, TIMED_OUT } from '../shared/settle-within.ts'
 import type { RegisterContext, RegisterWizard, UnregisterWizard, WizardClass } from '../types.ts'
@@ -45,7 +46,7 @@ export class VersionTransactions<V extends TransactionVersion> {
    */
   prepare(
     wizardId: string,
-    fields: { file: string; previous: WizardClass | undefined; config: unknown; number?: number },
+    fields: { file: string; previous: WizardClass | undefined; config: unknown; number?: number; patch?: WizardPatchSummary },
   ): { version: number; controller: AbortController; context: RegisterContext } {
     const version = fields.number ?? this.options.counters.next(wizardId)
     const controller = guardedAbortController((error) =>
@@ -58,23 +59,34 @@ export class VersionTransactions<V extends TransactionVersion> {
       signal: controller.signal,
       data: this.options.counters.dataOf(wizardId),
       config: fields.config,
+      ...(fields.patch ? { patch: fields.patch } : {}),
     })
     return { version, controller, context }
   }
 
   /**
    * Registers `candidate`; when that succeeds, `previous` is retired. Resolves with how long each
-   * step took, or why the register step refused (then nothing changed).
+   * step took, or why the register step refused (then nothing changed). `patch` (a selective reload)
+   * defines the new members onto the live class just before `register`, and is undone if it refuses.
    */
   async commit(
     candidate: V,
     previous: V | undefined,
+    patch?: () => () => void,
   ): Promise<{ ok: true; registerMs: number; disposeMs: number } | { ok: false; refusal: RegisterRefusal | undefined; registerMs: number }> {
     this.options.instances.acquire(candidate, candidate.instances)
     const started = performance.now()
-    const refusal = await this.register(candidate, previous)
+    let undoPatch: (() => void) | undefined
+    let refusal: RegisterRefusal | undefined
+    try {
+      undoPatch = patch?.()
+    } catch (error) {
+      refusal = { kind: 'register', message: `patching the live class failed: ${describeThrown(error)}`, thrown: error }
+    }
+    refusal ??= await this.register(candidate, previous)
     const registerMs = performance.now() - started
     if (refusal || this.options.closed()) {
+      this.undo(candidate.wizardId, undoPatch)
       candidate.controller.abort()
       this.options.forget(await this.options.instances.release(candidate, candidate.instances))
       return { ok: false, refusal, registerMs }
@@ -83,6 +95,14 @@ export class VersionTransactions<V extends TransactionVersion> {
     const disposeStarted = performance.now()
     if (previous && previous !== candidate) await this.retire(previous, candidate)
     return { ok: true, registerMs, disposeMs: performance.now() - disposeStarted }
+  }
+
+  private undo(wizardId: string, undoPatch: (() => void) | undefined): void {
+    try {
+      undoPatch?.()
+    } catch (error) {
+      this.options.warn(`${wizardId}: putting the live class back after a refused patch failed: ${describeThrown(error)}`)
+    }
   }
 
   /** A version stops being the registered one: its signal aborts, then what only it ran on is disposed. */

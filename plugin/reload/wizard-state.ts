@@ -142,6 +142,8 @@ export class WizardStateStore {
         last_error_loc: record.lastError?.error.loc ?? null,
         last_error_frame: record.lastError?.error.frame === undefined ? null : stripVTControlCharacters(record.lastError.error.frame),
         last_phases: record.current?.phases ?? null,
+        last_patch: record.current?.patch ?? null,
+        last_fallback: record.current?.fallback?.join(' ') ?? null,
         live_versions: liveVersions(record.wizardId),
         pinned_version: record.pinned?.version ?? null,
         config_file: record.current?.config?.file ?? null,

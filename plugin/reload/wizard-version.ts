@@ -1,4 +1,4 @@
-import type { ReloadPhases } from '../../client/protocol.ts'
+import type { ReloadPhases, WizardPatchSummary } from '../../client/protocol.ts'
 import type { WizardConfig } from '../config/wizard-config.ts'
 import type { RegisterContext, WizardClass } from '../types.ts'
 import type { ModuleInstance } from './module-instances.ts'
@@ -22,6 +22,17 @@ export interface WizardVersion extends TransactionVersion {
   source: string | undefined
   /** The config file it was registered with (undefined: none). */
   config: WizardConfig | undefined
+  /**
+   * The evaluated class whose members are in effect: `wizardClass` itself, or — after a selective
+   * reload — the new module's class whose members were patched into the live `wizardClass`. What a
+   * rollback to this version patches back (or registers, in replace mode).
+   */
+  members: WizardClass
+  /** The wizard module's code as evaluated (patch mode): a save whose code reads the same changes nothing. */
+  code?: string
+  /** Patch mode: what this version patched into the live class, or why it replaced it instead. */
+  patch?: WizardPatchSummary
+  fallback?: string[]
 }
 
 /** Version numbers and the `data` object, per wizard id, for the whole dev-server session. */

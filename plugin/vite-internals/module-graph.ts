@@ -33,6 +33,12 @@ export function invalidateFile(environment: DevEnvironment, file: string): void 
   if (runner) for (const node of runnerNodesOf(runner, file)) runner.evaluatedModules.invalidateModule(node)
 }
 
+/** The code the graph serves for `file` now, its inline source map left out; undefined when there is none. */
+export function servedCode(environment: DevEnvironment, file: string): string | undefined {
+  const code = modulesOf(environment, file).find((mod) => mod.transformResult)?.transformResult?.code
+  return code?.replace(/\n\/\/# sourceMappingURL=data:[^\n]*\s*$/, '')
+}
+
 /** A hash of the code the graph serves for `file` now (what a runner fetching it gets), or "-" when there is none. */
 export function servedCodeHash(environment: DevEnvironment, file: string): string {
   const code = modulesOf(environment, file).find((mod) => mod.transformResult)?.transformResult?.code

@@ -72,6 +72,16 @@ export class BackendChild {
     return this.ask({ type: 'run', wizardId })
   }
 
+  /** Keeps an instance of the wizard's registered class (a session). */
+  keep(wizardId: string): Promise<unknown> {
+    return this.ask({ type: 'keep', wizardId })
+  }
+
+  /** Calls a method of the kept instance; `sameClass`: it is still an instance of the registered class. */
+  call(wizardId: string, method: string): Promise<{ output: unknown; sameClass: boolean }> {
+    return this.ask({ type: 'call', wizardId, method })
+  }
+
   state(): Promise<BackendState> {
     return this.ask({ type: 'state' })
   }

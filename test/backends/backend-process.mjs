@@ -2,12 +2,15 @@
 // `vite-plugin-wizard-hot-reload/backend` entry. It is told what to do over IPC and answers there.
 //   env: BACKEND_ENTRY (path to dist/plugin/backend.js), DEV_SERVER (URL), BACKEND_NAME, BACKEND_ROOT,
 //        REFUSE_WIZARD (register returns false for this id), BACKEND_WAIT ("false": do not wait for the sync)
-//   IPC: run, state, refuse, hang (register of that id never returns; it sends "registering" first), close
+//   IPC: run, state, refuse, hang (register of that id never returns; it sends "registering" first), close,
+//        keep (an instance of the registered class, kept like a session), call (a method of the kept instance)
 import { pathToFileURL } from 'node:url'
 
 const { connectWizardHotReload } = await import(pathToFileURL(process.env.BACKEND_ENTRY).href)
 
 const wizards = new Map()
+/** Instances kept across reloads, as a backend keeps sessions: what selective reload patches into. */
+const kept = new Map()
 const registrations = []
 let refuse = process.env.REFUSE_WIZARD ?? ''
 let hang = ''
@@ -42,6 +45,15 @@ process.on('message', async (message) => {
       } catch (error) {
         return answer({ error: String(error) })
       }
+    }
+    case 'keep': {
+      const entry = wizards.get(message.wizardId)
+      kept.set(message.wizardId, new entry.WizardClass(entry.context.config))
+      return answer(true)
+    }
+    case 'call': {
+      const instance = kept.get(message.wizardId)
+      return answer({ output: instance[message.method](), sameClass: instance instanceof wizards.get(message.wizardId).WizardClass })
     }
     case 'state':
       return answer({ connected: link?.connected ?? false, wizards: link?.wizards() ?? [], registrations, logs })

@@ -6,14 +6,14 @@
 // as in patch mode: its current members are the last version patched in, never parsed again).
 // Beside it, the same saves when the new class cannot be read from the last one (here a comment between
 // two members changes each time, so the skeleton differs) and is parsed in full.
-//   npx tsx bench/patch.ts [--runs 2000] [--members 50]
+//   npx tsx bench/scenarios/patch.ts [--runs 2000] [--members 50]
 // Prints summary lines, then { members, sourceBytes, total, describe, plan, apply, fullRead } (sample arrays, ms).
-import { args, emit } from './lib/project.ts'
-import { summarize } from './lib/stats.ts'
-import { applyPatch } from '../plugin/patch/apply-patch.ts'
-import { describeClass } from '../plugin/patch/member-shapes.ts'
-import { planPatch } from '../plugin/patch/plan-patch.ts'
-import { currentShape } from '../plugin/patch/patch-state.ts'
+import { args, emit } from '../lib/project.ts'
+import { summarize } from '../lib/stats.ts'
+import { applyPatch } from '../../plugin/patch/apply-patch.ts'
+import { describeClass } from '../../plugin/patch/member-shapes.ts'
+import { planPatch } from '../../plugin/patch/plan-patch.ts'
+import { currentShape } from '../../plugin/patch/patch-state.ts'
 
 process.setSourceMapsEnabled(false)
 const options = args()
