@@ -26,6 +26,10 @@ export interface ExtensionBrowser {
   /** Opens the app's page, its panel, and clicks "Connect the browser extension"; confirms in the tab the extension opens. */
   pairFromPanel(playground: Playground): Promise<Page>
   popup(): Promise<Page>
+  /** Clicks a notification as the system would (a test cannot click the system's own). */
+  clickNotification(id: string): Promise<void>
+  /** Opens a WebSocket from the service worker (the extension's own origin) and tells how it ended. */
+  probe(url: string): Promise<{ opened: boolean; code: number; frames: number }>
 }
 
 export const test = base.extend<{ extension: ExtensionBrowser }>({
@@ -83,6 +87,21 @@ function extensionBrowser(context: BrowserContext, worker: Worker, id: string): 
       await expect(panelOf(page).locator('.extension-connect .notice')).toHaveText(`Connected: the extension follows ${new URL(playground.url).host}.`)
       return page
     },
+    clickNotification: (id) =>
+      worker.evaluate((clicked) => (globalThis as unknown as { wizardHotReload: { notificationClicked(id: string): Promise<void> } }).wizardHotReload.notificationClicked(clicked), id),
+    probe: (url) =>
+      worker.evaluate(
+        (target) =>
+          new Promise<{ opened: boolean; code: number; frames: number }>((resolve) => {
+            const socket = new WebSocket(target)
+            let opened = false
+            let frames = 0
+            socket.onopen = () => (opened = true)
+            socket.onmessage = () => frames++
+            socket.onclose = (event) => resolve({ opened, code: event.code, frames })
+          }),
+        url,
+      ),
     async popup() {
       const page = await context.newPage()
       await page.setViewportSize({ width: 380, height: 420 })
