@@ -4,6 +4,7 @@ import path from 'node:path'
 import { chromium, type BrowserContext, type Page, type Worker } from '@playwright/test'
 import { CHROMIUM_FLAGS, chromiumLaunchOptions } from './browser.ts'
 import { expect, test as base } from './fixtures.ts'
+import type { ServerView } from '../extension/servers/server-view.ts'
 import type { Playground } from './playground.ts'
 
 /** The built extension (npm run build), loaded unpacked as a user would. */
@@ -14,7 +15,10 @@ export interface ExtensionBrowser {
   context: BrowserContext
   /** The extension's id (its origin is chrome-extension://<id>). */
   id: string
-  worker: Worker
+  /** The service worker running now (MV3 stops it when idle; the next event starts another): spied on. */
+  worker(): Promise<Worker>
+  /** What the service worker knows of each paired dev server (what the popup shows). */
+  views(): Promise<ServerView[]>
   /** The toolbar badge: its text and colour (`#rrggbb`). */
   badge(): Promise<{ text: string; color: string }>
   /** The notifications created since `spyOnNotifications` (the service worker calls chrome.notifications.create each time). */
@@ -49,10 +53,8 @@ export const test = base.extend<{ extension: ExtensionBrowser }>({
       viewport: { width: 1100, height: 640 },
     })
     try {
-      const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'))
-      const id = new URL(worker.url()).host
-      await spyOnNotifications(worker)
-      await use(extensionBrowser(context, worker, id))
+      const first = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'))
+      await use(extensionBrowser(context, new URL(first.url()).host))
     } finally {
       await context.close()
       fs.rmSync(userDataDir, { recursive: true, force: true })
@@ -62,19 +64,34 @@ export const test = base.extend<{ extension: ExtensionBrowser }>({
 
 export { expect }
 
-function extensionBrowser(context: BrowserContext, worker: Worker, id: string): ExtensionBrowser {
+type Hooks = typeof globalThis & {
+  wizardHotReload: { notifier: { recent: [] }; fleet: { views(): ServerView[] }; notificationClicked(id: string): Promise<void> }
+  createdNotifications?: []
+}
+
+function extensionBrowser(context: BrowserContext, id: string): ExtensionBrowser {
+  const running = async (): Promise<Worker> => {
+    const isOurs = (candidate: Worker) => candidate.url() === `chrome-extension://${id}/service-worker.js`
+    const worker = context.serviceWorkers().find(isOurs) ?? (await context.waitForEvent('serviceworker', { predicate: isOurs }))
+    await spyOnNotifications(worker)
+    return worker
+  }
+  // (Serialised into the worker: `run` uses only its argument.)
+  const inWorker = async <T, A = undefined>(run: (arg: A) => T | Promise<T>, arg?: A): Promise<T> =>
+    (await running()).evaluate(run as (arg: unknown) => T | Promise<T>, arg)
   return {
     context,
     id,
-    worker,
+    worker: running,
+    views: () => inWorker(() => (globalThis as Hooks).wizardHotReload.fleet.views()),
     badge: () =>
-      worker.evaluate(async () => {
+      inWorker(async () => {
         const [r, g, b] = await chrome.action.getBadgeBackgroundColor({})
         return { text: await chrome.action.getBadgeText({}), color: `#${[r, g, b].map((n) => n.toString(16).padStart(2, '0')).join('')}` }
       }),
-    created: () => worker.evaluate(() => (globalThis as unknown as { createdNotifications: [] }).createdNotifications),
-    recent: () => worker.evaluate(() => (globalThis as unknown as { wizardHotReload: { notifier: { recent: [] } } }).wizardHotReload.notifier.recent),
-    pairings: () => worker.evaluate(async () => ((await chrome.storage.local.get('pairings')).pairings ?? []) as []),
+    created: () => inWorker(() => (globalThis as Hooks).createdNotifications ?? []),
+    recent: () => inWorker(() => (globalThis as Hooks).wizardHotReload.notifier.recent),
+    pairings: () => inWorker(async () => ((await chrome.storage.local.get('pairings')).pairings ?? []) as []),
     async pairFromPanel(playground) {
       const page = await context.newPage()
       await playground.open(page)
@@ -87,10 +104,9 @@ function extensionBrowser(context: BrowserContext, worker: Worker, id: string): 
       await expect(panelOf(page).locator('.extension-connect .notice')).toHaveText(`Connected: the extension follows ${new URL(playground.url).host}.`)
       return page
     },
-    clickNotification: (id) =>
-      worker.evaluate((clicked) => (globalThis as unknown as { wizardHotReload: { notificationClicked(id: string): Promise<void> } }).wizardHotReload.notificationClicked(clicked), id),
+    clickNotification: (notification) => inWorker((clicked) => (globalThis as Hooks).wizardHotReload.notificationClicked(clicked), notification),
     probe: (url) =>
-      worker.evaluate(
+      inWorker(
         (target) =>
           new Promise<{ opened: boolean; code: number; frames: number }>((resolve) => {
             const socket = new WebSocket(target)
@@ -111,11 +127,15 @@ function extensionBrowser(context: BrowserContext, worker: Worker, id: string): 
   }
 }
 
-/** Records every chrome.notifications.create call in the service worker (the notifications are real too). */
+/** Records every chrome.notifications.create call in the service worker (the notifications are real too), once per worker. */
 async function spyOnNotifications(worker: Worker): Promise<void> {
   await worker.evaluate(() => {
+    if ('createdNotifications' in globalThis) return
     const created: unknown[] = []
-    const original = chrome.notifications.create.bind(chrome.notifications) as (id: string, options: chrome.notifications.NotificationCreateOptions) => Promise<string>
+    const original = chrome.notifications.create.bind(chrome.notifications) as (
+      id: string,
+      options: chrome.notifications.NotificationCreateOptions,
+    ) => Promise<string>
     Object.assign(globalThis, { createdNotifications: created })
     chrome.notifications.create = ((id: string, options: chrome.notifications.NotificationCreateOptions) => {
       created.push({ id, title: options.title, message: options.message, contextMessage: options.contextMessage })

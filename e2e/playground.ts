@@ -22,8 +22,11 @@ export interface Playground {
   remove(relative: string): void
   /** Opens the page and waits until its HMR socket is connected (so no event can be missed). */
   open(page: Page): Promise<void>
-  /** Stops the dev server and starts another on the same folder and port (Ctrl-C, then `vite` again); `server` is the new one. */
-  restart(): Promise<void>
+  /**
+   * Stops the dev server and starts another on the same folder and port (Ctrl-C, then `vite` again);
+   * `server` is the new one. `whileDown` runs in between (say, to see what a client makes of it).
+   */
+  restart(whileDown?: () => Promise<void> | void): Promise<void>
   close(): Promise<void>
 }
 
@@ -92,9 +95,10 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       await page.goto(url)
       await connected
     },
-    async restart() {
+    async restart(whileDown) {
       const port = Number(new URL(url).port)
       await server.close()
+      await whileDown?.()
       server = await listen(port)
     },
     async close() {
