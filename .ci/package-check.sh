@@ -36,6 +36,25 @@ console.log(`package check: ${maps.length} source maps carry their sources`)
 '
 npx --no-install wizard-hot-reload --help | head -1 | grep -q 'act on the running Vite dev server'
 echo "package check: the wizard-hot-reload command is installed"
+# The browser extension ships built: `wizard-hot-reload extension` prints its folder inside the package,
+# whose manifest names only files that are there (what chrome://extensions "Load unpacked" reads).
+extension_dir="$(npx --no-install wizard-hot-reload extension)"
+test "$extension_dir" = "$(pwd -P)/node_modules/vite-plugin-wizard-hot-reload/dist/extension"
+node -e '
+const fs = require("node:fs"), path = require("node:path")
+const dir = process.argv[1]
+const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"))
+if (manifest.manifest_version !== 3) throw new Error("not a Manifest V3 extension")
+const files = [manifest.background.service_worker, manifest.action.default_popup, ...Object.values(manifest.icons), ...manifest.content_scripts.flatMap((script) => script.js)]
+for (const page of [manifest.action.default_popup, "pairing/pair.html"]) {
+  const html = fs.readFileSync(path.join(dir, page), "utf8")
+  for (const [, src] of html.matchAll(/(?:src|href)="([^"]+)"/g)) files.push(src.startsWith("/") ? src : path.join(path.dirname(page), src))
+}
+for (const file of files) if (!fs.existsSync(path.join(dir, file.replace(/^\//, "")))) throw new Error(`the extension lacks ${file}`)
+const hosts = manifest.host_permissions.map((pattern) => new URL(pattern.replace("/*", "/")).hostname)
+if (hosts.some((host) => host !== "localhost" && host !== "127.0.0.1")) throw new Error(`host permissions beyond loopback: ${manifest.host_permissions}`)
+console.log(`package check: the browser extension ships in ${dir} (${files.length} files its manifest and pages name)`)
+' "$extension_dir"
 
 # A project made by `npm init -y` is CommonJS: Vite bundles vite.config.ts to CJS and require()s the
 # plugin. The exports' "default" condition (no "import"-only) lets Node's require(esm) load it.

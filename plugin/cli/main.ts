@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util'
 import type { HotReloadStatus, WizardActionDone, WizardHistoryEntry } from '../../client/protocol.ts'
 import { askDevServer, CliError } from './control-client.ts'
+import { builtExtensionDir } from './extension-dir.ts'
 
 const USAGE = `wizard-hot-reload — act on the running Vite dev server of this project
 
@@ -10,6 +11,7 @@ const USAGE = `wizard-hot-reload — act on the running Vite dev server of this 
   wizard-hot-reload rollback <wizard> <version> register a kept version again (pins it until the next save)
   wizard-hot-reload undo <wizard>              back to the version registered before
   wizard-hot-reload retry <wizard>             reload its file now
+  wizard-hot-reload extension                  where the browser extension is (load it unpacked)
 
 Options: --json (print the dev server's answer as JSON), --server <url> (another dev server than
 the one this project's node_modules/.vite records), --root <dir> (the project; default: here).
@@ -31,6 +33,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     out(USAGE)
     return values.help ? 0 : 2
   }
+  if (command === 'extension') return printExtensionDir(out, err)
   const request = requestOf(command, wizardId, version)
   if (typeof request === 'string') {
     err(`${request}\n\n${USAGE}`)
@@ -49,6 +52,17 @@ export async function main(argv: string[], out: (line: string) => void = console
     err(error instanceof CliError ? error.message : String(error))
     return 2
   }
+}
+
+/** The browser extension's folder, alone on its line (for `$(wizard-hot-reload extension)`); needs no dev server. */
+function printExtensionDir(out: (line: string) => void, err: (line: string) => void): number {
+  const found = builtExtensionDir()
+  if ('error' in found) {
+    err(found.error)
+    return 2
+  }
+  out(found.dir)
+  return 0
 }
 
 function parse(argv: string[]) {
