@@ -20,7 +20,12 @@ export default defineConfig(({ mode }) => {
     : {
         input: { 'service-worker': extension('service-worker.ts'), popup: extension('popup/popup.html'), pair: extension('pairing/pair.html') },
         preserveEntrySignatures: false as const,
-        output: { format: 'es' as const, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' },
+        output: {
+          format: 'es' as const,
+          entryFileNames: '[name].js',
+          chunkFileNames: 'chunks/[name]-[hash].js',
+          assetFileNames: 'assets/[name]-[hash][extname]',
+        },
       }
   return {
     root: extension(''),

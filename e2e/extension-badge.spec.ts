@@ -48,4 +48,3 @@ test('the dev server restarted: grey while it is away, then the truth again (a s
   const [view] = await extension.views()
   expect(view.wizards).toContainEqual(expect.objectContaining({ wizardId: 'greeting', state: 'failed' }))
 })
-

@@ -10,20 +10,29 @@ test('a failure is notified with wizard, kind and file:line, once per change of 
   const id = `wizard-hot-reload|${serverOf(playground)}|w:greeting`
 
   playground.edit('wizards/greeting_wizard.ts', BREAK)
-  await expect.poll(() => extension.created()).toEqual([
-    {
-      id,
-      title: 'greeting failed to reload',
-      message: expect.stringMatching(/^syntax · wizards\/greeting_wizard\.ts:\d+\n.*SyntaxError.*\nThe previous version keeps serving\.$/),
-      contextMessage: expect.stringContaining(new URL(playground.url).host),
-    },
-  ])
+  await expect
+    .poll(() => extension.created())
+    .toEqual([
+      {
+        id,
+        title: 'greeting failed to reload',
+        message: expect.stringMatching(/^syntax · wizards\/greeting_wizard\.ts:\d+\n.*SyntaxError.*\nThe previous version keeps serving\.$/),
+        contextMessage: expect.stringContaining(new URL(playground.url).host),
+      },
+    ])
   // Still broken, differently (it throws as it loads): the same state, so no second notification — the list
   // below would have it between the failure and the recovery (events are handled in order).
-  playground.edit('wizards/greeting_wizard.ts', (code) => `throw new Error('not yet')\n${code.replace("'Hello from the greeting wizard' +", "'Hello from the greeting wizard'")}`)
+  playground.edit(
+    'wizards/greeting_wizard.ts',
+    (code) => `throw new Error('not yet')\n${code.replace("'Hello from the greeting wizard' +", "'Hello from the greeting wizard'")}`,
+  )
   await expect.poll(async () => (await extension.views())[0].wizards.find((wizard) => wizard.wizardId === 'greeting')?.failure?.kind).toBe('evaluate')
-  playground.edit('wizards/greeting_wizard.ts', (code) => code.replace("throw new Error('not yet')\n", '').replace("'Hello from the greeting wizard'", "'Hello, fixed'"))
-  await expect.poll(async () => (await extension.created()).map((notification) => notification.title)).toEqual(['greeting failed to reload', 'greeting works again'])
+  playground.edit('wizards/greeting_wizard.ts', (code) =>
+    code.replace("throw new Error('not yet')\n", '').replace("'Hello from the greeting wizard'", "'Hello, fixed'"),
+  )
+  await expect
+    .poll(async () => (await extension.created()).map((notification) => notification.title))
+    .toEqual(['greeting failed to reload', 'greeting works again'])
   expect((await extension.created())[1]).toMatchObject({ id, message: expect.stringMatching(/^v\d+ reloaded$/) })
   // The real notification is there too (the system's), under the wizard's id.
   expect(Object.keys(await (await extension.worker()).evaluate(() => chrome.notifications.getAll()))).toContain(id)
@@ -41,19 +50,24 @@ test('none while the app tab is in front (its toast shows it); a burst of failur
   await other.goto('about:blank')
   await other.bringToFront()
   for (let i = 0; i < 12; i++) playground.write(`wizards/broken${i}_wizard.ts`, `export class Broken${i}Wizard { run() { return 'x' + } }\n`)
-  await expect.poll(() => extension.created()).toEqual([
-    {
-      id: `wizard-hot-reload|${serverOf(playground)}|*`,
-      title: '12 wizards changed: 12 failed',
-      message: expect.stringMatching(/^broken\d+, .*, and 6 more$/),
-      contextMessage: expect.stringContaining(new URL(playground.url).host),
-    },
-  ])
+  await expect
+    .poll(() => extension.created())
+    .toEqual([
+      {
+        id: `wizard-hot-reload|${serverOf(playground)}|*`,
+        title: '12 wizards changed: 12 failed',
+        message: expect.stringMatching(/^broken\d+, .*, and 6 more$/),
+        contextMessage: expect.stringContaining(new URL(playground.url).host),
+      },
+    ])
   expect((await extension.recent()).at(-1)).toMatchObject({ appInFront: false, wizards: expect.arrayContaining(['broken0', 'broken11']) })
   await expect.poll(() => extension.badge()).toEqual({ text: '13', color: '#d93025' })
 })
 
-test('a click on a notification opens the app with the panel on that wizard, or focuses its open tab and opens the panel there', async ({ extension, playground }) => {
+test('a click on a notification opens the app with the panel on that wizard, or focuses its open tab and opens the panel there', async ({
+  extension,
+  playground,
+}) => {
   const page = await extension.pairFromPanel(playground)
   await page.close()
   playground.edit('wizards/greeting_wizard.ts', BREAK)

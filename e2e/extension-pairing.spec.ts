@@ -8,12 +8,19 @@ test('pairing from the panel: the extension asks the user, keeps the pairing, co
   await expect(panelOf(page)).toBeVisible()
   // Connected, nothing failing: no count on the badge.
   await expect.poll(() => extension.badge()).toEqual({ text: '', color: '#1e8e3e' })
-  const status = (await (await page.request.get(new URL('/api/hot-reload/status', playground.url).href)).json()) as { extensions: Array<{ origin: string; connected: boolean }> }
+  const status = (await (await page.request.get(new URL('/api/hot-reload/status', playground.url).href)).json()) as {
+    extensions: Array<{ origin: string; connected: boolean }>
+  }
   // (The pairings file is per project cache folder, which every e2e playground shares: other tests' pairings are listed too, not connected.)
-  expect(status.extensions.filter((entry) => entry.connected)).toEqual([expect.objectContaining({ origin: `chrome-extension://${extension.id}`, connected: true })])
+  expect(status.extensions.filter((entry) => entry.connected)).toEqual([
+    expect.objectContaining({ origin: `chrome-extension://${extension.id}`, connected: true }),
+  ])
 })
 
-test('pairing from the popup by URL: the extension opens the page, whose panel hands over the offer; no confirmation page', async ({ extension, playground }) => {
+test('pairing from the popup by URL: the extension opens the page, whose panel hands over the offer; no confirmation page', async ({
+  extension,
+  playground,
+}) => {
   const popup = await extension.popup()
   await expect(popup.getByText('No dev server paired yet.')).toBeVisible()
   await popup.getByLabel('Pair a dev server by its URL').fill(playground.url)
@@ -43,9 +50,9 @@ test('an offer the user did not confirm is not used; an unpaired extension origi
   expect(await extension.pairings()).toEqual([])
   // Connected to this dev server: none (the pairings file, shared by every e2e playground, may list other tests' pairings).
   const connected = async () =>
-    ((await (await page.request.get(new URL('/api/hot-reload/status', playground.url).href)).json()) as { extensions: Array<{ connected: boolean }> }).extensions.filter(
-      (entry) => entry.connected,
-    )
+    (
+      (await (await page.request.get(new URL('/api/hot-reload/status', playground.url).href)).json()) as { extensions: Array<{ connected: boolean }> }
+    ).extensions.filter((entry) => entry.connected)
   expect(await connected()).toEqual([])
 
   // The extension's own origin, without a pairing: closed as "not paired" before any frame (no challenge, so

@@ -18,7 +18,10 @@ test('proofs and the pairing secret match the dev server’s', async () => {
 test('frame MACs match what the dev server’s signed socket computes (session key, role, frame count, text)', async () => {
   const signer = await FrameSigner.create(secret, a, b)
   const text = '{"type":"ping"}'
-  const expected = createHmac('sha256', sessionKey(secret, a, b)).update('extension\u00003\u0000').update(text).digest('hex')
+  const expected = createHmac('sha256', sessionKey(secret, a, b))
+    .update('extension\u00003\u0000')
+    .update(text)
+    .digest('hex')
   expect(await signer.mac('extension', 3, text)).toBe(expected)
   expect(await signer.mac('extension', 4, text)).not.toBe(expected)
 })

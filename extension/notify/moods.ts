@@ -41,7 +41,8 @@ export function moodChanges(known: Readonly<Record<string, Mood>>, event: StoreE
       const failure = failures.get(summary.wizardId)
       if (failure) set({ wizardId: summary.wizardId, from: undefined, to: 'failed', failure })
       // A snapshot does not say how backends did: a backend failure stands until the next reload says otherwise.
-      else if (known[summary.wizardId] !== 'backend-failed') set({ wizardId: summary.wizardId, from: undefined, to: 'ok', version: summary.version, how: 'fine again' })
+      else if (known[summary.wizardId] !== 'backend-failed')
+        set({ wizardId: summary.wizardId, from: undefined, to: 'ok', version: summary.version, how: 'fine again' })
     }
   }
   return { next, changes }

@@ -12,7 +12,11 @@ const failure = (wizardId: string): MoodChange => ({
     wizardId,
     file: `/home/me/shop/wizards/${wizardId}_wizard.ts`,
     timestamp: 1,
-    error: { kind: 'syntax', message: 'SyntaxError: Unexpected token\n  at x', loc: { file: `/home/me/shop/wizards/${wizardId}_wizard.ts`, line: 12, column: 3 } },
+    error: {
+      kind: 'syntax',
+      message: 'SyntaxError: Unexpected token\n  at x',
+      loc: { file: `/home/me/shop/wizards/${wizardId}_wizard.ts`, line: 12, column: 3 },
+    },
     keptPreviousVersion: true,
   } satisfies WizardFailedPayload,
 })
@@ -45,7 +49,9 @@ test('a recovery, and a backend that failed while the dev server succeeded', () 
 })
 
 test('a branch switch of 300 files is one summary for the dev server', () => {
-  const changes = Array.from({ length: 300 }, (_, i) => (i < 280 ? failure(`w${i}`) : ({ wizardId: `w${i}`, from: 'failed', to: 'ok', version: 2, how: 'reloaded' } as const)))
+  const changes = Array.from({ length: 300 }, (_, i) =>
+    i < 280 ? failure(`w${i}`) : ({ wizardId: `w${i}`, from: 'failed', to: 'ok', version: 2, how: 'reloaded' } as const),
+  )
   const specs = planNotifications(view, changes)
   expect(specs).toEqual([
     {

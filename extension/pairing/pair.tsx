@@ -17,7 +17,8 @@ function Pair({ candidateKey }: { candidateKey: string }) {
     void chrome.storage.session.get(name).then((stored) => setCandidate((stored[name] as Candidate | undefined) ?? null))
   }, [])
   if (candidate === undefined) return null
-  if (candidate === null) return <p class="notice error">This pairing request is gone (it lasts 2 minutes). Click “Connect the browser extension” in the panel again.</p>
+  if (candidate === null)
+    return <p class="notice error">This pairing request is gone (it lasts 2 minutes). Click “Connect the browser extension” in the panel again.</p>
   const { server } = candidate.offer
   const host = new URL(server).host
   const pair = async () => {

@@ -31,7 +31,8 @@ export class PairingFlow {
     const pageOrigin = httpOrigin(sender.url)
     if (!offer || !pageOrigin || !sender.url) return
     const appUrl = withoutHash(sender.url)
-    const pending = (await chrome.storage.session.get(SESSION_KEYS.pending))[SESSION_KEYS.pending] as Record<string, { tabId: number; until: number }> | undefined
+    const pending = (await chrome.storage.session.get(SESSION_KEYS.pending))[SESSION_KEYS.pending] as
+      Record<string, { tabId: number; until: number }> | undefined
     const expected = pending?.[pageOrigin]
     if (expected && expected.tabId === tabId && expected.until > Date.now()) {
       const { [pageOrigin]: _taken, ...rest } = pending!

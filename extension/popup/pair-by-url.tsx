@@ -30,7 +30,13 @@ export function PairByUrl({ paired }: { paired: ReadonlySet<string> }) {
   return (
     <form class="pair" onSubmit={pair}>
       <label for="pair-url">Pair a dev server by its URL</label>
-      <input id="pair-url" type="url" placeholder="http://localhost:5173/" value={url} onInput={(event) => setUrl((event.currentTarget as HTMLInputElement).value)} />
+      <input
+        id="pair-url"
+        type="url"
+        placeholder="http://localhost:5173/"
+        value={url}
+        onInput={(event) => setUrl((event.currentTarget as HTMLInputElement).value)}
+      />
       <button type="submit">Pair</button>
       {notice && <p class={notice.error ? 'notice error' : 'notice ok'}>{notice.text}</p>}
     </form>

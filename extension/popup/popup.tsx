@@ -30,11 +30,13 @@ function Popup() {
       </div>
       {views?.length === 0 && (
         <p class="muted empty">
-          No dev server paired yet. In a dev server's page, open the wizard panel (Alt+Shift+W) and click “Connect the browser extension” — or pair one by its URL
-          below.
+          No dev server paired yet. In a dev server's page, open the wizard panel (Alt+Shift+W) and click “Connect the browser extension” — or pair one by its
+          URL below.
         </p>
       )}
-      {views?.map((view) => <ServerCard key={view.server} view={view} />)}
+      {views?.map((view) => (
+        <ServerCard key={view.server} view={view} />
+      ))}
       <PairByUrl paired={new Set(views?.map((view) => view.server))} />
     </main>
   )

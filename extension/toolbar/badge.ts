@@ -19,7 +19,8 @@ export function badgeOf(views: ServerView[], flashing: boolean): Badge {
   const failing = connected.reduce((sum, view) => sum + view.wizards.filter((wizard) => wizard.state === 'failed').length, 0)
   const away = views.filter((view) => view.link.state === 'unreachable' || view.link.state === 'refused')
   const title = ['Wizard hot reload', ...views.map(lineOf)].join('\n')
-  if (views.length === 0) return { text: '', color: BADGE_COLORS.unreachable, title: 'Wizard hot reload — no dev server paired: open the popup, or the panel of a dev server' }
+  if (views.length === 0)
+    return { text: '', color: BADGE_COLORS.unreachable, title: 'Wizard hot reload — no dev server paired: open the popup, or the panel of a dev server' }
   if (failing > 0) return { text: failing > 99 ? '99+' : String(failing), color: BADGE_COLORS.failing, title }
   if (away.length > 0) return { text: 'off', color: BADGE_COLORS.unreachable, title }
   if (flashing) return { text: '✓', color: BADGE_COLORS.success, title }

@@ -81,9 +81,14 @@ test('the built command runs as installed: `wizard-hot-reload status`', async ()
 test('`wizard-hot-reload extension` prints the folder of the built browser extension (manifest.json at its root), from source and built alike', async () => {
   const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/extension')
   expect(await run('/', 'extension')).toEqual({ code: 0, out: dir, err: '' })
-  const output = await new Promise<string>((resolve, reject) => execFile(process.execPath, [CLI, 'extension'], (error, stdout) => (error ? reject(error) : resolve(stdout))))
+  const output = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, [CLI, 'extension'], (error, stdout) => (error ? reject(error) : resolve(stdout))),
+  )
   expect(output).toBe(`${dir}\n`)
-  const manifest = JSON.parse(fs.readFileSync(path.join(output.trim(), 'manifest.json'), 'utf8')) as { manifest_version: number; background: { service_worker: string } }
+  const manifest = JSON.parse(fs.readFileSync(path.join(output.trim(), 'manifest.json'), 'utf8')) as {
+    manifest_version: number
+    background: { service_worker: string }
+  }
   expect(manifest.manifest_version).toBe(3)
   expect(fs.existsSync(path.join(dir, manifest.background.service_worker))).toBe(true)
 })
