@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer } from 'ws'
-import { refuseUpgrade, UpgradeRoute, type UpgradeableServer } from '../notify/upgrade-route.ts'
+import { refuseUpgrade } from '../notify/upgrade-route.ts'
 import { isHostAllowed } from '../notify/request-guards.ts'
-import { BackendSocket } from '../backend-link/backend-socket.ts'
+import type { BackendSocket } from '../backend-link/backend-socket.ts'
+import { LinkEndpoint } from '../backend-link/link-endpoint.ts'
 import type { BackendHub } from './backend-hub.ts'
 import { proveThenAwaitHello } from '../backend-link/handshake.ts'
 import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage } from '../backend-link/protocol.ts'
@@ -26,31 +26,12 @@ export interface BackendEndpointOptions {
  * The proof goes both ways and the token never travels: the dev server's challenge proves it first,
  * then the backend's hello. A refusal says why (an HTTP answer, or the close reason).
  */
-export class BackendEndpoint {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BACKEND_FRAME_BYTES, clientTracking: false, perMessageDeflate: false })
-  private readonly route = new UpgradeRoute(BACKEND_PATH, (req, socket, head) => {
-    if (!this.closed) this.handleUpgrade(req, socket, head)
-  })
-  private closed = false
-
-  constructor(private readonly options: BackendEndpointOptions) {}
-
-  private get heartbeatMs(): number {
-    return this.options.heartbeatMs ?? 15_000
+export class BackendEndpoint extends LinkEndpoint {
+  constructor(private readonly options: BackendEndpointOptions) {
+    super(BACKEND_PATH, MAX_BACKEND_FRAME_BYTES, options.heartbeatMs)
   }
 
-  attach(httpServer: UpgradeableServer): () => void {
-    return this.route.attach(httpServer)
-  }
-
-  close(): void {
-    this.closed = true
-    this.route.detachAll()
-    this.wss.close()
-  }
-
-  private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy())
+  protected upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (req.headers.origin !== undefined) return refuseUpgrade(socket, 403, 'browsers may not connect to the backend channel (it serves and runs source code)')
     if (!isHostAllowed(req.headers.host, this.options.allowedHosts))
       return refuseUpgrade(socket, 403, `Host "${req.headers.host}" is not allowed (see server.allowedHosts)`)
@@ -63,11 +44,7 @@ export class BackendEndpoint {
       )
     }
     const address = req.socket.remoteAddress ?? null
-    this.wss.handleUpgrade(req, socket, head, (client) => {
-      const wrapped = new BackendSocket(client)
-      wrapped.keepAlive(this.heartbeatMs)
-      this.authenticate(wrapped, backendNonce, address)
-    })
+    this.take(req, socket, head, (taken) => this.authenticate(taken, backendNonce, address))
   }
 
   /** The dev server proves it holds the token, then waits for the backend's proof in its hello; only then the hub hears of it. */

@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer } from 'ws'
 import { EXTENSION_CLOSE, EXTENSION_PATH, EXTENSION_PROTOCOL_VERSION, EXTENSION_QUERY, type ExtensionServerMessage } from '../../client/extension-wire.ts'
-import { BackendSocket } from '../backend-link/backend-socket.ts'
+import type { BackendSocket } from '../backend-link/backend-socket.ts'
+import { LinkEndpoint } from '../backend-link/link-endpoint.ts'
 import { proveThenAwaitHello } from '../backend-link/handshake.ts'
 import { proofOf, sessionKey } from '../backend-link/token.ts'
 import { isHostAllowed } from '../notify/request-guards.ts'
-import { refuseUpgrade, UpgradeRoute, type UpgradeableServer } from '../notify/upgrade-route.ts'
+import { refuseUpgrade } from '../notify/upgrade-route.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
 import type { ExtensionPairing, ExtensionPairings } from './extension-pairings.ts'
 import { isExtensionOrigin } from './extension-origin.ts'
@@ -33,31 +33,12 @@ export interface ExtensionEndpointOptions {
  * the extension knows it reached the dev server it paired with), then the extension's. An unknown
  * pairing is closed with `EXTENSION_CLOSE.notPaired` and its reason, which the extension can read.
  */
-export class ExtensionEndpoint {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: false, perMessageDeflate: false })
-  private readonly route = new UpgradeRoute(EXTENSION_PATH, (req, socket, head) => {
-    if (!this.closed) this.handleUpgrade(req, socket, head)
-  })
-  private closed = false
-
-  constructor(private readonly options: ExtensionEndpointOptions) {}
-
-  private get heartbeatMs(): number {
-    return this.options.heartbeatMs ?? 15_000
+export class ExtensionEndpoint extends LinkEndpoint {
+  constructor(private readonly options: ExtensionEndpointOptions) {
+    super(EXTENSION_PATH, MAX_FRAME_BYTES, options.heartbeatMs)
   }
 
-  attach(httpServer: UpgradeableServer): () => void {
-    return this.route.attach(httpServer)
-  }
-
-  close(): void {
-    this.closed = true
-    this.route.detachAll()
-    this.wss.close()
-  }
-
-  private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy())
+  protected upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (!isHostAllowed(req.headers.host, this.options.allowedHosts))
       return refuseUpgrade(socket, 403, `Host "${req.headers.host}" is not allowed (see server.allowedHosts)`)
     const origin = req.headers.origin
@@ -66,11 +47,7 @@ export class ExtensionEndpoint {
       return refuseUpgrade(socket, 403, `${who} may not connect here: this endpoint is for a paired browser extension only`)
     }
     const query = new URL(req.url ?? '/', 'http://localhost').searchParams
-    this.wss.handleUpgrade(req, socket, head, (client) => {
-      const wrapped = new BackendSocket(client)
-      wrapped.keepAlive(this.heartbeatMs)
-      this.authenticate(wrapped, origin, query)
-    })
+    this.take(req, socket, head, (taken) => this.authenticate(taken, origin, query))
   }
 
   private authenticate(socket: BackendSocket, origin: string, query: URLSearchParams): void {
