@@ -4,6 +4,13 @@ import { WebSocketServer } from 'ws'
 import { UpgradeRoute, type UpgradeableServer } from '../notify/upgrade-route.ts'
 import { BackendSocket } from './backend-socket.ts'
 
+/** What both endpoints are given: the Hosts the dev server allows, and how often to ping. */
+export interface LinkEndpointOptions {
+  allowedHosts: readonly string[] | true
+  /** How often the dev server pings each client (one unanswered interval drops it). @default 15000 */
+  heartbeatMs?: number
+}
+
 /**
  * A WebSocket path on the dev server's own HTTP server for clients that prove who they are (backend
  * processes, the paired browser extension): the route, the socket server, the heartbeat. A subclass
@@ -17,7 +24,6 @@ export abstract class LinkEndpoint {
   constructor(
     path: string,
     maxPayload: number,
-    /** How often the dev server pings each client (one unanswered interval drops it). @default 15000 */
     private readonly heartbeat: number | undefined,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload, clientTracking: false, perMessageDeflate: false })

@@ -3,20 +3,17 @@ import type { Duplex } from 'node:stream'
 import { refuseUpgrade } from '../notify/upgrade-route.ts'
 import { isHostAllowed } from '../notify/request-guards.ts'
 import type { BackendSocket } from '../backend-link/backend-socket.ts'
-import { LinkEndpoint } from '../backend-link/link-endpoint.ts'
+import { LinkEndpoint, type LinkEndpointOptions } from '../backend-link/link-endpoint.ts'
 import type { BackendHub } from './backend-hub.ts'
 import { proveThenAwaitHello } from '../backend-link/handshake.ts'
 import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage } from '../backend-link/protocol.ts'
 import { sessionKey } from '../backend-link/token.ts'
 
-export interface BackendEndpointOptions {
+export interface BackendEndpointOptions extends LinkEndpointOptions {
   token: string
-  allowedHosts: readonly string[] | true
   hub: BackendHub
   /** Takes a proven control client (the CLI): it asks questions, it loads nothing. */
   control: (socket: BackendSocket) => void
-  /** How often the dev server pings each backend (one unanswered interval drops it). @default 15000 */
-  heartbeatMs?: number
 }
 
 /**

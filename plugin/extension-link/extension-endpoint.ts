@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { EXTENSION_CLOSE, EXTENSION_PATH, EXTENSION_PROTOCOL_VERSION, EXTENSION_QUERY, type ExtensionServerMessage } from '../../client/extension-wire.ts'
 import type { BackendSocket } from '../backend-link/backend-socket.ts'
-import { LinkEndpoint } from '../backend-link/link-endpoint.ts'
+import { LinkEndpoint, type LinkEndpointOptions } from '../backend-link/link-endpoint.ts'
 import { proveThenAwaitHello } from '../backend-link/handshake.ts'
 import { proofOf, sessionKey } from '../backend-link/token.ts'
 import { isHostAllowed } from '../notify/request-guards.ts'
@@ -12,8 +12,7 @@ import type { ExtensionPairing, ExtensionPairings } from './extension-pairings.t
 import { isExtensionOrigin } from './extension-origin.ts'
 import type { PairingOffers } from './pairing-offers.ts'
 
-export interface ExtensionEndpointOptions {
-  allowedHosts: readonly string[] | true
+export interface ExtensionEndpointOptions extends LinkEndpointOptions {
   pairings: ExtensionPairings
   offers: PairingOffers
   /** Shown in the extension: the project's folder name, and its root (to shorten paths). */
@@ -21,8 +20,6 @@ export interface ExtensionEndpointOptions {
   /** Takes an extension whose proof passed; every frame on `socket` is signed from now on. */
   accept: (socket: BackendSocket, pairing: ExtensionPairing) => void
   info: (message: string) => void
-  /** How often the dev server pings each extension (one unanswered interval drops it). @default 15000 */
-  heartbeatMs?: number
 }
 
 /**
