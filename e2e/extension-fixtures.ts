@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,6 +10,12 @@ import type { Playground } from './playground.ts'
 
 /** The built extension (npm run build), loaded unpacked as a user would. */
 export const EXTENSION_DIR = path.resolve('dist/extension')
+
+/** Chromium's id for an extension loaded unpacked from `dir`: the first 128 bits of the path's SHA-256, in the letters a–p. */
+export function unpackedExtensionId(dir: string): string {
+  const hex = crypto.createHash('sha256').update(dir).digest('hex').slice(0, 32)
+  return [...hex].map((digit) => String.fromCharCode(97 + Number.parseInt(digit, 16))).join('')
+}
 
 /** Chromium with the extension loaded, its service worker, and what the tests read from it. */
 export interface ExtensionBrowser {
@@ -36,21 +43,29 @@ export interface ExtensionBrowser {
   probe(url: string): Promise<{ opened: boolean; code: number; frames: number }>
 }
 
-export const test = base.extend<{ extension: ExtensionBrowser }>({
-  // eslint-disable-next-line no-empty-pattern
-  extension: async ({}, use) => {
+export const test = base.extend<{ extension: ExtensionBrowser; display: string | undefined }>({
+  /** An X display (Xvfb) to run a headed Chromium on, its extension pinned to the toolbar: for screenshots of the browser's own UI. */
+  display: [undefined, { option: true }],
+  extension: async ({ display }, use) => {
     const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wizard-extension-'))
+    if (display) {
+      fs.mkdirSync(path.join(userDataDir, 'Default'))
+      const preferences = { extensions: { pinned_extensions: [unpackedExtensionId(EXTENSION_DIR)] } }
+      fs.writeFileSync(path.join(userDataDir, 'Default', 'Preferences'), JSON.stringify(preferences))
+    }
+    const flags = CHROMIUM_FLAGS.filter((flag) => flag !== '--headless')
     const context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: chromiumLaunchOptions().executablePath,
-      headless: true,
+      headless: !display,
+      env: display ? { ...process.env, DISPLAY: display } : undefined,
       // Chromium's own headless mode (not the old shell) loads MV3 extensions and runs their service workers.
       args: [
-        '--headless=new',
-        ...CHROMIUM_FLAGS.filter((flag) => flag !== '--headless'),
+        ...(display ? ['--window-position=0,0', '--window-size=900,500'] : ['--headless=new']),
+        ...flags,
         `--disable-extensions-except=${EXTENSION_DIR}`,
         `--load-extension=${EXTENSION_DIR}`,
       ],
-      viewport: { width: 1100, height: 640 },
+      viewport: display ? null : { width: 1100, height: 640 },
     })
     try {
       const first = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'))
