@@ -16,6 +16,7 @@ const BREAK = (code: string) => code.replace("return 'Hello from the greeting wi
 
 test.skip(!tools, 'needs Xvfb, xwd and ImageMagick (apt-get install xvfb x11-apps imagemagick)')
 test.use({
+  // eslint-disable-next-line no-empty-pattern
   display: async ({}, use) => {
     // -displayfd: Xvfb picks a free display number and writes it once it is ready.
     const xvfb = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '900x500x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'pipe', 'ignore'] })
