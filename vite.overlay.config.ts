@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { transform as transformCss } from 'lightningcss'
 import { defineConfig, version, type Plugin } from 'vite'
 
-const stylesModule = fileURLToPath(new URL('./client/overlay/styles.ts', import.meta.url))
+const stylesModules = new Set(['styles.ts', 'palette.ts'].map((file) => fileURLToPath(new URL(`./client/overlay/${file}`, import.meta.url))))
 
 /** The overlay's CSS is a template literal (it lives in a shadow root); minify it like a stylesheet. */
 function minifyOverlayCss(): Plugin {
@@ -10,7 +10,7 @@ function minifyOverlayCss(): Plugin {
     name: 'minify-overlay-css',
     enforce: 'pre',
     transform(code, id) {
-      if (id !== stylesModule) return null
+      if (!stylesModules.has(id)) return null
       return code.replace(/\/\* css \*\/ `([^`]*)`/g, (_, css: string) => {
         const { code: minified } = transformCss({ filename: 'overlay.css', code: Buffer.from(css), minify: true })
         return JSON.stringify(minified.toString())

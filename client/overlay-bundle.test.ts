@@ -12,7 +12,7 @@ import { onWizardFailed, onWizardReloaded, onWizardRemoved } from './api.ts'
 // (a string, not a URL object: happy-dom replaces the global URL class)
 const bundle = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client/overlay.js')
 
-test('the prebuilt overlay exists in dist, is one self-contained ES module within 14.5 KB gzipped (JS and CSS minified)', () => {
+test('the prebuilt overlay exists in dist, is one self-contained ES module within 15.5 KB gzipped (JS and CSS minified)', () => {
   expect(fs.existsSync(bundle), `${bundle} is missing: run "npm run build" first`).toBe(true)
   const code = fs.readFileSync(bundle, 'utf8')
   expect(code).not.toMatch(/^\s*import\s/m)
@@ -21,9 +21,10 @@ test('the prebuilt overlay exists in dist, is one self-contained ES module withi
   expect(code.split('\n').length).toBeLessThan(5)
   // The budget holds for what the package ships: the overlay built with this repository's Vite (8,
   // oxc). CI's Vite 7 run rebuilds it with esbuild, which minifies a little less; there only a bound.
-  // (14 KB until the page's one wizard store, shared with the client API, added ~150 bytes.)
+  // (14 KB until the page's one wizard store, shared with the client API, added ~150 bytes; 14.5 KB
+  // until "Connect the browser extension" — the offer, the page's bridge, deep links — added ~1 KB.)
   const shipped = Number(viteVersion.split('.')[0]) >= 8
-  expect(gzipSync(code).length).toBeLessThanOrEqual((shipped ? 14.5 : 15.5) * 1024)
+  expect(gzipSync(code).length).toBeLessThanOrEqual((shipped ? 15.5 : 16.5) * 1024)
 })
 
 test('the prebuilt overlay mounts, asks for a snapshot, and shows what the events say', async () => {

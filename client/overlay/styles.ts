@@ -1,38 +1,16 @@
+import { paletteStyles } from './palette.ts'
+
 /** Overlay CSS; lives in the shadow root only, so it cannot leak into the page (nor the page's into it). */
-export const overlayStyles = /* css */ `
+export const overlayStyles =
+  paletteStyles +
+  /* css */ `
 :host {
   all: initial;
   position: fixed;
   z-index: 2147483646;
   display: block;
-  --bg: #ffffff;
-  --fg: #1f2328;
-  --muted: #59636e;
-  --border: #d1d9e0;
-  --ok: #1a7f37;
-  --fail: #cf222e;
-  --info: #9a6700;
-  --frame-bg: #f6f8fa;
-  --hl-bg: #ffebe9;
-  --focus: #0969da;
-  --pin: #8250df;
   font: 13px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: var(--fg);
-}
-@media (prefers-color-scheme: dark) {
-  :host {
-    --bg: #1c2128;
-    --fg: #e6edf3;
-    --muted: #9198a1;
-    --border: #3d444d;
-    --ok: #3fb950;
-    --fail: #f85149;
-    --info: #d29922;
-    --frame-bg: #151b23;
-    --hl-bg: #4b1f22;
-    --focus: #4493f8;
-    --pin: #ab7df8;
-  }
 }
 :host([data-position="top-right"]) { top: 16px; right: 16px; }
 :host([data-position="top-left"]) { top: 16px; left: 16px; }

@@ -1,3 +1,4 @@
+import '../palette-style.ts'
 import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { ask, SESSION_KEYS } from '../messages.ts'
