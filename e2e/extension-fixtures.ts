@@ -11,6 +11,13 @@ import type { Playground } from './playground.ts'
 /** The built extension (npm run build), loaded unpacked as a user would. */
 export const EXTENSION_DIR = path.resolve('dist/extension')
 
+/** The badge's colours (extension/toolbar/badge.ts). */
+export const BADGE = { failing: '#d93025', success: '#1e8e3e', unreachable: '#80868b' } as const
+
+/** Breaks the playground's greeting wizard (a syntax error), and fixes it again. */
+export const breakGreeting = (code: string) => code.replace("return 'Hello from the greeting wizard'", "return 'Hello from the greeting wizard' +")
+export const fixGreeting = (code: string) => code.replace("return 'Hello from the greeting wizard' +", "return 'Hello, fixed'")
+
 /** Chromium's id for an extension loaded unpacked from `dir`: the first 128 bits of the path's SHA-256, in the letters a–p. */
 export function unpackedExtensionId(dir: string): string {
   const hex = crypto.createHash('sha256').update(dir).digest('hex').slice(0, 32)

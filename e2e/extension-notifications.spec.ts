@@ -1,15 +1,13 @@
-import { expect, panelOf, serverOf, test } from './extension-fixtures.ts'
+import { BADGE, breakGreeting, expect, panelOf, serverOf, test } from './extension-fixtures.ts'
 
 /** Issue #21: system notifications of failures and recoveries, not while the app is in front, and what a click does. */
-
-const BREAK = (code: string) => code.replace("return 'Hello from the greeting wizard'", "return 'Hello from the greeting wizard' +")
 
 test('a failure is notified with wizard, kind and file:line, once per change of state; then the recovery', async ({ extension, playground }) => {
   const page = await extension.pairFromPanel(playground)
   await page.close()
   const id = `wizard-hot-reload|${serverOf(playground)}|w:greeting`
 
-  playground.edit('wizards/greeting_wizard.ts', BREAK)
+  playground.edit('wizards/greeting_wizard.ts', breakGreeting)
   await expect
     .poll(() => extension.created())
     .toEqual([
@@ -41,7 +39,7 @@ test('a failure is notified with wizard, kind and file:line, once per change of 
 test('none while the app tab is in front (its toast shows it); a burst of failures is one summary', async ({ extension, playground }) => {
   const page = await extension.pairFromPanel(playground)
   await page.bringToFront()
-  playground.edit('wizards/greeting_wizard.ts', BREAK)
+  playground.edit('wizards/greeting_wizard.ts', breakGreeting)
   await expect.poll(() => extension.recent()).toEqual([{ server: serverOf(playground), wizards: ['greeting'], shown: [], appInFront: true }])
   expect(await extension.created()).toEqual([])
 
@@ -61,7 +59,7 @@ test('none while the app tab is in front (its toast shows it); a burst of failur
       },
     ])
   expect((await extension.recent()).at(-1)).toMatchObject({ appInFront: false, wizards: expect.arrayContaining(['broken0', 'broken11']) })
-  await expect.poll(() => extension.badge()).toEqual({ text: '13', color: '#d93025' })
+  await expect.poll(() => extension.badge()).toEqual({ text: '13', color: BADGE.failing })
 })
 
 test('a click on a notification opens the app with the panel on that wizard, or focuses its open tab and opens the panel there', async ({
@@ -70,7 +68,7 @@ test('a click on a notification opens the app with the panel on that wizard, or 
 }) => {
   const page = await extension.pairFromPanel(playground)
   await page.close()
-  playground.edit('wizards/greeting_wizard.ts', BREAK)
+  playground.edit('wizards/greeting_wizard.ts', breakGreeting)
   const id = `wizard-hot-reload|${serverOf(playground)}|w:greeting`
   await expect.poll(async () => (await extension.created()).map((notification) => notification.id)).toEqual([id])
 

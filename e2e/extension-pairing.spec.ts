@@ -1,4 +1,4 @@
-import { expect, panelOf, serverOf, test } from './extension-fixtures.ts'
+import { BADGE, expect, panelOf, serverOf, test } from './extension-fixtures.ts'
 
 /** Issue #21: pairing the browser extension with a dev server, from either end, and only that. */
 
@@ -7,7 +7,7 @@ test('pairing from the panel: the extension asks the user, keeps the pairing, co
   await expect.poll(() => extension.pairings()).toEqual([expect.objectContaining({ server: serverOf(playground), appUrl: playground.url })])
   await expect(panelOf(page)).toBeVisible()
   // Connected, nothing failing: no count on the badge.
-  await expect.poll(() => extension.badge()).toEqual({ text: '', color: '#1e8e3e' })
+  await expect.poll(() => extension.badge()).toEqual({ text: '', color: BADGE.success })
   const status = (await (await page.request.get(new URL('/api/hot-reload/status', playground.url).href)).json()) as {
     extensions: Array<{ origin: string; connected: boolean }>
   }

@@ -1,7 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { expect, test } from './extension-fixtures.ts'
+import { BADGE, breakGreeting, expect, fixGreeting, test } from './extension-fixtures.ts'
 
 /**
  * The toolbar badge as the user sees it, in a headed Chromium on a virtual X display (Xvfb) with the
@@ -12,7 +12,6 @@ import { expect, test } from './extension-fixtures.ts'
  */
 const screenshotDir = process.env.UPDATE_DOCS_SCREENSHOTS ? path.resolve('docs') : path.resolve('test-results/screenshots')
 const tools = ['Xvfb', 'xwd', 'convert'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0)
-const BREAK = (code: string) => code.replace("return 'Hello from the greeting wizard'", "return 'Hello from the greeting wizard' +")
 
 test.skip(!tools, 'needs Xvfb, xwd and ImageMagick (apt-get install xvfb x11-apps imagemagick)')
 test.use({
@@ -42,14 +41,14 @@ test('the toolbar badge on screen: red with the count, the green mark after a fi
   fs.mkdirSync(screenshotDir, { recursive: true })
   const page = await extension.pairFromPanel(playground)
   await page.goto('about:blank')
-  playground.edit('wizards/greeting_wizard.ts', BREAK)
-  await expect.poll(() => extension.badge()).toEqual({ text: '1', color: '#d93025' })
+  playground.edit('wizards/greeting_wizard.ts', breakGreeting)
+  await expect.poll(() => extension.badge()).toEqual({ text: '1', color: BADGE.failing })
   const red = capture('red')
-  playground.edit('wizards/greeting_wizard.ts', (code) => code.replace("return 'Hello from the greeting wizard' +", "return 'Hello, fixed'"))
-  await expect.poll(() => extension.badge()).toEqual({ text: '✓', color: '#1e8e3e' })
+  playground.edit('wizards/greeting_wizard.ts', fixGreeting)
+  await expect.poll(() => extension.badge()).toEqual({ text: '✓', color: BADGE.success })
   const green = capture('green')
   await playground.restart(async () => {
-    await expect.poll(() => extension.badge()).toEqual({ text: 'off', color: '#80868b' })
+    await expect.poll(() => extension.badge()).toEqual({ text: 'off', color: BADGE.unreachable })
     const grey = capture('grey')
     const strip = path.join(screenshotDir, 'extension-badge.png')
     execFileSync('convert', [red, green, grey, '-bordercolor', 'white', '-border', '6', '+append', strip])

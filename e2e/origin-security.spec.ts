@@ -17,6 +17,8 @@ const REQUESTS = [
   { type: 'retry', wizardId: 'greeting' },
   { type: 'diff', wizardId: 'greeting', from: 1, to: 2 },
   { type: 'history', wizardId: 'greeting' },
+  // (Issue #21: a pairing offer would let the page pair a browser extension of its choosing.)
+  { type: 'extension-offer' },
 ]
 
 interface Outcome {

@@ -1,13 +1,9 @@
-import type { WizardErrorLocation, WizardFailureKind } from '../../client/protocol.ts'
+import type { WizardErrorLocation, WizardFailureKind, WizardSummary } from '../../client/protocol.ts'
 import type { WizardRow } from '../../client/wizard-store.ts'
 import type { LinkStatus } from '../link/server-link.ts'
 
 /** One wizard as the popup, the badge and the notifications see it (trimmed: no code frame, no stack). */
-export interface WizardView {
-  wizardId: string
-  file: string
-  version: number | null
-  state: 'ok' | 'failed' | 'pinned'
+export interface WizardView extends WizardSummary {
   failure?: { kind: WizardFailureKind; message: string; loc?: WizardErrorLocation; keptPreviousVersion: boolean }
 }
 
