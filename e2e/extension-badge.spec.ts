@@ -1,4 +1,5 @@
-import { BADGE, breakGreeting, expect, fixGreeting, test } from './extension-fixtures.ts'
+import { apiRun } from './fixtures.ts'
+import { BADGE, breakGreeting, expect, fixGreeting, serverOf, test } from './extension-fixtures.ts'
 
 /** Issue #21: the toolbar badge counts failing wizards across paired dev servers, with no app tab open. */
 
@@ -42,4 +43,30 @@ test('the dev server restarted: grey while it is away, then the truth again (a s
   await expect.poll(() => extension.badge()).toEqual({ text: '1', color: BADGE.failing })
   const [view] = await extension.views()
   expect(view.wizards).toContainEqual(expect.objectContaining({ wizardId: 'greeting', state: 'failed' }))
+})
+
+test('the service worker suspended: a fresh one, woken by the popup, reconnects and shows the truth (a fix made while it was stopped included)', async ({
+  extension,
+  playground,
+}) => {
+  const page = await extension.pairFromPanel(playground)
+  await page.close()
+  playground.edit('wizards/greeting_wizard.ts', breakGreeting)
+  await expect.poll(() => extension.badge()).toEqual({ text: '1', color: BADGE.failing })
+  await (await extension.worker()).evaluate(() => Object.assign(globalThis, { beforeSuspension: true }))
+
+  await extension.suspend()
+  // Fixed while nothing of the extension runs: no event reaches it.
+  playground.edit('wizards/greeting_wizard.ts', fixGreeting)
+  await expect.poll(async () => (await apiRun(playground, 'greeting')).output).toBe('Hello, fixed')
+
+  // The popup wakes it (as its alarm would, within 30 s): pairings from storage, a link each, a snapshot.
+  const popup = await extension.popup()
+  await expect(popup.locator('li.wizard[data-wizard-id="greeting"]')).toHaveAttribute('data-state', 'ok')
+  await expect.poll(() => extension.badge()).toEqual({ text: '', color: BADGE.success })
+  expect(await (await extension.worker()).evaluate(() => 'beforeSuspension' in globalThis)).toBe(false)
+  // What it had told (greeting failed) outlived it: the snapshot's fix is a recovery, notified by the fresh worker.
+  await expect
+    .poll(() => extension.recent())
+    .toEqual([expect.objectContaining({ wizards: ['greeting'], shown: [`wizard-hot-reload|${serverOf(playground)}|w:greeting`] })])
 })

@@ -33,6 +33,8 @@ export interface ExtensionBrowser {
   worker(): Promise<Worker>
   /** What the service worker knows of each paired dev server (what the popup shows). */
   views(): Promise<ServerView[]>
+  /** Stops the service worker, as the browser does when it is idle (DevTools' "Stop"); the next event starts a fresh one. */
+  suspend(): Promise<void>
   /** The toolbar badge: its text and colour (`#rrggbb`). */
   badge(): Promise<{ text: string; color: string }>
   /** The notifications created since `spyOnNotifications` (the service worker calls chrome.notifications.create each time). */
@@ -105,6 +107,18 @@ function extensionBrowser(context: BrowserContext, id: string): ExtensionBrowser
     context,
     id,
     worker: running,
+    async suspend() {
+      // A page of the extension's origin that sends it nothing (the popup would wake it), for DevTools' ServiceWorker domain.
+      const page = await context.newPage()
+      await page.goto(`chrome-extension://${id}/icons/icon-16.png`)
+      const cdp = await context.newCDPSession(page)
+      const states: string[] = []
+      cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => states.push(...versions.map((version) => version.runningStatus)))
+      await cdp.send('ServiceWorker.enable')
+      await cdp.send('ServiceWorker.stopAllWorkers')
+      await expect.poll(() => states.at(-1)).toBe('stopped')
+      await page.close()
+    },
     views: () => inWorker(() => (globalThis as Hooks).wizardHotReload.fleet.views()),
     badge: () =>
       inWorker(async () => {
