@@ -18,6 +18,12 @@ function snapshot(cls: Function): unknown {
   return { statics: Object.getOwnPropertyDescriptors(cls), prototype: Object.getOwnPropertyDescriptors(cls.prototype) }
 }
 
+/** A fresh v1 class, and its members as they were before any patch. */
+function liveAtV1(): { live: Function; before: unknown } {
+  const live = classFrom(v1)
+  return { live, before: snapshot(live) }
+}
+
 const v1 = `class DebugWizard {
   answers = []
   step1(answer) { this.answers.push(answer); return 'one' }
@@ -140,8 +146,7 @@ describe('applyPatch', () => {
   })
 
   test('undo restores exactly the previous descriptors', () => {
-    const live = classFrom(v1)
-    const before = snapshot(live)
+    const { live, before } = liveAtV1()
     const running = construct(live)
     const { undo } = patch(live, classFrom(v2))
     expect(snapshot(live)).not.toEqual(before)
@@ -155,8 +160,7 @@ describe('applyPatch', () => {
   })
 
   test('a define that fails rolls every change back and says which', () => {
-    const live = classFrom(v1)
-    const before = snapshot(live)
+    const { live, before } = liveAtV1()
     const next = classFrom(v2)
     const plan = planPatch(live, next)
     // After planning, the last member to change stops being configurable (a plan cannot foresee it).
