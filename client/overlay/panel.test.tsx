@@ -215,15 +215,16 @@ describe('panel', () => {
     expect($('.notice.error')!.textContent).toBe('SyntaxError: x')
   })
 
+  /** What a diff of debug's v2 → v3 says of itself (the panel asked for exactly that). */
+  const diffOfDebug = { wizardId: 'debug', from: 2, to: 3 }
+
   test('a diff between two versions is fetched on request and shown as added and removed lines, code then config', async () => {
     await openOnDebug()
     await click(button('Diff v2 → v3'))
     expect(requests().at(-1)).toMatchObject({ type: 'diff', wizardId: 'debug', from: 2, to: 3 })
     await reply('diff', {
       result: {
-        wizardId: 'debug',
-        from: 2,
-        to: 3,
+        ...diffOfDebug,
         hunks: [{ oldStart: 1, oldLines: 2, newStart: 1, newLines: 2, lines: [' class A {', "-  x = 'v2'", "+  x = 'v3'"] }],
         config: {
           from: '/project/wizards/debug_wizard.config.yaml',
@@ -248,9 +249,7 @@ describe('panel', () => {
     await click(button('Diff v2 → v3'))
     await reply('diff', {
       result: {
-        wizardId: 'debug',
-        from: 2,
-        to: 3,
+        ...diffOfDebug,
         hunks: [{ oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, lines: ["-  x = 'v2'", "+  x = 'v3'"] }],
         config: { from: null, to: null, hunks: [] },
       },

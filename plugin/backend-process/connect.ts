@@ -1,4 +1,3 @@
-import os from 'node:os'
 import path from 'node:path'
 import { WebSocket } from 'ws'
 import { describeThrown } from '../errors/thrown-value.ts'
@@ -14,7 +13,8 @@ import {
   type WireOptions,
 } from '../backend-link/protocol.ts'
 import { RemoteRunner } from './remote-runner.ts'
-import { checkChallenge, findToken, newNonce, proofOf, sessionKey } from '../backend-link/token.ts'
+import { helloOf } from '../backend-link/hello.ts'
+import { checkChallenge, findToken, newNonce, sessionKey } from '../backend-link/token.ts'
 
 export interface WizardBackendLogger {
   info(message: string): void
@@ -208,16 +208,7 @@ class BackendLink<C extends WizardClass> implements WizardBackendLink {
         proven = true
         if (checked.heartbeatMs > 0) wrapped.expectPings(checked.heartbeatMs)
         this.connecting = undefined
-        wrapped.send({
-          type: 'hello',
-          protocol: BACKEND_PROTOCOL_VERSION,
-          proof: proofOf(token.token, 'backend', nonce, checked.nonce),
-          name: this.name,
-          pid: process.pid,
-          hostname: os.hostname(),
-          node: process.version,
-          wizards: this.wizards_.summary(),
-        } satisfies BackendMessage)
+        wrapped.send(helloOf(token.token, nonce, checked.nonce, { name: this.name, wizards: this.wizards_.summary() }))
         // Every later frame, both ways, is signed with this connection's key: nothing can be slipped in.
         wrapped.sign(sessionKey(token.token, nonce, checked.nonce), 'backend')
         this.socket = wrapped

@@ -320,35 +320,23 @@ export class BackendHub {
     // What the dev server serves, not what is on disk: its config text, and for a pinned (rolled-back)
     // version its kept source (served under a query: backend-hub's fetchModule, the plugin's load hook).
     const config = current.config ? { file: current.config.file, text: current.config.text } : null
-    const pinned = record.pinned !== undefined
+    const shared = {
+      wizardId,
+      file: current.file,
+      version: current.version,
+      config,
+      configDescribed: this.options.configDescribed(current.file),
+      pinned: record.pinned !== undefined,
+    }
     // The version registered is not the file on disk (rolled back, or a later save failed): its own source.
     if (current.source !== undefined && readText(current.file) !== current.source) {
       const url = keptVersionUrl(current.file, current.version)
-      return {
-        wizardId,
-        file: current.file,
-        version: current.version,
-        closureHash: `kept-v${current.version}-${hashOf(current.source)}`,
-        closure: [],
-        config,
-        configDescribed: this.options.configDescribed(current.file),
-        pinned,
-        url,
-      }
+      return { ...shared, closureHash: `kept-v${current.version}-${hashOf(current.source)}`, closure: [], url }
     }
     const closure = [current.file, ...importedFiles(environment, current.file)].map((file) => ({ file, hash: servedCodeHash(environment, file) }))
     const hash = createHash('sha256')
     for (const { file, hash: fileHash } of closure) hash.update(`${file}\0${fileHash}\0`)
-    return {
-      wizardId,
-      file: current.file,
-      version: current.version,
-      closureHash: hash.digest('hex').slice(0, 16),
-      closure,
-      config,
-      configDescribed: this.options.configDescribed(current.file),
-      pinned,
-    }
+    return { ...shared, closureHash: hash.digest('hex').slice(0, 16), closure }
   }
 }
 

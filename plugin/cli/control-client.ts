@@ -1,11 +1,11 @@
-import os from 'node:os'
 import path from 'node:path'
 import { WebSocket } from 'ws'
 import type { WizardReply } from '../../client/wire.ts'
 import { BackendSocket, MAX_FRAME_BYTES } from '../backend-link/backend-socket.ts'
 import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, TOKEN_FILE, type BackendMessage, type ServerMessage } from '../backend-link/protocol.ts'
 import { DISCOVERY_FILE, readDiscoveryFile } from '../backend-link/server-discovery.ts'
-import { checkChallenge, findToken, newNonce, proofOf, sessionKey } from '../backend-link/token.ts'
+import { helloOf } from '../backend-link/hello.ts'
+import { checkChallenge, findToken, newNonce, sessionKey } from '../backend-link/token.ts'
 
 /** Something the CLI cannot do, said as one line (no stack: it is no bug). */
 export class CliError extends Error {}
@@ -78,17 +78,7 @@ export async function askDevServer(request: { id: string; type: string; [key: st
             )
           }
           proven = true
-          wrapped.send({
-            type: 'hello',
-            protocol: BACKEND_PROTOCOL_VERSION,
-            proof: proofOf(token.token, 'backend', nonce, checked.nonce),
-            name: 'cli',
-            pid: process.pid,
-            hostname: os.hostname(),
-            node: process.version,
-            wizards: {},
-            role: 'control',
-          } satisfies BackendMessage)
+          wrapped.send(helloOf(token.token, nonce, checked.nonce, { name: 'cli', wizards: {}, role: 'control' }))
           wrapped.sign(sessionKey(token.token, nonce, checked.nonce), 'backend')
           wrapped.send({ type: 'control', request } satisfies BackendMessage)
         })

@@ -11,6 +11,11 @@ function failed(outcome: ParseOutcome) {
   return outcome
 }
 
+/** A failure with exactly this message, at this place. */
+function expectFailure(outcome: ParseOutcome, message: string, line: number, column: number): void {
+  expect(failed(outcome)).toEqual({ ok: false, message, position: { line, column } })
+}
+
 describe('YAML', () => {
   const source = 'model: small\nsteps:\n  - name: lint\n    timeout: 30\n  - name: test\n    timeout: fast\n'
   test('values, and keys located by line and column (the key itself; the nearest parent for a missing one)', () => {
@@ -28,11 +33,7 @@ describe('YAML', () => {
     expect(config.locate([])).toEqual({ line: 1, column: 1 })
   })
   test('an indentation error, a duplicate key, two documents: a message and where', () => {
-    expect(failed(parseConfig('yaml', 'a:\n  b: 1\n c: 2\n'))).toEqual({
-      ok: false,
-      message: 'All mapping items must start at the same column',
-      position: { line: 3, column: 1 },
-    })
+    expectFailure(parseConfig('yaml', 'a:\n  b: 1\n c: 2\n'), 'All mapping items must start at the same column', 3, 1)
     expect(failed(parseConfig('yaml', 'a: 1\na: 2\n'))).toMatchObject({ message: 'Map keys must be unique', position: { line: 2, column: 1 } })
     expect(failed(parseConfig('yaml', 'a: 1\n---\nb: 2\n')).message).toMatch(/multiple documents/)
   })
@@ -54,11 +55,7 @@ describe('YAML', () => {
 
 describe('JSON and JSONC', () => {
   test('.json is strict: a trailing comma is named and located at the comma; comments point to .jsonc', () => {
-    expect(failed(parseConfig('json', '{\n  "a": 1,\n}\n'))).toEqual({
-      ok: false,
-      message: 'trailing comma (not allowed in .json; remove it, or rename the file to .jsonc)',
-      position: { line: 2, column: 9 },
-    })
+    expectFailure(parseConfig('json', '{\n  "a": 1,\n}\n'), 'trailing comma (not allowed in .json; remove it, or rename the file to .jsonc)', 2, 9)
     expect(failed(parseConfig('json', '{\n  "a": 1 // one\n}'))).toMatchObject({
       message: 'comments are not allowed in .json (rename the file to .jsonc)',
       position: { line: 2, column: 10 },
@@ -84,11 +81,7 @@ describe('JSON and JSONC', () => {
 describe('TOML', () => {
   test('values; a duplicate key and a bad value are located', () => {
     expect(ok(parseConfig('toml', 'model = "small"\n[[steps]]\ntimeout = 30\n')).value).toEqual({ model: 'small', steps: [{ timeout: 30 }] })
-    expect(failed(parseConfig('toml', 'a = 1\na = 2\n'))).toEqual({
-      ok: false,
-      message: 'trying to redefine an already defined table or value',
-      position: { line: 2, column: 1 },
-    })
+    expectFailure(parseConfig('toml', 'a = 1\na = 2\n'), 'trying to redefine an already defined table or value', 2, 1)
     expect(failed(parseConfig('toml', 'a = \n'))).toMatchObject({ message: 'invalid value', position: { line: 1, column: 5 } })
   })
   test('its parser cannot place keys: a schema problem is named by its path instead', () => {

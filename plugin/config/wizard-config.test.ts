@@ -122,47 +122,24 @@ describe('what can go wrong', () => {
     expect(both.message).toBe('wizards/review_wizard.ts has 2 config files: wizards/review_wizard.config.yaml and wizards/review_wizard.config.json; keep one')
   })
   test('a schema that is not a Standard Schema, that throws, that never settles, or a throwing getter', async () => {
-    expect(
+    /** The failure's message for a wizard class with this static configSchema. */
+    const failing = async (configSchema: unknown, options: Partial<ConfigLoadOptions> = {}) =>
       failure(
         await load(
           class {
-            static configSchema = { parse() {} }
+            static configSchema = configSchema
           },
-          {},
+          { 'wizards/review_wizard.config.yaml': 'a: 1\n' },
+          options,
         ),
-      ).message,
-    ).toMatch(/is not a Standard Schema/)
-    const throwing = {
-      '~standard': {
-        version: 1,
-        vendor: 'x',
-        validate: () => {
-          throw 10n
-        },
-      },
+      ).message
+    expect(await failing({ parse() {} })).toMatch(/is not a Standard Schema/)
+    const throwing = () => {
+      throw 10n
     }
-    expect(
-      failure(
-        await load(
-          class {
-            static configSchema = throwing
-          },
-          { 'wizards/review_wizard.config.yaml': 'a: 1\n' },
-        ),
-      ).message,
-    ).toMatch(/configSchema threw 10n/)
+    expect(await failing({ '~standard': { version: 1, vendor: 'x', validate: throwing } })).toMatch(/configSchema threw 10n/)
     const hanging = { '~standard': { version: 1, vendor: 'x', validate: () => new Promise(() => {}) } }
-    expect(
-      failure(
-        await load(
-          class {
-            static configSchema = hanging
-          },
-          { 'wizards/review_wizard.config.yaml': 'a: 1\n' },
-          { timeoutMs: 50 },
-        ),
-      ).message,
-    ).toMatch(/did not finish validating within 0\.1 s/)
+    expect(await failing(hanging, { timeoutMs: 50 })).toMatch(/did not finish validating within 0\.1 s/)
     const getter = class {
       static get configSchema(): never {
         throw new Error('no schema today')

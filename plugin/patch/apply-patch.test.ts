@@ -1,20 +1,7 @@
 import { describe, expect, test } from 'vitest'
+import { classFrom, edit } from '../../test/class-source.ts'
 import { applyPatch } from './apply-patch.ts'
 import { planPatch, type PatchPlan } from './plan-patch.ts'
-
-/** A class from its source, evaluated once (as a module evaluation makes one class object). */
-function classFrom(source: string, scope: Record<string, unknown> = {}): Function {
-  const names = Object.keys(scope)
-  return new Function(...names, `'use strict'; return (${source})`)(...names.map((name) => scope[name])) as Function
-}
-
-/** `source` with each `[from, to]` edit made; throws when `from` is not there (an edit that silently did nothing would test nothing). */
-function edit(source: string, ...edits: Array<[string, string]>): string {
-  return edits.reduce((text, [from, to]) => {
-    if (!text.includes(from)) throw new Error(`the edit's text is not in the source: ${from}`)
-    return text.replace(from, to)
-  }, source)
-}
 
 type Instance = Record<string, any>
 const construct = (cls: Function, ...args: unknown[]): Instance => Reflect.construct(cls, args) as Instance
@@ -29,6 +16,12 @@ function patch(live: Function, next: Function): { plan: PatchPlan; undo: () => v
 /** Every own property (and its exact descriptor) of a class and its prototype. */
 function snapshot(cls: Function): unknown {
   return { statics: Object.getOwnPropertyDescriptors(cls), prototype: Object.getOwnPropertyDescriptors(cls.prototype) }
+}
+
+/** A fresh v1 class, and its members as they were before any patch. */
+function liveAtV1(): { live: Function; before: unknown } {
+  const live = classFrom(v1)
+  return { live, before: snapshot(live) }
 }
 
 const v1 = `class DebugWizard {
@@ -153,8 +146,7 @@ describe('applyPatch', () => {
   })
 
   test('undo restores exactly the previous descriptors', () => {
-    const live = classFrom(v1)
-    const before = snapshot(live)
+    const { live, before } = liveAtV1()
     const running = construct(live)
     const { undo } = patch(live, classFrom(v2))
     expect(snapshot(live)).not.toEqual(before)
@@ -168,8 +160,7 @@ describe('applyPatch', () => {
   })
 
   test('a define that fails rolls every change back and says which', () => {
-    const live = classFrom(v1)
-    const before = snapshot(live)
+    const { live, before } = liveAtV1()
     const next = classFrom(v2)
     const plan = planPatch(live, next)
     // After planning, the last member to change stops being configurable (a plan cannot foresee it).

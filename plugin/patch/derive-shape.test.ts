@@ -1,21 +1,8 @@
 import { describe, expect, test } from 'vitest'
+import { classFrom, edit } from '../../test/class-source.ts'
 import type { ClassShape, UnreadableClass } from './class-shape.ts'
 import { deriveShape } from './derive-shape.ts'
 import { readClass } from './read-class.ts'
-
-/** A class from its source, evaluated once (as a module evaluation makes one class object). */
-function classFrom(source: string, scope: Record<string, unknown> = {}): Function {
-  const names = Object.keys(scope)
-  return new Function(...names, `'use strict'; return (${source})`)(...names.map((name) => scope[name])) as Function
-}
-
-/** `source` with each `[from, to]` edit made; throws when `from` is not there (an edit that silently did nothing would test nothing). */
-function edit(source: string, ...edits: Array<[string, string]>): string {
-  return edits.reduce((text, [from, to]) => {
-    if (!text.includes(from)) throw new Error(`the edit's text is not in the source: ${from}`)
-    return text.replace(from, to)
-  }, source)
-}
 
 function full(cls: Function): ClassShape {
   const shape: ClassShape | UnreadableClass = readClass(cls)
@@ -108,14 +95,15 @@ describe('deriveShape: the next version read from the one before', () => {
     }
   })
 
-  test.each([
-    ['a changed field', edit(base, ['count = 0', 'count = 1'])],
-    ['a changed constructor', edit(base, ['super() }', 'super(); this.x = 1 }'])],
-    ['a comment between members', edit(base, ['  step2()', '  // the second step\n  step2()'])],
-    ['an added static method', edit(base, ['  static create()', '  static other() {}\n  static create()'])],
-    ['a changed extends', edit(base, ['extends Base', 'extends (Base)'])],
-    ['a private method', edit(base, ['  step2()', '  #helper() {}\n  step2()'])],
-  ])('%s: read in full', (_, after) => expectFullRead(base, after, scope))
+  const readInFull: Record<string, string> = {
+    'a changed field': edit(base, ['count = 0', 'count = 1']),
+    'a changed constructor': edit(base, ['super() }', 'super(); this.x = 1 }']),
+    'a comment between members': edit(base, ['  step2()', '  // the second step\n  step2()']),
+    'an added static method': edit(base, ['  static create()', '  static other() {}\n  static create()']),
+    'a changed extends': edit(base, ['extends Base', 'extends (Base)']),
+    'a private method': edit(base, ['  step2()', '  #helper() {}\n  step2()']),
+  }
+  test.each(Object.entries(readInFull))('%s: read in full', (_, after) => expectFullRead(base, after, scope))
 
   test('a function set after the class was defined, or one moved to another key: read in full', () => {
     const basis = full(classFrom(base, scope))

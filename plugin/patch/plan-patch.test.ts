@@ -1,19 +1,6 @@
 import { describe, expect, test } from 'vitest'
+import { classFrom, edit } from '../../test/class-source.ts'
 import { planPatch, type PatchPlan } from './plan-patch.ts'
-
-/** A class from its source, evaluated once (as a module evaluation makes one class object). */
-function classFrom(source: string, scope: Record<string, unknown> = {}): Function {
-  const names = Object.keys(scope)
-  return new Function(...names, `'use strict'; return (${source})`)(...names.map((name) => scope[name])) as Function
-}
-
-/** `source` with each `[from, to]` edit made; throws when `from` is not there (an edit that silently did nothing would test nothing). */
-function edit(source: string, ...edits: Array<[string, string]>): string {
-  return edits.reduce((text, [from, to]) => {
-    if (!text.includes(from)) throw new Error(`the edit's text is not in the source: ${from}`)
-    return text.replace(from, to)
-  }, source)
-}
 
 /** The plan from one source to the next, each evaluated afresh. */
 function planFor(before: string, after: string, scope: Record<string, unknown> = {}): PatchPlan {

@@ -54,17 +54,8 @@ export async function reconfigureNow<C extends WizardClass>(
   const registerStarted = performance.now()
   const committed = await engine.transactions.commit(candidate, current)
   if (engine.disposed) return reportOutcome(engine, wizardId, current.file, read, current, false, { type: 'cancelled' }, started)
-  if (!committed.ok)
-    return reportOutcome(
-      engine,
-      wizardId,
-      current.file,
-      read,
-      current,
-      false,
-      { type: 'failed', failure: engine.refusalFailure(wizardId, committed.refusal, true) },
-      started,
-    )
+  const report = (outcome: Parameters<typeof reportOutcome<C>>[6]) => reportOutcome<C>(engine, wizardId, current.file, read, current, false, outcome, started)
+  if (!committed.ok) return report({ type: 'failed', failure: engine.refusalFailure(wizardId, committed.refusal, true) })
   candidate.phases = phasesOf({
     eventAt: options.eventAt,
     started,
@@ -72,14 +63,5 @@ export async function reconfigureNow<C extends WizardClass>(
     registerMs: committed.registerMs,
     disposeMs: committed.disposeMs,
   })
-  return reportOutcome(
-    engine,
-    wizardId,
-    current.file,
-    read,
-    current,
-    false,
-    { type: 'reloaded', version: candidate, reason: 'config', configSource: configured.source },
-    started,
-  )
+  return report({ type: 'reloaded', version: candidate, reason: 'config', configSource: configured.source })
 }

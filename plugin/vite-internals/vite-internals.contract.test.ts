@@ -23,6 +23,11 @@ async function start(files: Record<string, string>, hmr = false, plugins: Plugin
   return { server, environment, root, file: (relative: string) => path.join(root, relative) }
 }
 
+/** A project of two modules: `wizards/base.ts` (BaseWizard) and `wizards/a_wizard.ts` with this code. */
+function startWithBase(aWizard: string) {
+  return start({ 'wizards/base.ts': 'export class BaseWizard {}\n', 'wizards/a_wizard.ts': aWizard })
+}
+
 test("Vite's watcher stamps lastInvalidationTimestamp when it invalidates a changed module (afterViteInvalidates waits for it)", async () => {
   const { server, environment, file } = await start({ 'src/a.ts': 'export const a = 1\n' })
   await environment.runner.import(file('src/a.ts'))
@@ -49,10 +54,7 @@ test("forwarding a create to every environment's watchChange drops the resolver'
 })
 
 test('after invalidating a file in the graph, runner.import evaluates it afresh (new exports object) and keeps what did not change', async () => {
-  const { environment, file } = await start({
-    'wizards/base.ts': 'export class BaseWizard {}\n',
-    'wizards/a_wizard.ts': "export { BaseWizard } from './base.ts'\nexport class AWizard {}\n",
-  })
+  const { environment, file } = await startWithBase("export { BaseWizard } from './base.ts'\nexport class AWizard {}\n")
   const first = await environment.runner.import(file('wizards/a_wizard.ts'))
   const [baseBefore] = environment.runner.evaluatedModules.getModulesByFile(file('wizards/base.ts'))!
   const baseExports = baseBefore.exports
@@ -80,10 +82,7 @@ test("Vite's watcher (chokidar) says whether its first scan is done: _readyEmitt
 })
 
 test("the runner's evaluator gets each module's fresh exports object before evaluating it (evaluations are numbered, in O(1))", async () => {
-  const { environment, file } = await start({
-    'wizards/base.ts': 'export class BaseWizard {}\n',
-    'wizards/a_wizard.ts': "import './base.ts'\nexport class AWizard {}\n",
-  })
+  const { environment, file } = await startWithBase("import './base.ts'\nexport class AWizard {}\n")
   const before = evaluationsSoFar(environment.runner)
   const first = (await environment.runner.import(file('wizards/a_wizard.ts'))) as object
   const base = [...environment.runner.evaluatedModules.getModulesByFile(file('wizards/base.ts'))!][0].exports as object

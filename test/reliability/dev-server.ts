@@ -198,8 +198,9 @@ const controlPlugin: Plugin = {
         const usage = process.cpuUsage()
         return json({ cpuMicros: usage.user + usage.system })
       }
-      if (url === '/__usage' || url === '/__usage?forget') {
-        if (url.endsWith('?forget')) {
+      if (url === '/__usage') {
+        // (`url` is the path alone: the query is read from the request's own URL.)
+        if (new URL(req.url ?? '', 'http://x').searchParams.has('forget')) {
           events.length = 0
           logs.length = 0
         }

@@ -56,7 +56,8 @@ export const soakCases: ReliabilityCase[] = [
         `after the first 1000 saves: RSS ${rssGrowth >= 0 ? '+' : ''}${mb(rssGrowth)} MB, heap ${heapGrowth >= 0 ? '+' : ''}${mb(heapGrowth)} MB, fds ${last.fds - warm.fds >= 0 ? '+' : ''}${last.fds - warm.fds} over ${SOAK_SAVES - 1000} saves`,
       )
       check(rssGrowth < 48 * MB, `RSS grew ${mb(rssGrowth)} MB over ${SOAK_SAVES - 1000} saves`)
-      check(heapGrowth < 16 * MB, `the heap grew ${mb(heapGrowth)} MB over ${SOAK_SAVES - 1000} saves`)
+      // (Measured: +0.4 MB over 9000 saves, V8's code levelling off; a leak of 500 bytes a save would be +4.5 MB.)
+      check(heapGrowth < 3 * MB, `the heap grew ${mb(heapGrowth)} MB over ${SOAK_SAVES - 1000} saves`)
       check(Math.abs(last.fds - warm.fds) <= 8, `open file descriptors went from ${warm.fds} to ${last.fds}`)
     },
   },
