@@ -1,11 +1,18 @@
 import { apiRun } from './fixtures.ts'
-import { BADGE, breakGreeting, expect, fixGreeting, serverOf, test } from './extension-fixtures.ts'
+import { BADGE, breakGreeting, expect, fixGreeting, serverOf, test, type ExtensionBrowser } from './extension-fixtures.ts'
+import type { Playground } from './playground.ts'
 
 /** Issue #21: the toolbar badge counts failing wizards across paired dev servers, with no app tab open. */
 
+/** Paired with no app tab open, and the greeting wizard broken: the badge says 1. */
+async function pairedAndBroken(extension: ExtensionBrowser, playground: Playground): Promise<void> {
+  await extension.pairWithoutTab(playground)
+  playground.edit('wizards/greeting_wizard.ts', breakGreeting)
+  await expect.poll(() => extension.badge()).toEqual({ text: '1', color: BADGE.failing })
+}
+
 test('the badge goes 0 → 1 → 0 as a wizard breaks and is fixed, with no app tab open', async ({ extension, playground }) => {
-  const page = await extension.pairFromPanel(playground)
-  await page.close()
+  await extension.pairWithoutTab(playground)
   await expect.poll(() => extension.context.pages().filter((open) => open.url().startsWith('http')).length).toBe(0)
   await expect.poll(() => extension.badge()).toEqual({ text: '', color: BADGE.success })
 
@@ -23,10 +30,7 @@ test('the badge goes 0 → 1 → 0 as a wizard breaks and is fixed, with no app 
 })
 
 test('the dev server restarted: grey while it is away, then the truth again (a snapshot, not a replay)', async ({ extension, playground }) => {
-  const page = await extension.pairFromPanel(playground)
-  await page.close()
-  playground.edit('wizards/greeting_wizard.ts', breakGreeting)
-  await expect.poll(() => extension.badge()).toEqual({ text: '1', color: BADGE.failing })
+  await pairedAndBroken(extension, playground)
 
   await playground.restart(async () => {
     await expect.poll(() => extension.badge()).toEqual({ text: 'off', color: BADGE.unreachable })
@@ -49,10 +53,7 @@ test('the service worker suspended: a fresh one, woken by the popup, reconnects 
   extension,
   playground,
 }) => {
-  const page = await extension.pairFromPanel(playground)
-  await page.close()
-  playground.edit('wizards/greeting_wizard.ts', breakGreeting)
-  await expect.poll(() => extension.badge()).toEqual({ text: '1', color: BADGE.failing })
+  await pairedAndBroken(extension, playground)
   await (await extension.worker()).evaluate(() => Object.assign(globalThis, { beforeSuspension: true }))
 
   await extension.suspend()

@@ -45,6 +45,8 @@ export interface ExtensionBrowser {
   pairings(): Promise<Array<{ server: string; appUrl: string; pairingId: string }>>
   /** Opens the app's page, its panel, and clicks "Connect the browser extension"; confirms in the tab the extension opens. */
   pairFromPanel(playground: Playground): Promise<Page>
+  /** Pairs from the panel, then closes the app's tab: the extension goes on with no tab of the app open. */
+  pairWithoutTab(playground: Playground): Promise<void>
   popup(): Promise<Page>
   /** Clicks a notification as the system would (a test cannot click the system's own). */
   clickNotification(id: string): Promise<void>
@@ -139,6 +141,9 @@ function extensionBrowser(context: BrowserContext, id: string): ExtensionBrowser
       await pairingPage.getByRole('button', { name: 'Pair', exact: true }).click()
       await expect(panelOf(page).locator('.extension-connect .notice')).toHaveText(`Connected: the extension follows ${new URL(playground.url).host}.`)
       return page
+    },
+    async pairWithoutTab(playground) {
+      await (await this.pairFromPanel(playground)).close()
     },
     clickNotification: (notification) => inWorker((clicked) => (globalThis as Hooks).wizardHotReload.notificationClicked(clicked), notification),
     probe: (url) =>

@@ -3,8 +3,7 @@ import { BADGE, breakGreeting, expect, panelOf, serverOf, test } from './extensi
 /** Issue #21: system notifications of failures and recoveries, not while the app is in front, and what a click does. */
 
 test('a failure is notified with wizard, kind and file:line, once per change of state; then the recovery', async ({ extension, playground }) => {
-  const page = await extension.pairFromPanel(playground)
-  await page.close()
+  await extension.pairWithoutTab(playground)
   const id = `wizard-hot-reload|${serverOf(playground)}|w:greeting`
 
   playground.edit('wizards/greeting_wizard.ts', breakGreeting)
@@ -66,8 +65,7 @@ test('a click on a notification opens the app with the panel on that wizard, or 
   extension,
   playground,
 }) => {
-  const page = await extension.pairFromPanel(playground)
-  await page.close()
+  await extension.pairWithoutTab(playground)
   playground.edit('wizards/greeting_wizard.ts', breakGreeting)
   const id = `wizard-hot-reload|${serverOf(playground)}|w:greeting`
   await expect.poll(async () => (await extension.created()).map((notification) => notification.id)).toEqual([id])

@@ -8,8 +8,7 @@ import { expect, serverOf, test } from './extension-fixtures.ts'
 const screenshotDir = process.env.UPDATE_DOCS_SCREENSHOTS ? path.resolve('docs') : path.resolve('test-results/screenshots')
 
 test("the popup: each wizard's state and version; Undo and Retry answered by the dev server", async ({ extension, playground }) => {
-  const page = await extension.pairFromPanel(playground)
-  await page.close()
+  await extension.pairWithoutTab(playground)
   playground.edit('wizards/greeting_wizard.ts', (code) => code.replace(/return 'Hello from the greeting wizard'/, "return 'Hello v2'"))
   await expect.poll(async () => (await apiRun(playground, 'greeting')).output).toBe('Hello v2')
 
