@@ -1,4 +1,5 @@
 import type { ClassShape, MemberShape } from './class-shape.ts'
+import { constructorBody, type ConstructorField } from './constructor-fields.ts'
 import type { MemberDiff } from './member-diff.ts'
 
 // Why a patch would not be faithful: one sentence per reason, naming the members.
@@ -29,8 +30,58 @@ export function parentReasons(live: Function, next: Function, liveShape: ClassSh
 
 export function constructorReasons(constructors: MemberDiff): string[] {
   if (constructors.same) return []
-  const what = constructors.added.length ? 'was added' : constructors.removed.length ? 'was removed' : 'changed'
-  return [`The constructor ${what}: existing instances were built by the old one, and the kept class would go on building new ones with it.`]
+  const generic = (what: string) =>
+    `The constructor ${what}: existing instances were built by the old one, and the kept class would go on building new ones with it.`
+  const [live, next] = constructors.changed[0] ?? [constructors.removed[0], constructors.added[0]]
+  const before = live ? constructorBody(live.raw) : EMPTY_CONSTRUCTOR
+  const after = next ? constructorBody(next.raw) : EMPTY_CONSTRUCTOR
+  if (!before || !after) return [generic(constructors.added.length ? 'was added' : constructors.removed.length ? 'was removed' : 'changed')]
+  // Fields set in the constructor (TypeScript without define semantics puts every field initializer there): name them.
+  const reasons = constructorFieldReasons(before.fields, after.fields)
+  if (reasons.length === 0 || before.others.join('\n') !== after.others.join('\n')) {
+    reasons.push(generic(constructors.added.length ? 'was added' : constructors.removed.length ? 'was removed' : 'changed'))
+  }
+  return reasons
+}
+
+const EMPTY_CONSTRUCTOR = { fields: new Map<string, ConstructorField>(), others: [] }
+
+function constructorFieldReasons(before: Map<string, ConstructorField>, after: Map<string, ConstructorField>): string[] {
+  const reasons: string[] = []
+  const added = [...after.keys()].filter((name) => !before.has(name))
+  const removed = [...before.keys()].filter((name) => !after.has(name))
+  const quoted = (list: string[]) => list.map((name) => `\`${name}\``).join(', ')
+  if (added.length) {
+    reasons.push(
+      `New field${plural(added)} ${quoted(added)} (set in the constructor): existing instances were built without ${them(added)}, ` +
+        `and the kept class's constructor would not create ${them(added)} either.`,
+    )
+  }
+  if (removed.length) {
+    reasons.push(
+      `Field${plural(removed)} ${quoted(removed)} removed from the constructor: existing instances keep ${them(removed)}, and the kept class would still create ${them(removed)}.`,
+    )
+  }
+  const plain: string[] = []
+  for (const [name, field] of after) {
+    const old = before.get(name)
+    if (!old || old.text === field.text) continue
+    const kind = field.initializer !== 'value' ? field.initializer : old.initializer !== 'value' ? old.initializer : undefined
+    if (kind === 'bound method')
+      reasons.push(`\`${name}\` is a bound-method field (set in the constructor) and changed: each instance holds its own bound copy, made by the old code.`)
+    else if (kind)
+      reasons.push(
+        `\`${name}\` is ${kind === 'arrow' ? 'an arrow-function' : 'a function'} field (set in the constructor) and changed: each instance holds its own copy, made by the old code.`,
+      )
+    else plain.push(name)
+  }
+  if (plain.length) {
+    reasons.push(
+      `Field${plural(plain)} ${quoted(plain)} (set in the constructor) changed: existing instances keep what the old constructor gave them, ` +
+        'and the kept class would still initialize new instances the old way.',
+    )
+  }
+  return reasons
 }
 
 /** Fields are set when an instance is built: existing instances keep theirs, and the kept class's constructor is the old one. */

@@ -132,7 +132,7 @@ describe("panel requests over Vite's HMR socket", () => {
     for (const headers of trusted) {
       expect(await (await page(ViteHmrClient.connect(p.server, headers))).ask(history), JSON.stringify(headers)).toMatchObject({ ok: true })
     }
-    for (const origin of ['http://localhost:9998', 'http://127.0.0.1:9998', 'null', 'http://dev.example.test:5173']) {
+    for (const origin of ['http://localhost:9998', 'http://127.0.0.1:9998', 'null', `http://dev.example.test:${p.port + 1}`]) {
       const reply = await (await page(ViteHmrClient.connect(p.server, { origin }))).ask(history)
       expect(reply, origin).toMatchObject({ ok: false, error: expect.stringContaining('refused') })
     }
