@@ -152,8 +152,8 @@ export class DevSession {
         return this.extensions.offers.create()
       },
     })
-    if (watching && this.hmr) {
-      const hmr = this.hmr
+    const hmr = this.hmr
+    if (watching && hmr) {
       this.extensions = openExtensionChannel({
         server,
         snapshot: () => hmr.snapshot(),

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
-import { UpgradeRoute, type UpgradeableServer } from '../notify/upgrade-route.ts'
+import { isHostAllowed } from '../notify/request-guards.ts'
+import { refuseUpgrade, UpgradeRoute, type UpgradeableServer } from '../notify/upgrade-route.ts'
 import { BackendSocket } from './backend-socket.ts'
 
 /** What both endpoints are given: the Hosts the dev server allows, and how often to ping. */
@@ -11,31 +12,39 @@ export interface LinkEndpointOptions {
   heartbeatMs?: number
 }
 
+/** Where an endpoint listens (its WebSocket path) and the largest frame it takes. */
+export interface LinkRoute {
+  path: string
+  maxPayload: number
+}
+
 /**
  * A WebSocket path on the dev server's own HTTP server for clients that prove who they are (backend
- * processes, the paired browser extension): the route, the socket server, the heartbeat. A subclass
- * checks each upgrade request (`upgrade`) and hands the ones it takes to `take`.
+ * processes, the paired browser extension): the route, the Host check (Vite's, against
+ * `server.allowedHosts`), the socket server, the heartbeat. A subclass checks the rest of each
+ * upgrade request (`upgrade`) and hands the ones it takes to `take`.
  */
-export abstract class LinkEndpoint {
+export abstract class LinkEndpoint<Options extends LinkEndpointOptions = LinkEndpointOptions> {
   private readonly wss: WebSocketServer
   private readonly route: UpgradeRoute
   private closed = false
 
-  constructor(
-    path: string,
-    maxPayload: number,
-    private readonly heartbeat: number | undefined,
-  ) {
+  constructor(protected readonly options: Options) {
+    // Each subclass says where it listens and the largest frame it takes: `static readonly route: LinkRoute`.
+    const { path, maxPayload } = (new.target as unknown as { route: LinkRoute }).route
+    const link: LinkEndpointOptions = options
     this.wss = new WebSocketServer({ noServer: true, maxPayload, clientTracking: false, perMessageDeflate: false })
     this.route = new UpgradeRoute(path, (req, socket, head) => {
       if (this.closed) return
       socket.on('error', () => socket.destroy())
+      if (!isHostAllowed(req.headers.host, link.allowedHosts))
+        return refuseUpgrade(socket, 403, `Host "${req.headers.host}" is not allowed (see server.allowedHosts)`)
       this.upgrade(req, socket, head)
     })
   }
 
   protected get heartbeatMs(): number {
-    return this.heartbeat ?? 15_000
+    return this.options.heartbeatMs ?? 15_000
   }
 
   attach(httpServer: UpgradeableServer): () => void {
@@ -48,7 +57,7 @@ export abstract class LinkEndpoint {
     this.wss.close()
   }
 
-  /** Refuses the request (`refuseUpgrade`), or takes it. */
+  /** Refuses the request (`refuseUpgrade`), or takes it (its Host was allowed). */
   protected abstract upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
 
   /** Completes the upgrade: the client's socket, pinged every `heartbeatMs`. */

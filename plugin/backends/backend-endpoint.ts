@@ -1,13 +1,15 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { refuseUpgrade } from '../notify/upgrade-route.ts'
-import { isHostAllowed } from '../notify/request-guards.ts'
 import type { BackendSocket } from '../backend-link/backend-socket.ts'
-import { LinkEndpoint, type LinkEndpointOptions } from '../backend-link/link-endpoint.ts'
+import { LinkEndpoint, type LinkEndpointOptions, type LinkRoute } from '../backend-link/link-endpoint.ts'
 import type { BackendHub } from './backend-hub.ts'
 import { proveThenAwaitHello } from '../backend-link/handshake.ts'
 import { BACKEND_NONCE_HEADER, BACKEND_PATH, BACKEND_PROTOCOL_VERSION, type BackendMessage } from '../backend-link/protocol.ts'
 import { sessionKey } from '../backend-link/token.ts'
+
+/** What a backend sends is small (a hello, outcomes, the runner's calls): module code only flows the other way. */
+const MAX_BACKEND_FRAME_BYTES = 4 * 1024 * 1024
 
 export interface BackendEndpointOptions extends LinkEndpointOptions {
   token: string
@@ -23,15 +25,9 @@ export interface BackendEndpointOptions extends LinkEndpointOptions {
  * The proof goes both ways and the token never travels: the dev server's challenge proves it first,
  * then the backend's hello. A refusal says why (an HTTP answer, or the close reason).
  */
-export class BackendEndpoint extends LinkEndpoint {
-  constructor(private readonly options: BackendEndpointOptions) {
-    super(BACKEND_PATH, MAX_BACKEND_FRAME_BYTES, options.heartbeatMs)
-  }
-
+export class BackendEndpoint extends LinkEndpoint<BackendEndpointOptions> {
   protected upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (req.headers.origin !== undefined) return refuseUpgrade(socket, 403, 'browsers may not connect to the backend channel (it serves and runs source code)')
-    if (!isHostAllowed(req.headers.host, this.options.allowedHosts))
-      return refuseUpgrade(socket, 403, `Host "${req.headers.host}" is not allowed (see server.allowedHosts)`)
     const backendNonce = req.headers[BACKEND_NONCE_HEADER]
     if (typeof backendNonce !== 'string' || !/^[0-9a-f]{32,128}$/.test(backendNonce)) {
       return refuseUpgrade(
@@ -63,7 +59,6 @@ export class BackendEndpoint extends LinkEndpoint {
       else this.options.hub.accept(socket, address, backend)
     })
   }
-}
 
-/** What a backend sends is small (a hello, outcomes, the runner's calls): module code only flows the other way. */
-const MAX_BACKEND_FRAME_BYTES = 4 * 1024 * 1024
+  static readonly route: LinkRoute = { path: BACKEND_PATH, maxPayload: MAX_BACKEND_FRAME_BYTES }
+}

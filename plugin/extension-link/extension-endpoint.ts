@@ -2,15 +2,17 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { EXTENSION_CLOSE, EXTENSION_PATH, EXTENSION_PROTOCOL_VERSION, EXTENSION_QUERY, type ExtensionServerMessage } from '../../client/extension-wire.ts'
 import type { BackendSocket } from '../backend-link/backend-socket.ts'
-import { LinkEndpoint, type LinkEndpointOptions } from '../backend-link/link-endpoint.ts'
+import { LinkEndpoint, type LinkEndpointOptions, type LinkRoute } from '../backend-link/link-endpoint.ts'
 import { proveThenAwaitHello } from '../backend-link/handshake.ts'
 import { proofOf, sessionKey } from '../backend-link/token.ts'
-import { isHostAllowed } from '../notify/request-guards.ts'
 import { refuseUpgrade } from '../notify/upgrade-route.ts'
 import { describeThrown } from '../errors/thrown-value.ts'
 import type { ExtensionPairing, ExtensionPairings } from './extension-pairings.ts'
 import { isExtensionOrigin } from './extension-origin.ts'
 import type { PairingOffers } from './pairing-offers.ts'
+
+/** What an extension sends is small: a hello, pings, the panel's requests. */
+const MAX_FRAME_BYTES = 64 * 1024
 
 export interface ExtensionEndpointOptions extends LinkEndpointOptions {
   pairings: ExtensionPairings
@@ -30,14 +32,8 @@ export interface ExtensionEndpointOptions extends LinkEndpointOptions {
  * the extension knows it reached the dev server it paired with), then the extension's. An unknown
  * pairing is closed with `EXTENSION_CLOSE.notPaired` and its reason, which the extension can read.
  */
-export class ExtensionEndpoint extends LinkEndpoint {
-  constructor(private readonly options: ExtensionEndpointOptions) {
-    super(EXTENSION_PATH, MAX_FRAME_BYTES, options.heartbeatMs)
-  }
-
+export class ExtensionEndpoint extends LinkEndpoint<ExtensionEndpointOptions> {
   protected upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (!isHostAllowed(req.headers.host, this.options.allowedHosts))
-      return refuseUpgrade(socket, 403, `Host "${req.headers.host}" is not allowed (see server.allowedHosts)`)
     const origin = req.headers.origin
     if (!isExtensionOrigin(origin)) {
       const who = origin === undefined ? 'a client without Origin (tools use the backend channel)' : `a page on ${origin}`
@@ -100,7 +96,6 @@ export class ExtensionEndpoint extends LinkEndpoint {
     const code = offerId ? this.options.offers.take(offerId) : undefined
     return code ? { key: code } : { refused: 'no such pairing offer (they last 2 minutes, once): click "Connect the browser extension" again' }
   }
-}
 
-/** What an extension sends is small: a hello, pings, the panel's requests. */
-const MAX_FRAME_BYTES = 64 * 1024
+  static readonly route: LinkRoute = { path: EXTENSION_PATH, maxPayload: MAX_FRAME_BYTES }
+}

@@ -126,18 +126,19 @@ describe('planPatch: what falls back to replace, and why', () => {
   // TypeScript without define semantics (useDefineForClassFields: false; Vite 7's esbuild without a tsconfig target) sets every field in the constructor.
   test('fields set in the constructor are named: added, removed, changed, function-valued', () => {
     const lowered = `class W { constructor() { this.answers = []; this.greet = () => 'hi'; this.run = this.run.bind(this) } run() {} }`
-    expect(reasonsFor(lowered, edit(lowered, ['this.answers = [];', 'this.answers = []; this.startedAt = Date.now();']))).toEqual([
-      "New field `startedAt` (set in the constructor): existing instances were built without it, and the kept class's constructor would not create it either.",
-    ])
-    expect(reasonsFor(lowered, edit(lowered, ["'hi'", "'hello'"]))).toEqual([
-      '`greet` is an arrow-function field (set in the constructor) and changed: each instance holds its own copy, made by the old code.',
-    ])
-    expect(reasonsFor(lowered, edit(lowered, ['this.answers = [];', 'this.answers = [1];']))).toEqual([
-      'Field `answers` (set in the constructor) changed: existing instances keep what the old constructor gave them, and the kept class would still initialize new instances the old way.',
-    ])
-    expect(reasonsFor(lowered, edit(lowered, ['this.answers = []; ', '']))).toEqual([
-      'Field `answers` removed from the constructor: existing instances keep it, and the kept class would still create it.',
-    ])
+    const cases: Array<[[string, string], string]> = [
+      [
+        ['this.answers = [];', 'this.answers = []; this.startedAt = Date.now();'],
+        "New field `startedAt` (set in the constructor): existing instances were built without it, and the kept class's constructor would not create it either.",
+      ],
+      [["'hi'", "'hello'"], '`greet` is an arrow-function field (set in the constructor) and changed: each instance holds its own copy, made by the old code.'],
+      [
+        ['this.answers = [];', 'this.answers = [1];'],
+        'Field `answers` (set in the constructor) changed: existing instances keep what the old constructor gave them, and the kept class would still initialize new instances the old way.',
+      ],
+      [['this.answers = []; ', ''], 'Field `answers` removed from the constructor: existing instances keep it, and the kept class would still create it.'],
+    ]
+    for (const [change, reason] of cases) expect(reasonsFor(lowered, edit(lowered, change)), change.join(' → ')).toEqual([reason])
     // A class with no constructor that gets one for its first field (a derived class's also calls super: said too).
     expect(reasonsFor(`class W { run() {} }`, `class W { constructor() { this.n = 0 } run() {} }`)).toEqual([
       "New field `n` (set in the constructor): existing instances were built without it, and the kept class's constructor would not create it either.",
