@@ -289,6 +289,7 @@ export class ReloadEngine<C extends WizardClass = WizardClass> implements Engine
       liveCode: previous?.code,
       nextCode: code,
       onlyItsCode:
+        mode === 'patch' &&
         previous !== undefined &&
         sameImports(previous.instances, all, file) &&
         configured.config?.hash === previous.config?.hash &&
