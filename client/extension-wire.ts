@@ -99,3 +99,12 @@ export const DEEP_LINK = {
   wizard: '#wizard-hot-reload:wizard=',
   connectExtension: '#wizard-hot-reload:connect-extension',
 } as const
+
+/** A WebSocket close reason cut to what a close frame carries (123 bytes of UTF-8; `close()` throws past it), whole characters only. */
+export function closeReason(text: string): string {
+  const encoder = new TextEncoder()
+  if (encoder.encode(text).length <= 123) return text
+  let cut = [...text].slice(0, 123)
+  while (encoder.encode(`${cut.join('')}…`).length > 123) cut = cut.slice(0, -1)
+  return `${cut.join('')}…`
+}

@@ -39,4 +39,8 @@ export const SESSION_KEYS = {
   pending: 'pending',
   /** An offer from a page, waiting for the user's confirmation in the pairing page. */
   candidate: (key: string) => `candidate:${key}`,
+  /** Per page tab, the key of its one waiting offer (a newer offer from the tab replaces it). */
+  candidateOfTab: 'candidateOfTab',
+  /** The one pairing page open (a new request reuses it rather than opening tab after tab). */
+  pairingTab: 'pairingTab',
 } as const

@@ -55,12 +55,14 @@ function show(spec: NotificationSpec): void {
 async function notificationClicked(id: string): Promise<void> {
   const target = parseNotificationId(id)
   if (!target) return
+  await ready
   void chrome.notifications.clear(id)
   const view = fleet.viewOf(target.server)
   if (view) await openPanel(view, target.wizardId)
 }
 
 async function answer(message: FromExtensionPage): Promise<Answer> {
+  await ready
   switch (message.type) {
     case 'confirm-pairing':
       return pairing.confirm(message.key)
@@ -99,13 +101,18 @@ chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) =>
 })
 chrome.notifications.onClicked.addListener((id) => void notificationClicked(id))
 chrome.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === WAKE_ALARM) fleet.ensureAll()
+  if (alarm.name === WAKE_ALARM) void ready.then(() => fleet.ensureAll())
 })
 // Created once (creating it again would restart its period at every wake-up of the worker).
 void chrome.alarms.get(WAKE_ALARM).then((alarm) => {
   if (!alarm) void chrome.alarms.create(WAKE_ALARM, { periodInMinutes: 0.5 })
 })
-void loadPairings().then((pairings) => fleet.sync(pairings))
+// Listeners fire as soon as this script has run (a notification's click can be what woke the worker):
+// what they need of the pairings waits for them.
+const ready = loadPairings().then(
+  (pairings) => fleet.sync(pairings),
+  () => {},
+)
 toolbar.update()
 
 // For debugging from the service worker's console, and for the e2e tests (which cannot click a system notification).

@@ -1,4 +1,5 @@
 import {
+  closeReason,
   EXTENSION_CLOSE,
   EXTENSION_PATH,
   EXTENSION_PROTOCOL_VERSION,
@@ -249,7 +250,7 @@ export class ServerLink implements HotContext {
     const { socket } = attempt
     socket.onmessage = socket.onclose = null
     try {
-      socket.close(code >= 4000 ? code : 1000, reason.slice(0, 120))
+      socket.close(code >= 4000 ? code : 1000, closeReason(reason))
     } catch {
       // already closing
     }

@@ -53,6 +53,8 @@ export class Notifier {
       this.options.moods.save(this.moods)
       if (changes.length > 0) this.gather(view, changes)
     })
+    // One event that could not be told must not silence every later one (a rejected chain skips its thens).
+    this.queue = this.queue.catch((error: unknown) => console.error('wizard hot reload: a notification could not be prepared', error))
   }
 
   /** A forgotten dev server: nothing more about it. */

@@ -49,10 +49,11 @@ function Pair({ candidateKey }: { candidateKey: string }) {
       </p>
       {!isLoopback(server) && <p class="muted">{host} is not this machine: the browser asks you to allow the extension there.</p>}
       <div class="buttons">
-        <button type="button" class="primary" disabled={busy || outcome?.error === false} onClick={() => void pair()} autoFocus>
+        <button type="button" class="primary" disabled={busy || outcome?.error === false} onClick={() => void pair()}>
           Pair
         </button>
-        <button type="button" disabled={busy} onClick={() => void cancel()}>
+        {/* Focus on Cancel: a key the opening page times (Enter, Space) must not be what pairs. */}
+        <button type="button" disabled={busy} onClick={() => void cancel()} autoFocus>
           Cancel
         </button>
       </div>

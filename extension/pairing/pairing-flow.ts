@@ -11,6 +11,9 @@ export interface Candidate {
   tabId: number | undefined
 }
 
+/** The longest an offer may say it lasts (the dev server's last 2 minutes; a little slack for clocks). */
+const OFFER_MAX_MS = 150_000
+
 /** How long a pairing started from the popup waits for its tab's offer (the dev server's offers last as long). */
 const PENDING_MS = 120_000
 
@@ -34,15 +37,32 @@ export class PairingFlow {
     const pending = (await chrome.storage.session.get(SESSION_KEYS.pending))[SESSION_KEYS.pending] as
       Record<string, { tabId: number; until: number }> | undefined
     const expected = pending?.[pageOrigin]
-    if (expected && expected.tabId === tabId && expected.until > Date.now()) {
+    // Paired at once only for the tab the popup opened, and only with that page's own server (or a local one):
+    // the host the user granted in the popup is the page's, not one the page names.
+    if (expected && expected.tabId === tabId && expected.until > Date.now() && (offer.server === pageOrigin || isLoopback(offer.server))) {
       const { [pageOrigin]: _taken, ...rest } = pending!
       await chrome.storage.session.set({ [SESSION_KEYS.pending]: rest })
       return void (await this.pair(offer, appUrl, tabId))
     }
+    // One waiting offer per page tab, and one pairing page: a page posting offer after offer replaces its own
+    // and reuses that page, rather than filling the session storage and opening tab after tab.
     const key = crypto.randomUUID()
-    await chrome.storage.session.set({ [SESSION_KEYS.candidate(key)]: { offer, appUrl, tabId } satisfies Candidate })
+    const byTab = ((await chrome.storage.session.get(SESSION_KEYS.candidateOfTab))[SESSION_KEYS.candidateOfTab] ?? {}) as Record<string, string>
+    const tabKey = String(tabId ?? 'none')
+    if (byTab[tabKey]) await chrome.storage.session.remove(SESSION_KEYS.candidate(byTab[tabKey]))
+    await chrome.storage.session.set({
+      [SESSION_KEYS.candidate(key)]: { offer, appUrl, tabId } satisfies Candidate,
+      [SESSION_KEYS.candidateOfTab]: { ...byTab, [tabKey]: key },
+    })
     tell(tabId, 'confirm', 'Confirm in the tab the extension opened.')
-    await chrome.tabs.create({ url: chrome.runtime.getURL(`pairing/pair.html#${key}`) })
+    // (The query makes a reused page load afresh: it reads its key once.)
+    const url = chrome.runtime.getURL(`pairing/pair.html?${key}#${key}`)
+    const open = (await chrome.storage.session.get(SESSION_KEYS.pairingTab))[SESSION_KEYS.pairingTab] as number | undefined
+    const reused = open === undefined ? undefined : await chrome.tabs.update(open, { url, active: true }).catch(() => undefined)
+    if (!reused) {
+      const tab = await chrome.tabs.create({ url })
+      await chrome.storage.session.set({ [SESSION_KEYS.pairingTab]: tab.id })
+    }
   }
 
   /** The user confirmed in the pairing page (which asked for the host permission first, when not loopback). */
@@ -89,6 +109,8 @@ export class PairingFlow {
   }
 
   private async take(key: string): Promise<Candidate | undefined> {
+    // Answered: that pairing page is done (it closes itself); the next offer opens a page of its own.
+    await chrome.storage.session.remove(SESSION_KEYS.pairingTab)
     const name = SESSION_KEYS.candidate(key)
     const candidate = (await chrome.storage.session.get(name))[name] as Candidate | undefined
     await chrome.storage.session.remove(name)
@@ -117,6 +139,7 @@ export function parseOffer(raw: unknown): ExtensionOffer | undefined {
   if (!server || server !== offer.server) return undefined
   if (typeof offer.offerId !== 'string' || !/^[0-9a-f]{32}$/.test(offer.offerId)) return undefined
   if (typeof offer.code !== 'string' || !/^[0-9a-f]{64}$/.test(offer.code)) return undefined
-  if (typeof offer.expiresAt !== 'number' || offer.expiresAt < Date.now()) return undefined
+  // (An offer lasts 2 minutes on the dev server: one claiming longer is not one of its offers.)
+  if (typeof offer.expiresAt !== 'number' || offer.expiresAt < Date.now() || offer.expiresAt > Date.now() + OFFER_MAX_MS) return undefined
   return { server, offerId: offer.offerId, code: offer.code, expiresAt: offer.expiresAt }
 }

@@ -44,6 +44,8 @@ export class Fleet {
       if (this.entries.has(pairing.server)) continue
       this.add(pairing.server, pairing.appUrl, { pairingId: pairing.pairingId, secret: pairing.secret }).link.ensure()
     }
+    // The badge and the popup read the fleet: after a restart of the worker they show these servers at once.
+    this.options.changed()
   }
 
   /** Pairs with an offer; resolves once paired (the link then goes on as that dev server's), rejects with why not. */

@@ -106,7 +106,15 @@ export class BackendSocket {
       return
     }
     if (typeof message !== 'object' || message === null) return
-    for (const listener of [...this.listeners]) listener(message)
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(message)
+      } catch {
+        // A listener's bug ends this one connection (its peer reconnects), never the dev server: ws runs
+        // listeners inside its socket's 'message' event, where a throw would be an uncaught exception.
+        return this.socket.terminate()
+      }
+    }
   }
 }
 

@@ -31,7 +31,9 @@ export abstract class LinkEndpoint<Options extends LinkEndpointOptions = LinkEnd
 
   constructor(protected readonly options: Options) {
     // Each subclass says where it listens and the largest frame it takes: `static readonly route: LinkRoute`.
-    const { path, maxPayload } = (new.target as unknown as { route: LinkRoute }).route
+    const declared = (new.target as unknown as { route?: LinkRoute }).route
+    if (!declared) throw new Error(`${new.target.name} declares no static route (its path and frame limit)`)
+    const { path, maxPayload } = declared
     const link: LinkEndpointOptions = options
     this.wss = new WebSocketServer({ noServer: true, maxPayload, clientTracking: false, perMessageDeflate: false })
     this.route = new UpgradeRoute(path, (req, socket, head) => {
@@ -41,6 +43,10 @@ export abstract class LinkEndpoint<Options extends LinkEndpointOptions = LinkEnd
         return refuseUpgrade(socket, 403, `Host "${req.headers.host}" is not allowed (see server.allowedHosts)`)
       this.upgrade(req, socket, head)
     })
+  }
+
+  protected get isClosed(): boolean {
+    return this.closed
   }
 
   protected get heartbeatMs(): number {

@@ -45,6 +45,7 @@ export function openExtensionChannel(o: ExtensionChannelOptions): ExtensionChann
       'extension-offer': () => Promise.reject(new RequestError('pairing offers are for the dev server’s own pages, not over the extension’s link')),
     },
     pairings,
+    problem: o.problem,
   })
   const endpoint = new ExtensionEndpoint({
     allowedHosts: o.server.config.server.allowedHosts,

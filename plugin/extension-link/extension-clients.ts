@@ -1,3 +1,4 @@
+import { describeThrown } from '../errors/thrown-value.ts'
 import type { ExtensionClientMessage, ExtensionServerMessage } from '../../client/extension-wire.ts'
 import { EXTENSION_CLOSE } from '../../client/extension-wire.ts'
 import { WIZARD_EVENTS, type ExtensionStatusEntry, type WizardStatePayload } from '../../client/protocol.ts'
@@ -12,6 +13,8 @@ export interface ExtensionClientsOptions {
   /** The panel's requests, answered the same way (the extension cannot ask for pairing offers). */
   handlers: RequestHandlers
   pairings: ExtensionPairings
+  /** Says a problem of the dev server's own (the pairings file could not be written). */
+  problem: (message: string) => void
   /** An extension whose unsent data grows past this is dropped instead of piling up. @default 1 MiB */
   maxBufferedBytes?: number
 }
@@ -53,7 +56,11 @@ export class ExtensionClients {
   private receive(socket: BackendSocket, pairing: ExtensionPairing, message: Partial<ExtensionClientMessage>): void {
     if (message.type === 'ping') this.send(socket, { type: 'pong' })
     else if (message.type === 'unpair') {
-      this.options.pairings.remove(pairing.id)
+      try {
+        this.options.pairings.remove(pairing.id)
+      } catch (error) {
+        this.options.problem(`could not forget the browser extension's pairing (${pairing.origin}): ${describeThrown(error)}`)
+      }
       socket.close(EXTENSION_CLOSE.unpaired, 'unpaired')
     } else if (message.type === 'event' && message.event === WIZARD_EVENTS.ready) {
       this.send(socket, { type: 'event', event: WIZARD_EVENTS.state, data: this.options.snapshot() })

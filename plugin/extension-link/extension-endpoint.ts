@@ -1,6 +1,13 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { EXTENSION_CLOSE, EXTENSION_PATH, EXTENSION_PROTOCOL_VERSION, EXTENSION_QUERY, type ExtensionServerMessage } from '../../client/extension-wire.ts'
+import {
+  closeReason,
+  EXTENSION_CLOSE,
+  EXTENSION_PATH,
+  EXTENSION_PROTOCOL_VERSION,
+  EXTENSION_QUERY,
+  type ExtensionServerMessage,
+} from '../../client/extension-wire.ts'
 import type { BackendSocket } from '../backend-link/backend-socket.ts'
 import { LinkEndpoint, type LinkEndpointOptions, type LinkRoute } from '../backend-link/link-endpoint.ts'
 import { proveThenAwaitHello } from '../backend-link/handshake.ts'
@@ -65,6 +72,8 @@ export class ExtensionEndpoint extends LinkEndpoint<ExtensionEndpointOptions> {
       wrongProof: 'wrong proof: the extension does not hold this pairing',
     } as const
     proveThenAwaitHello(handshake, ({ hello, serverNonce }) => {
+      // Closed meanwhile (the dev server is stopping): no pairing recorded, no client taken.
+      if (this.isClosed) return socket.close(1001, 'dev server closing')
       let pairing = credential.pairing
       if (!pairing) {
         // The pairing secret is derived on both sides from the offer's code and this connection's nonces: it never travels.
@@ -72,7 +81,7 @@ export class ExtensionEndpoint extends LinkEndpoint<ExtensionEndpointOptions> {
         try {
           pairing = this.options.pairings.add(origin, proofOf(credential.key, 'pairing', nonce, serverNonce), browser)
         } catch (error) {
-          return socket.close(EXTENSION_CLOSE.notPaired, `the dev server cannot record the pairing: ${describeThrown(error)}`.slice(0, 120))
+          return socket.close(EXTENSION_CLOSE.notPaired, closeReason(`the dev server cannot record the pairing: ${describeThrown(error)}`))
         }
         this.options.info(`browser extension paired (${origin}${browser ? `, ${browser}` : ''})`)
       }

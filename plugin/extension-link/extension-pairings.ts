@@ -60,8 +60,12 @@ export class ExtensionPairings {
   private write(pairings: ExtensionPairing[]): void {
     fs.mkdirSync(path.dirname(this.file), { recursive: true })
     const draft = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}`
-    fs.writeFileSync(draft, `${JSON.stringify({ version: 1, pairings }, null, 2)}\n`, { mode: 0o600 })
-    fs.renameSync(draft, this.file)
+    try {
+      fs.writeFileSync(draft, `${JSON.stringify({ version: 1, pairings }, null, 2)}\n`, { mode: 0o600 })
+      fs.renameSync(draft, this.file)
+    } finally {
+      fs.rmSync(draft, { force: true })
+    }
   }
 }
 

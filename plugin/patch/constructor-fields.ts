@@ -35,7 +35,9 @@ export function constructorBody(raw: string): ConstructorBody | undefined {
   )
   if (!method) return undefined
   const fields = new Map<string, ConstructorField>()
-  const others: string[] = []
+  // Its parameters count as what else it does: a new signature is a changed constructor.
+  const params = method.value.params
+  const others: string[] = params.length ? [`(${normalizedRange(parsed, params[0].start, params.at(-1)!.end)})`] : []
   for (const statement of method.value.body.body) {
     const assignment = thisAssignment(statement)
     if (assignment && !fields.has(assignment.name)) {

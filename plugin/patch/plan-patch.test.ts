@@ -139,6 +139,11 @@ describe('planPatch: what falls back to replace, and why', () => {
       [['this.answers = []; ', ''], 'Field `answers` removed from the constructor: existing instances keep it, and the kept class would still create it.'],
     ]
     for (const [change, reason] of cases) expect(reasonsFor(lowered, edit(lowered, change)), change.join(' → ')).toEqual([reason])
+    // A new parameter too: the constructor itself changed, said besides the new field.
+    expect(reasonsFor(`class W { constructor(a) { this.a = a } }`, `class W { constructor(a, b) { this.a = a; this.b = b } }`)).toEqual([
+      "New field `b` (set in the constructor): existing instances were built without it, and the kept class's constructor would not create it either.",
+      'The constructor changed: existing instances were built by the old one, and the kept class would go on building new ones with it.',
+    ])
     // A class with no constructor that gets one for its first field (a derived class's also calls super: said too).
     expect(reasonsFor(`class W { run() {} }`, `class W { constructor() { this.n = 0 } run() {} }`)).toEqual([
       "New field `n` (set in the constructor): existing instances were built without it, and the kept class's constructor would not create it either.",

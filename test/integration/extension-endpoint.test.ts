@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import WebSocket, { WebSocketServer } from 'ws'
-import { afterEach, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import { EXTENSION_CLOSE, EXTENSION_PATH, type ExtensionOffer } from '../../client/extension-wire.ts'
 import { WIZARD_EVENTS, type HotReloadStatus } from '../../client/protocol.ts'
 import { createRequester } from '../../client/requests.ts'
@@ -45,11 +45,12 @@ async function offer(p: { server: TempProject['server']; url: string }): Promise
 
 /** Pairs the extension's link through an offer, as the panel's button does; the link goes on connected. */
 async function paired(p: { server: TempProject['server']; url: string }) {
-  const extension = extensionLink(p.url, await offer(p))
+  const grant = await offer(p)
+  const extension = extensionLink(p.url, grant)
   cleanups.push(() => extension.link.stop())
   extension.link.ensure()
   await expect.poll(() => extension.link.status.state).toBe('connected')
-  return extension
+  return { ...extension, grant }
 }
 
 const extensionsOf = (p: TempProject) => (p.api.getStatus() as Extract<HotReloadStatus, { enabled: true }>).extensions
@@ -75,14 +76,28 @@ const NONCE = 'a'.repeat(32)
 describe('pairing', () => {
   test('an own page gets a one-time offer; the extension pairs with it, and the secret never travels', async () => {
     const p = await project()
-    const { link, frames, paired: credentials } = await paired(p)
+    const { link, frames, grant, paired: credentials } = await paired(p)
     expect(credentials).toEqual([{ pairingId: expect.stringMatching(/^[0-9a-f]{32}$/), secret: expect.stringMatching(/^[0-9a-f]{64}$/) }])
     const [{ secret }] = credentials
-    expect(frames.some((frame) => frame.text.includes(secret))).toBe(false)
+    // Neither the secret nor the offer's code it is derived from is in any frame, either way; before the
+    // welcome the extension sent one frame only: its hello, after the dev server's proof.
+    expect(frames.length).toBeGreaterThan(2)
+    expect(frames.some((frame) => frame.text.includes(secret) || frame.text.includes(grant.code))).toBe(false)
+    const welcome = frames.findIndex((frame) => frame.dir === 'in' && frame.text.includes('"welcome"'))
+    expect(welcome).toBeGreaterThan(0)
+    expect(frames.slice(0, welcome).filter((frame) => frame.dir === 'out')).toEqual([{ dir: 'out', text: expect.stringContaining('"hello"') }])
+    expect(frames[0]).toMatchObject({ dir: 'in' })
     // The pairing survives restarts in the project's cache folder, readable by its owner only.
     const file = path.join(p.server.config.cacheDir, PAIRINGS_FILE)
     expect(fs.statSync(file).mode & 0o777).toBe(0o600)
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ pairings: [{ id: credentials[0].pairingId, secret, origin: EXTENSION_ORIGIN }] })
+    // …and never served, however it is asked for.
+    const relative = path.relative(p.server.config.root, file).split(path.sep).join('/')
+    for (const url of [`/${relative}`, `/${relative}?raw`, `/${relative}?import`, `/@fs${file}`, `/@fs${file}?raw`]) {
+      const response = await fetch(`${p.url}${url}`)
+      expect(await response.text(), url).not.toContain(secret)
+      expect(response.status, url).toBeGreaterThanOrEqual(400)
+    }
     expect(extensionsOf(p)).toEqual([{ origin: EXTENSION_ORIGIN, paired_at: expect.any(String), browser: 'Test 1', connected: true }])
     expect(p.logs.join('\n')).toContain(`browser extension paired (${EXTENSION_ORIGIN}, Test 1)`)
     link.stop()
@@ -164,6 +179,26 @@ describe('a paired extension', () => {
     cleanups.push(() => stale.link.stop())
     stale.link.ensure()
     await expect.poll(() => stale.link.status).toMatchObject({ state: 'refused', detail: expect.stringContaining('not paired') })
+  })
+
+  test('a pairings file that cannot be written (a full or read-only disk) is a problem said in the terminal, never a crash', async () => {
+    const p = await project()
+    const { link } = await paired(p)
+    const pairingsFile = path.join(p.server.config.cacheDir, PAIRINGS_FILE)
+    // (Root ignores file modes, and a test has no portable read-only disk: the write fails as a full disk makes it fail.)
+    const realRename = fs.renameSync.bind(fs)
+    const rename = vi.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+      if (String(to) === pairingsFile) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
+      realRename(from, to)
+    })
+    cleanups.push(() => rename.mockRestore())
+    link.unpair()
+    await expect.poll(() => p.logs.some((line) => line.includes("could not forget the browser extension's pairing") && line.includes('ENOSPC'))).toBe(true)
+    rename.mockRestore()
+    // The dev server goes on; no draft is left behind; the pairing is still on file (it could not be forgotten).
+    expect(fs.readdirSync(path.dirname(pairingsFile)).filter((name) => name.startsWith('extension-pairings.json.'))).toEqual([])
+    expect(extensionsOf(p)).toHaveLength(1)
+    expect(await (await fetch(`${p.url}/`)).text()).toBeTruthy()
   })
 })
 
