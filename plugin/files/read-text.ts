@@ -8,7 +8,7 @@ export function readText(file: string): string | undefined {
 
 /** True for an existing regular file (a folder named `foo_wizard.ts` is not one). */
 export function isFile(file: string): boolean {
-  return attempt(() => fs.statSync(file).isFile()) ?? false
+  return attempt(() => fs.statSync(file, { throwIfNoEntry: false })?.isFile()) ?? false
 }
 
 /** True for an existing folder. */

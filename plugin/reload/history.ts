@@ -53,6 +53,8 @@ export class ReloadHistory {
   private readonly byWizard = new Map<string, Kept[]>()
   private readonly attempts = new Map<string, number>()
   private sourceBytes = 0
+  /** What the kept classes weigh, each wizard's newest registration not counted (kept exact, so capClasses need not walk everything). */
+  private heldClassBytes = 0
 
   constructor(
     readonly limit: number,
@@ -71,6 +73,7 @@ export class ReloadHistory {
     this.attempts.set(wizardId, attempt)
     const { source, config, configSource, ...rest } = entry
     const list = this.byWizard.get(wizardId) ?? []
+    const heldBefore = heldWeight(list)
     const kept: Kept = {
       entry: {
         ...rest,
@@ -90,6 +93,7 @@ export class ReloadHistory {
     this.sourceBytes += bytesOf(kept)
     while (list.length > this.limit) this.drop(list.shift()!)
     this.byWizard.set(wizardId, list)
+    this.heldClassBytes += heldWeight(list) - heldBefore
     this.capSources()
     this.capClasses()
     return kept.entry
@@ -168,18 +172,24 @@ export class ReloadHistory {
    * kept (it is evaluated again); its entry says `kept: false` once neither is.
    */
   private capClasses(): void {
+    if (this.heldClassBytes <= this.maxClassBytes) return
     const newest = this.newestRegistrations()
     const holding = [...this.byWizard.values()]
       .flat()
       .filter((kept) => kept.version && !newest.has(kept))
       .sort((a, b) => b.entry.timestamp - a.entry.timestamp)
     let weight = 0
+    let stillHeld = 0
     for (const kept of holding) {
       weight += kept.classWeight
-      if (weight <= this.maxClassBytes) continue
+      if (weight <= this.maxClassBytes) {
+        stillHeld += kept.classWeight
+        continue
+      }
       kept.version = undefined
       kept.entry.kept = kept.source !== undefined
     }
+    this.heldClassBytes = stillHeld
   }
 
   /**
@@ -217,4 +227,12 @@ function classWeight(version: WizardVersion, source: string | undefined, earlier
 
 function bytesOf(kept: Kept): number {
   return (kept.source === undefined ? 0 : Buffer.byteLength(kept.source)) + (kept.configSource === undefined ? 0 : Buffer.byteLength(kept.configSource))
+}
+
+/** The weight of `list`'s kept classes besides its newest registration (the one serving). */
+function heldWeight(list: readonly Kept[]): number {
+  const newest = list.findLast((kept) => kept.meta !== undefined)
+  let weight = 0
+  for (const kept of list) if (kept.version && kept !== newest) weight += kept.classWeight
+  return weight
 }
