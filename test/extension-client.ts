@@ -1,5 +1,4 @@
 import WebSocket from 'ws'
-import { WIZARD_EVENTS } from '../client/protocol.ts'
 import type { ExtensionOffer } from '../client/extension-wire.ts'
 import type { WizardReply } from '../client/wire.ts'
 import { ServerLink, type LinkCredential, type LinkSocket, type LinkStatus } from '../extension/link/server-link.ts'
@@ -38,13 +37,8 @@ export function extensionLink(server: string, credential: LinkCredential, origin
 export async function offerFrom(server: ViteDevServer, url: string, headers: Record<string, string> = {}): Promise<ExtensionOffer | WizardReply> {
   const page = await ViteHmrClient.connect(server, headers)
   try {
-    page.send(WIZARD_EVENTS.request, { id: 'offer', type: 'extension-offer' })
-    for (let waited = 0; waited < 5000; waited += 20) {
-      const reply = page.custom<WizardReply>(WIZARD_EVENTS.reply).find((candidate) => candidate.id === 'offer')
-      if (reply) return reply.ok ? { ...(reply.result as Omit<ExtensionOffer, 'server'>), server: url } : reply
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-    throw new Error('no reply to the offer request')
+    const reply = await page.ask({ type: 'extension-offer' }, 'offer')
+    return reply.ok ? { ...(reply.result as Omit<ExtensionOffer, 'server'>), server: url } : reply
   } finally {
     page.close()
   }

@@ -186,6 +186,27 @@ export async function startTempProject(options: TempProjectOptions): Promise<Tem
   }
 }
 
+/**
+ * A dev server in middleware mode (the app serves its middlewares) on a fresh folder with one wizard,
+ * `debug` returning 'v1'; `server` says how its HMR runs. The caller wires and closes the app's server.
+ */
+export async function middlewareModeProject(server: NonNullable<InlineConfig['server']>) {
+  const root = makeTempDir()
+  writeFiles(root, { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
+  const registry = new TestRegistry()
+  const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register })
+  const vite = await createServer({
+    root,
+    configFile: false,
+    envDir: false,
+    appType: 'custom',
+    customLogger: capturingLogger([]),
+    server: { ...server, middlewareMode: true },
+    plugins: [plugin],
+  })
+  return { root, registry, plugin, vite }
+}
+
 /** The plugin's public API object. */
 export function apiOf(plugin: Plugin): WizardHotReloadApi {
   return (plugin as unknown as { api: WizardHotReloadApi }).api

@@ -1,5 +1,8 @@
 import WebSocket from 'ws'
 import type { ViteDevServer } from 'vite'
+import { vi } from 'vitest'
+import { WIZARD_EVENTS } from '../client/protocol.ts'
+import type { WizardReply } from '../client/wire.ts'
 
 export interface HmrMessage {
   type: string
@@ -10,6 +13,7 @@ export interface HmrMessage {
 /** A real client on Vite's own HMR WebSocket (what `import.meta.hot` talks to in a page). */
 export class ViteHmrClient {
   readonly messages: HmrMessage[] = []
+  private asked = 0
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (raw) => this.messages.push(JSON.parse(String(raw)) as HmrMessage))
   }
@@ -40,6 +44,16 @@ export class ViteHmrClient {
 
   send(event: string, data: unknown): void {
     this.socket.send(JSON.stringify({ type: 'custom', event, data }))
+  }
+
+  /** Sends one of the panel's requests (`history`, `rollback`, `extension-offer`…) and waits for its reply. */
+  async ask(request: Record<string, unknown>, id = `r${++this.asked}`): Promise<WizardReply> {
+    this.send(WIZARD_EVENTS.request, { id, ...request })
+    return vi.waitFor(() => {
+      const reply = this.custom<WizardReply>(WIZARD_EVENTS.reply).find((candidate) => candidate.id === id)
+      if (!reply) throw new Error(`no reply yet to ${JSON.stringify(request)}`)
+      return reply
+    })
   }
 
   close(): void {

@@ -198,14 +198,7 @@ describe('requests from the page, over Vite’s HMR socket', () => {
   async function page(p: TempProject) {
     const client = await ViteHmrClient.connect(p.server)
     sockets.push(client)
-    let next = 0
-    const ask = async (request: Record<string, unknown>): Promise<WizardReply> => {
-      const id = `r${++next}`
-      client.send(WIZARD_EVENTS.request, { id, ...request })
-      await expect.poll(() => client.custom<WizardReply>(WIZARD_EVENTS.reply).some((reply) => reply.id === id)).toBe(true)
-      return client.custom<WizardReply>(WIZARD_EVENTS.reply).find((reply) => reply.id === id)!
-    }
-    return { client, ask }
+    return { client, ask: (request: Record<string, unknown>) => client.ask(request) }
   }
 
   test('history, diff, rollback, undo and retry answer the page that asked', async () => {

@@ -1,13 +1,10 @@
 import http from 'node:http'
 import { afterEach, describe, expect, test } from 'vitest'
-import { createServer } from 'vite'
 import { WIZARD_EVENTS } from '../../client/protocol.ts'
-import type { WizardReply } from '../../client/wire.ts'
 import { BACKEND_PATH } from '../../plugin/backend-link/protocol.ts'
-import { wizardHotReload } from '../../plugin/plugin.ts'
 import { freePort } from '../free-port.ts'
 import { portOf, ReferenceClient } from '../reference-ws-client.ts'
-import { apiOf, capturingLogger, makeTempDir, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProjectOptions } from '../temp-project.ts'
+import { apiOf, middlewareModeProject, startTempProject, wizardSource, type TempProjectOptions } from '../temp-project.ts'
 import { ViteHmrClient } from '../vite-hmr-client.ts'
 
 /**
@@ -34,14 +31,7 @@ async function withVersions(plugin: TempProjectOptions['plugin'] = {}, vite?: Te
 async function page(connecting: Promise<ViteHmrClient>) {
   const client = await connecting
   cleanups.push(() => client.close())
-  let next = 0
-  const ask = async (request: Record<string, unknown>): Promise<WizardReply> => {
-    const id = `r${++next}`
-    client.send(WIZARD_EVENTS.request, { id, ...request })
-    await expect.poll(() => client.custom<WizardReply>(WIZARD_EVENTS.reply).some((reply) => reply.id === id)).toBe(true)
-    return client.custom<WizardReply>(WIZARD_EVENTS.reply).find((reply) => reply.id === id)!
-  }
-  return { client, ask }
+  return { client, ask: (request: Record<string, unknown>) => client.ask(request) }
 }
 
 const EVERY_REQUEST = [
@@ -149,20 +139,8 @@ describe("panel requests over Vite's HMR socket", () => {
   })
 
   test("middleware mode, HMR on its own port: the app's port is the dev server's once a request reached its middlewares", async () => {
-    const root = makeTempDir()
-    writeFiles(root, { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
-    const registry = new TestRegistry()
-    const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register })
     const hmrPort = await freePort()
-    const vite = await createServer({
-      root,
-      configFile: false,
-      envDir: false,
-      appType: 'custom',
-      customLogger: capturingLogger([]),
-      server: { middlewareMode: true, hmr: { port: hmrPort } },
-      plugins: [plugin],
-    })
+    const { plugin, vite } = await middlewareModeProject({ hmr: { port: hmrPort } })
     const app = http.createServer(vite.middlewares)
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve))
     cleanups.push(

@@ -6,7 +6,7 @@ import { attachWizardHotReload, wizardHotReload, type WizardHotReloadApi } from 
 import { ReferenceWebSocketEndpoint } from '../../plugin/notify/ws-endpoint.ts'
 import { portOf, ReferenceClient } from '../reference-ws-client.ts'
 import { ViteHmrClient } from '../vite-hmr-client.ts'
-import { capturingLogger, makeTempDir, startTempProject, TestRegistry, wizardSource, writeFiles, type TempProject } from '../temp-project.ts'
+import { makeTempDir, middlewareModeProject, startTempProject, wizardSource, writeFiles, type TempProject } from '../temp-project.ts'
 
 const cleanups: Array<() => unknown> = []
 afterEach(async () => {
@@ -199,19 +199,10 @@ describe('slow and dead clients', () => {
 
 describe('middleware mode', () => {
   async function middlewareApp(configureHmrServer: boolean) {
-    const root = makeTempDir()
-    writeFiles(root, { 'wizards/debug_wizard.ts': wizardSource('DebugWizard', 'v1') })
-    const registry = new TestRegistry()
     const httpServer = http.createServer()
-    const plugin = wizardHotReload({ dirs: ['wizards'], delay: 0, register: registry.register })
-    const vite = await createServer({
-      root,
-      configFile: false,
-      envDir: false,
-      appType: 'custom',
-      customLogger: capturingLogger([]),
-      server: { middlewareMode: true, hmr: configureHmrServer ? { server: httpServer } : false, ws: configureHmrServer ? undefined : false },
-      plugins: [plugin],
+    const { root, registry, plugin, vite } = await middlewareModeProject({
+      hmr: configureHmrServer ? { server: httpServer } : false,
+      ws: configureHmrServer ? undefined : false,
     })
     httpServer.on('request', vite.middlewares)
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
